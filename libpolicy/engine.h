@@ -1,0 +1,118 @@
+#pragma once
+// libpolicy: compile readiness and compliance rules once, evaluate them many times.
+//
+// Rules are written in the policy language (docs: LANGUAGE.md). An Engine is
+// built from rule sources in two steps:
+//
+//   policy::CompileOptions copts;
+//   copts.builtin = false;
+//   copts.rule_paths = {"policy/"};
+//   copts.params = {{"bd.vat_rate", "7.5"}};
+//   policy::CompileResult compiled = policy::Compile(copts);
+//   for (const auto& d : compiled.diagnostics) std::cerr << policy::FormatDiagnostic(d);
+//   if (!compiled.program) return 2;
+//
+//   policy::CheckOptions options;
+//   policy::Input in{"docker-compose.yml", policy::InputKind::kCompose};
+//   policy::Report report = policy::Check(*compiled.program, {in}, options);
+//   for (const policy::Finding& f : report.findings) ...
+//
+// Thread-safety: a Program is immutable after Compile and may be shared by any
+// number of threads; Check may be called concurrently on one Program. Check uses
+// up to CheckOptions::jobs worker threads itself; its output does not depend on it.
+// Nothing here throws or prints.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "libpolicy/diagnostic.h"
+#include "libpolicy/finding.h"
+
+namespace policy {
+
+class Program;
+
+// One rule file given as text (tests, bindings, embedded packs).
+struct RuleSource {
+  std::string path;  // shown in diagnostics; imports resolve relative to it within `root`
+  std::string text;
+  std::string root;  // the rule root it was loaded from (imports may not leave it)
+};
+
+struct CompileOptions {
+  bool builtin = true;                   // include the embedded rules/ packs
+  std::vector<std::string> rule_paths;   // .policy files or directories (walked)
+  std::vector<RuleSource> sources;       // in-memory rule files
+  // --param overrides: full name -> YAML flow value text.
+  std::vector<std::pair<std::string, std::string>> params;
+  // Per-rule overrides from configuration: severity ("error"...) / enabled.
+  std::map<std::string, std::string> severity_overrides;
+  std::map<std::string, bool> enabled_overrides;
+};
+
+struct RuleInfo {
+  std::string id;
+  std::string title;
+  Severity severity = Severity::kError;
+  std::vector<std::string> tags;
+  std::string target;  // "compose", "records", "records(invoice)", "document"
+  std::string remedy;
+  std::string doc;
+  std::string file;
+  uint32_t line = 0;
+  bool enabled = true;  // opt_in rules and rules_config can disable
+};
+
+struct ParamInfo {
+  std::string name;   // full name
+  std::string type;   // bool decimal string date list
+  std::string value;  // current value rendered as text (after overrides)
+  std::string file;
+  uint32_t line = 0;
+};
+
+struct CompileResult {
+  std::shared_ptr<const Program> program;  // null when any error diagnostic was produced
+  std::vector<Diagnostic> diagnostics;     // errors and warnings, sorted by place
+};
+
+CompileResult Compile(const CompileOptions& options);
+
+// The rules and params of a compiled program, ordered by id / name.
+std::vector<RuleInfo> ListRules(const Program& program);
+std::vector<ParamInfo> ListParams(const Program& program);
+
+enum class InputKind : uint8_t { kAuto, kCompose, kRecords, kDocument };
+
+struct Input {
+  std::string path;  // as named (shown in findings); "-" or any name for in-memory text
+  InputKind kind = InputKind::kAuto;
+  std::optional<std::string> text;  // in-memory content instead of reading `path`
+  std::string schema;               // record schema name; empty: by file stem, else none
+  bool named = true;                // named on the command line (vs. walked from a directory)
+  char delimiter = 0;               // CSV delimiter; 0 = by extension (',' or '\t' for .tsv)
+};
+
+// Infers the kind from the file name (CLI.md "Inputs"); kAuto when unknown.
+InputKind InferKind(const std::string& path);
+
+struct CheckOptions {
+  unsigned jobs = 0;  // worker threads; 0 = all cores
+  // Listed findings per rule and input; the rest are counted. nullopt: 100 for
+  // record inputs, unlimited otherwise. 0 = unlimited.
+  std::optional<uint64_t> max_findings;
+  std::set<std::string> only;  // rule ids or tags; also enables opt_in rules
+  std::set<std::string> skip;  // rule ids or tags
+  std::string repo_root;       // for fingerprints: paths are made relative to it ("" = cwd)
+};
+
+Report Check(const Program& program, const std::vector<Input>& inputs, const CheckOptions& options);
+
+// The library's version, "0.1.0".
+const char* Version();
+
+}  // namespace policy

@@ -1,0 +1,70 @@
+#pragma once
+// The built-in functions of LANGUAGE.md section 8, as one table.
+//
+// A builtin receives already-evaluated arguments and returns a Value. Results
+// that need storage (strings, lists, maps) are allocated in ctx.arena, which the
+// evaluator resets between bindings: never hold a result past that. A data
+// problem is reported with ctx.Fail(code, message), which becomes an
+// evaluation-error finding; builtins never throw and never print.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "libpolicy/arena.h"
+#include "libpolicy/value.h"
+
+namespace policy::eval {
+
+struct EvalError {
+  const char* code = nullptr;  // "type.mismatch", "decimal.overflow", "value.invalid", ...
+  std::string message;
+  bool set() const { return code != nullptr; }
+};
+
+class CallContext {
+ public:
+  explicit CallContext(Arena& arena) : arena(arena) {}
+  // Records the first error and returns null; the evaluator turns it into a finding.
+  Value Fail(const char* code, std::string message) {
+    if (!error.set()) {
+      error.code = code;
+      error.message = std::move(message);
+    }
+    return Value::Null();
+  }
+  Arena& arena;
+  EvalError error;
+};
+
+using BuiltinFn = Value (*)(std::span<const Value> args, CallContext& ctx);
+
+// How a builtin treats null arguments, applied by the evaluator before the call.
+enum class NullPolicy : uint8_t {
+  kPropagate,  // any null argument: the result is null without calling fn
+  kFalse,      // a null first argument: the result is false without calling fn
+  kCustom,     // fn sees nulls and decides (type, sum, min/max over lists, ...)
+};
+
+inline constexpr uint8_t kVariadic = 255;
+
+struct Builtin {
+  std::string_view name;
+  uint8_t min_args;
+  uint8_t max_args;  // kVariadic for "two or more"
+  NullPolicy nulls;
+  // The result's type when it is always one type (or null), for static checks;
+  // Type::kNull when it varies.
+  Type result;
+  BuiltinFn fn;
+  // Index of the argument that may be a regex (compiled when rules compile),
+  // -1 when none; `regex_only`: that argument must be a regex.
+  int8_t regex_arg = -1;
+  bool regex_only = false;
+};
+
+// nullptr when no builtin has that name.
+const Builtin* FindBuiltin(std::string_view name);
+std::span<const Builtin> AllBuiltins();
+
+}  // namespace policy::eval

@@ -1,0 +1,65 @@
+#pragma once
+// What a check produces: findings, per-rule counters and input problems.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "libpolicy/diagnostic.h"
+
+namespace policy {
+
+enum class FindingKind : uint8_t { kFinding, kEvaluationError, kSchema };
+enum class Suppression : uint8_t { kNone, kInline, kBaseline };
+
+const char* FindingKindName(FindingKind k);    // "finding", "evaluation_error", "schema"
+const char* SuppressionName(Suppression s);    // nullptr, "inline", "baseline"
+
+struct Finding {
+  std::string rule;  // rule id, or "SCHEMA"
+  Severity severity = Severity::kError;
+  FindingKind kind = FindingKind::kFinding;
+  std::string message;      // secrets already redacted
+  std::string file;         // as named on the command line / walked
+  uint32_t line = 0;        // 1-based; 0 = unknown
+  uint32_t column = 0;
+  uint32_t end_line = 0;
+  uint32_t end_column = 0;
+  std::string path;         // document path: services.redis.image, row.tin
+  std::string fingerprint;  // 16 hex digits, ":N" appended for repeats in a file
+  Suppression suppressed = Suppression::kNone;
+  std::string source_line;  // the line the finding points at, secrets masked; may be empty
+};
+
+// Findings order: file, line, column, rule id (then message, for total determinism).
+bool FindingLess(const Finding& a, const Finding& b);
+
+// Per rule and input, summed over inputs in the summary.
+struct RuleCounters {
+  uint64_t evaluated = 0;  // bindings that reached require/unique
+  uint64_t skipped = 0;    // removed by `where`
+  uint64_t failed = 0;     // all failures, listed or not
+  uint64_t errors = 0;     // evaluation errors
+  uint64_t listed = 0;     // findings kept in the list (after --max-findings)
+};
+
+// An input or rule file that could not be read, parsed or compiled.
+struct Problem {
+  std::string file;
+  uint32_t line = 0;  // 0 = unknown
+  uint32_t column = 0;
+  std::string message;
+  bool warning = false;  // a walked document that does not parse: reported, exit code unchanged
+};
+
+struct Report {
+  std::vector<Finding> findings;  // sorted with FindingLess
+  std::vector<Problem> problems;
+  std::map<std::string, RuleCounters> by_rule;
+  uint64_t files = 0;
+  uint64_t truncated = 0;  // failures not listed because of --max-findings
+  uint64_t rules_run = 0;
+  double elapsed_ms = 0;
+};
+
+}  // namespace policy

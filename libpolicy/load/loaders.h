@@ -1,0 +1,135 @@
+#pragma once
+// Loaders turn input bytes into Values with locations (LANGUAGE.md sections 3 and 7).
+// They never throw and never print: a malformed input is an InputError naming
+// file, line and column. Every bound on hostile input is in LoadLimits.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libpolicy/document.h"
+
+namespace policy::load {
+
+struct LoadLimits {
+  uint32_t max_depth = 256;                  // nesting of maps/lists
+  uint64_t max_alias_nodes = 1'000'000;      // values reached through YAML aliases, counted expanded
+  uint64_t max_file_size = 1ull << 32;       // bytes (4 GiB); record inputs stream
+  uint32_t max_line_length = 16u << 20;      // bytes in one physical line / one record
+  uint32_t max_string_length = 16u << 20;    // bytes in one scalar
+};
+
+struct InputError {
+  std::string file;
+  uint32_t line = 0;    // 1-based; 0 when unknown
+  uint32_t column = 0;  // 1-based code points
+  std::string message;  // "duplicate key 'image' (first at line 4)", "invalid UTF-8", ...
+};
+
+// ---- Documents -------------------------------------------------------------
+
+struct DocumentsResult {
+  std::vector<std::unique_ptr<Document>> documents;  // one per YAML document ("---")
+  std::optional<InputError> error;
+};
+
+// YAML with the core-schema typing of LANGUAGE.md section 3, anchors/aliases/merge
+// keys resolved (located at the anchor's text), duplicate keys, invalid UTF-8 and
+// nesting deeper than max_depth reported as errors. `file` names the input in
+// errors and becomes documents[i]->files[0]. `single`: the input must hold one
+// document (compose and record inputs); a second one is an error.
+DocumentsResult LoadYaml(std::string_view text, const std::string& file, const LoadLimits& limits,
+                         bool single);
+
+// JSON (RFC 8259) with positions; numbers keep their exact text as decimals (more
+// than 38 significant digits: a string). Duplicate keys are an error.
+DocumentsResult LoadJson(std::string_view text, const std::string& file, const LoadLimits& limits);
+
+// LANGUAGE.md section 7, on a loaded compose document, in place (new values are
+// allocated in doc.arena and located at the item they come from).
+void NormalizeCompose(Document& doc);
+
+// ---- Records ---------------------------------------------------------------
+
+enum class RecordFormat : uint8_t { kCsv, kJsonLines };
+
+// A problem with one record that is not fatal to the input: becomes a SCHEMA finding.
+struct RecordIssue {
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string_view field;  // the column's name, empty for the whole record
+  std::string message;     // "record has 5 cells, the header has 6", "invalid UTF-8"
+};
+
+// One record, valid until the parser's next call (its strings live in the
+// chunk's buffer or in the arena passed to Next).
+struct Record {
+  uint32_t line = 0;    // physical line where the record starts (header = line 1 for CSV)
+  Value row;            // a map in input order; CSV: strings, "" -> null, located per cell
+  std::string_view text;  // the record's raw bytes (without the final line break)
+  std::vector<RecordIssue> issues;  // cleared by each Next()
+};
+
+// CSV header (line 1, after an optional UTF-8 BOM).
+struct CsvHeader {
+  std::vector<std::string> names;      // trimmed
+  std::vector<uint32_t> columns;       // 1-based code-point column of each name
+  std::vector<RecordIssue> issues;     // duplicate names, invalid UTF-8
+};
+
+// A slice of a record input holding whole records, for one worker.
+struct RecordChunk {
+  std::string text;          // bytes of whole records
+  uint32_t first_line = 0;   // physical line of text[0]
+  uint64_t index = 0;        // 0, 1, 2, ... in file order
+};
+
+// Reads a record input sequentially in chunks of about `chunk_bytes`, cut at record
+// boundaries (quote-aware for CSV), counting lines. Constant memory: one chunk at a
+// time plus what the caller keeps.
+class ChunkReader {
+ public:
+  virtual ~ChunkReader() = default;
+  // CSV: the header, read when the reader was opened. JSON Lines: empty.
+  virtual const CsvHeader& header() const = 0;
+  // Fills `chunk` and returns true, or returns false at the end or on an input error
+  // (then error() is set; records before it were already handed out).
+  virtual bool Next(RecordChunk& chunk) = 0;
+  virtual const std::optional<InputError>& error() const = 0;
+};
+
+struct ChunkOptions {
+  RecordFormat format = RecordFormat::kCsv;
+  char delimiter = ',';
+  std::size_t chunk_bytes = 1u << 20;
+  LoadLimits limits;
+};
+
+// Opens a file (or takes `text` in memory when given). Returns a reader; an
+// unreadable file or a bad header is reported through its error().
+std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
+                                         std::optional<std::string> text = std::nullopt);
+
+// Splits the records of one chunk. One parser per worker; reuse it across chunks.
+class RecordParser {
+ public:
+  // `header` must outlive the parser (CSV); `file` names the input in errors.
+  RecordParser(const ChunkOptions& options, const CsvHeader* header, std::string file);
+  ~RecordParser();
+  void Reset(const RecordChunk* chunk);
+  // Fills `rec` with the next record of the chunk and returns true; false at the
+  // chunk's end or on an input error (`error` set: a malformed JSON line, a JSON
+  // line that is not an object, an unterminated quote at the end of the input).
+  // A wrong cell count or invalid UTF-8 in a CSV cell is a RecordIssue instead.
+  // Blank lines are skipped. `arena` receives unescaped strings; the caller resets it.
+  bool Next(Record& rec, Arena& arena, std::optional<InputError>& error);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace policy::load
