@@ -1,0 +1,227 @@
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#include "libpolicy/decimal.h"
+#pragma GCC diagnostic pop
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using policy::Decimal;
+using policy::DecimalStatus;
+using policy::Rounding;
+
+namespace {
+
+Decimal D(const char* text) {
+  auto d = Decimal::Parse(text);
+  REQUIRE_MESSAGE(d.has_value(), text);
+  return *d;
+}
+
+std::string Str(const char* text) { return D(text).ToString(); }
+
+std::string AddS(const char* a, const char* b) {
+  Decimal out;
+  REQUIRE(Decimal::Add(D(a), D(b), &out) == DecimalStatus::kOk);
+  return out.ToString();
+}
+std::string SubS(const char* a, const char* b) {
+  Decimal out;
+  REQUIRE(Decimal::Sub(D(a), D(b), &out) == DecimalStatus::kOk);
+  return out.ToString();
+}
+std::string MulS(const char* a, const char* b) {
+  Decimal out;
+  REQUIRE(Decimal::Mul(D(a), D(b), &out) == DecimalStatus::kOk);
+  return out.ToString();
+}
+std::string DivS(const char* a, const char* b) {
+  Decimal out;
+  REQUIRE(Decimal::Div(D(a), D(b), &out) == DecimalStatus::kOk);
+  return out.ToString();
+}
+std::string ModS(const char* a, const char* b) {
+  Decimal out;
+  REQUIRE(Decimal::Mod(D(a), D(b), &out) == DecimalStatus::kOk);
+  return out.ToString();
+}
+std::string RoundS(const char* a, int n, Rounding mode = Rounding::kHalfAwayFromZero) {
+  Decimal out;
+  REQUIRE(D(a).Round(n, mode, &out) == DecimalStatus::kOk);
+  return out.ToString();
+}
+
+}  // namespace
+
+TEST_CASE("decimal: parse keeps the written scale") {
+  CHECK(Str("1.50") == "1.50");
+  CHECK(Str("15") == "15");
+  CHECK(Str("-0.30") == "-0.30");
+  CHECK(Str("+7") == "7");
+  CHECK(Str(".5") == "0.5");
+  CHECK(Str("5.") == "5");
+  CHECK(Str("007.10") == "7.10");
+  CHECK(Str("-0") == "0");
+  CHECK(Str("0.000") == "0.000");
+  CHECK(D("1.50").scale() == 2);
+}
+
+TEST_CASE("decimal: parse with exponents never goes through double") {
+  CHECK(Str("1e3") == "1000");
+  CHECK(Str("1.5E+2") == "150");
+  CHECK(Str("25e-3") == "0.025");
+  CHECK(Str("100e-2") == "1.00");
+  CHECK(Str("0.1e1") == "1");
+  CHECK(Str("1e37") == "10000000000000000000000000000000000000");
+  CHECK(Str("0e400") == "0");
+  // Trailing zeros beyond scale 38 are dropped exactly instead of failing.
+  CHECK(Str("1.0000000000000000000000000000000000000000") == "1.0000000000000000000000000000000000000");
+}
+
+TEST_CASE("decimal: parse rejects malformed or out of range text") {
+  for (const char* bad : {"1,5", "", "abc", "1e400", "1e-400", "-", "+", ".", "1..2", "1.2.3", "e5", "1e",
+                          "1e+", " 1", "1 ", "0x10", "١", "1_000", "--1", "inf", "NaN"}) {
+    CHECK_MESSAGE(!Decimal::Parse(bad).has_value(), bad);
+  }
+  // 38 significant digits fit, 39 do not.
+  CHECK(Decimal::Parse("12345678901234567890123456789012345678").has_value());
+  CHECK(!Decimal::Parse("123456789012345678901234567890123456789").has_value());
+  CHECK(!Decimal::Parse("1.23456789012345678901234567890123456789").has_value());
+  CHECK(!Decimal::Parse("1e38").has_value());
+  CHECK(Decimal::Parse("99999999999999999999999999999999999999").has_value());
+  // Scale 38 fits, scale 39 with a nonzero last digit does not.
+  CHECK(Str("0.00000000000000000000000000000000000001") == "0.00000000000000000000000000000000000001");
+  CHECK(!Decimal::Parse("0.000000000000000000000000000000000000001").has_value());
+}
+
+TEST_CASE("decimal: rendering") {
+  CHECK(Decimal::FromInt(-42).ToString() == "-42");
+  CHECK(Decimal::FromParts(-3, 1).ToString() == "-0.3");
+  CHECK(Decimal::FromParts(-30, 2).ToString() == "-0.30");
+  CHECK(Decimal::FromParts(1500, 2).ToString() == "15.00");
+  CHECK(Decimal::FromParts(1500, 2).ToCanonicalString() == "15");
+  CHECK(Decimal::FromParts(150, 2).ToCanonicalString() == "1.5");
+  CHECK(Decimal::FromParts(-150, 2).ToCanonicalString() == "-1.5");
+  CHECK(Decimal::FromParts(0, 3).ToCanonicalString() == "0");
+  CHECK(Decimal::FromParts(1, 38).ToString() == "0.00000000000000000000000000000000000001");
+}
+
+TEST_CASE("decimal: addition and subtraction keep the larger scale") {
+  CHECK(AddS("0.1", "0.2") == "0.3");
+  Decimal sum;
+  REQUIRE(Decimal::Add(D("0.1"), D("0.2"), &sum) == DecimalStatus::kOk);
+  CHECK(sum == D("0.3"));
+  CHECK(AddS("1.5", "2.25") == "3.75");
+  CHECK(AddS("1.50", "1") == "2.50");
+  CHECK(AddS("-1.5", "1.5") == "0.0");
+  CHECK(SubS("1", "1.25") == "-0.25");
+  CHECK(SubS("-1", "-1.25") == "0.25");
+  CHECK(SubS("10", "0.001") == "9.999");
+  // Both operands near the limit: the sum needs 39 digits and has no fraction.
+  Decimal out = Decimal::FromInt(7);
+  CHECK(Decimal::Add(D("99999999999999999999999999999999999999"), D("1"), &out) == DecimalStatus::kOverflow);
+  CHECK(out == Decimal::FromInt(7));  // unchanged on error
+  // The exact sum needs 39 digits but has a fraction: rounded half-even to 38.
+  CHECK(AddS("10000000000000000000000000000000000000", "0.5") == "10000000000000000000000000000000000000");
+  CHECK(AddS("10000000000000000000000000000000000001", "0.5") == "10000000000000000000000000000000000002");
+}
+
+TEST_CASE("decimal: multiplication adds scales and detects overflow") {
+  CHECK(MulS("1.5", "2") == "3.0");
+  CHECK(MulS("1.50", "0.2") == "0.300");
+  CHECK(MulS("-2", "3") == "-6");
+  CHECK(MulS("-2", "0") == "0");
+  CHECK(MulS("100", "15") == "1500");
+  Decimal out;
+  CHECK(Decimal::Mul(D("1e30"), D("1e10"), &out) == DecimalStatus::kOverflow);
+  CHECK(Decimal::Mul(D("99999999999999999999999999999999999999"), D("99999999999999999999999999999999999999"),
+                     &out) == DecimalStatus::kOverflow);
+  // Scale 40 exactly representable only after rounding: 0.00000000000000000001^2.
+  CHECK(MulS("0.00000000000000000001", "0.00000000000000000005") == "0.00000000000000000000000000000000000000");
+  CHECK(MulS("0.0000000000000000001", "0.00000000000000000015") ==
+        "0.00000000000000000000000000000000000002");  // 1.5e-38 -> half-even 2e-38
+  // Too many digits with a fraction: rounded to 38 significant digits.
+  CHECK(MulS("1234567890123456789.0123456789", "1000000000.000000001") ==
+        "1234567890123456790246913569.0234567890");
+}
+
+TEST_CASE("decimal: division") {
+  CHECK(DivS("10", "4") == "2.5");
+  CHECK(DivS("1", "3") == "0.3333333333333333333333333333");
+  CHECK(DivS("2", "3") == "0.6666666666666666666666666667");
+  CHECK(DivS("-2", "3") == "-0.6666666666666666666666666667");
+  CHECK(DivS("6.00", "2") == "3.00");
+  CHECK(DivS("1.00", "4") == "0.25");
+  CHECK(DivS("1", "0.25") == "4");
+  CHECK(DivS("15", "100") == "0.15");
+  CHECK(DivS("0", "5") == "0");
+  CHECK(DivS("100", "3") == "33.33333333333333333333333333");
+  CHECK(DivS("1", "3000") == "0.0003333333333333333333333333333");
+  CHECK(DivS("10000000000000000000000000000000", "3") == "3333333333333333333333333333333");
+  Decimal out;
+  CHECK(Decimal::Div(D("1"), D("0"), &out) == DecimalStatus::kDivisionByZero);
+  CHECK(Decimal::Div(D("1e37"), D("0.001"), &out) == DecimalStatus::kOverflow);
+  // 1/3 has 28 significant digits.
+  REQUIRE(Decimal::Div(D("1"), D("3"), &out) == DecimalStatus::kOk);
+  CHECK(out.scale() == 28);
+}
+
+TEST_CASE("decimal: modulo truncates with the dividend's sign") {
+  CHECK(ModS("7", "3") == "1");
+  CHECK(ModS("-7", "3") == "-1");
+  CHECK(ModS("7", "-3") == "1");
+  CHECK(ModS("7.5", "2") == "1.5");
+  CHECK(ModS("1", "0.3") == "0.1");
+  CHECK(ModS("99999999999999999999999999999999999999", "0.7") == "0.3");
+  CHECK(ModS("0.5", "10000000000000000000000000000000000000") == "0.5");
+  Decimal out;
+  CHECK(Decimal::Mod(D("1"), D("0.0"), &out) == DecimalStatus::kDivisionByZero);
+}
+
+TEST_CASE("decimal: rounding") {
+  CHECK(RoundS("2.345", 2) == "2.35");
+  CHECK(RoundS("2.345", 2, Rounding::kHalfEven) == "2.34");
+  CHECK(RoundS("2.355", 2, Rounding::kHalfEven) == "2.36");
+  CHECK(RoundS("2.3451", 2, Rounding::kHalfEven) == "2.35");
+  CHECK(RoundS("-2.345", 2) == "-2.35");
+  CHECK(RoundS("-2.345", 2, Rounding::kHalfEven) == "-2.34");
+  CHECK(RoundS("15", 2) == "15.00");
+  CHECK(RoundS("2.5", 0) == "3");
+  CHECK(RoundS("2.5", 0, Rounding::kHalfEven) == "2");
+  CHECK(RoundS("1250", -2) == "1300");
+  CHECK(RoundS("1250", -2, Rounding::kHalfEven) == "1200");
+  CHECK(RoundS("0.4", 0) == "0");
+  CHECK(RoundS("-0.4", 0) == "0");
+  CHECK(RoundS("123", -38) == "0");
+  CHECK(RoundS("0.00000000000000000000000000000000000001", 38) == "0.00000000000000000000000000000000000001");
+  Decimal out;
+  CHECK(D("1").Round(39, Rounding::kHalfEven, &out) == DecimalStatus::kInvalid);
+  CHECK(D("1").Round(-39, Rounding::kHalfEven, &out) == DecimalStatus::kInvalid);
+  CHECK(D("99999999999999999999999999999999999999").Round(1, Rounding::kHalfEven, &out) ==
+        DecimalStatus::kOverflow);
+  CHECK(D("99999999999999999999999999999999999999").Round(-1, Rounding::kHalfAwayFromZero, &out) ==
+        DecimalStatus::kOverflow);
+}
+
+TEST_CASE("decimal: comparison is by value") {
+  CHECK(D("1.50") == D("1.5"));
+  CHECK(D("0") == D("-0.00"));
+  CHECK(D("1.49") < D("1.5"));
+  CHECK(D("-2") < D("-1.5"));
+  CHECK(D("-0.1") < D("0"));
+  CHECK(D("99999999999999999999999999999999999999") > D("0.99999999999999999999999999999999999999"));
+  CHECK(D("0.00000000000000000000000000000000000001") > D("0"));
+  CHECK(D("1e10") == D("10000000000.0000"));
+}
+
+TEST_CASE("decimal: integers") {
+  CHECK(D("3.00").IsInteger());
+  CHECK(!D("3.01").IsInteger());
+  CHECK(D("3.00").ToInt64() == 3);
+  CHECK(D("-12").ToInt64() == -12);
+  CHECK(!D("0.5").ToInt64().has_value());
+  CHECK(!D("1e30").ToInt64().has_value());
+  CHECK(D("9223372036854775807").ToInt64() == INT64_MAX);
+  CHECK(!D("9223372036854775808").ToInt64().has_value());
+}
