@@ -1,0 +1,103 @@
+#include <algorithm>
+#include <filesystem>
+#include <ostream>
+
+#include "cli/commands.h"
+#include "libpolicy/report.h"
+
+namespace policy::cli {
+namespace {
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// RuleInfo does not name the rule's package, so "its package" is approximated by
+// the params declared in the rule's directory (a pack).
+std::vector<ParamInfo> PackParams(const Program& program, const RuleInfo& rule) {
+  std::vector<ParamInfo> out;
+  std::filesystem::path dir = std::filesystem::path(rule.file).parent_path();
+  for (const ParamInfo& p : ListParams(program)) {
+    if (std::filesystem::path(p.file).parent_path() == dir) out.push_back(p);
+  }
+  return out;
+}
+
+// Ids that differ from `id` only in their last segment: the likely typo.
+std::vector<std::string> SimilarIds(const std::vector<RuleInfo>& rules, const std::string& id) {
+  std::string prefix = id.substr(0, id.rfind('-') + 1);
+  std::vector<std::string> out;
+  for (const RuleInfo& r : rules) {
+    if (!prefix.empty() && r.id.rfind(prefix, 0) == 0) out.push_back(r.id);
+  }
+  if (out.size() > 5) out.resize(5);
+  return out;
+}
+
+}  // namespace
+
+int RunRules(const Options& options, Streams& io) {
+  CompileResult compiled = CompileAndReport(CompileOptionsFrom(options), options, io);
+  if (!compiled.program) return 2;
+  report::CatalogueFormat format = report::CatalogueFormat::kText;
+  if (options.format == Format::kJson) format = report::CatalogueFormat::kJson;
+  if (options.format == Format::kMarkdown) format = report::CatalogueFormat::kMarkdown;
+  io.out << report::FormatCatalogue(ListRules(*compiled.program), format);
+  return 0;
+}
+
+int RunExplain(const Options& options, Streams& io) {
+  CompileResult compiled = CompileAndReport(CompileOptionsFrom(options), options, io);
+  if (!compiled.program) return 2;
+  std::vector<RuleInfo> rules = ListRules(*compiled.program);
+  auto it = std::find_if(rules.begin(), rules.end(),
+                         [&](const RuleInfo& r) { return r.id == options.rule_id; });
+  if (it == rules.end()) {
+    io.err << "policy-check: unknown rule '" << options.rule_id << "'";
+    std::vector<std::string> similar = SimilarIds(rules, options.rule_id);
+    if (!similar.empty()) io.err << " (similar: " << Join(similar) << ")";
+    io.err << "\n";
+    return 2;
+  }
+  const RuleInfo& r = *it;
+  io.out << r.id << ": " << r.title << "\n\n";
+  io.out << "  severity: " << SeverityName(r.severity) << (r.enabled ? "" : " (disabled)") << "\n";
+  io.out << "  target:   " << r.target << "\n";
+  if (!r.tags.empty()) io.out << "  tags:     " << Join(r.tags) << "\n";
+  if (!r.file.empty()) io.out << "  defined:  " << r.file << ":" << r.line << "\n";
+  if (!r.doc.empty()) io.out << "\n" << r.doc << "\n";
+  if (!r.remedy.empty()) io.out << "\nRemedy: " << r.remedy << "\n";
+  std::vector<ParamInfo> params = PackParams(*compiled.program, r);
+  if (!params.empty()) {
+    io.out << "\nParams (override with --param NAME=VALUE):\n";
+    for (const ParamInfo& p : params) {
+      io.out << "  " << p.name << ": " << p.type << " = " << p.value << "\n";
+    }
+  }
+  return 0;
+}
+
+int RunCompile(const Options& options, Streams& io) {
+  int code = 0;
+  std::vector<std::string> existing;
+  for (const std::string& path : options.paths) {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) {
+      existing.push_back(path);
+    } else {
+      io.err << path << ": error: no such file or directory\n";
+      code = 2;
+    }
+  }
+  if (existing.empty()) return 2;
+  CompileOptions copts = CompileOptionsFrom(options);
+  copts.builtin = false;
+  copts.rule_paths = existing;
+  CompileResult compiled = CompileAndReport(copts, options, io);
+  if (!compiled.program) return 2;
+  return code;
+}
+
+}  // namespace policy::cli

@@ -1,0 +1,138 @@
+#include "cli/inputs.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iterator>
+#include <set>
+#include <system_error>
+
+namespace policy::cli {
+namespace fs = std::filesystem;
+namespace {
+
+bool SkippedDirectory(const std::string& name) {
+  return name == ".git" || name == "node_modules" || name == "vendor";
+}
+
+struct Walker {
+  const InputRequest& request;
+  InputSet& out;
+  std::set<std::string>& seen;
+
+  void Add(Input input) {
+    if (seen.insert(input.path).second) out.inputs.push_back(std::move(input));
+  }
+
+  // Directories only through real entries, never symlinks, so a link cycle
+  // cannot make the walk endless.
+  void Walk(const std::string& dir_path, const fs::path& dir) {
+    std::error_code ec;
+    std::vector<fs::directory_entry> entries;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      entries.push_back(*it);
+    }
+    if (ec) {
+      out.problems.push_back({dir_path, 0, 0, "cannot read directory: " + ec.message(), true});
+      return;
+    }
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      return a.path().filename().string() < b.path().filename().string();
+    });
+    bool is_pack = std::any_of(entries.begin(), entries.end(), [](const fs::directory_entry& e) {
+      std::error_code fec;
+      return e.path().extension() == ".policy" && e.is_regular_file(fec);
+    });
+    for (const fs::directory_entry& entry : entries) {
+      std::string name = entry.path().filename().string();
+      std::string child = dir_path.empty() ? name : dir_path + "/" + name;
+      std::error_code fec;
+      if (entry.is_directory(fec) && !entry.is_symlink(fec)) {
+        if (SkippedDirectory(name) || (is_pack && name == "tests")) continue;
+        Walk(child, entry.path());
+        continue;
+      }
+      if (name == ".policy-check.yaml" || !entry.is_regular_file(fec)) continue;
+      InputKind kind = InferKind(name);
+      if (kind == InputKind::kAuto) continue;
+      if (kind == InputKind::kDocument && !request.want_documents) continue;
+      Input input;
+      input.path = child;
+      input.kind = kind;
+      input.named = false;
+      input.delimiter = request.delimiter;
+      Add(std::move(input));
+    }
+  }
+};
+
+}  // namespace
+
+std::string CleanPath(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '/' && !out.empty() && out.back() == '/') continue;
+    out += c;
+  }
+  while (out.size() > 2 && out.rfind("./", 0) == 0) out.erase(0, 2);
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) {
+  InputSet out;
+  std::set<std::string> seen;
+  Walker walker{request, out, seen};
+  for (const std::string& raw : request.paths) {
+    if (raw == "-") {
+      if (request.kind == InputKind::kAuto) {
+        out.problems.push_back({"-", 0, 0, "standard input needs --kind compose|records|document",
+                                false});
+        continue;
+      }
+      Input input;
+      input.path = "-";
+      input.kind = request.kind;
+      input.delimiter = request.delimiter;
+      input.text = std::string(std::istreambuf_iterator<char>(stdin_stream), {});
+      walker.Add(std::move(input));
+      continue;
+    }
+    std::string path = CleanPath(raw);
+    std::error_code ec;
+    fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+      out.problems.push_back({path, 0, 0, "no such file or directory", false});
+      continue;
+    }
+    if (fs::is_directory(status)) {
+      walker.Walk(path == "." ? "" : path, fs::path(path));
+      continue;
+    }
+    Input input;
+    input.path = path;
+    input.kind = request.kind != InputKind::kAuto ? request.kind : InferKind(path);
+    input.delimiter = request.delimiter;
+    if (input.kind == InputKind::kAuto) {
+      out.problems.push_back({path, 0, 0,
+                              "cannot tell what kind of input this is from its name "
+                              "(use --kind compose|records|document)",
+                              false});
+      continue;
+    }
+    walker.Add(std::move(input));
+  }
+  return out;
+}
+
+std::string FindRepoRoot() {
+  std::error_code ec;
+  fs::path cwd = fs::current_path(ec);
+  if (ec) return "";
+  for (fs::path dir = cwd;; dir = dir.parent_path()) {
+    if (fs::exists(dir / ".git", ec)) return dir.string();
+    if (dir == dir.parent_path()) break;
+  }
+  return cwd.string();
+}
+
+}  // namespace policy::cli

@@ -1,0 +1,35 @@
+#pragma once
+// Which files a run checks (CLI.md "Inputs"): named paths, directories walked in
+// sorted order, standard input.
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "libpolicy/engine.h"
+#include "libpolicy/finding.h"
+
+namespace policy::cli {
+
+struct InputRequest {
+  std::vector<std::string> paths;  // as named; "-" is standard input
+  InputKind kind = InputKind::kAuto;  // --kind, for named inputs only
+  char delimiter = 0;
+  bool want_documents = false;  // an active rule is `on document`: walk documents too
+};
+
+struct InputSet {
+  std::vector<Input> inputs;
+  std::vector<Problem> problems;  // named paths that are missing or unusable
+};
+
+// `stdin_stream` is read only when "-" is named.
+InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream);
+
+// "./a/b" -> "a/b", "dir//x" -> "dir/x": the spelling findings use.
+std::string CleanPath(const std::string& path);
+
+// The nearest directory from the current one up that holds `.git`, else the
+// current directory; absolute.
+std::string FindRepoRoot();
+
+}  // namespace policy::cli

@@ -1,0 +1,302 @@
+#include "cli/options.h"
+
+#include <charconv>
+#include <map>
+#include <string_view>
+
+namespace policy::cli {
+namespace {
+
+const std::map<std::string_view, Command> kSubcommands = {
+    {"rules", Command::kRules},
+    {"compile", Command::kCompile},
+    {"test", Command::kTest},
+    {"explain", Command::kExplain},
+};
+
+const std::map<std::string_view, Format> kFormats = {
+    {"text", Format::kText},   {"json", Format::kJson},     {"sarif", Format::kSarif},
+    {"junit", Format::kJunit}, {"github", Format::kGithub}, {"markdown", Format::kMarkdown},
+};
+
+// Options of CLI.md that a later stage brings; named so the message is not "unknown".
+const std::set<std::string_view> kNotYet = {"--config", "-c", "--baseline", "--write-baseline",
+                                            "--compose-merge"};
+
+// Long and short spellings of every option that takes a value.
+const std::map<std::string_view, std::string_view> kValueOptions = {
+    {"-r", "--rules"},         {"--rules", "--rules"},
+    {"-f", "--format"},        {"--format", "--format"},
+    {"-o", "--output"},        {"--output", "--output"},
+    {"--kind", "--kind"},      {"--delimiter", "--delimiter"},
+    {"--fail-on", "--fail-on"}, {"--only", "--only"},
+    {"--skip", "--skip"},      {"--param", "--param"},
+    {"--jobs", "--jobs"},      {"--max-findings", "--max-findings"},
+    {"--color", "--color"},
+};
+
+std::optional<uint64_t> ParseCount(std::string_view s) {
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return n;
+}
+
+void SplitIds(std::string_view list, std::set<std::string>& out) {
+  while (!list.empty()) {
+    std::size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace(item);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+std::string BadValue(std::string_view option, std::string_view value, std::string_view expected) {
+  return std::string("invalid value '") + std::string(value) + "' for " + std::string(option) +
+         " (expected " + std::string(expected) + ")";
+}
+
+// Applies one option with its value; returns an error message or "".
+std::string ApplyValue(Options& o, std::string_view name, std::string_view value) {
+  if (name == "--rules") {
+    o.rules.emplace_back(value);
+  } else if (name == "--format") {
+    auto it = kFormats.find(value);
+    if (it == kFormats.end()) {
+      return BadValue(name, value, "text, json, sarif, junit, github or markdown");
+    }
+    o.format = it->second;
+    o.format_given = true;
+  } else if (name == "--output") {
+    if (value.empty()) return BadValue(name, value, "a file name");
+    o.output = value;
+  } else if (name == "--kind") {
+    if (value == "compose") {
+      o.kind = InputKind::kCompose;
+    } else if (value == "records") {
+      o.kind = InputKind::kRecords;
+    } else if (value == "document") {
+      o.kind = InputKind::kDocument;
+    } else {
+      return BadValue(name, value, "compose, records or document");
+    }
+  } else if (name == "--delimiter") {
+    if (value == "\\t" || value == "tab") {
+      o.delimiter = '\t';
+    } else if (value.size() == 1 && static_cast<unsigned char>(value[0]) < 0x80 &&
+               value[0] != '"' && value[0] != '\n' && value[0] != '\r') {
+      o.delimiter = value[0];
+    } else {
+      return BadValue(name, value, "one ASCII character other than a quote or newline, or 'tab'");
+    }
+  } else if (name == "--fail-on") {
+    static const std::map<std::string_view, FailOn> kLevels = {
+        {"error", FailOn::kError}, {"warning", FailOn::kWarning},
+        {"info", FailOn::kInfo},   {"never", FailOn::kNever}};
+    auto it = kLevels.find(value);
+    if (it == kLevels.end()) return BadValue(name, value, "error, warning, info or never");
+    o.fail_on = it->second;
+  } else if (name == "--only") {
+    SplitIds(value, o.only);
+  } else if (name == "--skip") {
+    SplitIds(value, o.skip);
+  } else if (name == "--param") {
+    std::size_t eq = value.find('=');
+    if (eq == std::string_view::npos || eq == 0) return BadValue(name, value, "NAME=VALUE");
+    o.params.emplace_back(std::string(value.substr(0, eq)), std::string(value.substr(eq + 1)));
+  } else if (name == "--jobs") {
+    auto n = ParseCount(value);
+    if (!n || *n > 4096) return BadValue(name, value, "a number of threads, 0 for all cores");
+    o.jobs = static_cast<unsigned>(*n);
+  } else if (name == "--max-findings") {
+    auto n = ParseCount(value);
+    if (!n) return BadValue(name, value, "a number, 0 for unlimited");
+    o.max_findings = *n;
+  } else if (name == "--color") {
+    if (value == "auto") {
+      o.color = ColorMode::kAuto;
+    } else if (value == "always") {
+      o.color = ColorMode::kAlways;
+    } else if (value == "never") {
+      o.color = ColorMode::kNever;
+    } else {
+      return BadValue(name, value, "auto, always or never");
+    }
+  }
+  return "";
+}
+
+// What a subcommand accepts, checked once every argument is read.
+std::string Validate(const Options& o) {
+  switch (o.command) {
+    case Command::kCheck:
+      if (o.format != Format::kText && o.format != Format::kJson) {
+        return std::string("format '") + FormatName(o.format) + "' is not available yet";
+      }
+      return "";
+    case Command::kRules:
+      if (!o.paths.empty()) return "'rules' takes no paths (use --rules PATH)";
+      if (o.format != Format::kText && o.format != Format::kJson &&
+          o.format != Format::kMarkdown) {
+        return std::string("'rules' writes text, json or markdown, not '") +
+               FormatName(o.format) + "'";
+      }
+      return "";
+    case Command::kCompile:
+      if (o.paths.empty()) return "'compile' needs at least one rule file or directory";
+      return "";
+    case Command::kExplain:
+      if (o.paths.size() != 1) return "'explain' needs exactly one rule id";
+      return "";
+    case Command::kTest:
+    case Command::kHelp:
+    case Command::kVersion:
+      return "";
+  }
+  return "";
+}
+
+}  // namespace
+
+ParseResult ParseArgs(const std::vector<std::string>& args) {
+  ParseResult result;
+  Options& o = result.options;
+  std::size_t i = 0;
+  if (!args.empty()) {
+    auto it = kSubcommands.find(args[0]);
+    if (it != kSubcommands.end()) {
+      o.command = it->second;
+      i = 1;
+    }
+  }
+  bool options_ended = false;
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (options_ended || arg == "-" || arg.empty() || arg[0] != '-') {
+      o.paths.push_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_ended = true;
+      continue;
+    }
+    if (arg == "-h" || arg == "--help") {
+      o.command = Command::kHelp;
+      return result;
+    }
+    if (arg == "--version") {
+      o.command = Command::kVersion;
+      return result;
+    }
+    // --name=value, -Xvalue (short options are one letter) or --name value.
+    std::string name = arg;
+    std::optional<std::string> value;
+    if (arg.rfind("--", 0) == 0) {
+      std::size_t eq = arg.find('=');
+      if (eq != std::string::npos) {
+        name = arg.substr(0, eq);
+        value = arg.substr(eq + 1);
+      }
+    } else if (arg.size() > 2) {
+      name = arg.substr(0, 2);
+      value = arg.substr(2);
+    }
+    if (name == "--no-builtin" || name == "-q" || name == "--quiet" || name == "-v" ||
+        name == "--verbose") {
+      if (value) {
+        result.error = "option '" + name + "' takes no value";
+        return result;
+      }
+      if (name == "--no-builtin") o.builtin = false;
+      if (name == "-q" || name == "--quiet") o.quiet = true;
+      if (name == "-v" || name == "--verbose") o.verbose = true;
+      continue;
+    }
+    if (kNotYet.count(name)) {
+      result.error = "option '" + name + "' is not available yet";
+      return result;
+    }
+    auto spec = kValueOptions.find(name);
+    if (spec == kValueOptions.end()) {
+      result.error = "unknown option '" + arg + "'";
+      return result;
+    }
+    if (!value) {
+      if (i + 1 >= args.size()) {
+        result.error = "option '" + name + "' needs a value";
+        return result;
+      }
+      value = args[++i];
+    }
+    std::string error = ApplyValue(o, spec->second, *value);
+    if (!error.empty()) {
+      result.error = std::move(error);
+      return result;
+    }
+  }
+  if (o.command == Command::kExplain && o.paths.size() == 1) {
+    o.rule_id = o.paths.front();
+    o.paths.clear();
+    return result;
+  }
+  result.error = Validate(o);
+  return result;
+}
+
+const char* FormatName(Format f) {
+  for (const auto& [name, format] : kFormats) {
+    if (format == f) return name.data();
+  }
+  return "text";
+}
+
+bool UseColor(ColorMode mode, bool stdout_is_tty, const char* no_color_env) {
+  switch (mode) {
+    case ColorMode::kAlways: return true;
+    case ColorMode::kNever: return false;
+    case ColorMode::kAuto: return stdout_is_tty && (no_color_env == nullptr || *no_color_env == 0);
+  }
+  return false;
+}
+
+std::string UsageText() {
+  return R"(Usage:
+  policy-check [OPTIONS] [PATH ...]           check files and directories (default: .)
+  policy-check rules [-f text|json|markdown]  list the loaded rules
+  policy-check explain RULE-ID                show a rule's title, doc, remedy and params
+  policy-check compile PATH ...               compile rule files, print diagnostics
+  policy-check test [PATH ...]                run rule-pack tests (default: rules/)
+
+Options:
+  -r, --rules PATH        rule file or directory (repeatable)
+      --no-builtin        leave the built-in packs out
+  -f, --format FMT        text (default) or json; sarif, junit, github and markdown
+                          are not available yet
+  -o, --output FILE       write the report to FILE
+      --kind KIND         compose, records or document for every named input
+                          (required for '-', standard input)
+      --delimiter C       CSV delimiter (one character, or 'tab')
+      --fail-on LEVEL     error (default), warning, info or never
+      --only IDS          run only these rule ids or tags (comma-separated;
+                          also runs opt_in rules)
+      --skip IDS          skip these rule ids or tags (comma-separated)
+      --param NAME=VALUE  override a param (repeatable)
+      --jobs N            worker threads (default 0: all cores)
+      --max-findings N    findings listed per rule and input (0: unlimited)
+      --color WHEN        auto (default), always or never; auto honours NO_COLOR
+  -q, --quiet             no summary line
+  -v, --verbose           also list suppressed and baselined findings
+      --version           print the version
+  -h, --help              print this help
+
+Options take their value as '--opt value' or '--opt=value'; '--' ends the options.
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage, configuration,
+rule or input error, 3 internal error.
+)";
+}
+
+}  // namespace policy::cli

@@ -1,0 +1,66 @@
+#pragma once
+// Reporters: turn a Report (finding.h) into text for people or machines.
+//
+// Every function here returns a string; nothing prints, nothing throws (except
+// std::bad_alloc). Output depends only on the arguments, so it is identical for
+// every --jobs value (findings arrive sorted with FindingLess).
+//
+//   policy::report::Context ctx;
+//   ctx.tool_version = policy::Version();
+//   ctx.rules = policy::ListRules(*program);
+//   std::cout << policy::report::FormatText(report, ctx) << policy::report::FormatSummary(report, ctx);
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "libpolicy/engine.h"
+#include "libpolicy/finding.h"
+
+namespace policy::report {
+
+struct Context {
+  std::string tool_version;     // "0.1.0"
+  std::vector<RuleInfo> rules;  // the catalogue of the program that produced the report
+  bool color = false;           // ANSI colours (text only)
+  bool verbose = false;         // text: also list suppressed and baselined findings
+  double elapsed_ms = 0;        // wall time shown in the summary
+};
+
+// Totals of a report. errors/warnings/infos count unsuppressed findings by
+// severity, evaluation errors and SCHEMA findings always as errors; `findings`
+// is their sum, so findings + suppressed + baselined == Report::findings.size().
+struct Counts {
+  uint64_t findings = 0;
+  uint64_t errors = 0;
+  uint64_t warnings = 0;
+  uint64_t infos = 0;
+  uint64_t suppressed = 0;  // inline suppressions
+  uint64_t baselined = 0;
+};
+
+Counts CountFindings(const Report& report);
+
+// The severity a finding counts with: evaluation errors and SCHEMA are errors.
+Severity EffectiveSeverity(const Finding& f);
+
+// `PATH:LINE:COL: error: MESSAGE [RULE]`, the source line and a caret line for
+// each listed finding, then `PATH:LINE:COL: error: MESSAGE` for each problem.
+// Without the summary line (see FormatSummary).
+std::string FormatText(const Report& report, const Context& ctx);
+
+// `N errors, M warnings in K files (R rules, T ms)` with a trailing newline.
+std::string FormatSummary(const Report& report, const Context& ctx);
+
+// The caret line under a source line (without indentation or newline): blanks up
+// to 1-based code-point `column` (tabs kept, wide characters counted twice,
+// combining marks not at all), `^`, then `~` up to the exclusive `end_column`.
+std::string CaretLine(const std::string& source_line, uint32_t column, uint32_t end_column);
+
+// The JSON document of CLI.md "json", keys in a stable order, ending in a newline.
+std::string FormatJson(const Report& report, const Context& ctx);
+
+// The rule catalogue (`policy-check rules`).
+enum class CatalogueFormat : uint8_t { kText, kJson, kMarkdown };
+std::string FormatCatalogue(const std::vector<RuleInfo>& rules, CatalogueFormat format);
+
+}  // namespace policy::report

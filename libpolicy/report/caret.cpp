@@ -1,0 +1,96 @@
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "libpolicy/report.h"
+
+namespace policy::report {
+namespace {
+
+// Columns a terminal gives a code point. A short table, not full wcwidth: it
+// covers the combining marks of the scripts our inputs use (Latin, Bengali,
+// Devanagari) and the common wide blocks (CJK, Hangul, emoji).
+constexpr std::array<std::pair<char32_t, char32_t>, 18> kZeroWidth = {{
+    {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A},
+    {0x064B, 0x065F}, {0x0900, 0x0903}, {0x093A, 0x094F}, {0x0951, 0x0957},
+    {0x0962, 0x0963}, {0x0981, 0x0983}, {0x09BC, 0x09BC}, {0x09BE, 0x09CD},
+    {0x09D7, 0x09D7}, {0x09E2, 0x09E3}, {0x200B, 0x200F}, {0x20D0, 0x20FF},
+    {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},
+}};
+constexpr std::array<std::pair<char32_t, char32_t>, 11> kWide = {{
+    {0x1100, 0x115F}, {0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF},
+    {0x4E00, 0x9FFF}, {0xA000, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF},
+    {0xFF00, 0xFF60}, {0x1F300, 0x1F64F}, {0x20000, 0x3FFFD},
+}};
+
+bool InRanges(char32_t c, const auto& ranges) {
+  return std::any_of(ranges.begin(), ranges.end(),
+                     [c](const auto& r) { return c >= r.first && c <= r.second; });
+}
+
+int DisplayWidth(char32_t c) {
+  if (InRanges(c, kZeroWidth)) return 0;
+  if (InRanges(c, kWide)) return 2;
+  return 1;
+}
+
+// Decodes the code point starting at s[i] and advances i; an invalid byte is
+// one code point of its own, as in CountCodePoints (source.h).
+char32_t NextCodePoint(const std::string& s, std::size_t& i) {
+  auto lead = static_cast<unsigned char>(s[i]);
+  int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+  if (extra == 0 || i + static_cast<std::size_t>(extra) >= s.size()) {
+    ++i;
+    return lead;
+  }
+  char32_t c = lead & (0x3Fu >> extra);
+  for (int k = 1; k <= extra; ++k) {
+    auto b = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+    if ((b & 0xC0) != 0x80) {
+      ++i;
+      return lead;
+    }
+    c = (c << 6) | (b & 0x3Fu);
+  }
+  i += 1 + static_cast<std::size_t>(extra);
+  return c;
+}
+
+}  // namespace
+
+std::string CaretLine(const std::string& source_line, uint32_t column, uint32_t end_column) {
+  std::string out;
+  std::size_t i = 0;
+  uint32_t col = 1;
+  for (; col < column; ++col) {
+    if (i >= source_line.size()) {
+      out += ' ';
+      continue;
+    }
+    if (source_line[i] == '\t') {
+      out += '\t';
+      ++i;
+      continue;
+    }
+    out.append(static_cast<std::size_t>(DisplayWidth(NextCodePoint(source_line, i))), ' ');
+  }
+  // The span's width on screen, at least one caret.
+  int width = 0;
+  for (; col < end_column; ++col) {
+    if (i >= source_line.size()) {
+      ++width;
+      continue;
+    }
+    if (source_line[i] == '\t') {
+      ++width;
+      ++i;
+      continue;
+    }
+    width += DisplayWidth(NextCodePoint(source_line, i));
+  }
+  out += '^';
+  if (width > 1) out.append(static_cast<std::size_t>(width - 1), '~');
+  return out;
+}
+
+}  // namespace policy::report

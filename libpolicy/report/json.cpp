@@ -1,0 +1,80 @@
+#include <nlohmann/json.hpp>
+
+#include "libpolicy/report.h"
+
+namespace policy::report {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Line and column 0 mean "unknown", which JSON says as null.
+Json Position(uint32_t n) { return n ? Json(n) : Json(nullptr); }
+
+Json FindingJson(const Finding& f) {
+  Json j;
+  j["rule"] = f.rule;
+  j["severity"] = SeverityName(EffectiveSeverity(f));
+  j["kind"] = FindingKindName(f.kind);
+  j["message"] = f.message;
+  j["file"] = f.file;
+  j["line"] = Position(f.line);
+  j["column"] = Position(f.column);
+  j["end_line"] = Position(f.end_line);
+  j["end_column"] = Position(f.end_column);
+  j["path"] = f.path;
+  j["fingerprint"] = f.fingerprint;
+  const char* suppressed = SuppressionName(f.suppressed);
+  j["suppressed"] = suppressed ? Json(suppressed) : Json(nullptr);
+  return j;
+}
+
+Json SummaryJson(const Report& report) {
+  Counts c = CountFindings(report);
+  Json j;
+  j["files"] = report.files;
+  j["findings"] = c.findings;
+  j["errors"] = c.errors;
+  j["warnings"] = c.warnings;
+  j["infos"] = c.infos;
+  j["suppressed"] = c.suppressed;
+  j["baselined"] = c.baselined;
+  j["truncated"] = report.truncated;
+  Json by_rule = Json::object();
+  for (const auto& [id, counters] : report.by_rule) {
+    Json r;
+    r["evaluated"] = counters.evaluated;
+    r["skipped"] = counters.skipped;
+    r["failed"] = counters.failed;
+    r["errors"] = counters.errors;
+    r["listed"] = counters.listed;
+    by_rule[id] = std::move(r);
+  }
+  j["by_rule"] = std::move(by_rule);
+  return j;
+}
+
+}  // namespace
+
+std::string FormatJson(const Report& report, const Context& ctx) {
+  Json doc;
+  doc["version"] = 1;
+  doc["tool_version"] = ctx.tool_version;
+  Json findings = Json::array();
+  for (const Finding& f : report.findings) findings.push_back(FindingJson(f));
+  doc["findings"] = std::move(findings);
+  doc["summary"] = SummaryJson(report);
+  Json problems = Json::array();
+  for (const Problem& p : report.problems) {
+    Json j;
+    j["file"] = p.file;
+    j["line"] = Position(p.line);
+    j["column"] = Position(p.column);
+    j["message"] = p.message;
+    problems.push_back(std::move(j));
+  }
+  doc["problems"] = std::move(problems);
+  // Invalid UTF-8 in a message or path is replaced, never an exception.
+  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace policy::report
