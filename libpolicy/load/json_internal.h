@@ -1,0 +1,76 @@
+#pragma once
+// A small JSON (RFC 8259) reader that keeps what nlohmann_json drops: the exact
+// text of numbers and the position of every value. Iterative, so depth is bounded
+// only by LoadLimits::max_depth, never by the stack.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libpolicy/load/loaders.h"
+
+namespace policy::load {
+
+struct JsonError {
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string message;
+};
+
+class JsonParser {
+ public:
+  // `copy_strings`: every string goes to the arena (documents); otherwise strings
+  // without escapes point into the parsed text (records: valid with the chunk).
+  JsonParser(const LoadLimits& limits, bool copy_strings)
+      : limits_(limits), copy_strings_(copy_strings) {}
+
+  // Parses `text` as exactly one JSON value surrounded by optional white space.
+  // text[0] is at `first_line`, column 1; the first `skip` bytes (a BOM) are not
+  // columns. Values get Loc::file = `file` and paths below `root` (the root value
+  // itself gets `root`). Arrays, maps, strings and path nodes go to `arena`.
+  bool Parse(std::string_view text, uint32_t first_line, std::size_t skip, const PathNode* root,
+             uint16_t file, Arena& arena, Value* out, JsonError* error);
+
+ private:
+  struct Open {
+    bool is_map;
+    uint32_t first;  // index of its first element in items_ / entries_
+    Value value;     // loc and path of the container itself
+  };
+
+  bool Fail(std::size_t offset, std::string message);
+  bool ParseString(std::size_t* pos, std::string_view* out);
+  bool ParseNumber(std::size_t* pos, Value* out);
+  bool ParseKey(std::size_t* pos);
+  const PathNode* ChildPath();
+  Loc LocAt(std::size_t offset);
+  void Attach(const Value& v);
+  bool Close();
+  bool CheckDuplicates(uint32_t first);
+
+  const LoadLimits& limits_;
+  bool copy_strings_;
+
+  // State of one Parse call.
+  std::string_view text_;
+  Arena* arena_ = nullptr;
+  JsonError* error_ = nullptr;
+  uint16_t file_ = 0;
+  const PathNode* root_ = nullptr;
+  uint32_t line_ = 1;
+  uint32_t column_ = 1;
+  std::size_t cursor_ = 0;  // text_[cursor_] is at line_, column_
+  std::string_view key_;
+  Loc key_loc_;
+  Value result_;
+  bool have_result_ = false;
+
+  // Reused across calls so that steady JSON Lines parsing does not allocate.
+  std::vector<Open> stack_;
+  std::vector<Value> items_;
+  std::vector<MapEntry> entries_;
+  std::vector<Loc> key_locs_;
+  std::string unescaped_;
+};
+
+}  // namespace policy::load
