@@ -15,6 +15,9 @@
 
 namespace policy {
 
+// GCC's -Wpedantic rejects a bare __int128; __extension__ states that we mean it.
+__extension__ using Int128 = __int128;
+
 enum class DecimalStatus : uint8_t { kOk, kOverflow, kDivisionByZero, kInvalid };
 
 enum class Rounding : uint8_t { kHalfAwayFromZero, kHalfEven };
@@ -26,9 +29,9 @@ class Decimal {
   static constexpr int kDivisionDigits = 28;
 
   constexpr Decimal() = default;
-  static Decimal FromInt(int64_t v) { return Decimal(static_cast<__int128>(v), 0); }
+  static Decimal FromInt(int64_t v) { return Decimal(static_cast<Int128>(v), 0); }
   // Internal: `coefficient` must have at most 38 digits, 0 <= scale <= 38.
-  static constexpr Decimal FromParts(__int128 coefficient, int scale) { return Decimal(coefficient, scale); }
+  static constexpr Decimal FromParts(Int128 coefficient, int scale) { return Decimal(coefficient, scale); }
 
   // Parses `[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?` exactly, keeping the
   // written scale ("1.50" has scale 2). Returns nullopt for anything else, for more
@@ -41,7 +44,7 @@ class Decimal {
   // Canonical text: trailing fractional zeros removed ("1.50" -> "1.5", "2.0" -> "2").
   std::string ToCanonicalString() const;
 
-  __int128 coefficient() const { return coef_; }
+  Int128 coefficient() const { return coef_; }
   int scale() const { return scale_; }
   bool IsZero() const { return coef_ == 0; }
   bool IsNegative() const { return coef_ < 0; }
@@ -64,8 +67,8 @@ class Decimal {
   friend bool operator==(const Decimal& a, const Decimal& b) { return (a <=> b) == 0; }
 
  private:
-  constexpr Decimal(__int128 c, int s) : coef_(c), scale_(static_cast<int8_t>(s)) {}
-  __int128 coef_ = 0;
+  constexpr Decimal(Int128 c, int s) : coef_(c), scale_(static_cast<int8_t>(s)) {}
+  Int128 coef_ = 0;
   int8_t scale_ = 0;
 };
 
