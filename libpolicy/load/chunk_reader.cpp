@@ -1,0 +1,297 @@
+// OpenRecords: sequential reading of a record input in chunks cut at record
+// boundaries.
+//
+// Memory: one buffer holding at most the bytes of the chunk being cut plus the
+// partial record after it (bounded by max_line_length); the chunk handed out is
+// a copy into the caller's RecordChunk, whose capacity is reused across calls.
+//
+// CSV boundaries are quote-aware. A quote opens a quoted cell only at the start
+// of a cell (after a delimiter or a line break), exactly as CsvScanner reads it,
+// so the reader and the parser always agree on where records end. The quote
+// state survives buffer refills.
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string.h>  // memrchr
+
+#include "libpolicy/load/csv_internal.h"
+#include "libpolicy/load/loaders.h"
+#include "libpolicy/load/text_internal.h"
+
+namespace policy::load {
+namespace {
+
+const char* LastLf(const char* s, std::size_t n) {
+#if defined(__GLIBC__)
+  return n == 0 ? nullptr : static_cast<const char*>(memrchr(s, '\n', n));
+#else
+  for (std::size_t i = n; i > 0; --i) {
+    if (s[i - 1] == '\n') return s + i - 1;
+  }
+  return nullptr;
+#endif
+}
+
+// Where bytes come from: a file read in blocks, or a string given in memory.
+class ByteSource {
+ public:
+  ByteSource(const std::string& file, std::optional<std::string> text) {
+    if (text) {
+      memory_ = std::move(*text);
+      in_memory_ = true;
+      return;
+    }
+    file_ = std::fopen(file.c_str(), "rb");
+    if (file_ == nullptr) open_error_ = std::strerror(errno);
+  }
+  ~ByteSource() {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  ByteSource(const ByteSource&) = delete;
+  ByteSource& operator=(const ByteSource&) = delete;
+
+  const std::string& open_error() const { return open_error_; }
+
+  // Appends up to `n` bytes to `out`; returns how many (0 at the end or on error).
+  std::size_t Read(std::string& out, std::size_t n) {
+    if (in_memory_) {
+      std::size_t take = std::min(n, memory_.size() - memory_pos_);
+      out.append(memory_, memory_pos_, take);
+      memory_pos_ += take;
+      return take;
+    }
+    if (file_ == nullptr) return 0;
+    std::size_t old = out.size();
+    out.resize(old + n);
+    std::size_t got = std::fread(out.data() + old, 1, n, file_);
+    out.resize(old + got);
+    if (got == 0 && std::ferror(file_)) read_error_ = std::strerror(errno);
+    return got;
+  }
+  const std::string& read_error() const { return read_error_; }
+
+ private:
+  std::FILE* file_ = nullptr;
+  std::string memory_;
+  std::size_t memory_pos_ = 0;
+  bool in_memory_ = false;
+  std::string open_error_;
+  std::string read_error_;
+};
+
+class Reader : public ChunkReader {
+ public:
+  Reader(const std::string& file, const ChunkOptions& options, std::optional<std::string> text)
+      : file_(file), options_(options), source_(file, std::move(text)),
+        block_(std::max<std::size_t>(options.chunk_bytes, 1)) {
+    if (!source_.open_error().empty()) {
+      error_ = MakeError(file_, 0, 0, "cannot open: " + source_.open_error());
+      return;
+    }
+    Fill();
+    if (error_) return;
+    buf_.erase(0, BomLength(buf_));
+    if (options_.format == RecordFormat::kCsv) ReadHeader();
+  }
+
+  const CsvHeader& header() const override { return header_; }
+  const std::optional<InputError>& error() const override { return error_; }
+
+  bool Next(RecordChunk& chunk) override {
+    if (error_ || done_) return false;
+    while (true) {
+      ScanBoundaries();
+      bool scanned_all = scan_pos_ >= buf_.size();
+      if (scanned_all && last_boundary_ >= block_) break;
+      if (eof_) break;
+      if (buf_.size() - last_boundary_ > options_.limits.max_line_length) {
+        error_ = MakeError(file_, LineOf(last_boundary_), 1,
+                           "record longer than " + std::to_string(options_.limits.max_line_length) +
+                               " bytes");
+        return false;
+      }
+      Fill();
+      if (error_) return false;
+    }
+    std::size_t cut = last_boundary_;
+    if (eof_) {
+      if (!in_quotes_) {
+        cut = buf_.size();
+        done_ = true;
+      } else if (cut == 0) {
+        ReportUnterminated();
+        return false;
+      }
+    }
+    if (cut == 0) {
+      done_ = true;
+      return false;
+    }
+    chunk.text.assign(buf_.data(), cut);
+    chunk.first_line = next_line_;
+    chunk.index = index_++;
+    next_line_ += static_cast<uint32_t>(std::count(chunk.text.begin(), chunk.text.end(), '\n'));
+    buf_.erase(0, cut);
+    scan_pos_ -= cut;
+    last_boundary_ = 0;
+    if (in_quotes_) quote_open_ -= cut;
+    return true;
+  }
+
+ private:
+  void Fill() {
+    std::size_t got = source_.Read(buf_, block_);
+    if (got == 0) {
+      eof_ = true;
+      if (!source_.read_error().empty()) error_ = MakeError(file_, 0, 0, "cannot read: " + source_.read_error());
+    }
+  }
+
+  // Advances the boundary scan over the bytes read since the last call.
+  void ScanBoundaries() {
+    const char* s = buf_.data();
+    const std::size_t n = buf_.size();
+    std::size_t p = scan_pos_;
+    if (options_.format == RecordFormat::kJsonLines) {
+      // JSON strings cannot hold a raw line break: every LF ends a record.
+      const char* lf = LastLf(s + p, n - p);
+      if (lf != nullptr) last_boundary_ = static_cast<std::size_t>(lf - s) + 1;
+      scan_pos_ = n;
+      return;
+    }
+    while (p < n) {
+      if (!in_quotes_) {
+        const void* q = std::memchr(s + p, '"', n - p);
+        std::size_t qpos = q != nullptr ? static_cast<std::size_t>(static_cast<const char*>(q) - s) : n;
+        const char* lf = LastLf(s + p, qpos - p);
+        if (lf != nullptr) last_boundary_ = static_cast<std::size_t>(lf - s) + 1;
+        if (qpos == n) {
+          p = n;
+          break;
+        }
+        if (qpos == 0 || s[qpos - 1] == '\n' || s[qpos - 1] == options_.delimiter) {
+          in_quotes_ = true;
+          quote_open_ = qpos;
+        }
+        p = qpos + 1;
+      } else {
+        const void* q = std::memchr(s + p, '"', n - p);
+        if (q == nullptr) {
+          p = n;
+          break;
+        }
+        std::size_t qpos = static_cast<std::size_t>(static_cast<const char*>(q) - s);
+        if (qpos + 1 == n && !eof_) {
+          p = qpos;  // look again once the next byte is read
+          break;
+        }
+        if (qpos + 1 < n && s[qpos + 1] == '"') {
+          p = qpos + 2;
+        } else {
+          in_quotes_ = false;
+          p = qpos + 1;
+        }
+      }
+    }
+    scan_pos_ = p;
+  }
+
+  uint32_t LineOf(std::size_t offset) const {
+    return next_line_ + static_cast<uint32_t>(std::count(buf_.begin(), buf_.begin() + offset, '\n'));
+  }
+
+  void ReportUnterminated() {
+    std::size_t line_begin = 0;
+    if (quote_open_ > 0) {
+      std::size_t lf = buf_.rfind('\n', quote_open_ - 1);
+      if (lf != std::string::npos) line_begin = lf + 1;
+    }
+    uint32_t column = 1 + CountCodePoints(std::string_view(buf_).substr(line_begin, quote_open_ - line_begin));
+    error_ = MakeError(file_, LineOf(quote_open_), column, "unterminated quoted field");
+  }
+
+  // Line 1 (after the BOM) names the columns.
+  void ReadHeader() {
+    CsvScanner scanner(options_.delimiter);
+    std::vector<CsvCell> cells;
+    CsvRecordScan scan;
+    while (true) {
+      scan = scanner.Scan(buf_, 0, 1, cells);
+      if (scan.terminated || eof_) break;
+      if (buf_.size() > options_.limits.max_line_length) {
+        error_ = MakeError(file_, 1, 1, "header longer than " +
+                                            std::to_string(options_.limits.max_line_length) + " bytes");
+        return;
+      }
+      Fill();
+      if (error_) return;
+    }
+    if (buf_.empty()) {
+      done_ = true;
+      return;
+    }
+    if (scan.unterminated_quote) {
+      error_ = MakeError(file_, scan.quote_line, scan.quote_column, "unterminated quoted field in the header");
+      return;
+    }
+    std::string unescaped;
+    for (const CsvCell& cell : cells) {
+      std::string_view raw = std::string_view(buf_).substr(cell.begin, cell.end - cell.begin);
+      std::string name;
+      if (cell.quoted) {
+        unescaped.resize(raw.size());
+        name.assign(unescaped.data(), CsvScanner::Unescape(raw, unescaped.data()));
+      } else {
+        name.assign(raw);
+      }
+      std::size_t b = name.find_first_not_of(" \t");
+      std::size_t e = name.find_last_not_of(" \t");
+      name = b == std::string::npos ? std::string() : name.substr(b, e - b + 1);
+      header_.names.push_back(std::move(name));
+      header_.columns.push_back(cell.column);
+    }
+    // Issues name their column; the names vector is complete, so views stay valid.
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (cells[i].bad_utf8) {
+        header_.issues.push_back({cells[i].line, cells[i].column, {}, "invalid UTF-8 in a column name"});
+        continue;
+      }
+      for (std::size_t j = 0; j < i; ++j) {
+        if (header_.names[j] == header_.names[i]) {
+          header_.issues.push_back({cells[i].line, cells[i].column, header_.names[i],
+                                    "duplicate column name '" + header_.names[i] + "' (also column " +
+                                        std::to_string(j + 1) + ")"});
+          break;
+        }
+      }
+    }
+    next_line_ = 1 + scan.lines;
+    buf_.erase(0, scan.next);
+  }
+
+  std::string file_;
+  ChunkOptions options_;
+  ByteSource source_;
+  std::size_t block_;
+  CsvHeader header_;
+  std::optional<InputError> error_;
+  std::string buf_;             // buf_[0] is at the start of a record, on line next_line_
+  uint32_t next_line_ = 1;
+  uint64_t index_ = 0;
+  bool eof_ = false;
+  bool done_ = false;
+  std::size_t scan_pos_ = 0;       // bytes of buf_ scanned for boundaries
+  std::size_t last_boundary_ = 0;  // just after the last record-ending LF found
+  bool in_quotes_ = false;
+  std::size_t quote_open_ = 0;     // the opening quote of the cell still open
+};
+
+}  // namespace
+
+std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
+                                         std::optional<std::string> text) {
+  return std::make_unique<Reader>(file, options, std::move(text));
+}
+
+}  // namespace policy::load

@@ -1,0 +1,260 @@
+// NormalizeCompose (LANGUAGE.md section 7): gives rules one shape for the fields
+// docker compose lets users write in several.
+//
+// Values are immutable handles, so the document is rebuilt along the changed
+// spine (root -> services -> service -> field) with new arrays in doc.arena;
+// untouched subtrees are shared. New values are located at the item they come
+// from; `${VAR}` text is left as written.
+#include <new>
+#include <string>
+#include <vector>
+
+#include "libpolicy/load/loaders.h"
+#include "libpolicy/source.h"
+
+namespace policy::load {
+namespace {
+
+class Normalizer {
+ public:
+  explicit Normalizer(Arena& arena) : arena_(arena) {}
+
+  Value Root(const Value& root) {
+    if (!root.is(Type::kMap)) return root;
+    const Value* services = root.Find("services");
+    if (services == nullptr || !services->is(Type::kMap)) return root;
+    std::vector<MapEntry> entries(services->as_map().begin(), services->as_map().end());
+    for (MapEntry& e : entries) e.value = Service(e.value);
+    return Replace(root, "services", Rebuild(*services, entries));
+  }
+
+ private:
+  Value Service(const Value& service) {
+    if (!service.is(Type::kMap)) return service;
+    std::vector<MapEntry> entries(service.as_map().begin(), service.as_map().end());
+    for (MapEntry& e : entries) {
+      const std::string_view k = e.key;
+      if (k == "environment" || k == "labels" || k == "sysctls") {
+        e.value = KeyValues(e.value, "=");
+      } else if (k == "extra_hosts") {
+        e.value = KeyValues(e.value, "=:");
+      } else if (k == "build" && e.value.is(Type::kMap)) {
+        if (const Value* args = e.value.Find("args")) {
+          e.value = Replace(e.value, "args", KeyValues(*args, "="));
+        }
+      } else if (k == "ports") {
+        e.value = Ports(e.value);
+      } else if (k == "depends_on") {
+        e.value = DependsOn(e.value);
+      } else if (k == "healthcheck" && e.value.is(Type::kMap)) {
+        const Value* test = e.value.Find("test");
+        if (test != nullptr && test->is(Type::kString)) {
+          Value items[2] = {Value::String("CMD-SHELL"), *test};
+          items[0] = Located(items[0], *test, Path(test->path(), {}, 0));
+          items[1].set_path(Path(test->path(), {}, 1));
+          Value list = NewList(items, 2);
+          e.value = Replace(e.value, "test", Located(list, *test, test->path()));
+        }
+      }
+    }
+    return Rebuild(service, entries);
+  }
+
+  // `- KEY=VALUE` lists become maps; map values that are numbers or bools become
+  // their text. `separators`: split at the first of these found, in this order.
+  Value KeyValues(const Value& field, std::string_view separators) {
+    if (field.is(Type::kMap)) {
+      std::vector<MapEntry> entries(field.as_map().begin(), field.as_map().end());
+      for (MapEntry& e : entries) {
+        if (e.value.is(Type::kDecimal) || e.value.is(Type::kBool)) {
+          Value text = Value::String(arena_.Copy(ScalarText(e.value)));
+          e.value = text.WithOriginOf(e.value);
+        }
+      }
+      return Rebuild(field, entries);
+    }
+    if (!field.is(Type::kList)) return field;
+    std::vector<MapEntry> entries;
+    for (const Value& item : field.as_list()) {
+      if (!(item.is(Type::kString) || item.is(Type::kDecimal) || item.is(Type::kBool))) continue;
+      std::string_view text =
+          item.is(Type::kString) ? item.as_string() : arena_.Copy(ScalarText(item));
+      std::size_t cut = std::string_view::npos;
+      for (char sep : separators) {
+        cut = text.find(sep);
+        if (cut != std::string_view::npos) break;
+      }
+      std::string_view key = cut == std::string_view::npos ? text : text.substr(0, cut);
+      Value v = Value::Null();
+      v.set_loc(item.loc());
+      v.set_flags(item.flags());
+      if (cut != std::string_view::npos) {
+        v = Value::String(text.substr(cut + 1)).WithOriginOf(item);
+        v.set_loc(ValuePartLoc(item, text, cut + 1));
+      }
+      v.set_path(Path(field.path(), key, -1));
+      bool replaced = false;
+      for (MapEntry& e : entries) {
+        if (e.key == key) {
+          e.value = v;  // a later item overrides an earlier one, as compose does
+          replaced = true;
+        }
+      }
+      if (!replaced) entries.push_back({key, v});
+    }
+    return Located(NewMap(entries), field, field.path());
+  }
+
+  // Where the value part of `KEY=VALUE` starts, when the item is written on one
+  // line without escapes; otherwise the item itself.
+  static Loc ValuePartLoc(const Value& item, std::string_view text, std::size_t value_start) {
+    Loc loc = item.loc();
+    if (!item.is(Type::kString) || loc.end_line != loc.line || loc.end_column <= loc.column) {
+      return loc;
+    }
+    uint32_t written = loc.end_column - loc.column;
+    uint32_t cps = CountCodePoints(text);
+    uint32_t quote = item.has_flag(Value::kQuoted) ? 1 : 0;
+    if (written != cps + 2 * quote) return loc;
+    loc.column += quote + CountCodePoints(text.substr(0, value_start));
+    loc.end_column -= quote;
+    return loc;
+  }
+
+  Value Ports(const Value& field) {
+    if (!field.is(Type::kList)) return field;
+    auto src = field.as_list();
+    std::vector<Value> items(src.begin(), src.end());
+    for (Value& item : items) {
+      if (item.is(Type::kString) || item.is(Type::kDecimal)) item = Port(item);
+    }
+    return Located(NewList(items.data(), static_cast<uint32_t>(items.size())), field, field.path());
+  }
+
+  // [HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]; HOST_IP may be [IPv6].
+  Value Port(const Value& item) {
+    Value host_ip = Value::Null();
+    Value published = Value::Null();
+    Value target = item;
+    Value protocol = Value::String("tcp");
+    if (item.is(Type::kString)) {
+      std::string_view rest = item.as_string();
+      if (std::size_t slash = rest.rfind('/'); slash != std::string_view::npos) {
+        protocol = Value::String(rest.substr(slash + 1));
+        rest = rest.substr(0, slash);
+      }
+      std::string_view host;
+      bool has_host = false;
+      if (!rest.empty() && rest[0] == '[') {
+        std::size_t close = rest.find(']');
+        if (close != std::string_view::npos) {
+          host = rest.substr(1, close - 1);
+          has_host = true;
+          rest = rest.substr(close + 1);
+          if (!rest.empty() && rest[0] == ':') rest.remove_prefix(1);
+        }
+      }
+      std::string_view target_text = rest;
+      std::string_view published_text;
+      if (std::size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
+        target_text = rest.substr(colon + 1);
+        published_text = rest.substr(0, colon);
+        if (!has_host) {
+          if (std::size_t c2 = published_text.rfind(':'); c2 != std::string_view::npos) {
+            host = published_text.substr(0, c2);
+            has_host = true;
+            published_text = published_text.substr(c2 + 1);
+          }
+        }
+      }
+      if (has_host && !host.empty()) host_ip = Value::String(host);
+      if (!published_text.empty()) published = Value::String(published_text);
+      target = Value::String(target_text);
+      if (IsDigits(target_text)) {
+        if (auto d = Decimal::Parse(target_text)) target = Value::Number(*d);
+      }
+    }
+    static constexpr std::string_view kKeys[4] = {"host_ip", "published", "target", "protocol"};
+    Value values[4] = {host_ip, published, target, protocol};
+    MapEntry entries[4];
+    for (int i = 0; i < 4; ++i) {
+      entries[i] = {kKeys[i], Located(values[i], item, Path(item.path(), kKeys[i], -1))};
+    }
+    return Located(NewMap(entries), item, item.path());
+  }
+
+  Value DependsOn(const Value& field) {
+    if (!field.is(Type::kList)) return field;
+    std::vector<MapEntry> entries;
+    for (const Value& item : field.as_list()) {
+      if (!item.is(Type::kString)) continue;
+      const PathNode* path = Path(field.path(), item.as_string(), -1);
+      MapEntry condition[1] = {{"condition", Located(Value::String("service_started"), item,
+                                                     Path(path, "condition", -1))}};
+      entries.push_back({item.as_string(), Located(NewMap(condition), item, path)});
+    }
+    return Located(NewMap(entries), field, field.path());
+  }
+
+  static bool IsDigits(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
+  }
+
+  // Source text of a number or bool as the loader kept it (a decimal keeps its
+  // written scale; 0x/0o forms and exponents come out in plain notation).
+  static std::string ScalarText(const Value& v) {
+    if (v.is(Type::kBool)) return v.as_bool() ? "true" : "false";
+    if (v.is(Type::kDecimal)) return v.as_decimal().ToString();
+    return std::string(v.as_string());
+  }
+
+  static Value Located(Value v, const Value& origin, const PathNode* path) {
+    v.set_loc(origin.loc());
+    v.set_path(path);
+    v.set_flags(origin.flags());
+    return v;
+  }
+
+  const PathNode* Path(const PathNode* parent, std::string_view key, int64_t index) {
+    auto* node = arena_.AllocateArray<PathNode>(1);
+    return new (node) PathNode{parent, key, index};
+  }
+
+  Value NewList(const Value* items, uint32_t n) {
+    auto* copy = arena_.AllocateArray<Value>(n);
+    std::uninitialized_copy(items, items + n, copy);
+    return Value::List(copy, n);
+  }
+  Value NewMap(std::span<const MapEntry> entries) {
+    auto* copy = arena_.AllocateArray<MapEntry>(entries.size());
+    std::uninitialized_copy(entries.begin(), entries.end(), copy);
+    return Value::Map(copy, static_cast<uint32_t>(entries.size()));
+  }
+  // `original`'s location and path on a map with new entries.
+  Value Rebuild(const Value& original, std::span<const MapEntry> entries) {
+    Value v = NewMap(entries);
+    v.set_loc(original.loc());
+    v.set_path(original.path());
+    v.set_flags(original.flags());
+    return v;
+  }
+  Value Replace(const Value& map, std::string_view key, const Value& value) {
+    std::vector<MapEntry> entries(map.as_map().begin(), map.as_map().end());
+    for (MapEntry& e : entries) {
+      if (e.key == key) e.value = value;
+    }
+    return Rebuild(map, entries);
+  }
+
+  Arena& arena_;
+};
+
+}  // namespace
+
+void NormalizeCompose(Document& doc) { doc.root = Normalizer(doc.arena).Root(doc.root); }
+
+}  // namespace policy::load

@@ -1,0 +1,206 @@
+// RecordParser: one record at a time from a RecordChunk.
+//
+// Lifetimes (what a Record handed out by Next points to):
+//  * `row`'s entries array and the cells' path nodes belong to the parser: the
+//    entries are overwritten by the next call, the path nodes live as long as it;
+//  * map keys of CSV rows are views of the CsvHeader's names (it outlives the parser);
+//  * cell and JSON strings are views into the chunk's text, except those that
+//    needed unescaping ("" in CSV, \-escapes in JSON), which are in `arena`;
+//  * JSON Lines rows (maps, lists, nested path nodes) are allocated in `arena`.
+// So a record is valid until the next Next/Reset, the chunk changes, or the
+// caller resets the arena; a CSV record costs no heap allocation once the
+// parser's vectors have grown to the widest record.
+#include <cstring>
+#include <new>
+
+#include "libpolicy/load/csv_internal.h"
+#include "libpolicy/load/json_internal.h"
+#include "libpolicy/load/loaders.h"
+#include "libpolicy/load/text_internal.h"
+
+namespace policy::load {
+
+struct RecordParser::Impl {
+  Impl(const ChunkOptions& opts, const CsvHeader* hdr, std::string name)
+      : options(opts), header(hdr), file(std::move(name)), scanner(opts.delimiter),
+        json(options.limits, /*copy_strings=*/false) {
+    row_path.key = "row";
+    if (header != nullptr) {
+      // Built once: every record's cells share these path nodes and keys.
+      column_paths.resize(header->names.size());
+      entries.resize(header->names.size());
+      for (std::size_t i = 0; i < header->names.size(); ++i) {
+        column_paths[i] = PathNode{&row_path, header->names[i], -1};
+        entries[i].key = header->names[i];
+      }
+    }
+  }
+
+  bool Fail(std::optional<InputError>& error, uint32_t line, uint32_t column, std::string message) {
+    error = MakeError(file, line, column, std::move(message));
+    failed = true;
+    return false;
+  }
+
+  // Skips empty lines (LF or CRLF); returns false at the end of the chunk.
+  bool SkipBlankLines(std::string_view text) {
+    while (pos < text.size()) {
+      if (text[pos] == '\n') {
+        ++pos;
+      } else if (text[pos] == '\r' && pos + 1 < text.size() && text[pos + 1] == '\n') {
+        pos += 2;
+      } else {
+        return true;
+      }
+      ++line;
+    }
+    return false;
+  }
+
+  bool NextCsv(Record& rec, Arena& arena, std::optional<InputError>& error) {
+    std::string_view text = chunk->text;
+    if (!SkipBlankLines(text)) return false;
+    const std::size_t start = pos;
+    CsvRecordScan scan = scanner.Scan(text, start, line, cells);
+    if (scan.unterminated_quote) {
+      return Fail(error, scan.quote_line, scan.quote_column, "unterminated quoted field");
+    }
+    if (scan.content_end - start > options.limits.max_line_length) {
+      return Fail(error, line, 1,
+                  "record longer than " + std::to_string(options.limits.max_line_length) + " bytes");
+    }
+    rec.line = line;
+    rec.text = text.substr(start, scan.content_end - start);
+    rec.issues.clear();
+    const std::size_t columns = entries.size();
+    if (cells.size() != columns) {
+      rec.issues.push_back({line, 1, {},
+                            "record has " + std::to_string(cells.size()) + " cells, the header has " +
+                                std::to_string(columns)});
+    }
+    for (std::size_t i = 0; i < columns; ++i) {
+      Value v;
+      if (i < cells.size()) {
+        const CsvCell& cell = cells[i];
+        v = CellValue(text, cell, arena);
+        if (cell.bad_utf8 || cell.junk) {
+          rec.issues.push_back({cell.line, cell.column, header->names[i],
+                                cell.bad_utf8 ? "invalid UTF-8" : "text after the closing quote"});
+          v = Value::Null();
+        }
+        Loc loc;
+        loc.line = cell.line;
+        loc.column = cell.column;
+        loc.end_line = cell.end_line;
+        loc.end_column = cell.end_column;
+        v.set_loc(loc);
+        uint8_t flags = cell.quoted ? Value::kQuoted : 0;
+        if (cell.end_line != cell.line) flags |= Value::kMultiLine;
+        v.set_flags(flags);
+      }
+      v.set_path(&column_paths[i]);
+      entries[i].value = v;
+    }
+    rec.row = Value::Map(entries.data(), static_cast<uint32_t>(columns));
+    Loc row_loc;
+    row_loc.line = line;
+    row_loc.column = 1;
+    rec.row.set_loc(row_loc);
+    rec.row.set_path(&row_path);
+    line += scan.lines;
+    pos = scan.next;
+    return true;
+  }
+
+  static Value CellValue(std::string_view text, const CsvCell& cell, Arena& arena) {
+    if (!cell.quoted) {
+      if (cell.end == cell.begin) return Value::Null();
+      return Value::String(text.substr(cell.begin, cell.end - cell.begin));
+    }
+    std::string_view raw = text.substr(cell.begin, cell.end - cell.begin);
+    if (cell.junk) return Value::Null();
+    if (!cell.escapes) {
+      std::string_view inner = raw.substr(1, raw.size() - 2);
+      return inner.empty() ? Value::Null() : Value::String(inner);
+    }
+    char* out = static_cast<char*>(arena.Allocate(raw.size(), 1));
+    std::size_t n = CsvScanner::Unescape(raw, out);
+    return Value::String(std::string_view(out, n));
+  }
+
+  bool NextJsonLine(Record& rec, Arena& arena, std::optional<InputError>& error) {
+    std::string_view text = chunk->text;
+    while (true) {
+      if (pos >= text.size()) return false;
+      const void* lf = std::memchr(text.data() + pos, '\n', text.size() - pos);
+      std::size_t end = lf != nullptr ? static_cast<std::size_t>(static_cast<const char*>(lf) - text.data())
+                                      : text.size();
+      std::size_t next = lf != nullptr ? end + 1 : end;
+      std::size_t content_end = end > pos && text[end - 1] == '\r' ? end - 1 : end;
+      std::string_view content = text.substr(pos, content_end - pos);
+      if (content.find_first_not_of(" \t\r") == std::string_view::npos) {
+        pos = next;
+        ++line;
+        continue;
+      }
+      if (content.size() > options.limits.max_line_length) {
+        return Fail(error, line, 1,
+                    "line longer than " + std::to_string(options.limits.max_line_length) + " bytes");
+      }
+      Value row;
+      JsonError json_error;
+      if (!json.Parse(content, line, 0, &row_path, 0, arena, &row, &json_error)) {
+        return Fail(error, json_error.line, json_error.column, std::move(json_error.message));
+      }
+      if (!row.is(Type::kMap)) {
+        return Fail(error, row.loc().line, row.loc().column,
+                    std::string("a JSON Lines record must be an object, found ") +
+                        std::string(TypeName(row.type())));
+      }
+      rec.line = line;
+      rec.text = content;
+      rec.issues.clear();
+      rec.row = row;
+      pos = next;
+      ++line;
+      return true;
+    }
+  }
+
+  ChunkOptions options;
+  const CsvHeader* header;
+  std::string file;
+  CsvScanner scanner;
+  JsonParser json;
+  PathNode row_path;
+  std::vector<PathNode> column_paths;
+  std::vector<MapEntry> entries;  // the current CSV row, reused
+  std::vector<CsvCell> cells;
+  const RecordChunk* chunk = nullptr;
+  std::size_t pos = 0;
+  uint32_t line = 0;
+  bool failed = false;
+};
+
+RecordParser::RecordParser(const ChunkOptions& options, const CsvHeader* header, std::string file)
+    : impl_(std::make_unique<Impl>(options, options.format == RecordFormat::kCsv ? header : nullptr,
+                                   std::move(file))) {}
+
+RecordParser::~RecordParser() = default;
+
+void RecordParser::Reset(const RecordChunk* chunk) {
+  impl_->chunk = chunk;
+  impl_->pos = 0;
+  impl_->line = chunk != nullptr ? chunk->first_line : 0;
+  impl_->failed = false;
+}
+
+bool RecordParser::Next(Record& rec, Arena& arena, std::optional<InputError>& error) {
+  Impl& m = *impl_;
+  if (m.chunk == nullptr || m.failed) return false;
+  if (m.options.format == RecordFormat::kJsonLines) return m.NextJsonLine(rec, arena, error);
+  if (m.header == nullptr) return false;
+  return m.NextCsv(rec, arena, error);
+}
+
+}  // namespace policy::load
