@@ -6,7 +6,7 @@
 // the same whether or not the evaluator has applied the table's NullPolicy.
 // Results are fresh numbers without a location: LANGUAGE.md section 5 gives a
 // location only to the string functions it lists.
-#include "libpolicy/eval/builtins/numbers.h"
+#include "libpolicy/eval/builtins/support.h"
 
 #include <fmt/format.h>
 
@@ -20,19 +20,6 @@ namespace {
 constexpr int kMaxRoundDigits = 38;
 
 std::string Describe(const Value& v) { return std::string(TypeName(v.type())); }
-
-const char* DecimalErrorCode(DecimalStatus s) {
-  switch (s) {
-    case DecimalStatus::kOverflow:
-      return "decimal.overflow";
-    case DecimalStatus::kDivisionByZero:
-      return "decimal.division_by_zero";
-    case DecimalStatus::kOk:
-    case DecimalStatus::kInvalid:
-      break;
-  }
-  return "decimal.invalid";
-}
 
 Value Abs(std::span<const Value> args, CallContext& ctx) {
   const Value& x = args[0];
@@ -150,10 +137,10 @@ Value Sum(std::span<const Value> args, CallContext& ctx) {
 
 constexpr Builtin kNumberBuiltins[] = {
     {"abs", 1, 1, NullPolicy::kPropagate, Type::kDecimal, &Abs},
-    {"max", 1, kVariadic, NullPolicy::kPropagate, Type::kDecimal, &Max},
-    {"min", 1, kVariadic, NullPolicy::kPropagate, Type::kDecimal, &Min},
+    {"max", 1, kVariadic, NullPolicy::kCustom, Type::kDecimal, &Max},
+    {"min", 1, kVariadic, NullPolicy::kCustom, Type::kDecimal, &Min},
     {"round", 2, 3, NullPolicy::kPropagate, Type::kDecimal, &Round},
-    {"sum", 1, 1, NullPolicy::kPropagate, Type::kDecimal, &Sum},
+    {"sum", 1, 1, NullPolicy::kCustom, Type::kDecimal, &Sum},
 };
 
 }  // namespace

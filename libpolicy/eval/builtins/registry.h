@@ -1,0 +1,23 @@
+#pragma once
+// Private to the builtins: the table behind FindBuiltin()/AllBuiltins() is
+// assembled from one span per family (LANGUAGE.md section 8), each defined in
+// its own file with static storage duration.
+#include <span>
+
+// decimal.h spells __int128 without __extension__, which GCC's -Wpedantic rejects.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#include "libpolicy/eval/builtins.h"
+#pragma GCC diagnostic pop
+
+namespace policy::eval {
+
+std::span<const Builtin> TypeBuiltins();        // types.cpp
+std::span<const Builtin> StringBuiltins();      // strings.cpp
+std::span<const Builtin> TextBuiltins();        // text.cpp
+std::span<const Builtin> NumberBuiltins();      // numbers.cpp
+std::span<const Builtin> DateBuiltins();        // dates.cpp
+std::span<const Builtin> CollectionBuiltins();  // collections.cpp
+std::span<const Builtin> ComposeBuiltins();     // compose.cpp
+
+}  // namespace policy::eval

@@ -1,0 +1,143 @@
+#include "libpolicy/eval/builtins/support.h"
+
+#include <fmt/format.h>
+#include <unicode/uchar.h>
+
+namespace policy::eval {
+
+Value Mismatch(CallContext& ctx, std::string_view fn, std::size_t index, std::string_view want,
+               const Value& got) {
+  return ctx.Fail("type.mismatch",
+                  fmt::format("{}(): argument {} must be {}, got {}", fn, index + 1, want, TypeName(got.type())));
+}
+
+Value Invalid(CallContext& ctx, std::string_view fn, std::string_view message, const char* code) {
+  return ctx.Fail(code, fmt::format("{}(): {}", fn, message));
+}
+
+const char* DecimalErrorCode(DecimalStatus status) {
+  switch (status) {
+    case DecimalStatus::kOverflow:
+      return "decimal.overflow";
+    case DecimalStatus::kDivisionByZero:
+      return "decimal.division_by_zero";
+    case DecimalStatus::kOk:
+    case DecimalStatus::kInvalid:
+      break;
+  }
+  return "value.invalid";
+}
+
+char32_t NextCodePoint(std::string_view s, std::size_t* pos) {
+  const std::size_t i = *pos;
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  if (b0 < 0x80) {
+    *pos = i + 1;
+    return b0;
+  }
+  int len = 0;
+  char32_t cp = 0;
+  char32_t min = 0;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+    cp = b0 & 0x1F;
+    min = 0x80;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    cp = b0 & 0x0F;
+    min = 0x800;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    cp = b0 & 0x07;
+    min = 0x10000;
+  }
+  if (len == 0 || i + static_cast<std::size_t>(len) > s.size()) {
+    *pos = i + 1;
+    return 0xFFFD;
+  }
+  for (int k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+    if ((b & 0xC0) != 0x80) {
+      *pos = i + 1;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    *pos = i + 1;
+    return 0xFFFD;
+  }
+  *pos = i + static_cast<std::size_t>(len);
+  return cp;
+}
+
+void AppendUtf8(char32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+bool IsUnicodeSpace(char32_t cp) { return u_isUWhiteSpace(static_cast<UChar32>(cp)) != 0; }
+
+std::string_view TrimUnicode(std::string_view s) {
+  std::size_t begin = 0;
+  while (begin < s.size()) {
+    std::size_t next = begin;
+    if (!IsUnicodeSpace(NextCodePoint(s, &next))) break;
+    begin = next;
+  }
+  // Walk forward to find the end of the last non-space code point: UTF-8 cannot
+  // be decoded backwards safely when it may be invalid.
+  std::size_t end = begin;
+  for (std::size_t pos = begin; pos < s.size();) {
+    const char32_t cp = NextCodePoint(s, &pos);
+    if (!IsUnicodeSpace(cp)) end = pos;
+  }
+  return s.substr(begin, end - begin);
+}
+
+bool NormalizeDigits(std::string_view s, std::string& out) {
+  std::string result;
+  bool changed = false;
+  for (std::size_t pos = 0; pos < s.size();) {
+    const std::size_t start = pos;
+    const char32_t cp = NextCodePoint(s, &pos);
+    if (cp >= 0x80 && u_charType(static_cast<UChar32>(cp)) == U_DECIMAL_DIGIT_NUMBER) {
+      const int32_t digit = u_charDigitValue(static_cast<UChar32>(cp));
+      if (digit >= 0 && digit <= 9) {
+        if (!changed) result.assign(s.substr(0, start));
+        changed = true;
+        result += static_cast<char>('0' + digit);
+        continue;
+      }
+    }
+    if (changed) result.append(s.substr(start, pos - start));
+  }
+  if (changed) out = std::move(result);
+  return changed;
+}
+
+Value StringResult(CallContext& ctx, std::string_view text) { return MakeString(ctx.arena, text); }
+
+bool IntegerArg(const Value& v, int64_t lo, int64_t hi, int64_t* out) {
+  if (!v.is(Type::kDecimal)) return false;
+  const std::optional<int64_t> n = v.as_decimal().ToInt64();
+  if (!n || *n < lo || *n > hi) return false;
+  *out = *n;
+  return true;
+}
+
+}  // namespace policy::eval
