@@ -383,6 +383,11 @@ DecimalStatus Decimal::Div(const Decimal& a, const Decimal& b, Decimal* out) {
   }
   // Inexact (or too long): half-even at 28 significant digits, the scale kept
   // within 0..38 (a large quotient keeps its whole integer part).
+  if (first_sig < 0) {
+    // Every digit down to scale 39 is zero: the quotient rounds to zero.
+    *out = Decimal(0, kMaxScale);
+    return DecimalStatus::kOk;
+  }
   const int msd_exp = point - 1 - first_sig;  // quotient in [10^msd_exp, 10^(msd_exp+1))
   if (msd_exp >= kMaxDigits) return DecimalStatus::kOverflow;
   int scale = kDivisionDigits - 1 - msd_exp;
