@@ -106,6 +106,7 @@ class Reader : public ChunkReader {
       if (scanned_all && last_boundary_ >= block_) break;
       if (eof_) break;
       if (buf_.size() - last_boundary_ > options_.limits.max_line_length) {
+        if (last_boundary_ > 0) break;  // hand out the records before it first
         error_ = MakeError(file_, LineOf(last_boundary_), 1,
                            "record longer than " + std::to_string(options_.limits.max_line_length) +
                                " bytes");
@@ -249,7 +250,11 @@ class Reader : public ChunkReader {
       std::size_t e = name.find_last_not_of(" \t");
       name = b == std::string::npos ? std::string() : name.substr(b, e - b + 1);
       header_.names.push_back(std::move(name));
-      header_.columns.push_back(cell.column);
+      // The column of the name itself, after the blanks trimmed off it.
+      std::string_view cell_text = std::string_view(buf_).substr(cell.begin, cell.end - cell.begin);
+      std::size_t lead = cell.quoted ? 0 : cell_text.find_first_not_of(" \t");
+      header_.columns.push_back(cell.column + static_cast<uint32_t>(
+                                                  lead == std::string_view::npos ? 0 : lead));
     }
     // Issues name their column; the names vector is complete, so views stay valid.
     for (std::size_t i = 0; i < cells.size(); ++i) {

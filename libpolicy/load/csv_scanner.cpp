@@ -105,6 +105,8 @@ CsvRecordScan CsvScanner::Scan(std::string_view text, std::size_t pos, uint32_t 
       }
     }
     std::size_t end = p;
+    // After a closing quote, CR LF (or a CR ending the text) is the line break.
+    if (p < n && s[p] == '\r' && (p + 1 == n || s[p + 1] == '\n')) ++p;
     bool last = p >= n || s[p] == '\n';
     if (last && end > cell.begin && s[end - 1] == '\r') --end;
     cell.end = static_cast<uint32_t>(end);

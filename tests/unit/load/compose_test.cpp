@@ -1,0 +1,218 @@
+#include <string>
+
+#include "helpers.h"
+
+namespace policy::load::test {
+namespace {
+
+struct Compose {
+  DocumentsResult result;
+  const Value& root() const { return result.documents[0]->root; }
+};
+
+Compose Normalized(std::string_view text) {
+  Compose c{Yaml(text)};
+  REQUIRE_MESSAGE(!c.result.error, ErrorText(c.result.error));
+  NormalizeCompose(*c.result.documents[0]);
+  return c;
+}
+
+std::string Keys(const Value* map) {
+  if (map == nullptr || !map->is(Type::kMap)) return "<not a map>";
+  std::string out;
+  for (const MapEntry& e : map->as_map()) out += std::string(e.key) + ",";
+  return out;
+}
+
+TEST_CASE("compose: environment list form becomes a map located at the value part") {
+  auto c = Normalized(
+      "services:\n"
+      "  web:\n"
+      "    environment:\n"
+      "      - DB_PASSWORD=s3cret\n"
+      "      - \"QUOTED=a b\"\n"
+      "      - EMPTY=\n"
+      "      - BARE\n"
+      "      - EQ=a=b\n"
+      "      - 42\n");
+  const Value* env = At(c.root(), "services.web.environment");
+  CHECK(Keys(env) == "DB_PASSWORD,QUOTED,EMPTY,BARE,EQ,42,");
+  const Value* pw = At(c.root(), "services.web.environment.DB_PASSWORD");
+  CHECK(Str(pw) == "s3cret");
+  CHECK(Where(pw) == "4:21-4:27");
+  CHECK(RenderPath(pw->path()) == "services.web.environment.DB_PASSWORD");
+  CHECK(Str(At(c.root(), "services.web.environment.QUOTED")) == "a b");
+  CHECK(Where(At(c.root(), "services.web.environment.QUOTED")) == "5:17-5:20");
+  CHECK(Str(At(c.root(), "services.web.environment.EMPTY")) == "");
+  const Value* bare = At(c.root(), "services.web.environment.BARE");
+  CHECK(bare->is_null());
+  CHECK(Where(bare) == "7:9-7:13");
+  CHECK(Str(At(c.root(), "services.web.environment.EQ")) == "a=b");
+  CHECK(At(c.root(), "services.web.environment.42")->is_null());
+  CHECK(Where(env) == "3:5-3:16");
+}
+
+TEST_CASE("compose: map-form environment, labels, sysctls and build.args: numbers and bools become text") {
+  auto c = Normalized(
+      "services:\n"
+      "  app:\n"
+      "    environment:\n"
+      "      RATE: 1.50\n"
+      "      DEBUG: true\n"
+      "      EMPTY:\n"
+      "      NAME: x\n"
+      "    labels:\n"
+      "      - traefik.enable=true\n"
+      "    sysctls:\n"
+      "      net.core.somaxconn: 1024\n"
+      "    build:\n"
+      "      context: .\n"
+      "      args:\n"
+      "        - VERSION=1\n");
+  CHECK(Str(At(c.root(), "services.app.environment.RATE")) == "1.50");
+  CHECK(Where(At(c.root(), "services.app.environment.RATE")) == "4:13-4:17");
+  CHECK(Str(At(c.root(), "services.app.environment.DEBUG")) == "true");
+  CHECK(At(c.root(), "services.app.environment.EMPTY")->is_null());
+  CHECK(Str(At(c.root(), "services.app.environment.NAME")) == "x");
+  const Value* labels = At(c.root(), "services.app.labels");
+  REQUIRE(labels->Find("traefik.enable") != nullptr);
+  CHECK(Str(labels->Find("traefik.enable")) == "true");
+  CHECK(RenderPath(labels->Find("traefik.enable")->path()) == "services.app.labels[\"traefik.enable\"]");
+  const Value* sysctls = At(c.root(), "services.app.sysctls");
+  CHECK(Str(sysctls->Find("net.core.somaxconn")) == "1024");
+  CHECK(Str(At(c.root(), "services.app.build.args.VERSION")) == "1");
+  CHECK(Str(At(c.root(), "services.app.build.context")) == ".");
+}
+
+TEST_CASE("compose: ports short syntax becomes the long form") {
+  auto c = Normalized(
+      "services:\n"
+      "  db:\n"
+      "    ports:\n"
+      "      - \"127.0.0.1:5432:5432/tcp\"\n"
+      "      - 80\n"
+      "      - \"8000-8010:8000-8010\"\n"
+      "      - \"[::1]:53:53/udp\"\n"
+      "      - \"3000\"\n"
+      "      - \"8080:80\"\n"
+      "      - target: 443\n"
+      "        published: \"8443\"\n"
+      "      - \"127.0.0.1::80\"\n");
+  auto port = [&](int i, const char* field) {
+    return At(c.root(), "services.db.ports[" + std::to_string(i) + "]." + field);
+  };
+  CHECK(Str(port(0, "host_ip")) == "127.0.0.1");
+  CHECK(Str(port(0, "published")) == "5432");
+  CHECK(Dec(port(0, "target")) == "5432");
+  CHECK(Str(port(0, "protocol")) == "tcp");
+  CHECK(Where(port(0, "target")) == "4:9-4:34");
+  CHECK(RenderPath(port(0, "target")->path()) == "services.db.ports[0].target");
+  CHECK(Where(At(c.root(), "services.db.ports[0]")) == "4:9-4:34");
+
+  CHECK(port(1, "host_ip")->is_null());
+  CHECK(port(1, "published")->is_null());
+  CHECK(Dec(port(1, "target")) == "80");
+  CHECK(Str(port(1, "protocol")) == "tcp");
+
+  CHECK(Str(port(2, "published")) == "8000-8010");
+  CHECK(Str(port(2, "target")) == "8000-8010");
+
+  CHECK(Str(port(3, "host_ip")) == "::1");
+  CHECK(Str(port(3, "published")) == "53");
+  CHECK(Dec(port(3, "target")) == "53");
+  CHECK(Str(port(3, "protocol")) == "udp");
+
+  CHECK(port(4, "published")->is_null());
+  CHECK(Dec(port(4, "target")) == "3000");
+
+  CHECK(port(5, "host_ip")->is_null());
+  CHECK(Str(port(5, "published")) == "8080");
+  CHECK(Dec(port(5, "target")) == "80");
+
+  CHECK(Keys(At(c.root(), "services.db.ports[6]")) == "target,published,");
+  CHECK(Dec(port(6, "target")) == "443");
+
+  CHECK(Str(port(7, "host_ip")) == "127.0.0.1");
+  CHECK(port(7, "published")->is_null());
+  CHECK(Keys(At(c.root(), "services.db.ports[0]")) == "host_ip,published,target,protocol,");
+}
+
+TEST_CASE("compose: depends_on, extra_hosts and healthcheck.test") {
+  auto c = Normalized(
+      "services:\n"
+      "  web:\n"
+      "    depends_on:\n"
+      "      - db\n"
+      "      - cache\n"
+      "    extra_hosts:\n"
+      "      - \"somehost=162.242.195.82\"\n"
+      "      - \"otherhost:50.31.209.229\"\n"
+      "      - \"v6host:::1\"\n"
+      "    healthcheck:\n"
+      "      test: curl -f http://localhost\n"
+      "  db:\n"
+      "    depends_on:\n"
+      "      cache:\n"
+      "        condition: service_healthy\n"
+      "    healthcheck:\n"
+      "      test: [\"CMD\", \"pg_isready\"]\n");
+  CHECK(Keys(At(c.root(), "services.web.depends_on")) == "db,cache,");
+  const Value* cond = At(c.root(), "services.web.depends_on.db.condition");
+  CHECK(Str(cond) == "service_started");
+  CHECK(Where(cond) == "4:9-4:11");
+  CHECK(RenderPath(cond->path()) == "services.web.depends_on.db.condition");
+  CHECK(Str(At(c.root(), "services.web.extra_hosts.somehost")) == "162.242.195.82");
+  CHECK(Str(At(c.root(), "services.web.extra_hosts.otherhost")) == "50.31.209.229");
+  CHECK(Str(At(c.root(), "services.web.extra_hosts.v6host")) == "::1");
+  const Value* test = At(c.root(), "services.web.healthcheck.test");
+  REQUIRE(test->is(Type::kList));
+  REQUIRE(test->as_list().size() == 2);
+  CHECK(Str(At(c.root(), "services.web.healthcheck.test[0]")) == "CMD-SHELL");
+  CHECK(Str(At(c.root(), "services.web.healthcheck.test[1]")) == "curl -f http://localhost");
+  CHECK(Where(test) == "11:13-11:37");
+  CHECK(RenderPath(At(c.root(), "services.web.healthcheck.test[1]")->path()) ==
+        "services.web.healthcheck.test[1]");
+  CHECK(Str(At(c.root(), "services.db.depends_on.cache.condition")) == "service_healthy");
+  CHECK(Str(At(c.root(), "services.db.healthcheck.test[0]")) == "CMD");
+}
+
+TEST_CASE("compose: interpolation is not substituted; odd shapes are left alone") {
+  auto c = Normalized(
+      "services:\n"
+      "  web:\n"
+      "    image: ${IMAGE:-nginx}\n"
+      "    environment:\n"
+      "      - URL=${BASE}/x\n"
+      "    ports: \"not a list\"\n"
+      "  broken: 5\n"
+      "x-other: [1]\n");
+  CHECK(Str(At(c.root(), "services.web.image")) == "${IMAGE:-nginx}");
+  CHECK(Str(At(c.root(), "services.web.environment.URL")) == "${BASE}/x");
+  CHECK(Str(At(c.root(), "services.web.ports")) == "not a list");
+  CHECK(Dec(At(c.root(), "services.broken")) == "5");
+  CHECK(Dec(At(c.root(), "x-other[0]")) == "1");
+  Document empty;
+  NormalizeCompose(empty);
+  CHECK(empty.root.is_null());
+}
+
+TEST_CASE("compose: anchors and merge keys before normalisation") {
+  auto c = Normalized(
+      "x-env: &env\n"
+      "  - A=1\n"
+      "x-base: &base\n"
+      "  restart: always\n"
+      "  environment: *env\n"
+      "services:\n"
+      "  web:\n"
+      "    <<: *base\n"
+      "    image: nginx\n");
+  CHECK(Keys(At(c.root(), "services.web")) == "image,restart,environment,");
+  const Value* a = At(c.root(), "services.web.environment.A");
+  CHECK(Str(a) == "1");
+  CHECK(a->loc().line == 2);
+  CHECK(RenderPath(a->path()) == "services.web.environment.A");
+}
+
+}  // namespace
+}  // namespace policy::load::test
