@@ -36,12 +36,12 @@ constexpr Literal number(LiteralKind::kNumber, "a number");
 // `"...{expr}..."`: literal text with `{{`/`}}` escapes and `{expr}` holes.
 // The holes are read by the expression grammar in place, so their spans are
 // offsets into the file like every other node's.
-struct TemplateLiteral : x3::parser<TemplateLiteral>, Named {
+struct TemplateLiteral : Primitive<TemplateLiteral>, Named {
   using attribute_type = Template;
   constexpr TemplateLiteral() : Named{"a message string"} {}
 
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     if (first == last || *first != '"') return false;
     const ParseState& state = State(ctx);

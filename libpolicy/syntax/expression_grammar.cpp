@@ -16,11 +16,11 @@ using boost::fusion::at_c;
 using x3::_attr;
 using x3::_val;
 
-ExprPtr MakeBinary(BinaryOp op, ExprPtr lhs, ExprPtr rhs) {
-  auto e = MakeExpr(ExprKind::kBinary, lhs->span.begin, rhs->span.end);
+ExprPtr MakeBinary(ParseState& state, BinaryOp op, ExprPtr lhs, ExprPtr rhs) {
+  auto e = MakeExpr(state, ExprKind::kBinary, lhs->span.begin, rhs->span.end);
   e->op = op;
-  e->args.push_back(std::move(lhs));
-  e->args.push_back(std::move(rhs));
+  Adopt(state, *e, std::move(lhs));
+  Adopt(state, *e, std::move(rhs));
   return e;
 }
 
@@ -37,14 +37,14 @@ struct OpEntry {
 
 // One binary operator out of a table (longest spellings first). Word
 // operators end at a word boundary; `not in` is two words.
-struct Operator : x3::parser<Operator>, Named {
+struct Operator : Primitive<Operator>, Named {
   using attribute_type = OpToken;
   template <std::size_t N>
   constexpr Operator(const OpEntry (&table)[N], const char* description)
       : Named{description}, entries(table), count(N) {}
 
   template <typename Context>
-  static bool Match(Iterator& it, const Iterator& last, const Context& ctx, const char* text) {
+  static bool MatchText(Iterator& it, const Iterator& last, const Context& ctx, const char* text) {
     bool word = IsIdentStart(*text);
     for (const char* t = text; *t; ++t) {
       if (*t == ' ') {
@@ -61,11 +61,11 @@ struct Operator : x3::parser<Operator>, Named {
   }
 
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     for (std::size_t k = 0; k < count; ++k) {
       Iterator it = first;
-      if (!Match(it, last, ctx, entries[k].text)) continue;
+      if (!MatchText(it, last, ctx, entries[k].text)) continue;
       const ParseState& state = State(ctx);
       x3::traits::move_to(OpToken{entries[k].op, state.Offset(first), state.Offset(it)}, attr);
       first = it;
@@ -116,11 +116,11 @@ struct OperatorLevel : x3::parser<OperatorLevel<Lower>> {
         right_ops.push_back(token.op);
         lhs = std::move(rhs);
       } else {
-        lhs = MakeBinary(token.op, std::move(lhs), std::move(rhs));
+        lhs = MakeBinary(State(ctx), token.op, std::move(lhs), std::move(rhs));
       }
     }
     while (!operands.empty()) {
-      lhs = MakeBinary(right_ops.back(), std::move(operands.back()), std::move(lhs));
+      lhs = MakeBinary(State(ctx), right_ops.back(), std::move(operands.back()), std::move(lhs));
       operands.pop_back();
       right_ops.pop_back();
     }
@@ -159,8 +159,8 @@ struct PrefixLevel : x3::parser<PrefixLevel<Op, Lower>> {
       throw x3::expectation_failure<Iterator>(first, "an expression");
     }
     while (!begins.empty()) {
-      auto wrapped = MakeExpr(kind, begins.back(), e->span.end);
-      wrapped->args.push_back(std::move(e));
+      auto wrapped = MakeExpr(State(ctx), kind, begins.back(), e->span.end);
+      Adopt(State(ctx), *wrapped, std::move(e));
       e = std::move(wrapped);
       begins.pop_back();
     }
@@ -202,11 +202,11 @@ constexpr Name binder(NameKind::kBinder, "a name"), name(NameKind::kName, "a nam
 constexpr Literal number(LiteralKind::kNumber, "a number"),
     string_literal(LiteralKind::kString, "a string"), regex(LiteralKind::kRegex, "a regex");
 
-struct QuantifierWord : x3::parser<QuantifierWord>, Named {
+struct QuantifierWord : Primitive<QuantifierWord>, Named {
   using attribute_type = Quantifier;
   constexpr QuantifierWord() : Named{"a quantifier"} {}
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
     static constexpr std::pair<Keyword, Quantifier> kWords[] = {
         {kw_all, Quantifier::kAll}, {kw_any, Quantifier::kAny},
         {kw_none, Quantifier::kNone}, {kw_count, Quantifier::kCount}};
@@ -223,18 +223,18 @@ struct QuantifierWord : x3::parser<QuantifierWord>, Named {
 // ---- actions ----------------------------------------------------------
 
 const auto assign = [](auto& ctx) { _val(ctx) = std::move(_attr(ctx)); };
-const auto push_arg = [](auto& ctx) { _val(ctx)->args.push_back(std::move(_attr(ctx))); };
+const auto push_arg = [](auto& ctx) { Adopt(State(ctx), *_val(ctx), std::move(_attr(ctx))); };
 const auto end_at = [](auto& ctx) { _val(ctx)->span.end = _attr(ctx); };
 const auto end_at_last_arg = [](auto& ctx) { _val(ctx)->span.end = _val(ctx)->args.back()->span.end; };
 
 auto Start(ExprKind kind) {
-  return [kind](auto& ctx) { _val(ctx) = MakeExpr(kind, _attr(ctx), _attr(ctx)); };
+  return [kind](auto& ctx) { _val(ctx) = MakeExpr(State(ctx), kind, _attr(ctx), _attr(ctx)); };
 }
 
 auto KeywordLiteral(ExprKind kind, const char* text) {
   return [kind, text](auto& ctx) {
-    const ParseState& state = State(ctx);
-    _val(ctx) = MakeExpr(kind, state.Offset(_attr(ctx).begin()), state.Offset(_attr(ctx).end()),
+    ParseState& state = State(ctx);
+    _val(ctx) = MakeExpr(state, kind, state.Offset(_attr(ctx).begin()), state.Offset(_attr(ctx).end()),
                          text);
   };
 }
@@ -249,27 +249,27 @@ const auto misplaced = [](auto& ctx) {
 
 const auto make_name = [](auto& ctx) {
   Ident& id = _attr(ctx);
-  _val(ctx) = MakeExpr(ExprKind::kName, id.span.begin, id.span.end, std::move(id.name));
+  _val(ctx) = MakeExpr(State(ctx), ExprKind::kName, id.span.begin, id.span.end, std::move(id.name));
 };
 
 const auto start_call = [](auto& ctx) {
   Ident& id = _attr(ctx);
-  _val(ctx) = MakeExpr(ExprKind::kCall, id.span.begin, id.span.end, std::move(id.name));
+  _val(ctx) = MakeExpr(State(ctx), ExprKind::kCall, id.span.begin, id.span.end, std::move(id.name));
   _val(ctx)->name_span = id.span;
 };
 
 const auto make_member = [](auto& ctx) {
   Ident& id = _attr(ctx);
-  auto e = MakeExpr(ExprKind::kMember, _val(ctx)->span.begin, id.span.end, std::move(id.name));
+  auto e = MakeExpr(State(ctx), ExprKind::kMember, _val(ctx)->span.begin, id.span.end, std::move(id.name));
   e->name_span = id.span;
-  e->args.push_back(std::move(_val(ctx)));
+  Adopt(State(ctx), *e, std::move(_val(ctx)));
   _val(ctx) = std::move(e);
 };
 
 const auto make_index = [](auto& ctx) {
-  auto e = MakeExpr(ExprKind::kIndex, _val(ctx)->span.begin, at_c<1>(_attr(ctx)));
-  e->args.push_back(std::move(_val(ctx)));
-  e->args.push_back(std::move(at_c<0>(_attr(ctx))));
+  auto e = MakeExpr(State(ctx), ExprKind::kIndex, _val(ctx)->span.begin, at_c<1>(_attr(ctx)));
+  Adopt(State(ctx), *e, std::move(_val(ctx)));
+  Adopt(State(ctx), *e, std::move(at_c<0>(_attr(ctx))));
   _val(ctx) = std::move(e);
 };
 
@@ -280,15 +280,15 @@ const auto make_paren = [](auto& ctx) {
 };
 
 const auto start_quantifier = [](auto& ctx) {
-  _val(ctx) = MakeExpr(ExprKind::kQuantifier, at_c<0>(_attr(ctx)), at_c<0>(_attr(ctx)));
+  _val(ctx) = MakeExpr(State(ctx), ExprKind::kQuantifier, at_c<0>(_attr(ctx)), at_c<0>(_attr(ctx)));
   _val(ctx)->quant = at_c<1>(_attr(ctx));
 };
 
 const auto add_name = [](auto& ctx) { _val(ctx)->names.push_back(std::move(_attr(ctx))); };
 
 const auto start_if = [](auto& ctx) {
-  const ParseState& state = State(ctx);
-  _val(ctx) = MakeExpr(ExprKind::kIf, state.Offset(_attr(ctx).begin()), state.Offset(_attr(ctx).end()));
+  ParseState& state = State(ctx);
+  _val(ctx) = MakeExpr(state, ExprKind::kIf, state.Offset(_attr(ctx).begin()), state.Offset(_attr(ctx).end()));
 };
 
 // ---- rules --------------------------------------------------------------

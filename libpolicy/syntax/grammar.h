@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "libpolicy/syntax/ast.h"
 #include "libpolicy/syntax/parser.h"
@@ -38,9 +39,18 @@ struct ParseState {
   int depth = 0;             // recursion guard, see Nested
   bool seen_item = false;        // package must come first
   bool seen_declaration = false;  // imports come before declarations
+  // Height of every node built so far (see Adopt); keyed by address, and
+  // every node is entered when created, so a reused address is overwritten.
+  std::unordered_map<const Expr*, uint32_t> heights;
 
   uint32_t Offset(const char* p) const { return static_cast<uint32_t>(p - base); }
 };
+
+// Operator chains make trees as deep as they are long (`a + a + ...`), and
+// AST nodes are destroyed and walked recursively, so tree height has its own
+// bound beside the bracket nesting. Brackets add about one level each, so
+// this leaves room for every tree of legal nesting.
+inline constexpr uint32_t kMaxExpressionHeight = 4 * kMaxNesting;
 struct StateTag;
 
 template <typename Context>
@@ -75,17 +85,32 @@ struct Skipper : x3::parser<Skipper> {
 using Context = x3::context<StateTag, std::reference_wrapper<ParseState>,
                             x3::context<x3::skipper_tag, const Skipper, x3::unused_type>>;
 
+// Base of the hand-written primitives: each matches into a copy of the
+// iterator, so a failed attempt leaves `first` where it was (X3's own
+// primitives leave it past the skipped whitespace, which would put trailing
+// blanks into spans).
+template <typename Derived>
+struct Primitive : x3::parser<Derived> {
+  template <typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
+    Iterator it = first;
+    if (!this->derived().Match(it, last, ctx, rctx, attr)) return false;
+    first = it;
+    return true;
+  }
+};
+
 // Base of the primitives below: names the parser in "expected ..." messages.
 struct Named {
   const char* what;
 };
 
 // A reserved word, not followed by an identifier character.
-struct Keyword : x3::parser<Keyword>, Named {
+struct Keyword : Primitive<Keyword>, Named {
   using attribute_type = x3::unused_type;
   constexpr Keyword(const char* w, const char* description) : Named{description}, word(w) {}
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute&) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute&) const {
     x3::skip_over(first, last, ctx);
     Iterator it = first;
     for (const char* w = word; *w; ++w, ++it) {
@@ -99,12 +124,12 @@ struct Keyword : x3::parser<Keyword>, Named {
 };
 
 // Punctuation that must not be the start of a longer operator (`=` vs `==`).
-struct Punct : x3::parser<Punct>, Named {
+struct Punct : Primitive<Punct>, Named {
   using attribute_type = x3::unused_type;
   constexpr Punct(const char* t, const char* description, const char* not_followed = "")
       : Named{description}, text(t), not_followed_by(not_followed) {}
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute&) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute&) const {
     x3::skip_over(first, last, ctx);
     Iterator it = first;
     for (const char* t = text; *t; ++t, ++it) {
@@ -150,11 +175,11 @@ enum class NameKind : uint8_t {
   kTag,     // [a-z][a-z0-9_-]*
 };
 
-struct Name : x3::parser<Name>, Named {
+struct Name : Primitive<Name>, Named {
   using attribute_type = Ident;
   constexpr Name(NameKind k, const char* description) : Named{description}, kind(k) {}
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     Iterator it = first;
     if (kind == NameKind::kTag) {
@@ -179,11 +204,11 @@ struct Name : x3::parser<Name>, Named {
 };
 
 // RULE-ID := [A-Z][A-Z0-9]*(-[A-Z0-9]+)+
-struct RuleId : x3::parser<RuleId>, Named {
+struct RuleId : Primitive<RuleId>, Named {
   using attribute_type = Ident;
   constexpr RuleId() : Named{"a rule id such as ABC-DEF-001"} {}
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     auto upper_or_digit = [](char c) { return (c >= 'A' && c <= 'Z') || IsDigit(c); };
     Iterator it = first;
@@ -204,11 +229,11 @@ struct RuleId : x3::parser<RuleId>, Named {
 };
 
 // "..." with escapes (already validated by the pre-scan).
-struct StringLiteral : x3::parser<StringLiteral>, Named {
+struct StringLiteral : Primitive<StringLiteral>, Named {
   using attribute_type = StringLit;
   constexpr StringLiteral() : Named{"a string"} {}
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     if (first == last || *first != '"') return false;
     const ParseState& state = State(ctx);
@@ -239,30 +264,47 @@ struct StringLiteral : x3::parser<StringLiteral>, Named {
 };
 
 // Creates a node; its span is [begin, end).
-inline ExprPtr MakeExpr(ExprKind kind, uint32_t begin, uint32_t end, std::string text = {}) {
+inline ExprPtr MakeExpr(ParseState& state, ExprKind kind, uint32_t begin, uint32_t end,
+                        std::string text = {}) {
   auto e = std::make_unique<Expr>();
   e->kind = kind;
   e->span = {begin, end};
   e->text = std::move(text);
+  state.heights[e.get()] = 1;
   return e;
+}
+
+// Appends `child` to `parent`, failing with `syntax.too_deep` (before the
+// tree grows past the bound) when the parent would be too high.
+inline void Adopt(ParseState& state, Expr& parent, ExprPtr child) {
+  uint32_t child_height = state.heights[child.get()];
+  uint32_t& height = state.heights[&parent];
+  if (child_height + 1 > kMaxExpressionHeight) {
+    throw SyntaxError{{"syntax.too_deep",
+                       "expression nested deeper than " + std::to_string(kMaxExpressionHeight) +
+                           " levels; split it with let or def",
+                       parent.span.begin, std::max(parent.span.end, child->span.end)}};
+  }
+  height = std::max(height, child_height + 1);
+  parent.args.push_back(std::move(child));
 }
 
 // Literals that read as one token: numbers, strings, regexes.
 enum class LiteralKind : uint8_t { kNumber, kString, kRegex };
 
-struct Literal : x3::parser<Literal>, Named {
+struct Literal : Primitive<Literal>, Named {
   using attribute_type = ExprPtr;
   constexpr Literal(LiteralKind k, const char* description) : Named{description}, kind(k) {}
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
     x3::skip_over(first, last, ctx);
-    const ParseState& state = State(ctx);
+    ParseState& state = State(ctx);
     Iterator it = first;
     ExprPtr e;
     if (kind == LiteralKind::kString) {
       StringLit s;
       if (!StringLiteral().parse(it, last, ctx, rctx, s)) return false;
-      e = MakeExpr(ExprKind::kString, s.span.begin, s.span.end, std::move(s.value));
+      e = MakeExpr(state, ExprKind::kString, s.span.begin, s.span.end, std::move(s.value));
     } else if (kind == LiteralKind::kNumber) {
       if (it == last || !IsDigit(*it)) return false;
       while (it != last && IsDigit(*it)) ++it;
@@ -271,7 +313,7 @@ struct Literal : x3::parser<Literal>, Named {
         while (it != last && IsDigit(*it)) ++it;
       }
       if (it != last && IsIdentChar(*it)) return false;
-      e = MakeExpr(ExprKind::kNumber, state.Offset(first), state.Offset(it), std::string(first, it));
+      e = MakeExpr(state, ExprKind::kNumber, state.Offset(first), state.Offset(it), std::string(first, it));
     } else {
       if (it == last || *it != '/') return false;
       std::string source;
@@ -291,7 +333,7 @@ struct Literal : x3::parser<Literal>, Named {
              state.Offset(first) + 1);
       }
       ++it;
-      e = MakeExpr(ExprKind::kRegex, state.Offset(first), state.Offset(it), std::move(source));
+      e = MakeExpr(state, ExprKind::kRegex, state.Offset(first), state.Offset(it), std::move(source));
     }
     x3::traits::move_to(std::move(e), attr);
     first = it;
