@@ -62,7 +62,7 @@ void AppendUtf8(uint32_t cp, std::string& out) {
 class Scanner {
  public:
   Scanner(std::string_view text, int max_nesting) : text_(text), max_nesting_(max_nesting) {
-    frames_.push_back({'\0', 0, false});
+    frames_.push_back({'\0', 0, false, 0});
   }
 
   PreScan Run() {
@@ -81,6 +81,7 @@ class Scanner {
     char close;
     int bodies;  // `if`/quantifier bodies opened directly inside this frame
     bool hole;   // a `{...}` hole of a message template
+    int level;   // what the frame itself adds to the depth: 1, or 0 for a body
   };
 
   void Issue(std::string code, std::string message, std::size_t begin, std::size_t end) {
@@ -101,8 +102,15 @@ class Scanner {
   }
 
   void Open(char close, bool hole, std::size_t at) {
-    frames_.push_back({close, 0, hole});
+    frames_.push_back({close, 0, hole, 1});
     Deeper(at, at + 1);
+  }
+
+  // The braces of a rule or schema body hold declarations, not expressions:
+  // they are a frame (closing it ends its bodies) but not a level, so an
+  // expression may nest as deep inside a rule as in a param.
+  void OpenDeclarationBody() {
+    frames_.push_back({'}', 0, false, 0});
   }
 
   // Closes the innermost frame that `close` matches; a stray closer is left
@@ -112,7 +120,7 @@ class Scanner {
       if (frames_[k].close != close) continue;
       bool hole = frames_[k].hole;
       while (frames_.size() > k) {
-        depth_ -= 1 + frames_.back().bodies;
+        depth_ -= frames_.back().level + frames_.back().bodies;
         frames_.pop_back();
       }
       in_template_ = hole;
@@ -227,6 +235,7 @@ class Scanner {
     }
     if (StartsTopLevel(word)) result_.resume_points.push_back(static_cast<uint32_t>(begin));
     if (word == "message") template_next_ = true;
+    if (word == "rule" || word == "schema") body_next_ = true;
   }
 
   void ScanCode() {
@@ -272,7 +281,14 @@ class Scanner {
         break;
       case '(': Open(')', false, pos_); break;
       case '[': Open(']', false, pos_); break;
-      case '{': Open('}', false, pos_); break;
+      case '{':
+        if (body_next_) {
+          body_next_ = false;
+          OpenDeclarationBody();
+        } else {
+          Open('}', false, pos_);
+        }
+        break;
       case ')':
       case ']':
       case '}':
@@ -297,6 +313,7 @@ class Scanner {
   bool stopped_ = false;
   bool in_template_ = false;
   bool template_next_ = false;
+  bool body_next_ = false;  // after `rule`/`schema`, until their `{`
   bool operand_end_ = false;
   bool after_dot_ = false;
   std::size_t template_open_ = 0;
