@@ -130,9 +130,10 @@ std::string Date::ToString() const {
 }
 
 std::optional<Date> Date::AddDays(int64_t n) const {
+  // Bound n first so the sum cannot overflow.
+  if (n > kMaxDays || n < -kMaxDays) return std::nullopt;
   const int64_t r = static_cast<int64_t>(days_) + n;
-  // Compare before narrowing so a huge n cannot wrap into range.
-  if (n > kMaxDays || n < -kMaxDays || r < 0 || r > kMaxDays) return std::nullopt;
+  if (r < 0 || r > kMaxDays) return std::nullopt;
   return Date(static_cast<int32_t>(r));
 }
 
