@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -41,7 +42,7 @@ policy::InputKind KindByName(const std::string& s) {
   if (s == "compose") return policy::InputKind::kCompose;
   if (s == "records") return policy::InputKind::kRecords;
   if (s == "document") return policy::InputKind::kDocument;
-  FAIL("unknown kind in expected.json: " << s);
+  FAIL_CHECK("unknown kind in expected.json: " << s);
   return policy::InputKind::kAuto;
 }
 
@@ -67,7 +68,9 @@ std::vector<std::string> InputNames(const fs::path& dir, const json& expected) {
 void CheckDiagnostics(const std::vector<policy::Diagnostic>& actual, const json& expected) {
   const std::string dump = DescribeDiagnostics(actual);
   INFO("actual diagnostics:\n" << dump);
-  REQUIRE(actual.size() == expected.size());
+  // REQUIRE would end every later SUBCASE too, so a mismatch checks and returns.
+  CHECK(actual.size() == expected.size());
+  if (actual.size() != expected.size()) return;
   for (std::size_t i = 0; i < actual.size(); ++i) {
     const policy::Diagnostic& d = actual[i];
     const json& e = expected[i];
@@ -92,8 +95,8 @@ void CheckDiagnostics(const std::vector<policy::Diagnostic>& actual, const json&
                     "message '" << d.message << "' lacks '" << part << "'");
     }
     if (e.contains("notes")) {
-      REQUIRE(d.notes.size() == e["notes"].size());
-      for (std::size_t n = 0; n < d.notes.size(); ++n) {
+      CHECK(d.notes.size() == e["notes"].size());
+      for (std::size_t n = 0; n < std::min(d.notes.size(), e["notes"].size()); ++n) {
         CHECK(d.notes[n].line == e["notes"][n].at("line").get<uint32_t>());
         if (e["notes"][n].contains("column")) CHECK(d.notes[n].column == e["notes"][n]["column"].get<uint32_t>());
       }
@@ -111,7 +114,9 @@ void CheckFindings(const std::vector<policy::Finding>& actual, const json& expec
                    const std::string& case_dir, const std::vector<std::string>& inputs) {
   const std::string dump = DescribeFindings(actual);
   INFO("actual findings:\n" << dump);
-  REQUIRE(actual.size() == expected.size());
+  INFO("expected findings:\n" << expected.dump(1));
+  CHECK(actual.size() == expected.size());
+  if (actual.size() != expected.size()) return;
   for (std::size_t i = 0; i < actual.size(); ++i) {
     const policy::Finding& f = actual[i];
     const json& e = expected[i];
@@ -120,8 +125,8 @@ void CheckFindings(const std::vector<policy::Finding>& actual, const json& expec
     if (e.contains("file")) {
       file = case_dir + "/" + e["file"].get<std::string>();
     } else {
-      REQUIRE_MESSAGE(inputs.size() == 1, "expected finding needs a \"file\" with several inputs");
-      file = case_dir + "/" + inputs[0];
+      CHECK_MESSAGE(inputs.size() == 1, "expected finding needs a \"file\" with several inputs");
+      if (!inputs.empty()) file = case_dir + "/" + inputs[0];
     }
     CHECK(f.file == file);
     CHECK(f.line == e.at("line").get<uint32_t>());
@@ -147,7 +152,8 @@ void CheckCounters(const std::map<std::string, policy::RuleCounters>& actual, co
   for (const auto& [rule, counters] : expected.items()) {
     INFO("by_rule " << rule);
     auto it = actual.find(rule);
-    REQUIRE_MESSAGE(it != actual.end(), "no counters for " << rule);
+    CHECK_MESSAGE(it != actual.end(), "no counters for " << rule);
+    if (it == actual.end()) continue;
     const policy::RuleCounters& c = it->second;
     if (counters.contains("evaluated")) CHECK(c.evaluated == counters["evaluated"].get<uint64_t>());
     if (counters.contains("skipped")) CHECK(c.skipped == counters["skipped"].get<uint64_t>());
@@ -199,6 +205,11 @@ void RunCase(const std::string& name) {
   options.jobs = 1;
   const policy::Report report = policy::Check(*compiled.program, in, options);
 
+  // POLICY_CASES_DUMP=1 prints what the engine produced, to write or review a case.
+  if (std::getenv("POLICY_CASES_DUMP") != nullptr) {
+    MESSAGE(name << ":\n" << DescribeFindings(report.findings));
+  }
+
   // Problems: by default none; otherwise each listed (file, and line when given).
   const json problems = expected.value("problems", json::array());
   {
@@ -207,8 +218,8 @@ void RunCase(const std::string& name) {
       dump += p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + p.message + "\n";
     }
     INFO("problems:\n" << dump);
-    REQUIRE(report.problems.size() == problems.size());
-    for (std::size_t i = 0; i < problems.size(); ++i) {
+    CHECK(report.problems.size() == problems.size());
+    for (std::size_t i = 0; i < std::min(problems.size(), report.problems.size()); ++i) {
       CHECK(report.problems[i].file == case_dir + "/" + problems[i].at("file").get<std::string>());
       if (problems[i].contains("line")) CHECK(report.problems[i].line == problems[i]["line"].get<uint32_t>());
     }
