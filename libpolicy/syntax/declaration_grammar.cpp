@@ -21,7 +21,7 @@ constexpr Keyword kw_package("package", "'package'"), kw_import("import", "'impo
     kw_severity("severity", "'severity'"), kw_tags("tags", "'tags'"), kw_on("on", "'on'"),
     kw_remedy("remedy", "'remedy'"), kw_doc("doc", "'doc'"), kw_in("in", "'in'");
 constexpr Punct open_paren("(", "'('"), close_paren(")", "')'"), open_bracket("[", "'['"),
-    close_bracket("]", "']'"), open_brace("{", "'{'"), close_brace("}", "'}'"),
+    close_bracket("]", "']'"), open_brace("{", "'{'"),
     clause_or_close("}", "a clause (title, severity, tags, on, remedy, doc, for, let, where, "
                          "require, unique, at, message) or '}'"),
     field_or_close("}", "a field or '}'"), comma(",", "','"), colon(":", "':'"),
@@ -271,60 +271,60 @@ x3::rule<struct TargetId, Target> const target = "a target";
 x3::rule<struct TagsId, std::vector<Ident>> const tag_list = "a list of tags";
 x3::rule<struct RuleDeclId, Rule> const rule_decl = "a rule";
 
-const auto package_decl_def = (Here() >> kw_package > binder > *(dot > any_name))[set_package];
+const auto package_decl_def = ((Here() >> kw_package) > binder > *(dot > any_name))[set_package];
 
-const auto import_decl_def = (Here() >> kw_import > string_literal)[add_import];
+const auto import_decl_def = ((Here() >> kw_import) > string_literal)[add_import];
 
 const auto type_ref_def = type_name[set<&TypeRef::name>] >>
                           -(open_paren > string_literal[set<&TypeRef::pattern>] > close_paren);
 
-const auto param_decl_def = Here()[begin_at] >> kw_param > binder[set<&Param::name>] > colon >
+const auto param_decl_def = (Here()[begin_at] >> kw_param) > binder[set<&Param::name>] > colon >
                             type_ref[set<&Param::type>] > equals >
                             expression[set<&Param::default_value>] > There()[end_at];
 
-const auto def_decl_def = Here()[begin_at] >> kw_def > binder[set<&Def::name>] > open_paren >
+const auto def_decl_def = (Here()[begin_at] >> kw_def) > binder[set<&Def::name>] > open_paren >
                           -(binder[add_def_param] % comma) > close_paren > equals >
                           expression[set<&Def::body>] > There()[end_at];
 
-const auto field_def = Here()[begin_at] >>
-                       (any_name[set<&SchemaField::name>] | string_literal[quoted_field_name]) >
+const auto field_def = (Here()[begin_at] >>
+                        (any_name[set<&SchemaField::name>] | string_literal[quoted_field_name])) >
                        colon > type_ref[set<&SchemaField::type>] > -kw_required[mark_required] >
                        There()[end_at];
 
-const auto schema_decl_def = Here()[begin_at] >> kw_schema > binder[set<&Schema::name>] >
+const auto schema_decl_def = (Here()[begin_at] >> kw_schema) > binder[set<&Schema::name>] >
                              open_brace > *field[add_field] > field_or_close > There()[end_at];
 
-const auto target_def = target_word[set_target_kind] >>
-                        -(open_paren > binder[set_target_schema] > close_paren) > There()[end_at];
+const auto target_def = (target_word[set_target_kind] >>
+                         -(open_paren > binder[set_target_schema] > close_paren)) > There()[end_at];
 
 const auto tag_list_def = open_bracket > -(tag % comma) > close_bracket;
 
-const auto title_clause = (Here() >> kw_title > string_literal > There())[SetOnce<&Rule::title>("title")];
+const auto title_clause = ((Here() >> kw_title) > string_literal > There())[SetOnce<&Rule::title>("title")];
 const auto severity_clause =
-    (Here() >> kw_severity > any_name > There())[SetOnce<&Rule::severity>("severity")];
-const auto tags_clause = (Here() >> kw_tags > tag_list > There())[SetOnce<&Rule::tags>("tags")];
-const auto on_clause = (Here() >> kw_on > target > There())[SetOnce<&Rule::target>("on")];
+    ((Here() >> kw_severity) > any_name > There())[SetOnce<&Rule::severity>("severity")];
+const auto tags_clause = ((Here() >> kw_tags) > tag_list > There())[SetOnce<&Rule::tags>("tags")];
+const auto on_clause = ((Here() >> kw_on) > target > There())[SetOnce<&Rule::target>("on")];
 const auto remedy_clause =
-    (Here() >> kw_remedy > string_literal > There())[SetOnce<&Rule::remedy>("remedy")];
-const auto doc_clause = (Here() >> kw_doc > string_literal > There())[SetOnce<&Rule::doc>("doc")];
+    ((Here() >> kw_remedy) > string_literal > There())[SetOnce<&Rule::remedy>("remedy")];
+const auto doc_clause = ((Here() >> kw_doc) > string_literal > There())[SetOnce<&Rule::doc>("doc")];
 const auto message_clause =
-    (Here() >> kw_message > message_template > There())[SetOnce<&Rule::message>("message")];
-const auto at_clause = (Here() >> kw_at > expression > There())[set_at];
+    ((Here() >> kw_message) > message_template > There())[SetOnce<&Rule::message>("message")];
+const auto at_clause = ((Here() >> kw_at) > expression > There())[set_at];
 
-const auto for_clause = (Here() >> kw_for > binder > -(comma > binder) > kw_in > additive >
+const auto for_clause = ((Here() >> kw_for) > binder > -(comma > binder) > kw_in > additive >
                          There())[for_clause_action];
-const auto let_clause = (Here() >> kw_let > binder > equals > expression > There())[let_clause_action];
-const auto where_clause = (Here() >> kw_where > expression > There())[SimpleClause(ClauseKind::kWhere)];
+const auto let_clause = ((Here() >> kw_let) > binder > equals > expression > There())[let_clause_action];
+const auto where_clause = ((Here() >> kw_where) > expression > There())[SimpleClause(ClauseKind::kWhere)];
 const auto unique_clause =
-    (Here() >> kw_unique > expression > There())[SimpleClause(ClauseKind::kUnique)];
-const auto require_clause = (Here() >> kw_require > expression >
+    ((Here() >> kw_unique) > expression > There())[SimpleClause(ClauseKind::kUnique)];
+const auto require_clause = ((Here() >> kw_require) > expression >
                              -(kw_mostly > number > percent) > There())[require_clause_action];
 
 const auto clause = title_clause | severity_clause | tags_clause | on_clause | remedy_clause |
                     doc_clause | message_clause | at_clause | for_clause | let_clause |
                     where_clause | unique_clause | require_clause;
 
-const auto rule_decl_def = Here()[begin_at] >> kw_rule > rule_id[set<&Rule::id>] > open_brace >
+const auto rule_decl_def = (Here()[begin_at] >> kw_rule) > rule_id[set<&Rule::id>] > open_brace >
                            *clause > clause_or_close > There()[end_at];
 
 BOOST_SPIRIT_DEFINE(package_decl, import_decl, type_ref, param_decl, def_decl, field, schema_decl,

@@ -333,7 +333,7 @@ const auto if_expr_def =
     x3::eps[end_at_last_arg];
 
 const auto paren_def =
-    (Here() >> open_paren > nested[expression > close_paren] > There())[make_paren];
+    ((Here() >> open_paren) > nested[expression > close_paren] > There())[make_paren];
 
 const auto list_def = (Here() >> open_bracket)[Start(ExprKind::kList)] >
                       nested[-(expression[push_arg] % comma) > close_bracket] > There()[end_at];
