@@ -25,14 +25,17 @@ struct Walker {
 
   // Directories only through real entries, never symlinks, so a link cycle
   // cannot make the walk endless.
-  void Walk(const std::string& dir_path, const fs::path& dir) {
+  // An unreadable named directory is an input error; one found while walking is
+  // only a warning, like a walked document that does not parse.
+  void Walk(const std::string& dir_path, const fs::path& dir, bool named) {
     std::error_code ec;
     std::vector<fs::directory_entry> entries;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       entries.push_back(*it);
     }
     if (ec) {
-      out.problems.push_back({dir_path, 0, 0, "cannot read directory: " + ec.message(), true});
+      out.problems.push_back({dir_path.empty() ? "." : dir_path, 0, 0,
+                              "cannot read directory: " + ec.message(), !named});
       return;
     }
     std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
@@ -48,7 +51,7 @@ struct Walker {
       std::error_code fec;
       if (entry.is_directory(fec) && !entry.is_symlink(fec)) {
         if (SkippedDirectory(name) || (is_pack && name == "tests")) continue;
-        Walk(child, entry.path());
+        Walk(child, entry.path(), false);
         continue;
       }
       if (name == ".policy-check.yaml" || !entry.is_regular_file(fec)) continue;
@@ -105,7 +108,7 @@ InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) 
       continue;
     }
     if (fs::is_directory(status)) {
-      walker.Walk(path == "." ? "" : path, fs::path(path));
+      walker.Walk(path == "." ? "" : path, fs::path(path), true);
       continue;
     }
     Input input;
