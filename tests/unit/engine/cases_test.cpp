@@ -145,6 +145,10 @@ void CheckFindings(const std::vector<policy::Finding>& actual, const json& expec
       CHECK(std::string(policy::SeverityName(f.severity)) == e["severity"].get<std::string>());
     }
     if (e.contains("source_line")) CHECK(f.source_line == e["source_line"].get<std::string>());
+    if (e.contains("suppressed")) {
+      const char* how = policy::SuppressionName(f.suppressed);
+      CHECK(std::string(how == nullptr ? "null" : how) == e["suppressed"].get<std::string>());
+    }
   }
 }
 
