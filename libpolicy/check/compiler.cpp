@@ -1,0 +1,643 @@
+// Compile(): rule files -> Program. Stages, each stopping the pipeline when it
+// reports an error: load and parse (with imports), declarations (schemas,
+// params with overrides, defs and their cycles), rules.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include "libpolicy/builtin_packs.h"
+#include "libpolicy/check/context.h"
+#include "libpolicy/check/expressions.h"
+#include "libpolicy/check/params.h"
+#include "libpolicy/engine.h"
+#include "libpolicy/syntax/parser.h"
+
+namespace policy {
+namespace {
+
+namespace fs = std::filesystem;
+using check::Context;
+using check::FileScope;
+using check::LoadedFile;
+
+constexpr std::string_view kBuiltinRoot = "builtin:";
+
+std::optional<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string NormalKey(const std::string& path) {
+  if (path.rfind(kBuiltinRoot, 0) == 0) return path;
+  return fs::path(path).lexically_normal().generic_string();
+}
+
+bool InsideRoot(const std::string& key, const std::string& root) {
+  if (root.empty()) return true;
+  if (key.rfind(kBuiltinRoot, 0) == 0) return key.rfind(root, 0) == 0;
+  std::string rel = fs::path(key).lexically_relative(fs::path(root).lexically_normal()).generic_string();
+  return !rel.empty() && rel.rfind("..", 0) != 0;
+}
+
+class Compiler {
+ public:
+  Compiler(const CompileOptions& options, Program& program) : options_(options), ctx_(program) {}
+
+  CompileResult Run(std::shared_ptr<Program> program);
+
+ private:
+  LoadedFile* AddFile(std::string path, std::string text, std::string root);
+  void LoadSources();
+  void ParseAll();
+  void ResolveImports(LoadedFile& f);
+  void CheckImportCycles();
+  void DeclareSchemas();
+  void DeclareParams();
+  void DeclareDefs();
+  void CompileRules();
+  void CompileRule(const LoadedFile& f, const syntax::Rule& r);
+  void ApplyRuleConfig();
+  void ConfigError(std::string code, std::string message) {
+    Diagnostic d;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    d.file = "<configuration>";
+    ctx_.diagnostics.push_back(std::move(d));
+  }
+
+  const CompileOptions& options_;
+  Context ctx_;
+  std::map<std::string, LoadedFile*> by_key_;
+  std::map<const LoadedFile*, FileScope> scopes_;
+  std::map<std::string, std::pair<const LoadedFile*, syntax::Span>> rule_places_;
+  std::deque<eval::ParamValue> params_storage_;  // FileScope points here
+};
+
+LoadedFile* Compiler::AddFile(std::string path, std::string text, std::string root) {
+  std::string key = NormalKey(path);
+  if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+  auto f = std::make_unique<LoadedFile>();
+  f->source = std::make_unique<SourceFile>(std::move(path), std::move(text));
+  f->root = std::move(root);
+  f->key = key;
+  LoadedFile* raw = f.get();
+  by_key_[key] = raw;
+  ctx_.files.push_back(std::move(f));
+  return raw;
+}
+
+void Compiler::LoadSources() {
+  if (options_.builtin) {
+    for (const EmbeddedFile& e : BuiltinPackFiles())
+      AddFile(std::string(kBuiltinRoot) + std::string(e.path), std::string(e.text), std::string(kBuiltinRoot));
+  }
+  for (const std::string& p : options_.rule_paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
+           it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (ec) break;
+        if (it->is_directory() && (it->path().filename() == "tests" || it->path().filename() == ".git")) {
+          it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file() && it->path().extension() == ".policy") found.push_back(it->path().string());
+      }
+      std::sort(found.begin(), found.end());
+      for (const std::string& file : found) {
+        if (std::optional<std::string> text = ReadText(file)) AddFile(file, std::move(*text), p);
+      }
+    } else if (std::optional<std::string> text = ReadText(p)) {
+      std::string parent = fs::path(p).parent_path().string();
+      AddFile(p, std::move(*text), parent.empty() ? "." : parent);
+    } else {
+      ConfigError("input.unreadable", fmt::format("cannot read rule file or directory '{}'", p));
+    }
+  }
+  for (const RuleSource& s : options_.sources) AddFile(s.path, s.text, s.root);
+}
+
+void Compiler::ResolveImports(LoadedFile& f) {
+  for (const syntax::Import& imp : f.module->imports) {
+    std::string key;
+    if (f.key.rfind(kBuiltinRoot, 0) == 0) {
+      fs::path rel = fs::path(f.key.substr(kBuiltinRoot.size())).parent_path() / imp.path.value;
+      key = std::string(kBuiltinRoot) + rel.lexically_normal().generic_string();
+    } else {
+      key = NormalKey((fs::path(f.key).parent_path() / imp.path.value).string());
+    }
+    if (!InsideRoot(key, f.root)) {
+      ctx_.Error(f, imp.path.span, "import.outside_root",
+                 fmt::format("import '{}' leaves the rule root '{}'", imp.path.value, f.root));
+      continue;
+    }
+    LoadedFile* target = nullptr;
+    if (auto it = by_key_.find(key); it != by_key_.end()) {
+      target = it->second;
+    } else if (key.rfind(kBuiltinRoot, 0) != 0) {
+      if (std::optional<std::string> text = ReadText(key)) target = AddFile(key, std::move(*text), f.root);
+    }
+    if (target == nullptr) {
+      ctx_.Error(f, imp.path.span, "import.not_found", fmt::format("cannot read import '{}'", imp.path.value));
+      continue;
+    }
+    f.imports.push_back(target);
+  }
+}
+
+void Compiler::ParseAll() {
+  // Imports may add files while we go, so index rather than iterate.
+  for (size_t i = 0; i < ctx_.files.size(); ++i) {
+    LoadedFile& f = *ctx_.files[i];
+    syntax::ParseResult r = syntax::Parse(*f.source);
+    for (Diagnostic& d : r.diagnostics) ctx_.diagnostics.push_back(std::move(d));
+    if (!r.module) continue;
+    f.module = std::move(r.module);
+    if (f.module->package) f.package = f.module->package->name;
+    ResolveImports(f);
+  }
+}
+
+void Compiler::CheckImportCycles() {
+  std::map<const LoadedFile*, int> state;  // 1 visiting, 2 done
+  std::function<void(const LoadedFile&)> visit = [&](const LoadedFile& f) {
+    state[&f] = 1;
+    for (size_t i = 0; i < f.imports.size(); ++i) {
+      const LoadedFile* t = f.imports[i];
+      if (state[t] == 1) {
+        ctx_.Error(f, f.module->imports[i].path.span, "import.cycle",
+                   fmt::format("import cycle: '{}' imports back into '{}'", f.source->path(), t->source->path()));
+      } else if (state[t] == 0 && t->module) {
+        visit(*t);
+      }
+    }
+    state[&f] = 2;
+  };
+  for (const auto& f : ctx_.files)
+    if (f->module && state[f.get()] == 0) visit(*f);
+}
+
+eval::SchemaField CompileField(Context& ctx, const LoadedFile& f, const syntax::SchemaField& sf) {
+  eval::SchemaField out;
+  out.name = sf.name.name;
+  out.required = sf.required;
+  const std::string& t = sf.type.name.name;
+  if (t == "string") out.type = Type::kString;
+  else if (t == "decimal") out.type = Type::kDecimal;
+  else if (t == "bool") out.type = Type::kBool;
+  else if (t == "date") out.type = Type::kDate;
+  else
+    ctx.Error(f, sf.type.name.span, "schema.bad_type",
+              fmt::format("unknown field type '{}'", t), "use string, decimal, bool or date");
+  if (sf.type.pattern) {
+    if (out.type != Type::kDate || !Date::IsValidPattern(sf.type.pattern->value))
+      ctx.Error(f, sf.type.pattern->span, "schema.bad_pattern",
+                fmt::format("'{}' is not a date pattern of YYYY, MM and DD", sf.type.pattern->value));
+    out.date_pattern = sf.type.pattern->value;
+  }
+  return out;
+}
+
+void Compiler::DeclareSchemas() {
+  std::map<std::string, std::pair<const LoadedFile*, syntax::Span>> seen;
+  for (const auto& f : ctx_.files) {
+    if (!f->module) continue;
+    for (const syntax::Schema& s : f->module->schemas) {
+      if (auto it = seen.find(s.name.name); it != seen.end()) {
+        Diagnostic& d = ctx_.Add(*f, s.name.span, Severity::kError, "schema.duplicate",
+                                 fmt::format("schema '{}' is declared twice", s.name.name), "");
+        LineColumn lc = it->second.first->source->Position(it->second.second.begin);
+        d.notes.push_back({it->second.first->source->path(), lc.line, lc.column, "first declared here"});
+        continue;
+      }
+      seen[s.name.name] = {f.get(), s.name.span};
+      eval::Schema schema;
+      schema.name = s.name.name;
+      std::set<std::string> names;
+      for (const syntax::SchemaField& sf : s.fields) {
+        if (!names.insert(sf.name.name).second) {
+          ctx_.Error(*f, sf.name.span, "schema.duplicate_field",
+                     fmt::format("field '{}' is declared twice in schema {}", sf.name.name, s.name.name));
+        }
+        schema.fields.push_back(CompileField(ctx_, *f, sf));
+      }
+      ctx_.program.schemas.push_back(std::move(schema));
+    }
+  }
+}
+
+void Compiler::DeclareParams() {
+  std::map<std::string, const LoadedFile*> seen;
+  std::deque<eval::ParamValue>& storage = params_storage_;
+  for (const auto& f : ctx_.files) {
+    if (!f->module) continue;
+    FileScope& scope = scopes_[f.get()];
+    for (const syntax::Param& p : f->module->params) {
+      std::string full = f->package.empty() ? p.name.name : f->package + "." + p.name.name;
+      if (seen.count(full)) {
+        ctx_.Error(*f, p.name.span, "param.duplicate", fmt::format("param '{}' is declared twice", full));
+        continue;
+      }
+      seen[full] = f.get();
+      FileScope empty;
+      check::ExprCompiler ec(ctx_, *f, empty, nullptr);
+      const eval::Node* n = ec.Compile(*p.default_value);
+      if (n == nullptr) continue;
+      const std::string& type = p.type.name.name;
+      if (n->op != eval::NodeOp::kConst) {
+        ctx_.Error(*f, p.default_value->span, "param.not_constant", "a param's default must be a constant");
+        continue;
+      }
+      if (!check::MatchesParamType(type, n->constant)) {
+        ctx_.Error(*f, p.default_value->span, "param.type",
+                   fmt::format("param '{}' is a {}, but its default is a {}", full, type,
+                               TypeName(n->constant.type())));
+        continue;
+      }
+      storage.push_back({full, type, n->constant, f->source->path(), f->source->Position(p.span.begin).line});
+      scope.params[p.name.name] = &storage.back();
+    }
+  }
+  for (const auto& [name, text] : options_.params) {
+    auto it = std::find_if(storage.begin(), storage.end(), [&](const eval::ParamValue& v) { return v.name == name; });
+    if (it == storage.end()) {
+      std::vector<std::string> names;
+      for (const auto& v : storage) names.push_back(v.name);
+      std::string help = check::DidYouMean(name, names);
+      ConfigError("param.unknown", fmt::format("unknown param '{}'{}", name, help.empty() ? "" : "; " + help));
+      continue;
+    }
+    std::string error;
+    std::optional<Value> v = check::ParseParamOverride(it->type, text, ctx_.program.arena, error);
+    if (!v) {
+      ConfigError("param.type", fmt::format("--param {}={}: {}", name, text, error));
+      continue;
+    }
+    it->value = *v;
+  }
+}
+
+void Compiler::DeclareDefs() {
+  // Imports bring params, defs (and schemas, which are global) into scope.
+  for (const auto& f : ctx_.files) {
+    if (!f->module) continue;
+    FileScope& scope = scopes_[f.get()];
+    for (const syntax::Def& d : f->module->defs) {
+      if (scope.def_sources.count(d.name.name)) {
+        ctx_.Error(*f, d.name.span, "def.duplicate", fmt::format("def '{}' is declared twice", d.name.name));
+        continue;
+      }
+      ctx_.program.defs.emplace_back();
+      eval::CompiledDef& cd = ctx_.program.defs.back();
+      cd.name = d.name.name;
+      cd.arity = static_cast<int>(d.params.size());
+      scope.defs[d.name.name] = &cd;
+      scope.def_sources[d.name.name] = {f.get(), &d};
+    }
+  }
+  for (const auto& f : ctx_.files) {
+    if (!f->module) continue;
+    FileScope& scope = scopes_[f.get()];
+    FileScope own = scope;
+    for (size_t i = 0; i < f->imports.size(); ++i) {
+      const FileScope& theirs = scopes_[f->imports[i]];
+      syntax::Span where = f->module->imports[i].path.span;
+      for (const auto& [name, p] : theirs.params) {
+        if (auto it = scope.params.find(name); it != scope.params.end() && it->second != p)
+          ctx_.Error(*f, where, "import.clash", fmt::format("imported param '{}' clashes with another '{}'", name, name));
+        else if (!own.params.count(name))
+          scope.params[name] = p;
+      }
+      for (const auto& [name, d] : theirs.defs) {
+        if (!own.def_sources.count(name) || own.def_sources.at(name).first != f.get()) {
+          if (auto it = scope.defs.find(name); it != scope.defs.end() && it->second != d) {
+            ctx_.Error(*f, where, "import.clash", fmt::format("imported def '{}' clashes with another '{}'", name, name));
+            continue;
+          }
+        }
+        scope.defs[name] = d;
+      }
+    }
+  }
+  // Bodies, then cycles through the call graph.
+  std::map<const eval::CompiledDef*, std::vector<const eval::CompiledDef*>> calls;
+  std::map<const eval::CompiledDef*, std::pair<const LoadedFile*, const syntax::Def*>> origin;
+  for (const auto& f : ctx_.files) {
+    if (!f->module) continue;
+    const FileScope& scope = scopes_[f.get()];
+    for (const syntax::Def& d : f->module->defs) {
+      auto it = scope.def_sources.find(d.name.name);
+      if (it == scope.def_sources.end() || it->second.second != &d) continue;
+      eval::CompiledDef* cd = const_cast<eval::CompiledDef*>(scope.defs.at(d.name.name));
+      origin[cd] = {f.get(), &d};
+      check::ExprCompiler ec(ctx_, *f, scope, nullptr);
+      for (const syntax::Ident& p : d.params) ec.Declare(p, false);
+      cd->body = ec.Compile(*d.body);
+      cd->num_slots = std::max(ec.num_slots(), 1);
+    }
+  }
+  // Call edges: scan each def body.
+  std::function<void(const eval::Node*, std::vector<const eval::CompiledDef*>&)> collect =
+      [&](const eval::Node* n, std::vector<const eval::CompiledDef*>& out) {
+        if (n == nullptr) return;
+        if (n->op == eval::NodeOp::kDefCall) out.push_back(n->def);
+        for (const eval::Node* a : n->args) collect(a, out);
+      };
+  for (auto& [cd, o] : origin) collect(cd->body, calls[cd]);
+  std::map<const eval::CompiledDef*, int> state;
+  std::function<bool(const eval::CompiledDef*)> visit = [&](const eval::CompiledDef* d) -> bool {
+    state[d] = 1;
+    for (const eval::CompiledDef* c : calls[d]) {
+      if (state[c] == 1 || (state[c] == 0 && visit(c))) {
+        if (state[d] != 3) {
+          auto [file, def] = origin[d];
+          ctx_.Error(*file, def->name.span, "def.cycle",
+                     fmt::format("def '{}' calls itself through '{}': defs may not recurse", d->name, c->name));
+        }
+        state[d] = 3;
+        return true;
+      }
+    }
+    state[d] = 2;
+    return false;
+  };
+  for (auto& [cd, o] : origin)
+    if (state[cd] == 0) visit(cd);
+}
+
+std::string CollapseSpaces(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::string_view SpanText(const LoadedFile& f, syntax::Span s) {
+  return std::string_view(f.source->text()).substr(s.begin, s.end - s.begin);
+}
+
+void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
+  eval::CompiledRule rule;
+  rule.info.id = r.id.name;
+  rule.info.file = f.source->path();
+  rule.info.line = f.source->Position(r.id.span.begin).line;
+  for (const syntax::RepeatedClause& rc : r.repeated)
+    ctx_.Error(f, rc.span, "rule.repeated_clause", fmt::format("'{}' appears twice in rule {}", rc.clause, r.id.name));
+  if (!r.title) ctx_.Error(f, r.id.span, "rule.missing_title", fmt::format("rule {} has no title", r.id.name));
+  else rule.info.title = r.title->value;
+  if (r.severity) {
+    const std::string& s = r.severity->name;
+    if (s == "error") rule.info.severity = Severity::kError;
+    else if (s == "warning") rule.info.severity = Severity::kWarning;
+    else if (s == "info") rule.info.severity = Severity::kInfo;
+    else
+      ctx_.Error(f, r.severity->span, "rule.bad_severity", fmt::format("unknown severity '{}'", s),
+                 "use error, warning or info");
+  }
+  if (r.tags) {
+    for (const syntax::Ident& t : *r.tags) {
+      rule.info.tags.push_back(t.name);
+      if (t.name == "secret") rule.secret = true;
+      if (t.name == "opt_in") rule.opt_in = true;
+    }
+  }
+  rule.info.enabled = !rule.opt_in;
+  if (r.remedy) rule.info.remedy = r.remedy->value;
+  if (r.doc) rule.info.doc = r.doc->value;
+  if (!r.target) {
+    ctx_.Error(f, r.id.span, "rule.missing_target", fmt::format("rule {} has no `on` clause", r.id.name),
+               "add `on compose`, `on records`, `on records(SCHEMA)` or `on document`");
+    return;
+  }
+  rule.target = r.target->kind;
+  const FileScope& scope = scopes_[&f];
+  if (r.target->schema) {
+    rule.schema = ctx_.program.FindSchema(r.target->schema->name);
+    if (rule.schema == nullptr) {
+      std::vector<std::string> names;
+      for (const auto& s : ctx_.program.schemas) names.push_back(s.name);
+      ctx_.Error(f, r.target->schema->span, "schema.unknown",
+                 fmt::format("unknown schema '{}'", r.target->schema->name), check::DidYouMean(r.target->schema->name, names));
+      return;
+    }
+  }
+  switch (rule.target) {
+    case syntax::TargetKind::kCompose: rule.info.target = "compose"; break;
+    case syntax::TargetKind::kDocument: rule.info.target = "document"; break;
+    case syntax::TargetKind::kRecords:
+      rule.info.target = rule.schema ? "records(" + rule.schema->name + ")" : "records";
+      break;
+  }
+
+  check::ExprCompiler ec(ctx_, f, scope, rule.schema);
+  const char* subject = rule.target == syntax::TargetKind::kCompose  ? "compose"
+                        : rule.target == syntax::TargetKind::kRecords ? "row"
+                                                                      : "doc";
+  ec.AddFixedName(subject, eval::kSlotSubject);
+  ec.AddFixedName("file", eval::kSlotFile);
+  if (rule.target == syntax::TargetKind::kRecords) ec.AddFixedName("line", eval::kSlotLine);
+  else ec.AddFixedName("$unused_line", eval::kSlotLine);
+
+  if (r.query.empty() || (r.query.back().kind != syntax::ClauseKind::kRequire &&
+                          r.query.back().kind != syntax::ClauseKind::kUnique)) {
+    ctx_.Error(f, r.id.span, "rule.missing_require",
+               fmt::format("rule {} must end its query with `require` or `unique`", r.id.name));
+    return;
+  }
+  for (size_t i = 0; i < r.query.size(); ++i) {
+    const syntax::Clause& c = r.query[i];
+    bool last = i + 1 == r.query.size();
+    if ((c.kind == syntax::ClauseKind::kRequire || c.kind == syntax::ClauseKind::kUnique) && !last) {
+      ctx_.Error(f, c.span, "rule.clause_order", "`require`/`unique` must be the last query clause");
+      return;
+    }
+    switch (c.kind) {
+      case syntax::ClauseKind::kFor: {
+        eval::CompiledClause cc;
+        cc.op = eval::ClauseOp::kFor;
+        cc.expr = ec.Compile(*c.expr);
+        cc.slot = ec.Declare(c.names[0], false);
+        if (c.names.size() > 1) cc.slot2 = ec.Declare(c.names[1], false);
+        rule.clauses.push_back(cc);
+        break;
+      }
+      case syntax::ClauseKind::kLet: {
+        eval::CompiledClause cc;
+        cc.op = eval::ClauseOp::kLet;
+        cc.expr = ec.Compile(*c.expr);
+        cc.slot = ec.Declare(c.names[0], true);
+        rule.clauses.push_back(cc);
+        break;
+      }
+      case syntax::ClauseKind::kWhere: {
+        eval::CompiledClause cc;
+        cc.op = eval::ClauseOp::kWhere;
+        cc.expr = ec.CompileCondition(*c.expr, "where");
+        rule.clauses.push_back(cc);
+        break;
+      }
+      case syntax::ClauseKind::kRequire: {
+        rule.require = ec.CompileCondition(*c.expr, "require");
+        if (c.mostly_percent) {
+          std::optional<Decimal> pct = Decimal::Parse(*c.mostly_percent);
+          if (!pct || pct->IsNegative() || *pct > Decimal::FromInt(100))
+            ctx_.Error(f, c.mostly_span, "rule.bad_mostly", "`mostly` takes a percentage from 0 to 100");
+          else
+            rule.mostly = *pct;
+        }
+        const syntax::Expr& e = *c.expr;
+        rule.default_source = CollapseSpaces(SpanText(f, e.span));
+        using syntax::BinaryOp;
+        if (e.kind == syntax::ExprKind::kBinary &&
+            (e.op == BinaryOp::kEq || e.op == BinaryOp::kNe || e.op == BinaryOp::kLt || e.op == BinaryOp::kLe ||
+             e.op == BinaryOp::kGt || e.op == BinaryOp::kGe || e.op == BinaryOp::kIn || e.op == BinaryOp::kMatches)) {
+          rule.default_is_comparison = true;
+          rule.default_lhs = CollapseSpaces(SpanText(f, e.args[0]->span));
+          rule.default_rhs = CollapseSpaces(SpanText(f, e.args[1]->span));
+          rule.default_op = syntax::BinaryOpText(e.op);
+          rule.default_lhs_node = ec.Compile(*e.args[0]);
+          if (e.op == BinaryOp::kMatches) {
+            bool ok = true;
+            (void)ok;
+            rule.default_rhs_node = nullptr;
+          } else {
+            rule.default_rhs_node = ec.Compile(*e.args[1]);
+          }
+        }
+        break;
+      }
+      case syntax::ClauseKind::kUnique:
+        if (rule.target != syntax::TargetKind::kRecords) {
+          ctx_.Error(f, c.span, "rule.unique_target", "`unique` works only `on records`");
+        }
+        rule.is_unique = true;
+        rule.require = ec.Compile(*c.expr);
+        rule.default_source = CollapseSpaces(SpanText(f, c.expr->span));
+        break;
+    }
+  }
+  if (r.at) rule.at = ec.Compile(*r.at);
+  if (r.message) {
+    rule.has_message = true;
+    for (const syntax::TemplatePart& p : r.message->parts) {
+      eval::TemplatePiece piece;
+      if (p.expr) piece.expr = ec.Compile(*p.expr);
+      else piece.literal = p.literal;
+      rule.message.push_back(std::move(piece));
+    }
+  }
+  for (const syntax::Ident& id : ec.UnusedLets())
+    ctx_.Warning(f, id.span, "name.unused_let", fmt::format("'{}' is never used", id.name));
+  rule.num_slots = ec.num_slots();
+
+  if (auto it = rule_places_.find(rule.info.id); it != rule_places_.end()) {
+    Diagnostic& d = ctx_.Add(f, r.id.span, Severity::kError, "rule.duplicate_id",
+                             fmt::format("rule id {} is already used", rule.info.id), "rule ids are unique across everything loaded");
+    LineColumn lc = it->second.first->source->Position(it->second.second.begin);
+    d.notes.push_back({it->second.first->source->path(), lc.line, lc.column, "first used here"});
+    return;
+  }
+  rule_places_[rule.info.id] = {&f, r.id.span};
+  ctx_.program.rules.push_back(std::move(rule));
+}
+
+void Compiler::CompileRules() {
+  for (const auto& f : ctx_.files)
+    if (f->module)
+      for (const syntax::Rule& r : f->module->rules) CompileRule(*f, r);
+  std::sort(ctx_.program.rules.begin(), ctx_.program.rules.end(),
+            [](const eval::CompiledRule& a, const eval::CompiledRule& b) { return a.info.id < b.info.id; });
+}
+
+void Compiler::ApplyRuleConfig() {
+  auto find = [&](const std::string& id) -> eval::CompiledRule* {
+    for (auto& r : ctx_.program.rules)
+      if (r.info.id == id) return &r;
+    return nullptr;
+  };
+  for (const auto& [id, sev] : options_.severity_overrides) {
+    eval::CompiledRule* r = find(id);
+    if (r == nullptr) { ConfigError("config.unknown_rule", fmt::format("unknown rule id '{}'", id)); continue; }
+    if (sev == "error") r->info.severity = Severity::kError;
+    else if (sev == "warning") r->info.severity = Severity::kWarning;
+    else if (sev == "info") r->info.severity = Severity::kInfo;
+    else ConfigError("config.bad_severity", fmt::format("rule {}: unknown severity '{}'", id, sev));
+  }
+  for (const auto& [id, enabled] : options_.enabled_overrides) {
+    eval::CompiledRule* r = find(id);
+    if (r == nullptr) { ConfigError("config.unknown_rule", fmt::format("unknown rule id '{}'", id)); continue; }
+    r->info.enabled = enabled;
+  }
+}
+
+CompileResult Compiler::Run(std::shared_ptr<Program> program) {
+  CompileResult result;
+  auto stage = [&](auto&& fn) {
+    if (!ctx_.has_errors()) fn();
+  };
+  LoadSources();
+  stage([&] { ParseAll(); });
+  stage([&] { CheckImportCycles(); });
+  stage([&] { DeclareSchemas(); });
+  stage([&] { DeclareParams(); });
+  stage([&] { DeclareDefs(); });
+  stage([&] { CompileRules(); });
+  stage([&] { ApplyRuleConfig(); });
+  for (auto& p : params_storage_) program->params.push_back(p);
+  std::sort(program->params.begin(), program->params.end(),
+            [](const eval::ParamValue& a, const eval::ParamValue& b) { return a.name < b.name; });
+  std::stable_sort(ctx_.diagnostics.begin(), ctx_.diagnostics.end(), DiagnosticLess);
+  result.diagnostics = std::move(ctx_.diagnostics);
+  bool failed = std::any_of(result.diagnostics.begin(), result.diagnostics.end(),
+                            [](const Diagnostic& d) { return d.severity == Severity::kError; });
+  if (!failed) result.program = std::move(program);
+  return result;
+}
+
+}  // namespace
+
+CompileResult Compile(const CompileOptions& options) {
+  try {
+    auto program = std::make_shared<Program>();
+    Compiler compiler(options, *program);
+    return compiler.Run(program);
+  } catch (const std::exception& e) {
+    CompileResult r;
+    Diagnostic d;
+    d.code = "internal";
+    d.message = std::string("internal error while compiling (a bug): ") + e.what();
+    r.diagnostics.push_back(d);
+    return r;
+  }
+}
+
+std::vector<RuleInfo> ListRules(const Program& program) {
+  std::vector<RuleInfo> out;
+  for (const auto& r : program.rules) out.push_back(r.info);
+  return out;
+}
+
+std::vector<ParamInfo> ListParams(const Program& program) {
+  std::vector<ParamInfo> out;
+  for (const auto& p : program.params) out.push_back({p.name, p.type, ToText(p.value), p.file, p.line});
+  return out;
+}
+
+}  // namespace policy

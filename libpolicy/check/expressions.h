@@ -1,0 +1,71 @@
+#pragma once
+// Compiles AST expressions to eval::Nodes within one scope, with the static
+// checks of LANGUAGE.md section 4: names, functions and arity, schema fields,
+// regexes (compiled here), shadowing, operand types that can never be valid.
+// Constant sub-expressions are folded.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libpolicy/check/context.h"
+
+namespace policy::check {
+
+class ExprCompiler {
+ public:
+  // `schema`: the rule's record schema, for `row.x` (null otherwise).
+  ExprCompiler(Context& ctx, const LoadedFile& file, const FileScope& scope, const eval::Schema* schema);
+
+  // A name the target provides (compose, row, doc, file, line) or a def parameter.
+  void AddFixedName(const std::string& name, int slot);
+  // Declares a local from `for`, `let` or a quantifier; reports shadowing. Returns its slot.
+  int Declare(const syntax::Ident& id, bool is_let);
+  // Removes the most recent `count` locals (quantifier binders going out of scope).
+  void Pop(size_t count);
+
+  // nullptr after a diagnostic.
+  const eval::Node* Compile(const syntax::Expr& e);
+  // A `require`/`where` condition: also checks that it can be a bool.
+  const eval::Node* CompileCondition(const syntax::Expr& e, const char* clause);
+
+  int num_slots() const { return next_slot_; }
+  // Unused `let` names, for the warning.
+  std::vector<syntax::Ident> UnusedLets() const;
+
+  // The static type of a compiled node when it is known (null included).
+  std::optional<Type> StaticType(const eval::Node* n) const;
+
+ private:
+  struct Binding {
+    syntax::Ident id;
+    int slot = -1;
+    bool is_let = false;
+    bool fixed = false;
+    mutable bool used = false;
+  };
+
+  const eval::Node* CompileName(const syntax::Expr& e);
+  const eval::Node* CompileMember(const syntax::Expr& e);
+  const eval::Node* CompileIndex(const syntax::Expr& e);
+  const eval::Node* CompileCall(const syntax::Expr& e);
+  const eval::Node* CompileBinary(const syntax::Expr& e);
+  const eval::Node* CompileQuantifier(const syntax::Expr& e);
+  // A regex operand: a literal, or a string param (compiled after overrides).
+  // With `allow_string`, any other expression is compiled as a plain operand.
+  const eval::Node* CompileRegexOperand(const syntax::Expr& e, bool allow_string, bool* ok);
+  const eval::Node* MakeRegex(const std::string& pattern, const syntax::Expr& where);
+  const eval::Node* Fold(eval::Node* n);
+  void CheckOperandTypes(const syntax::Expr& e, const eval::Node* n);
+  const Binding* Lookup(const std::string& name) const;
+  bool IsRowName(const syntax::Expr& e) const;
+  std::vector<std::string> VisibleNames() const;
+
+  Context& ctx_;
+  const LoadedFile& file_;
+  const FileScope& scope_;
+  const eval::Schema* schema_;
+  std::vector<Binding> bindings_;
+  int next_slot_ = 0;
+};
+
+}  // namespace policy::check

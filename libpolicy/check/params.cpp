@@ -1,0 +1,73 @@
+#include "libpolicy/check/params.h"
+
+#include <yaml-cpp/yaml.h>
+
+namespace policy::check {
+namespace {
+
+// Plain YAML scalars typed by the core schema (LANGUAGE.md section 3).
+Value TypedScalar(const YAML::Node& node, Arena& arena) {
+  const std::string& s = node.Scalar();
+  if (node.Tag() == "!") return Value::String(arena.Copy(s));  // quoted
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return Value::Null();
+  if (s == "true" || s == "True" || s == "TRUE") return Value::Bool(true);
+  if (s == "false" || s == "False" || s == "FALSE") return Value::Bool(false);
+  if (std::optional<Decimal> d = Decimal::Parse(s)) return Value::Number(*d);
+  return Value::String(arena.Copy(s));
+}
+
+}  // namespace
+
+bool MatchesParamType(const std::string& type, const Value& v) {
+  if (type == "bool") return v.is(Type::kBool);
+  if (type == "decimal") return v.is(Type::kDecimal);
+  if (type == "string") return v.is(Type::kString);
+  if (type == "date") return v.is(Type::kDate);
+  if (type == "list") return v.is(Type::kList);
+  return false;
+}
+
+std::optional<Value> ParseParamOverride(const std::string& type, const std::string& text, Arena& arena,
+                                        std::string& error) {
+  if (type == "string") return Value::String(arena.Copy(text));
+  YAML::Node node;
+  try {
+    node = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    error = "not a YAML flow value: " + e.msg;
+    return std::nullopt;
+  }
+  if (type == "list") {
+    if (!node.IsSequence()) {
+      error = "expected a list such as [15, 7.5]";
+      return std::nullopt;
+    }
+    Value* items = arena.AllocateArray<Value>(node.size());
+    size_t i = 0;
+    for (const YAML::Node& item : node) {
+      if (!item.IsScalar()) {
+        error = "list params hold scalars only";
+        return std::nullopt;
+      }
+      new (&items[i++]) Value(TypedScalar(item, arena));
+    }
+    return Value::List(items, static_cast<uint32_t>(i));
+  }
+  if (!node.IsScalar()) {
+    error = "expected a " + type;
+    return std::nullopt;
+  }
+  if (type == "date") {
+    if (std::optional<Date> d = Date::ParseIso(node.Scalar())) return Value::OfDate(*d);
+    error = "expected a date YYYY-MM-DD";
+    return std::nullopt;
+  }
+  Value v = TypedScalar(node, arena);
+  if (!MatchesParamType(type, v)) {
+    error = "expected a " + type + ", got " + std::string(TypeName(v.type()));
+    return std::nullopt;
+  }
+  return v;
+}
+
+}  // namespace policy::check

@@ -1,0 +1,367 @@
+#include "libpolicy/eval/evaluator.h"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+namespace policy::eval {
+namespace {
+
+using syntax::BinaryOp;
+
+std::string Describe(const Value& v) { return std::string(TypeName(v.type())); }
+
+const char* DecimalError(DecimalStatus s) {
+  switch (s) {
+    case DecimalStatus::kOverflow: return "decimal.overflow";
+    case DecimalStatus::kDivisionByZero: return "decimal.division_by_zero";
+    default: return "decimal.invalid";
+  }
+}
+
+}  // namespace
+
+bool Evaluator::NeedBool(const Value& v, const char* what) {
+  if (v.is(Type::kBool)) return true;
+  Fail("type.not_bool", fmt::format("{} needs a bool, got {}", what, Describe(v)));
+  return false;
+}
+
+Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
+  if (call_.error.set()) return Value::Null();
+  if (++steps_ > kMaxSteps) return Fail("limit.steps", "evaluation exceeded its step budget");
+  switch (n->op) {
+    case NodeOp::kConst: return n->constant;
+    case NodeOp::kSlot: return slots[n->slot];
+    case NodeOp::kRowField: {
+      if (row != nullptr) return row[n->slot];
+      return Value::Null().WithOriginOf(slots[kSlotSubject]);
+    }
+    case NodeOp::kMember: {
+      Value base = Eval(n->args[0], slots, row);
+      return EvalMember(base, n->name);
+    }
+    case NodeOp::kIndex: {
+      Value base = Eval(n->args[0], slots, row);
+      Value index = Eval(n->args[1], slots, row);
+      if (call_.error.set()) return Value::Null();
+      return EvalIndex(base, index);
+    }
+    case NodeOp::kBuiltin: return EvalBuiltin(n, slots, row);
+    case NodeOp::kDefCall: return EvalDefCall(n, slots, row);
+    case NodeOp::kNegate: {
+      Value a = Eval(n->args[0], slots, row);
+      if (a.is_null() || call_.error.set()) return Value::Null();
+      if (!a.is(Type::kDecimal)) return Fail("type.mismatch", "'-' needs a decimal, got " + Describe(a));
+      return Value::Number(a.as_decimal().Negate());
+    }
+    case NodeOp::kNot: {
+      Value a = Eval(n->args[0], slots, row);
+      if (call_.error.set() || !NeedBool(a, "'not'")) return Value::Null();
+      return Value::Bool(!a.as_bool());
+    }
+    case NodeOp::kBinary: return EvalBinary(n, slots, row);
+    case NodeOp::kIf: {
+      Value c = Eval(n->args[0], slots, row);
+      if (call_.error.set() || !NeedBool(c, "'if'")) return Value::Null();
+      return Eval(n->args[c.as_bool() ? 1 : 2], slots, row);
+    }
+    case NodeOp::kQuantifier: return EvalQuantifier(n, slots, row);
+    case NodeOp::kList:
+    case NodeOp::kMap: return EvalCollection(n, slots, row);
+  }
+  return Value::Null();
+}
+
+Value Evaluator::EvalCollection(const Node* n, Value* slots, const Value* row) {
+  if (n->op == NodeOp::kList) {
+    Value* items = arena().AllocateArray<Value>(n->args.size());
+    for (size_t i = 0; i < n->args.size(); ++i) {
+      new (&items[i]) Value(Eval(n->args[i], slots, row));
+    }
+    return Value::List(items, static_cast<uint32_t>(n->args.size()));
+  }
+  size_t count = n->args.size() / 2;
+  MapEntry* entries = arena().AllocateArray<MapEntry>(count);
+  for (size_t i = 0; i < count; ++i) {
+    Value k = Eval(n->args[2 * i], slots, row);
+    Value v = Eval(n->args[2 * i + 1], slots, row);
+    if (call_.error.set()) return Value::Null();
+    if (!k.is(Type::kString)) return Fail("type.mismatch", "map keys must be strings");
+    new (&entries[i]) MapEntry{k.as_string(), v};
+  }
+  return Value::Map(entries, static_cast<uint32_t>(count));
+}
+
+Value Evaluator::EvalMember(const Value& base, std::string_view name) {
+  if (base.is(Type::kMap)) {
+    if (const Value* v = base.Find(name)) return *v;
+  }
+  // A missing key (or navigation through anything but a map) is null, located
+  // at the nearest existing ancestor.
+  return Value::Null().WithOriginOf(base);
+}
+
+Value Evaluator::EvalIndex(const Value& base, const Value& index) {
+  if (base.is(Type::kMap)) {
+    if (!index.is(Type::kString)) {
+      if (index.is_null()) return Value::Null().WithOriginOf(base);
+      return Fail("type.mismatch", "a map index must be a string, got " + Describe(index));
+    }
+    return EvalMember(base, index.as_string());
+  }
+  if (base.is(Type::kList)) {
+    if (!index.is(Type::kDecimal) || !index.as_decimal().ToInt64() || *index.as_decimal().ToInt64() < 0) {
+      return Fail("value.invalid_index", "a list index must be an integer >= 0, got " + ToText(index));
+    }
+    int64_t i = *index.as_decimal().ToInt64();
+    auto items = base.as_list();
+    if (static_cast<uint64_t>(i) < items.size()) return items[static_cast<size_t>(i)];
+    return Value::Null().WithOriginOf(base);
+  }
+  if (!base.is_null() && !index.is(Type::kString) &&
+      !(index.is(Type::kDecimal) && index.as_decimal().ToInt64() && *index.as_decimal().ToInt64() >= 0)) {
+    return Fail("value.invalid_index", "invalid index " + ToText(index));
+  }
+  return Value::Null().WithOriginOf(base);
+}
+
+Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
+  BinaryOp op = n->binary;
+  switch (op) {
+    case BinaryOp::kAnd:
+    case BinaryOp::kOr:
+    case BinaryOp::kImplies: {
+      Value a = Eval(n->args[0], slots, row);
+      const char* what = op == BinaryOp::kAnd ? "'and'" : op == BinaryOp::kOr ? "'or'" : "'implies'";
+      if (call_.error.set() || !NeedBool(a, what)) return Value::Null();
+      bool short_value = op == BinaryOp::kAnd ? false : true;
+      bool a_decides = op == BinaryOp::kAnd ? !a.as_bool() : op == BinaryOp::kOr ? a.as_bool() : !a.as_bool();
+      if (a_decides) return Value::Bool(short_value);
+      Value b = Eval(n->args[1], slots, row);
+      if (call_.error.set() || !NeedBool(b, what)) return Value::Null();
+      return Value::Bool(b.as_bool());
+    }
+    case BinaryOp::kCoalesce: {
+      Value a = Eval(n->args[0], slots, row);
+      if (call_.error.set()) return Value::Null();
+      return a.is_null() ? Eval(n->args[1], slots, row) : a;
+    }
+    default: break;
+  }
+  Value a = Eval(n->args[0], slots, row);
+  Value b = Eval(n->args[1], slots, row);
+  if (call_.error.set()) return Value::Null();
+  switch (op) {
+    case BinaryOp::kEq: return Value::Bool(Equal(a, b));
+    case BinaryOp::kNe: return Value::Bool(!Equal(a, b));
+    case BinaryOp::kLt:
+    case BinaryOp::kLe:
+    case BinaryOp::kGt:
+    case BinaryOp::kGe: return EvalCompare(op, a, b);
+    case BinaryOp::kIn: return EvalIn(a, b);
+    case BinaryOp::kNotIn: {
+      Value r = EvalIn(a, b);
+      return r.is(Type::kBool) ? Value::Bool(!r.as_bool()) : r;
+    }
+    case BinaryOp::kMatches: return EvalMatches(a, b);
+    default: return EvalArithmetic(op, a, b);
+  }
+}
+
+Value Evaluator::EvalCompare(BinaryOp op, const Value& a, const Value& b) {
+  int c = 0;
+  if (a.is(Type::kDecimal) && b.is(Type::kDecimal)) {
+    auto o = a.as_decimal() <=> b.as_decimal();
+    c = o < 0 ? -1 : o > 0 ? 1 : 0;
+  } else if (a.is(Type::kString) && b.is(Type::kString)) {
+    // Byte order of UTF-8 is code-point order.
+    int r = a.as_string().compare(b.as_string());
+    c = r < 0 ? -1 : r > 0 ? 1 : 0;
+  } else if (a.is(Type::kDate) && b.is(Type::kDate)) {
+    c = a.as_date() < b.as_date() ? -1 : a.as_date() > b.as_date() ? 1 : 0;
+  } else {
+    return Fail("type.ordering", fmt::format("cannot order {} and {}", Describe(a), Describe(b)));
+  }
+  switch (op) {
+    case BinaryOp::kLt: return Value::Bool(c < 0);
+    case BinaryOp::kLe: return Value::Bool(c <= 0);
+    case BinaryOp::kGt: return Value::Bool(c > 0);
+    default: return Value::Bool(c >= 0);
+  }
+}
+
+Value Evaluator::EvalIn(const Value& needle, const Value& haystack) {
+  switch (haystack.type()) {
+    case Type::kNull: return Value::Bool(false);
+    case Type::kList:
+      for (const Value& v : haystack.as_list())
+        if (Equal(v, needle)) return Value::Bool(true);
+      return Value::Bool(false);
+    case Type::kMap:
+      if (!needle.is(Type::kString)) return Value::Bool(false);
+      return Value::Bool(haystack.Find(needle.as_string()) != nullptr);
+    case Type::kString:
+      if (needle.is_null()) return Value::Bool(false);
+      if (!needle.is(Type::kString))
+        return Fail("type.mismatch", "'in' a string needs a string, got " + Describe(needle));
+      return Value::Bool(haystack.as_string().find(needle.as_string()) != std::string_view::npos);
+    default:
+      return Fail("type.mismatch", "'in' needs a list, map or string, got " + Describe(haystack));
+  }
+}
+
+Value Evaluator::EvalMatches(const Value& subject, const Value& re) {
+  if (subject.is_null()) return Value::Bool(false);
+  if (!subject.is(Type::kString))
+    return Fail("type.mismatch", "'matches' needs a string, got " + Describe(subject));
+  if (!re.is(Type::kRegex)) return Fail("type.mismatch", "'matches' needs a regex");
+  std::string_view s = subject.as_string();
+  return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re.as_regex()));
+}
+
+Value Evaluator::EvalArithmetic(BinaryOp op, const Value& a, const Value& b) {
+  if (a.is_null() || b.is_null()) return Value::Null();
+  const char* sym = syntax::BinaryOpText(op);
+  if (a.is(Type::kDecimal) && b.is(Type::kDecimal)) {
+    Decimal out;
+    DecimalStatus s = DecimalStatus::kOk;
+    switch (op) {
+      case BinaryOp::kAdd: s = Decimal::Add(a.as_decimal(), b.as_decimal(), &out); break;
+      case BinaryOp::kSub: s = Decimal::Sub(a.as_decimal(), b.as_decimal(), &out); break;
+      case BinaryOp::kMul: s = Decimal::Mul(a.as_decimal(), b.as_decimal(), &out); break;
+      case BinaryOp::kDiv: s = Decimal::Div(a.as_decimal(), b.as_decimal(), &out); break;
+      case BinaryOp::kMod: s = Decimal::Mod(a.as_decimal(), b.as_decimal(), &out); break;
+      default: break;
+    }
+    if (s != DecimalStatus::kOk) {
+      return Fail(DecimalError(s), s == DecimalStatus::kDivisionByZero
+                                       ? "division by zero"
+                                       : fmt::format("{} {} {} overflows", a.as_decimal().ToString(), sym,
+                                                     b.as_decimal().ToString()));
+    }
+    return Value::Number(out);
+  }
+  if (op == BinaryOp::kAdd && a.is(Type::kString) && b.is(Type::kString)) {
+    std::string_view x = a.as_string(), y = b.as_string();
+    char* p = static_cast<char*>(arena().Allocate(x.size() + y.size(), 1));
+    std::copy(x.begin(), x.end(), p);
+    std::copy(y.begin(), y.end(), p + x.size());
+    return Value::String({p, x.size() + y.size()});
+  }
+  if (op == BinaryOp::kAdd && a.is(Type::kList) && b.is(Type::kList)) {
+    auto x = a.as_list(), y = b.as_list();
+    Value* items = arena().AllocateArray<Value>(x.size() + y.size());
+    std::copy(x.begin(), x.end(), items);
+    std::copy(y.begin(), y.end(), items + x.size());
+    return Value::List(items, static_cast<uint32_t>(x.size() + y.size()));
+  }
+  if (a.is(Type::kDate) && (op == BinaryOp::kAdd || op == BinaryOp::kSub)) {
+    if (b.is(Type::kDate) && op == BinaryOp::kSub) {
+      return Value::Number(Decimal::FromInt(a.as_date().days() - b.as_date().days()));
+    }
+    if (b.is(Type::kDecimal)) {
+      std::optional<int64_t> days = b.as_decimal().ToInt64();
+      if (!days) return Fail("type.mismatch", "a date moves by a whole number of days, got " + b.as_decimal().ToString());
+      std::optional<Date> r = a.as_date().AddDays(op == BinaryOp::kAdd ? *days : -*days);
+      if (!r) return Fail("value.out_of_range", "date out of range 0001..9999");
+      return Value::OfDate(*r);
+    }
+  }
+  if (op == BinaryOp::kAdd && a.is(Type::kDecimal) && b.is(Type::kDate)) return EvalArithmetic(op, b, a);
+  return Fail("type.mismatch", fmt::format("cannot apply '{}' to {} and {}", sym, Describe(a), Describe(b)));
+}
+
+Value Evaluator::EvalBuiltin(const Node* n, Value* slots, const Value* row) {
+  const Builtin& b = *n->builtin;
+  constexpr size_t kMaxArgs = 16;
+  Value args[kMaxArgs];
+  size_t count = std::min(n->args.size(), kMaxArgs);
+  for (size_t i = 0; i < count; ++i) {
+    args[i] = Eval(n->args[i], slots, row);
+    if (call_.error.set()) return Value::Null();
+  }
+  if (b.nulls == NullPolicy::kFalse && count > 0 && args[0].is_null()) return Value::Bool(false);
+  if (b.nulls == NullPolicy::kPropagate) {
+    for (size_t i = 0; i < count; ++i)
+      if (args[i].is_null()) return Value::Null();
+  }
+  Value r = b.fn(std::span<const Value>(args, count), call_);
+  if (call_.error.set() && call_.error.message.find(b.name) == std::string::npos) {
+    call_.error.message = std::string(b.name) + ": " + call_.error.message;
+  }
+  return r;
+}
+
+Value Evaluator::EvalDefCall(const Node* n, Value* slots, const Value* row) {
+  const CompiledDef& def = *n->def;
+  if (stack_top_ + static_cast<size_t>(def.num_slots) > stack_.size())
+    return Fail("limit.depth", "def calls nest too deeply");
+  Value* frame = stack_.data() + stack_top_;
+  for (int i = 0; i < def.num_slots; ++i) frame[i] = Value();
+  for (size_t i = 0; i < n->args.size(); ++i) {
+    frame[i] = Eval(n->args[i], slots, row);
+    if (call_.error.set()) return Value::Null();
+  }
+  stack_top_ += static_cast<size_t>(def.num_slots);
+  Value r = Eval(def.body, frame, nullptr);
+  stack_top_ -= static_cast<size_t>(def.num_slots);
+  return r;
+}
+
+Value Evaluator::EvalQuantifier(const Node* n, Value* slots, const Value* row) {
+  Value coll = Eval(n->args[0], slots, row);
+  if (call_.error.set()) return Value::Null();
+  const bool two = n->slot2 >= 0;
+  int64_t count = 0;
+  bool any = false, all = true;
+  auto visit = [&](const Value& first, const Value& second) -> bool {
+    if (two) {
+      slots[n->slot] = first;
+      slots[n->slot2] = second;
+    } else {
+      slots[n->slot] = first;
+    }
+    Value body = Eval(n->args[1], slots, row);
+    if (call_.error.set() || !NeedBool(body, "a quantifier's body")) return false;
+    if (body.as_bool()) {
+      ++count;
+      any = true;
+    } else {
+      all = false;
+    }
+    // all/any/none can stop at the first decisive element.
+    switch (n->quant) {
+      case syntax::Quantifier::kAll: return all;
+      case syntax::Quantifier::kAny:
+      case syntax::Quantifier::kNone: return !any;
+      case syntax::Quantifier::kCount: return true;
+    }
+    return true;
+  };
+  if (coll.is(Type::kList)) {
+    auto items = coll.as_list();
+    for (size_t i = 0; i < items.size(); ++i) {
+      ++steps_;
+      Value first = two ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
+      if (!visit(first, items[i])) break;
+    }
+  } else if (coll.is(Type::kMap)) {
+    for (const MapEntry& e : coll.as_map()) {
+      ++steps_;
+      Value key = Value::String(e.key).WithOriginOf(e.value);
+      if (!visit(key, e.value)) break;
+    }
+  } else if (!coll.is_null()) {
+    return Fail("type.not_iterable", "cannot iterate over " + Describe(coll));
+  }
+  if (call_.error.set()) return Value::Null();
+  switch (n->quant) {
+    case syntax::Quantifier::kAll: return Value::Bool(all);
+    case syntax::Quantifier::kAny: return Value::Bool(any);
+    case syntax::Quantifier::kNone: return Value::Bool(!any);
+    case syntax::Quantifier::kCount: return Value::Number(Decimal::FromInt(count));
+  }
+  return Value::Null();
+}
+
+}  // namespace policy::eval

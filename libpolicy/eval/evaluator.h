@@ -1,0 +1,55 @@
+#pragma once
+// Evaluates compiled expressions (LANGUAGE.md section 4). One Evaluator per
+// thread; it allocates computed values in the scratch arena it is given.
+#include <cstdint>
+#include <vector>
+
+#include "libpolicy/eval/builtins.h"
+#include "libpolicy/eval/program.h"
+
+namespace policy::eval {
+
+class Evaluator {
+ public:
+  // Bound on the work of one binding (nodes evaluated, elements iterated):
+  // every rule terminates quickly whatever the input.
+  static constexpr uint64_t kMaxSteps = 50'000'000;
+
+  explicit Evaluator(Arena& scratch) : call_(scratch), stack_(kStackSlots) {}
+
+  // Evaluates `node` with the rule's slots and, for schema-bound records, the
+  // typed fields. On an evaluation error returns null and error() is set; the
+  // error stays set until ClearError().
+  Value Eval(const Node* node, Value* slots, const Value* typed_row);
+
+  const EvalError& error() const { return call_.error; }
+  void ClearError() {
+    call_.error = EvalError{};
+    steps_ = 0;
+  }
+  Value Fail(const char* code, std::string message) { return call_.Fail(code, std::move(message)); }
+  Arena& arena() { return call_.arena; }
+
+ private:
+  static constexpr size_t kStackSlots = 1 << 14;
+
+  Value EvalBinary(const Node* n, Value* slots, const Value* row);
+  Value EvalArithmetic(syntax::BinaryOp op, const Value& a, const Value& b);
+  Value EvalCompare(syntax::BinaryOp op, const Value& a, const Value& b);
+  Value EvalIn(const Value& needle, const Value& haystack);
+  Value EvalMatches(const Value& subject, const Value& re);
+  Value EvalMember(const Value& base, std::string_view name);
+  Value EvalIndex(const Value& base, const Value& index);
+  Value EvalBuiltin(const Node* n, Value* slots, const Value* row);
+  Value EvalDefCall(const Node* n, Value* slots, const Value* row);
+  Value EvalQuantifier(const Node* n, Value* slots, const Value* row);
+  Value EvalCollection(const Node* n, Value* slots, const Value* row);
+  bool NeedBool(const Value& v, const char* what);
+
+  CallContext call_;
+  std::vector<Value> stack_;  // frames of def calls
+  size_t stack_top_ = 0;
+  uint64_t steps_ = 0;
+};
+
+}  // namespace policy::eval

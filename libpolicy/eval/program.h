@@ -1,0 +1,152 @@
+#pragma once
+// The compiled, immutable form of a set of rule files: what the checker builds
+// and the evaluator runs. Names are resolved to slots, params folded to
+// constants, regexes compiled, schema fields resolved to indexes.
+// Private to the library (engine.h only forward-declares Program).
+#include <re2/re2.h>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libpolicy/arena.h"
+#include "libpolicy/diagnostic.h"
+#include "libpolicy/engine.h"
+#include "libpolicy/eval/builtins.h"
+#include "libpolicy/syntax/ast.h"
+#include "libpolicy/value.h"
+
+namespace policy::eval {
+
+enum class NodeOp : uint8_t {
+  kConst,       // constant (literals, params, folded)
+  kSlot,        // a bound name: slot index
+  kRowField,    // typed schema field `row.x`: field index into the typed row
+  kMember,      // args[0].name
+  kIndex,       // args[0][args[1]]
+  kBuiltin,     // builtin(args...)
+  kDefCall,     // def(args...)
+  kNegate,
+  kNot,
+  kBinary,
+  kIf,
+  kQuantifier,  // binders slot/slot2; args[0] collection, args[1] body
+  kList,
+  kMap,         // args: k0 v0 k1 v1...
+};
+
+struct CompiledDef;
+
+struct Node {
+  NodeOp op = NodeOp::kConst;
+  syntax::BinaryOp binary = syntax::BinaryOp::kEq;
+  syntax::Quantifier quant = syntax::Quantifier::kAll;
+  Value constant;
+  int slot = -1;
+  int slot2 = -1;
+  std::string name;  // member name, function name
+  const Builtin* builtin = nullptr;
+  const CompiledDef* def = nullptr;
+  std::vector<const Node*> args;
+  uint32_t line = 0;  // in the rule file, for evaluation-error messages
+};
+
+struct CompiledDef {
+  std::string name;
+  int arity = 0;
+  int num_slots = 0;  // params first, then quantifier binders
+  const Node* body = nullptr;
+};
+
+enum class ClauseOp : uint8_t { kFor, kLet, kWhere };
+
+struct CompiledClause {
+  ClauseOp op = ClauseOp::kWhere;
+  int slot = -1;   // for: key or element; let: the name
+  int slot2 = -1;  // for k, v: the value
+  const Node* expr = nullptr;
+};
+
+struct SchemaField {
+  std::string name;
+  Type type = Type::kString;     // kString, kDecimal, kBool, kDate
+  std::string date_pattern;      // empty: ISO
+  bool required = false;
+};
+
+struct Schema {
+  std::string name;
+  std::vector<SchemaField> fields;
+  int Find(std::string_view field) const {
+    for (size_t i = 0; i < fields.size(); ++i)
+      if (fields[i].name == field) return static_cast<int>(i);
+    return -1;
+  }
+};
+
+struct TemplatePiece {
+  std::string literal;
+  const Node* expr = nullptr;
+};
+
+// Slots every rule of a target has, before its own names.
+inline constexpr int kSlotSubject = 0;  // compose / row / doc
+inline constexpr int kSlotFile = 1;
+inline constexpr int kSlotLine = 2;     // records only
+inline constexpr int kFirstFreeSlot = 3;
+
+struct CompiledRule {
+  RuleInfo info;
+  syntax::TargetKind target = syntax::TargetKind::kCompose;
+  const Schema* schema = nullptr;  // on records(SCHEMA)
+  bool secret = false;
+  bool opt_in = false;
+  std::vector<CompiledClause> clauses;
+  const Node* require = nullptr;   // the require or unique expression
+  bool is_unique = false;
+  std::optional<Decimal> mostly;   // percent
+  const Node* at = nullptr;
+  std::vector<TemplatePiece> message;
+  bool has_message = false;
+  // Default message (LANGUAGE.md section 5): "LHS (V) OP RHS (V)" when the top
+  // operator is a comparison, else "SOURCE is false".
+  bool default_is_comparison = false;
+  std::string default_lhs, default_rhs, default_op, default_source;
+  const Node* default_lhs_node = nullptr;
+  const Node* default_rhs_node = nullptr;
+  int num_slots = kFirstFreeSlot;
+};
+
+struct ParamValue {
+  std::string name;
+  std::string type;
+  Value value;
+  std::string file;
+  uint32_t line = 0;
+};
+
+}  // namespace policy::eval
+
+namespace policy {
+
+class Program {
+ public:
+  std::vector<eval::CompiledRule> rules;  // sorted by id
+  std::vector<eval::ParamValue> params;
+  std::deque<eval::Schema> schemas;        // stable addresses
+  // Storage: nodes, defs, regexes, constant strings.
+  std::deque<eval::Node> nodes;
+  std::deque<eval::CompiledDef> defs;
+  std::deque<std::unique_ptr<re2::RE2>> regexes;
+  Arena arena;
+
+  const eval::Schema* FindSchema(std::string_view name) const {
+    for (const auto& s : schemas)
+      if (s.name == name) return &s;
+    return nullptr;
+  }
+};
+
+}  // namespace policy

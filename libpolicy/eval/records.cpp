@@ -1,0 +1,594 @@
+// Record inputs: schema binding and typing, chunked parallel evaluation with
+// findings merged back in file order, `unique` across the whole input.
+//
+// Workers evaluate every per-record rule on their chunk and list at most
+// --max-findings failures per rule (the first N of the input are among the first
+// N of each chunk). `unique` keys are collected per chunk and decided in file
+// order by the merging thread; the few duplicate records are re-parsed from
+// their raw text to build their findings, so nothing per record is kept.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "libpolicy/eval/check_input.h"
+#include "libpolicy/eval/key_set.h"
+#include "libpolicy/load/loaders.h"
+
+namespace policy::eval {
+namespace {
+
+constexpr const char* kSchemaRule = "SCHEMA";
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Typed schema fields and the row rules see, for one record at a time.
+class RecordTyper {
+ public:
+  RecordTyper(const Schema* schema, const load::CsvHeader* header) : schema_(schema) {
+    to_decimal_ = FindBuiltin("decimal");
+    to_date_ = FindBuiltin("date");
+    if (schema_ == nullptr) return;
+    typed_.resize(schema_->fields.size());
+    columns_.assign(schema_->fields.size(), -1);
+    for (size_t i = 0; i < schema_->fields.size(); ++i) {
+      pattern_values_.push_back(Value::String(schema_->fields[i].date_pattern));
+      if (header == nullptr) continue;
+      for (size_t c = 0; c < header->names.size(); ++c)
+        if (header->names[c] == schema_->fields[i].name) {
+          columns_[i] = static_cast<int>(c);
+          break;
+        }
+    }
+    csv_ = header != nullptr;
+  }
+
+  // Types `rec`; schema problems go to `issue(line, column, path, message)`.
+  template <class IssueFn>
+  Value Type(const load::Record& rec, Arena& arena, IssueFn&& issue) {
+    if (schema_ == nullptr) return rec.row;
+    auto raw = rec.row.as_map();
+    entries_.assign(raw.begin(), raw.end());
+    CallContext ctx(arena);
+    for (size_t i = 0; i < schema_->fields.size(); ++i) {
+      const SchemaField& field = schema_->fields[i];
+      int col = columns_[i];
+      if (!csv_) {
+        col = -1;
+        for (size_t c = 0; c < raw.size(); ++c)
+          if (raw[c].key == field.name) {
+            col = static_cast<int>(c);
+            break;
+          }
+      }
+      Value v = col >= 0 && static_cast<size_t>(col) < raw.size() ? raw[static_cast<size_t>(col)].value
+                                                                  : Value::Null().WithOriginOf(rec.row);
+      if (v.is(Type::kString) && v.as_string().empty()) v = Value::Null().WithOriginOf(v);
+      Value typed = Convert(field, v, ctx);
+      if (!v.is_null() && typed.is_null()) {
+        issue(v, fmt::format("field '{}': {} is not a {}", field.name, ToJson(v), TypeLabel(field)));
+      } else if (v.is_null() && field.required && (col >= 0 || !csv_)) {
+        issue(v, fmt::format("required field '{}' is {}", field.name, col >= 0 ? "empty" : "missing"));
+      }
+      typed_[i] = typed.is_null() ? Value::Null().WithOriginOf(v) : typed.WithOriginOf(v);
+      if (col >= 0) entries_[static_cast<size_t>(col)].value = typed_[i];
+    }
+    Value row = Value::Map(entries_.data(), static_cast<uint32_t>(entries_.size()));
+    row.set_loc(rec.row.loc());
+    row.set_path(rec.row.path());
+    return row;
+  }
+
+  const Value* typed() const { return schema_ ? typed_.data() : nullptr; }
+  const std::vector<int>& columns() const { return columns_; }
+
+ private:
+  static std::string TypeLabel(const SchemaField& f) {
+    if (f.type == Type::kDate) return f.date_pattern.empty() ? "date (YYYY-MM-DD)" : "date (" + f.date_pattern + ")";
+    return std::string(TypeName(f.type));
+  }
+
+  Value Convert(const SchemaField& field, const Value& v, CallContext& ctx) {
+    if (v.is_null()) return v;
+    switch (field.type) {
+      case Type::kString:
+        if (v.is(Type::kString)) return v;
+        if (v.is(Type::kDecimal) || v.is(Type::kBool)) return MakeString(ctx.arena, ToText(v));
+        return Value::Null();
+      case Type::kDecimal: {
+        if (v.is(Type::kDecimal)) return v;
+        if (!v.is(Type::kString)) return Value::Null();
+        Value r = to_decimal_->fn(std::span<const Value>(&v, 1), ctx);
+        ctx.error = EvalError{};
+        return r;
+      }
+      case Type::kDate: {
+        if (!v.is(Type::kString)) return Value::Null();
+        Value args[2] = {v, pattern_values_[static_cast<size_t>(&field - schema_->fields.data())]};
+        Value r = to_date_->fn(std::span<const Value>(args, field.date_pattern.empty() ? 1 : 2), ctx);
+        ctx.error = EvalError{};
+        return r;
+      }
+      case Type::kBool:
+        if (v.is(Type::kBool)) return v;
+        if (v.is(Type::kString)) {
+          std::string s = Lower(v.as_string());
+          if (s == "true") return Value::Bool(true);
+          if (s == "false") return Value::Bool(false);
+        }
+        return Value::Null();
+      default: return Value::Null();
+    }
+  }
+
+  const Schema* schema_;
+  bool csv_ = false;
+  const Builtin* to_decimal_ = nullptr;
+  const Builtin* to_date_ = nullptr;
+  std::vector<int> columns_;
+  std::vector<Value> typed_;
+  std::vector<Value> pattern_values_;
+  std::vector<MapEntry> entries_;
+};
+
+// The rules that apply to this input (untyped ones and those of its schema).
+std::vector<const CompiledRule*> RulesFor(const ActiveRules& rules, const Schema* schema) {
+  std::vector<const CompiledRule*> out;
+  for (const CompiledRule* r : rules.records)
+    if (r->schema == nullptr || r->schema == schema) out.push_back(r);
+  return out;
+}
+
+PendingFinding SchemaFinding(const std::string& file, const Value& at, uint32_t record_line,
+                             std::string_view record_text, std::string message, const Value& row) {
+  PendingFinding p;
+  Finding& f = p.finding;
+  f.rule = kSchemaRule;
+  f.kind = FindingKind::kSchema;
+  f.severity = Severity::kError;
+  f.file = file;
+  f.message = std::move(message);
+  if (at.loc().known()) {
+    f.line = at.loc().line;
+    f.column = at.loc().column;
+    f.end_line = at.loc().end_line;
+    f.end_column = at.loc().end_column;
+  } else {
+    f.line = record_line;
+    f.column = 1;
+  }
+  f.path = RenderPath(at.path());
+  uint32_t skip = f.line > record_line ? f.line - record_line : 0;
+  std::string_view text = record_text;
+  for (; skip > 0 && !text.empty(); --skip) {
+    size_t nl = text.find('\n');
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+  }
+  f.source_line = std::string(text.substr(0, text.find('\n')));
+  if (!f.source_line.empty() && f.source_line.back() == '\r') f.source_line.pop_back();
+  p.fingerprint_text = ToJson(row) + '\0' + f.message;
+  return p;
+}
+
+struct UniqueEntry {
+  uint32_t rule;         // index into the input's rules
+  uint32_t key_offset;   // into ChunkResult::keys
+  uint32_t key_size;
+  uint32_t line;
+  std::string_view text;  // the record's raw bytes (alive until the wave is merged)
+};
+
+struct ChunkResult {
+  std::vector<RuleOutcome> outcomes;  // per rule, then SCHEMA last
+  std::vector<UniqueEntry> unique;
+  std::string keys;
+  std::optional<load::InputError> error;
+};
+
+void AppendKey(const Value& key, std::string& out) {
+  if (key.is(Type::kString)) {
+    out += 's';
+    out += key.as_string();
+  } else {
+    out += 'j';
+    RenderJson(key, out);
+  }
+}
+
+// Everything one worker thread needs, reused across chunks.
+struct Worker {
+  Worker(const load::ChunkOptions& options, const load::CsvHeader* header, const std::string& file,
+         const Schema* schema)
+      : parser(options, header, file), typer(schema, header), runner(scratch) {}
+  Arena scratch{256 * 1024};
+  load::RecordParser parser;
+  RecordTyper typer;
+  Runner runner;
+  load::Record record;
+};
+
+class StreamChecker {
+ public:
+  StreamChecker(const Program& program, const ActiveRules& rules, const Input& input, const std::string& display,
+                const Settings& settings, InputResult& result)
+      : input_(input), display_(display), settings_(settings), result_(result) {
+    (void)program;
+    std::string lower = Lower(input.path);
+    options_.format = EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson") ? load::RecordFormat::kJsonLines
+                                                                              : load::RecordFormat::kCsv;
+    options_.delimiter = input.delimiter ? input.delimiter : EndsWith(lower, ".tsv") ? '\t' : ',';
+    schema_ = BindSchema(program, input);
+    rules_ = RulesFor(rules, schema_);
+    info_.display_file = display;
+    limit_ = settings.max_findings ? (*settings.max_findings == 0 ? UINT64_MAX : *settings.max_findings) : 100;
+    totals_.resize(rules_.size() + 1);
+    for (RuleOutcome& o : totals_) o.limit = limit_;
+    keysets_.resize(rules_.size());
+  }
+
+  void Run() {
+    reader_ = load::OpenRecords(input_.path, options_, input_.text);
+    if (reader_->error()) {
+      Problem(*reader_->error());
+      return;
+    }
+    const load::CsvHeader* header = options_.format == load::RecordFormat::kCsv ? &reader_->header() : nullptr;
+    if (header) CheckHeader(*header);
+    unsigned jobs = std::max(1u, settings_.jobs);
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (unsigned t = 0; t < jobs; ++t) workers.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
+    merger_ = std::make_unique<Worker>(options_, header, display_, schema_);
+
+    std::vector<load::RecordChunk> wave = ReadWave(jobs * 2);
+    while (!wave.empty()) {
+      std::vector<ChunkResult> results(wave.size());
+      std::atomic<size_t> next{0};
+      auto work = [&](Worker& w) {
+        for (size_t i = next++; i < wave.size(); i = next++) Process(w, wave[i], results[i]);
+      };
+      std::vector<std::thread> threads;
+      for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work, std::ref(*workers[t]));
+      std::vector<load::RecordChunk> upcoming = stopped_ ? std::vector<load::RecordChunk>() : ReadWave(jobs * 2);
+      for (std::thread& t : threads) t.join();
+      for (ChunkResult& r : results) {
+        Merge(r);
+        if (r.error) {
+          Problem(*r.error);
+          stopped_ = true;
+          break;
+        }
+      }
+      wave = stopped_ ? std::vector<load::RecordChunk>() : std::move(upcoming);
+    }
+    if (!stopped_ && reader_->error()) Problem(*reader_->error());
+    Finish();
+  }
+
+ private:
+  std::vector<load::RecordChunk> ReadWave(size_t n) {
+    std::vector<load::RecordChunk> wave;
+    while (wave.size() < n) {
+      load::RecordChunk c;
+      if (!reader_->Next(c)) break;
+      wave.push_back(std::move(c));
+    }
+    return wave;
+  }
+
+  void Problem(const load::InputError& e) { result_.problems.push_back({e.file.empty() ? display_ : e.file, e.line, e.column, e.message, false}); }
+
+  void CheckHeader(const load::CsvHeader& header) {
+    RuleOutcome& schema = totals_.back();
+    auto add = [&](uint32_t column, std::string message) {
+      ++schema.counters.failed;
+      if (schema.counters.listed >= limit_) return;
+      ++schema.counters.listed;
+      Value at;
+      Loc loc;
+      loc.line = 1;
+      loc.column = column ? column : 1;
+      at.set_loc(loc);
+      PendingFinding p = SchemaFinding(display_, at, 1, {}, std::move(message), Value());
+      schema.findings.push_back(std::move(p));
+    };
+    for (const load::RecordIssue& issue : header.issues) add(issue.column, issue.message);
+    if (schema_ == nullptr) return;
+    for (const SchemaField& f : schema_->fields) {
+      bool present = std::find(header.names.begin(), header.names.end(), f.name) != header.names.end();
+      if (!present && f.required)
+        add(1, fmt::format("required column '{}' of schema {} is missing from the header", f.name, schema_->name));
+    }
+  }
+
+  // Evaluates one record with `w`; unique keys go to `sink`.
+  template <class KeyFn>
+  void Evaluate(Worker& w, std::vector<RuleOutcome>& outcomes, KeyFn&& on_unique) {
+    load::Record& rec = w.record;
+    RuleOutcome& schema = outcomes.back();
+    ++schema.counters.evaluated;
+    auto issue = [&](const Value& at, std::string message) {
+      ++schema.counters.failed;
+      if (schema.counters.listed >= schema.limit) return;
+      ++schema.counters.listed;
+      schema.findings.push_back(SchemaFinding(display_, at, rec.line, rec.text, std::move(message), rec.row));
+    };
+    for (const load::RecordIssue& i : rec.issues) {
+      Value at;
+      Loc loc;
+      loc.line = i.line ? i.line : rec.line;
+      loc.column = i.column ? i.column : 1;
+      at.set_loc(loc);
+      issue(at, i.message);
+    }
+    Value row = w.typer.Type(rec, w.scratch, issue);
+    RecordInfo info{rec.line, row, rec.text};
+    for (size_t k = 0; k < rules_.size(); ++k) {
+      const CompiledRule& rule = *rules_[k];
+      if (rule.is_unique) {
+        Runner::KeySink sink = [&](const Value& key, Runner&) { on_unique(k, key); };
+        w.runner.Run(rule, row, w.typer.typed(), &info, info_, outcomes[k], &sink);
+      } else {
+        w.runner.Run(rule, row, w.typer.typed(), &info, info_, outcomes[k]);
+      }
+    }
+  }
+
+  void Process(Worker& w, const load::RecordChunk& chunk, ChunkResult& out) {
+    out.outcomes.resize(rules_.size() + 1);
+    for (RuleOutcome& o : out.outcomes) o.limit = limit_;
+    w.parser.Reset(&chunk);
+    std::optional<load::InputError> error;
+    for (;;) {
+      w.scratch.Reset();
+      if (!w.parser.Next(w.record, w.scratch, error)) break;
+      Evaluate(w, out.outcomes, [&](size_t k, const Value& key) {
+        UniqueEntry e;
+        e.rule = static_cast<uint32_t>(k);
+        e.key_offset = static_cast<uint32_t>(out.keys.size());
+        AppendKey(key, out.keys);
+        e.key_size = static_cast<uint32_t>(out.keys.size() - e.key_offset);
+        e.line = w.record.line;
+        e.text = w.record.text;
+        out.unique.push_back(e);
+      });
+    }
+    out.error = std::move(error);
+  }
+
+  void MergeOutcome(RuleOutcome& from, RuleOutcome& into) {
+    into.counters.evaluated += from.counters.evaluated;
+    into.counters.skipped += from.counters.skipped;
+    into.counters.failed += from.counters.failed;
+    into.counters.errors += from.counters.errors;
+    into.mostly_passed += from.mostly_passed;
+    into.mostly_total += from.mostly_total;
+    for (PendingFinding& f : from.findings) {
+      if (into.counters.listed >= limit_) break;
+      ++into.counters.listed;
+      into.findings.push_back(std::move(f));
+    }
+  }
+
+  void Merge(ChunkResult& r) {
+    for (size_t k = 0; k < r.outcomes.size(); ++k) MergeOutcome(r.outcomes[k], totals_[k]);
+    for (const UniqueEntry& e : r.unique) {
+      std::string_view key(r.keys.data() + e.key_offset, e.key_size);
+      KeySet& set = keysets_[e.rule];
+      if (set.size() >= kMaxUniqueKeys) {
+        if (!unique_overflow_[e.rule]) ReportUniqueOverflow(e.rule, e.line);
+        continue;
+      }
+      std::optional<uint32_t> first = set.Insert(key, e.line);
+      if (!first) continue;
+      RuleOutcome& total = totals_[e.rule];
+      ++total.counters.failed;
+      if (total.counters.listed >= limit_) continue;
+      ++total.counters.listed;
+      DuplicateFinding(e, key, *first, total);
+    }
+  }
+
+  void ReportUniqueOverflow(uint32_t rule, uint32_t line) {
+    unique_overflow_[rule] = true;
+    RuleOutcome& total = totals_[rule];
+    ++total.counters.errors;
+    PendingFinding p;
+    p.finding.rule = rules_[rule]->info.id;
+    p.finding.kind = FindingKind::kEvaluationError;
+    p.finding.severity = Severity::kError;
+    p.finding.file = display_;
+    p.finding.line = line;
+    p.finding.column = 1;
+    p.finding.message = fmt::format("evaluation error (limit.unique_keys): more than {} distinct keys; "
+                                    "`unique` stops tracking here", kMaxUniqueKeys);
+    p.fingerprint_text = "limit.unique_keys";
+    total.findings.push_back(std::move(p));
+  }
+
+  // Re-reads one duplicate record from its raw text to build its finding.
+  void DuplicateFinding(const UniqueEntry& e, std::string_view key, uint32_t first_line, RuleOutcome& total) {
+    Worker& w = *merger_;
+    load::RecordChunk chunk;
+    chunk.text = std::string(e.text);
+    chunk.first_line = e.line;
+    w.parser.Reset(&chunk);
+    w.scratch.Reset();
+    std::optional<load::InputError> error;
+    if (!w.parser.Next(w.record, w.scratch, error)) return;
+    std::vector<RuleOutcome> scratch_outcomes(rules_.size() + 1);
+    const CompiledRule& rule = *rules_[e.rule];
+    bool made = false;
+    Value row = w.typer.Type(w.record, w.scratch, [](const Value&, const std::string&) {});
+    RecordInfo info{w.record.line, row, w.record.text};
+    Runner::KeySink sink = [&](const Value& k, Runner& runner) {
+      if (made) return;
+      std::string mine;
+      AppendKey(k, mine);
+      if (mine != key) return;
+      made = true;
+      Value at = k;
+      std::string message = rule.has_message
+                                ? runner.RenderMessage() + fmt::format(" (first at line {})", first_line)
+                                : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
+                                              rule.default_source, ToJson(k), first_line);
+      total.findings.push_back(runner.MakeFinding(FindingKind::kFinding, std::move(message), &at));
+    };
+    w.runner.Run(rule, row, w.typer.typed(), &info, info_, scratch_outcomes[e.rule], &sink);
+  }
+
+  void Finish() {
+    for (size_t k = 0; k < rules_.size(); ++k) {
+      FinishMostly(*rules_[k], info_, 1, totals_[k]);
+      Collect(*rules_[k], totals_[k], result_);
+    }
+    RuleOutcome& schema = totals_.back();
+    RuleCounters& c = result_.by_rule[kSchemaRule];
+    c.evaluated += schema.counters.evaluated;
+    c.failed += schema.counters.failed;
+    c.listed += schema.counters.listed;
+    result_.truncated += schema.counters.failed - schema.counters.listed;
+    for (PendingFinding& f : schema.findings) result_.findings.push_back(std::move(f));
+  }
+
+  static constexpr uint64_t kMaxUniqueKeys = 10'000'000;
+
+  const Input& input_;
+  const std::string& display_;
+  const Settings& settings_;
+  InputResult& result_;
+  load::ChunkOptions options_;
+  const Schema* schema_ = nullptr;
+  std::vector<const CompiledRule*> rules_;
+  InputInfo info_;
+  uint64_t limit_ = 100;
+  std::vector<RuleOutcome> totals_;
+  std::vector<KeySet> keysets_;
+  std::map<uint32_t, bool> unique_overflow_;
+  std::unique_ptr<load::ChunkReader> reader_;
+  std::unique_ptr<Worker> merger_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+const Schema* BindSchema(const Program& program, const Input& input) {
+  if (!input.schema.empty()) return program.FindSchema(input.schema);
+  std::string stem = Lower(std::filesystem::path(input.path).stem().string());
+  if (const Schema* s = program.FindSchema(stem)) return s;
+  if (stem.size() > 1 && stem.back() == 's') {
+    if (const Schema* s = program.FindSchema(stem.substr(0, stem.size() - 1))) return s;
+    if (EndsWith(stem, "ies"))
+      if (const Schema* s = program.FindSchema(stem.substr(0, stem.size() - 3) + "y")) return s;
+  }
+  return nullptr;
+}
+
+void FinishMostly(const CompiledRule& rule, const InputInfo& info, uint32_t first_line, RuleOutcome& outcome) {
+  if (!rule.mostly || outcome.mostly_total == 0) return;
+  // passed / total < pct / 100  <=>  passed * 100 < pct * total, exactly.
+  Decimal lhs = Decimal::FromInt(static_cast<int64_t>(outcome.mostly_passed) * 100);
+  Decimal rhs;
+  if (Decimal::Mul(*rule.mostly, Decimal::FromInt(static_cast<int64_t>(outcome.mostly_total)), &rhs) !=
+      DecimalStatus::kOk)
+    return;
+  if (!(lhs < rhs)) return;
+  ++outcome.counters.failed;
+  ++outcome.counters.listed;
+  outcome.findings.push_back(Runner::MostlyFinding(rule, info, outcome.mostly_passed, outcome.mostly_total, first_line));
+}
+
+void Collect(const CompiledRule& rule, RuleOutcome& outcome, InputResult& result) {
+  RuleCounters& c = result.by_rule[rule.info.id];
+  c.evaluated += outcome.counters.evaluated;
+  c.skipped += outcome.counters.skipped;
+  c.failed += outcome.counters.failed;
+  c.errors += outcome.counters.errors;
+  c.listed += outcome.counters.listed;
+  result.truncated += outcome.counters.failed - std::min(outcome.counters.failed, outcome.counters.listed);
+  for (PendingFinding& f : outcome.findings) result.findings.push_back(std::move(f));
+}
+
+void CheckRecordStream(const Program& program, const ActiveRules& rules, const Input& input,
+                       const std::string& display, const Settings& settings, InputResult& result) {
+  StreamChecker checker(program, rules, input, display, settings, result);
+  checker.Run();
+}
+
+void CheckRecordList(const Program& program, const ActiveRules& rules, const Input& input,
+                     const std::string& display, const Value& list, const InputInfo& info,
+                     const Settings& settings, InputResult& result) {
+  const Schema* schema = BindSchema(program, input);
+  std::vector<const CompiledRule*> rules_here = RulesFor(rules, schema);
+  uint64_t limit = settings.max_findings ? (*settings.max_findings == 0 ? UINT64_MAX : *settings.max_findings) : 100;
+  std::vector<RuleOutcome> outcomes(rules_here.size() + 1);
+  for (RuleOutcome& o : outcomes) o.limit = limit;
+  std::vector<KeySet> keysets(rules_here.size());
+  Arena scratch;
+  Runner runner(scratch);
+  RecordTyper typer(schema, nullptr);
+  RuleOutcome& schema_out = outcomes.back();
+  for (const Value& item : list.as_list()) {
+    scratch.Reset();
+    uint32_t line = item.loc().line;
+    std::string_view text = info.lines ? info.lines->Line(info.text, line) : std::string_view();
+    if (!item.is(Type::kMap)) {
+      result.problems.push_back({display, line, item.loc().column, "a record must be an object", false});
+      continue;
+    }
+    load::Record rec;
+    rec.line = line;
+    rec.row = item;
+    rec.text = text;
+    ++schema_out.counters.evaluated;
+    auto issue = [&](const Value& at, std::string message) {
+      ++schema_out.counters.failed;
+      if (schema_out.counters.listed >= limit) return;
+      ++schema_out.counters.listed;
+      schema_out.findings.push_back(SchemaFinding(display, at, line, text, std::move(message), item));
+    };
+    Value row = typer.Type(rec, scratch, issue);
+    RecordInfo rinfo{line, row, text};
+    for (size_t k = 0; k < rules_here.size(); ++k) {
+      const CompiledRule& rule = *rules_here[k];
+      RuleOutcome& out = outcomes[k];
+      Runner::KeySink sink = [&](const Value& key, Runner& r) {
+        std::string canonical;
+        AppendKey(key, canonical);
+        std::optional<uint32_t> first = keysets[k].Insert(canonical, line);
+        if (!first) return;
+        ++out.counters.failed;
+        if (out.counters.listed >= limit) return;
+        ++out.counters.listed;
+        Value at = key;
+        std::string message = rule.has_message ? r.RenderMessage() + fmt::format(" (first at line {})", *first)
+                                               : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
+                                                             rule.default_source, ToJson(key), *first);
+        out.findings.push_back(r.MakeFinding(FindingKind::kFinding, std::move(message), &at));
+      };
+      runner.Run(rule, row, typer.typed(), &rinfo, info, out, rule.is_unique ? &sink : nullptr);
+    }
+  }
+  for (size_t k = 0; k < rules_here.size(); ++k) {
+    FinishMostly(*rules_here[k], info, list.loc().line ? list.loc().line : 1, outcomes[k]);
+    Collect(*rules_here[k], outcomes[k], result);
+  }
+  RuleCounters& c = result.by_rule[kSchemaRule];
+  c.evaluated += schema_out.counters.evaluated;
+  c.failed += schema_out.counters.failed;
+  c.listed += schema_out.counters.listed;
+  result.truncated += schema_out.counters.failed - schema_out.counters.listed;
+  for (PendingFinding& f : schema_out.findings) result.findings.push_back(std::move(f));
+}
+
+}  // namespace policy::eval

@@ -1,0 +1,282 @@
+#include "libpolicy/eval/runner.h"
+
+#include <fmt/format.h>
+
+#include "libpolicy/eval/builtins.h"
+
+namespace policy::eval {
+std::string Redact(std::string_view s) {
+  uint32_t n = CountCodePoints(s);
+  if (n < 8) return "****";
+  size_t i = 0;
+  for (int cp = 0; cp < 2 && i < s.size(); ++cp) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  }
+  return std::string(s.substr(0, i)) + "****";
+}
+
+namespace {
+
+void ReplaceAll(std::string& s, std::string_view what, std::string_view with) {
+  if (what.empty()) return;
+  for (size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + with.size()))
+    s.replace(pos, what.size(), with);
+}
+
+bool IsScalar(const Value& v) {
+  return v.is(Type::kString) || v.is(Type::kDecimal) || v.is(Type::kBool) || v.is(Type::kDate);
+}
+
+}  // namespace
+
+void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* typed, const RecordInfo* record,
+                 const InputInfo& in, RuleOutcome& out, const KeySink* on_key) {
+  rule_ = &rule;
+  typed_ = typed;
+  record_ = record;
+  in_ = &in;
+  out_ = &out;
+  on_key_ = on_key;
+  slots_.assign(static_cast<size_t>(rule.num_slots), Value());
+  slots_[kSlotSubject] = subject;
+  slots_[kSlotFile] = Value::String(in.display_file);
+  if (record) slots_[kSlotLine] = Value::Number(Decimal::FromInt(record->line));
+  for_values_.clear();
+  eval_.ClearError();
+  Walk(0);
+}
+
+const Value* Runner::InnermostForValue() const {
+  for (auto it = for_values_.rbegin(); it != for_values_.rend(); ++it)
+    if (it->loc().known()) return &*it;
+  return nullptr;
+}
+
+void Runner::ReportError(const Value* located) {
+  ++out_->counters.errors;
+  std::string message = fmt::format("evaluation error ({}): {}", eval_.error().code, eval_.error().message);
+  eval_.ClearError();
+  out_->findings.push_back(MakeFinding(FindingKind::kEvaluationError, std::move(message), located));
+}
+
+void Runner::Walk(size_t index) {
+  if (index == rule_->clauses.size()) {
+    Terminal();
+    return;
+  }
+  const CompiledClause& c = rule_->clauses[index];
+  Value* slots = slots_.data();
+  Value v = eval_.Eval(c.expr, slots, typed_);
+  if (eval_.error().set()) {
+    ReportError(nullptr);
+    return;
+  }
+  switch (c.op) {
+    case ClauseOp::kLet:
+      slots[c.slot] = v;
+      Walk(index + 1);
+      return;
+    case ClauseOp::kWhere:
+      if (!v.is(Type::kBool)) {
+        eval_.Fail("type.not_bool", "`where` needs a bool, got " + std::string(TypeName(v.type())));
+        ReportError(nullptr);
+        return;
+      }
+      if (!v.as_bool()) {
+        ++out_->counters.skipped;
+        return;
+      }
+      Walk(index + 1);
+      return;
+    case ClauseOp::kFor: {
+      const bool two = c.slot2 >= 0;
+      if (v.is(Type::kList)) {
+        auto items = v.as_list();
+        for (size_t i = 0; i < items.size(); ++i) {
+          slots_[c.slot] = two ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
+          if (two) slots_[c.slot2] = items[i];
+          for_values_.push_back(items[i]);
+          Walk(index + 1);
+          for_values_.pop_back();
+        }
+      } else if (v.is(Type::kMap)) {
+        for (const MapEntry& e : v.as_map()) {
+          slots_[c.slot] = Value::String(e.key).WithOriginOf(e.value);
+          if (two) slots_[c.slot2] = e.value;
+          for_values_.push_back(e.value);
+          Walk(index + 1);
+          for_values_.pop_back();
+        }
+      } else if (!v.is_null()) {
+        eval_.Fail("type.not_iterable", "`for` cannot iterate over " + std::string(TypeName(v.type())));
+        ReportError(nullptr);
+      }
+      return;
+    }
+  }
+}
+
+void Runner::Terminal() {
+  Value* slots = slots_.data();
+  Value v = eval_.Eval(rule_->require, slots, typed_);
+  if (eval_.error().set()) {
+    ++out_->counters.evaluated;
+    ReportError(nullptr);
+    return;
+  }
+  if (rule_->is_unique) {
+    ++out_->counters.evaluated;
+    if (!v.is_null() && on_key_ != nullptr) (*on_key_)(v, *this);
+    return;
+  }
+  ++out_->counters.evaluated;
+  if (!v.is(Type::kBool)) {
+    eval_.Fail("type.not_bool", "`require` needs a bool, got " + std::string(TypeName(v.type())));
+    ReportError(nullptr);
+    return;
+  }
+  if (rule_->mostly) {
+    ++out_->mostly_total;
+    if (v.as_bool()) ++out_->mostly_passed;
+    return;
+  }
+  if (v.as_bool()) return;
+  ++out_->counters.failed;
+  if (out_->counters.listed >= out_->limit) return;
+  ++out_->counters.listed;
+  Value at;
+  const Value* located = nullptr;
+  if (rule_->at != nullptr) {
+    at = eval_.Eval(rule_->at, slots, typed_);
+    if (eval_.error().set()) eval_.ClearError();
+    else located = &at;
+  }
+  std::string message = RenderMessage();
+  out_->findings.push_back(MakeFinding(FindingKind::kFinding, std::move(message), located));
+}
+
+std::string Runner::Interpolate(const Node* n) {
+  Value v = eval_.Eval(n, slots_.data(), typed_);
+  if (eval_.error().set()) {
+    std::string out = fmt::format("<error: {}>", eval_.error().code);
+    eval_.ClearError();
+    return out;
+  }
+  return ToText(v);
+}
+
+std::string Runner::RenderMessage() {
+  const CompiledRule& r = *rule_;
+  if (r.has_message) {
+    std::string out;
+    for (const TemplatePiece& p : r.message) out += p.expr ? Interpolate(p.expr) : p.literal;
+    return out;
+  }
+  if (r.is_unique) return r.info.title + ": " + r.default_source;
+  if (!r.default_is_comparison) return fmt::format("{}: {} is false", r.info.title, r.default_source);
+  auto render = [&](const Node* n) -> std::string {
+    if (n == nullptr) return "";
+    Value v = eval_.Eval(n, slots_.data(), typed_);
+    if (eval_.error().set()) {
+      std::string out = fmt::format(" (<error: {}>)", eval_.error().code);
+      eval_.ClearError();
+      return out;
+    }
+    return " (" + ToJson(v) + ")";
+  };
+  return fmt::format("{}: {}{} {} {}{}", r.info.title, r.default_lhs, render(r.default_lhs_node), r.default_op,
+                     r.default_rhs, render(r.default_rhs_node));
+}
+
+PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const Value* located) {
+  const CompiledRule& r = *rule_;
+  PendingFinding p;
+  Finding& f = p.finding;
+  f.rule = r.info.id;
+  f.kind = kind;
+  f.severity = kind == FindingKind::kEvaluationError ? Severity::kError : r.info.severity;
+  f.file = in_->display_file;
+  const Value* where = located != nullptr && located->loc().known() ? located : InnermostForValue();
+  if (where != nullptr) {
+    const Loc& loc = where->loc();
+    f.line = loc.line;
+    f.column = loc.column;
+    f.end_line = loc.end_line;
+    f.end_column = loc.end_column;
+    f.path = RenderPath(where->path());
+    if (in_->doc_files != nullptr && loc.file < in_->doc_files->size() && loc.file != 0)
+      f.file = (*in_->doc_files)[loc.file];
+  } else if (record_ != nullptr) {
+    f.line = record_->line;
+    f.column = 1;
+  } else {
+    f.line = 1;
+    f.column = 1;
+  }
+  if (located != nullptr && !located->loc().known() && f.path.empty()) f.path = RenderPath(located->path());
+
+  // The snippet: the finding's line of the input.
+  if (record_ != nullptr) {
+    std::string_view text = record_->text;
+    uint32_t skip = f.line >= record_->line ? f.line - record_->line : 0;
+    for (; skip > 0 && !text.empty(); --skip) {
+      size_t nl = text.find('\n');
+      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    }
+    f.source_line = std::string(text.substr(0, text.find('\n')));
+    if (!f.source_line.empty() && f.source_line.back() == '\r') f.source_line.pop_back();
+  } else if (in_->lines != nullptr && f.file == in_->display_file) {
+    f.source_line = std::string(in_->lines->Line(in_->text, f.line));
+  }
+
+  const Value* secret_value = where;
+  if (r.secret && secret_value != nullptr) {
+    std::string secret = secret_value->is(Type::kString) ? std::string(secret_value->as_string())
+                                                         : ToText(*secret_value);
+    bool one_line = IsScalar(*secret_value) && !secret_value->has_flag(Value::kMultiLine) &&
+                    secret.find('\n') == std::string::npos;
+    std::string redacted = Redact(secret);
+    ReplaceAll(message, secret, redacted);
+    if (one_line) {
+      ReplaceAll(f.source_line, secret, redacted);
+      p.secret = secret;
+      p.secret_masks_line = true;
+    } else {
+      f.source_line.clear();
+    }
+  }
+  f.message = std::move(message);
+  if (record_ != nullptr) {
+    p.fingerprint_text = ToJson(record_->row);
+  } else if (where != nullptr && IsScalar(*where) && !r.secret) {
+    p.fingerprint_text = ToText(*where);
+  }
+  return p;
+}
+
+PendingFinding Runner::MostlyFinding(const CompiledRule& rule, const InputInfo& in, uint64_t passed,
+                                     uint64_t total, uint32_t first_line) {
+  PendingFinding p;
+  Finding& f = p.finding;
+  f.rule = rule.info.id;
+  f.severity = rule.info.severity;
+  f.file = in.display_file;
+  f.line = first_line;
+  f.column = 1;
+  std::string pct = "0";
+  if (total > 0) {
+    Decimal ratio;
+    Decimal::Div(Decimal::FromInt(static_cast<int64_t>(passed) * 100), Decimal::FromInt(static_cast<int64_t>(total)), &ratio);
+    Decimal rounded;
+    ratio.Round(2, Rounding::kHalfAwayFromZero, &rounded);
+    pct = rounded.ToCanonicalString();
+  }
+  f.message = fmt::format("{}: {} of {} passed ({}%), fewer than the required {}%", rule.info.title, passed,
+                          total, pct, rule.mostly->ToCanonicalString());
+  if (in.lines != nullptr) f.source_line = std::string(in.lines->Line(in.text, first_line));
+  p.fingerprint_text = "mostly";
+  return p;
+}
+
+}  // namespace policy::eval

@@ -1,0 +1,94 @@
+#pragma once
+// Runs one compiled rule against one subject (a compose file, a document, a
+// record): the for/let/where comprehension, require, and the findings it makes
+// (location, message, secret redaction). One Runner per thread.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "libpolicy/eval/evaluator.h"
+#include "libpolicy/finding.h"
+#include "libpolicy/source.h"
+
+namespace policy::eval {
+
+// LANGUAGE.md section 6: the first 2 code points and "****" when len >= 8, else "****".
+std::string Redact(std::string_view secret);
+
+// The input being checked, as findings need it.
+struct InputInfo {
+  std::string display_file;                      // Finding::file
+  const std::vector<std::string>* doc_files = nullptr;  // Loc::file -> display path (merged compose)
+  std::string_view text;                         // whole text, for snippets (documents)
+  const LineIndex* lines = nullptr;              // index of `text`
+};
+
+// The record being checked (record inputs only).
+struct RecordInfo {
+  uint32_t line = 0;
+  Value row;
+  std::string_view text;  // raw record bytes, for snippets
+};
+
+// A finding plus what the engine still needs to finish it.
+struct PendingFinding {
+  Finding finding;
+  std::string fingerprint_text;  // canonical text hashed into the fingerprint
+  std::string secret;            // secret rules: the secret's text, masked on its line
+  bool secret_masks_line = false;
+};
+
+// A rule's results on one input.
+struct RuleOutcome {
+  RuleCounters counters;
+  std::vector<PendingFinding> findings;
+  uint64_t limit = UINT64_MAX;  // findings to list; the rest are counted only
+  uint64_t mostly_passed = 0;
+  uint64_t mostly_total = 0;
+};
+
+class Runner {
+ public:
+  explicit Runner(Arena& scratch) : scratch_(scratch), eval_(scratch) {}
+
+  // Evaluates `rule` on `subject`. `typed` is the record's typed schema fields
+  // (or null); `record` is null except for record inputs. For `unique` rules,
+  // every non-null key reaches `on_key` (with the slots of its binding) instead
+  // of `require`.
+  using KeySink = std::function<void(const Value& key, Runner& runner)>;
+  void Run(const CompiledRule& rule, const Value& subject, const Value* typed, const RecordInfo* record,
+           const InputInfo& in, RuleOutcome& out, const KeySink* on_key = nullptr);
+
+  // For a unique key sink: a finding for the current binding with this message.
+  PendingFinding MakeFinding(FindingKind kind, std::string message, const Value* located);
+  // Renders the rule's message for the current binding (template or default).
+  std::string RenderMessage();
+
+  // The `mostly` finding for an input, at its first line.
+  static PendingFinding MostlyFinding(const CompiledRule& rule, const InputInfo& in, uint64_t passed,
+                                      uint64_t total, uint32_t first_line);
+
+  Evaluator& evaluator() { return eval_; }
+
+ private:
+  void Walk(size_t clause);
+  void Terminal();
+  void ReportError(const Value* located);
+  const Value* InnermostForValue() const;
+  std::string Interpolate(const Node* n);
+
+  Arena& scratch_;
+  Evaluator eval_;
+  // The current run.
+  const CompiledRule* rule_ = nullptr;
+  const Value* typed_ = nullptr;
+  const RecordInfo* record_ = nullptr;
+  const InputInfo* in_ = nullptr;
+  RuleOutcome* out_ = nullptr;
+  const KeySink* on_key_ = nullptr;
+  std::vector<Value> slots_;
+  std::vector<Value> for_values_;  // the element / map value of each active `for`
+};
+
+}  // namespace policy::eval
