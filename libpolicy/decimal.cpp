@@ -1,8 +1,4 @@
-// decimal.h spells __int128 without __extension__, which GCC's -Wpedantic rejects.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpedantic"
 #include "libpolicy/decimal.h"
-#pragma GCC diagnostic pop
 
 #include <array>
 #include <cstdint>

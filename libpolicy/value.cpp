@@ -1,8 +1,4 @@
-// decimal.h spells __int128 without __extension__, which GCC's -Wpedantic rejects.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpedantic"
 #include "libpolicy/value.h"
-#pragma GCC diagnostic pop
 
 // Only the inline RE2::pattern() accessor is used: the core needs no RE2 library.
 #include <re2/re2.h>

@@ -4,11 +4,7 @@
 // its own file with static storage duration.
 #include <span>
 
-// decimal.h spells __int128 without __extension__, which GCC's -Wpedantic rejects.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpedantic"
 #include "libpolicy/eval/builtins.h"
-#pragma GCC diagnostic pop
 
 namespace policy::eval {
 

@@ -1,10 +1,7 @@
 #pragma once
 // Calls builtins the way the evaluator does (null policy first), and renders
 // the outcome as text so tests compare one string.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpedantic"
 #include "libpolicy/eval/builtins.h"
-#pragma GCC diagnostic pop
 
 #include <doctest/doctest.h>
 

@@ -1,7 +1,4 @@
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpedantic"
 #include "libpolicy/value.h"
-#pragma GCC diagnostic pop
 
 #include <doctest/doctest.h>
 
