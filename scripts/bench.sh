@@ -76,8 +76,8 @@ bin=$build/cli/policy-check
 say "Whole process: policy-check"
 if [ -x "$bin" ]; then
   timed compose39 "policy-check" "benchmarks/rules (6 compose rules)" -- \
-    "$bin" --no-builtin --rules "$rules" "$compose39"
-  timed compose39 "policy-check builtin" "built-in packs" -- "$bin" "$compose39"
+    "$bin" --no-builtin --rules "$rules" --kind compose "$compose39"
+  timed compose39 "policy-check builtin" "built-in packs" -- "$bin" --kind compose "$compose39"
   timed corpus "policy-check" "built-in packs, $(ls -d $corpus/*/ | wc -l) projects" -- "$bin" "$corpus"
   timed csv1m "policy-check" "11 fields, 7 rules, all cores" -- \
     "$bin" --no-builtin --rules "$rules" "$csv1m"
