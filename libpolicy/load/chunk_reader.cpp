@@ -256,7 +256,8 @@ class Reader : public ChunkReader {
       header_.columns.push_back(cell.column + static_cast<uint32_t>(
                                                   lead == std::string_view::npos ? 0 : lead));
     }
-    // Issues name their column; the names vector is complete, so views stay valid.
+    // Issues name their column with views into header_.names, complete by now: they
+    // stay valid as long as this reader (a copied CsvHeader still points here).
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (cells[i].bad_utf8) {
         header_.issues.push_back({cells[i].line, cells[i].column, {}, "invalid UTF-8 in a column name"});

@@ -20,7 +20,9 @@ struct Seen {
 };
 
 struct ReadAll {
-  CsvHeader header;
+  // Kept alive: header issues name their column with views into the reader's header.
+  std::unique_ptr<ChunkReader> reader;
+  const CsvHeader& header() const { return reader->header(); }
   std::vector<Seen> records;
   std::optional<InputError> error;
   std::vector<uint32_t> chunk_first_lines;
@@ -45,7 +47,6 @@ ReadAll Read(const std::string& text, RecordFormat format, std::size_t chunk_byt
   options.limits = limits;
   auto reader = OpenRecords("in.csv", options, text);
   ReadAll out;
-  out.header = reader->header();
   RecordParser parser(options, &reader->header(), "in.csv");
   RecordChunk chunk;
   Record rec;
@@ -71,6 +72,7 @@ ReadAll Read(const std::string& text, RecordFormat format, std::size_t chunk_byt
     arena.Reset();
   }
   if (!out.error && reader->error()) out.error = reader->error();
+  out.reader = std::move(reader);
   return out;
 }
 
@@ -83,8 +85,8 @@ using Cells = std::vector<std::string>;
 TEST_CASE("csv: header, cells, quotes and locations") {
   auto r = Csv(" id , name,note\n1,Ann,\"a, \"\"b\"\"\"\n2,,\"\"\n");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
-  CHECK(r.header.names == Cells{"id", "name", "note"});
-  CHECK(r.header.columns == std::vector<uint32_t>{2, 7, 12});
+  CHECK(r.header().names == Cells{"id", "name", "note"});
+  CHECK(r.header().columns == std::vector<uint32_t>{2, 7, 12});
   REQUIRE(r.records.size() == 2);
   CHECK(r.records[0].line == 2);
   CHECK(r.records[0].cells == Cells{"1", "Ann", "a, \"b\""});
@@ -110,8 +112,8 @@ TEST_CASE("csv: embedded newlines keep the line numbers of later records") {
 TEST_CASE("csv: CRLF counts as one line break; BOM skipped; no final newline") {
   auto r = Csv("\xEF\xBB\xBFk,v\r\n1,\"a\r\nb\"\r\n\r\n2,last");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
-  CHECK(r.header.names == Cells{"k", "v"});
-  CHECK(r.header.columns == std::vector<uint32_t>{1, 3});
+  CHECK(r.header().names == Cells{"k", "v"});
+  CHECK(r.header().columns == std::vector<uint32_t>{1, 3});
   REQUIRE(r.records.size() == 2);
   CHECK(r.records[0].cells == Cells{"1", "a\r\nb"});
   CHECK(r.records[0].text == "1,\"a\r\nb\"");
@@ -135,10 +137,10 @@ TEST_CASE("csv: wrong cell counts and invalid UTF-8 are record issues") {
 TEST_CASE("csv: duplicate header names are header issues") {
   auto r = Csv("a,b,a\n1,2,3\n");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
-  REQUIRE(r.header.issues.size() == 1);
-  CHECK(r.header.issues[0].column == 5);
-  CHECK(r.header.issues[0].field == "a");
-  CHECK(r.header.issues[0].message == "duplicate column name 'a' (also column 1)");
+  REQUIRE(r.header().issues.size() == 1);
+  CHECK(r.header().issues[0].column == 5);
+  CHECK(r.header().issues[0].field == "a");
+  CHECK(r.header().issues[0].message == "duplicate column name 'a' (also column 1)");
 }
 
 TEST_CASE("csv: an unterminated quote at the end is an error at the field's start") {
@@ -206,7 +208,7 @@ TEST_CASE("csv: a record longer than max_line_length is an error") {
 TEST_CASE("tsv: tab delimiter with the same quoting") {
   auto r = Read("a\tb\n1\t\"x\ty\"\n", RecordFormat::kCsv, 1 << 20, '\t');
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
-  CHECK(r.header.names == Cells{"a", "b"});
+  CHECK(r.header().names == Cells{"a", "b"});
   REQUIRE(r.records.size() == 1);
   CHECK(r.records[0].cells == Cells{"1", "x\ty"});
 }
