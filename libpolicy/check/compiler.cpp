@@ -512,13 +512,10 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
           rule.default_lhs = CollapseSpaces(SpanText(f, e.args[0]->span));
           rule.default_rhs = CollapseSpaces(SpanText(f, e.args[1]->span));
           rule.default_op = syntax::BinaryOpText(e.op);
-          rule.default_lhs_node = ec.Compile(*e.args[0]);
-          if (e.op == BinaryOp::kMatches) {
-            bool ok = true;
-            (void)ok;
-            rule.default_rhs_node = nullptr;
-          } else {
-            rule.default_rhs_node = ec.Compile(*e.args[1]);
+          // The operands as compiled within `require` (unless it folded to a constant).
+          if (rule.require != nullptr && rule.require->op == eval::NodeOp::kBinary) {
+            rule.default_lhs_node = rule.require->args[0];
+            if (e.op != BinaryOp::kMatches) rule.default_rhs_node = rule.require->args[1];
           }
         }
         break;

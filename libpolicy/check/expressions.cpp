@@ -97,13 +97,27 @@ std::optional<Type> ExprCompiler::StaticType(const Node* n) const {
   }
 }
 
+// Arithmetic and negation never give a bool, whatever their operands' types.
+bool ExprCompiler::NeverBool(const Node* n) const {
+  if (n->op == NodeOp::kNegate) return true;
+  if (n->op != NodeOp::kBinary) return false;
+  switch (n->binary) {
+    case BinaryOp::kAdd: case BinaryOp::kSub: case BinaryOp::kMul: case BinaryOp::kDiv: case BinaryOp::kMod:
+      return true;
+    default: return false;
+  }
+}
+
 const Node* ExprCompiler::CompileCondition(const Expr& e, const char* clause) {
-  const Node* n = Compile(e);
+  // A require's top operator stays unfolded: its operands print in the default message.
+  const Node* n = e.kind == ExprKind::kBinary ? CompileBinary(e, true) : Compile(e);
   if (n == nullptr) return nullptr;
   std::optional<Type> t = StaticType(n);
+  if (!t && NeverBool(n)) t = Type::kDecimal;
   if (t && *t != Type::kBool) {
     ctx_.Error(file_, e.span, "type.not_bool",
-               fmt::format("`{}` needs a bool, but this is always {}", clause, TypeName(*t)));
+               NeverBool(n) ? fmt::format("`{}` needs a bool, but this is arithmetic", clause)
+                            : fmt::format("`{}` needs a bool, but this is always {}", clause, TypeName(*t)));
     return nullptr;
   }
   return n;
@@ -142,7 +156,7 @@ const Node* ExprCompiler::Compile(const Expr& e) {
     case ExprKind::kMember: return CompileMember(e);
     case ExprKind::kIndex: return CompileIndex(e);
     case ExprKind::kCall: return CompileCall(e);
-    case ExprKind::kBinary: return CompileBinary(e);
+    case ExprKind::kBinary: return CompileBinary(e, false);
     case ExprKind::kQuantifier: return CompileQuantifier(e);
     case ExprKind::kList:
     case ExprKind::kMap:
@@ -374,7 +388,7 @@ void ExprCompiler::CheckOperandTypes(const Expr& e, const Node* n) {
   }
 }
 
-const Node* ExprCompiler::CompileBinary(const Expr& e) {
+const Node* ExprCompiler::CompileBinary(const Expr& e, bool keep) {
   Node* n = ctx_.NewNode(NodeOp::kBinary);
   n->binary = e.op;
   const Node* left = Compile(*e.args[0]);
@@ -388,7 +402,7 @@ const Node* ExprCompiler::CompileBinary(const Expr& e) {
   if (left == nullptr || right == nullptr) return nullptr;
   n->args = {left, right};
   CheckOperandTypes(e, n);
-  return Fold(n);
+  return keep ? n : Fold(n);
 }
 
 const Node* ExprCompiler::CompileQuantifier(const Expr& e) {

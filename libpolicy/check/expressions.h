@@ -34,6 +34,7 @@ class ExprCompiler {
 
   // The static type of a compiled node when it is known (null included).
   std::optional<Type> StaticType(const eval::Node* n) const;
+  bool NeverBool(const eval::Node* n) const;
 
  private:
   struct Binding {
@@ -48,7 +49,7 @@ class ExprCompiler {
   const eval::Node* CompileMember(const syntax::Expr& e);
   const eval::Node* CompileIndex(const syntax::Expr& e);
   const eval::Node* CompileCall(const syntax::Expr& e);
-  const eval::Node* CompileBinary(const syntax::Expr& e);
+  const eval::Node* CompileBinary(const syntax::Expr& e, bool keep);
   const eval::Node* CompileQuantifier(const syntax::Expr& e);
   // A regex operand: a literal, or a string param (compiled after overrides).
   // With `allow_string`, any other expression is compiled as a plain operand.
