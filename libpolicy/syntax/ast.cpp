@@ -12,24 +12,42 @@ bool SameExpr(const ExprPtr& a, const ExprPtr& b) {
 
 const char* BinaryOpText(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kCoalesce: return "??";
-    case BinaryOp::kMul: return "*";
-    case BinaryOp::kDiv: return "/";
-    case BinaryOp::kMod: return "%";
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSub: return "-";
-    case BinaryOp::kMatches: return "matches";
-    case BinaryOp::kIn: return "in";
-    case BinaryOp::kNotIn: return "not in";
-    case BinaryOp::kLt: return "<";
-    case BinaryOp::kLe: return "<=";
-    case BinaryOp::kGt: return ">";
-    case BinaryOp::kGe: return ">=";
-    case BinaryOp::kEq: return "==";
-    case BinaryOp::kNe: return "!=";
-    case BinaryOp::kAnd: return "and";
-    case BinaryOp::kOr: return "or";
-    case BinaryOp::kImplies: return "implies";
+    case BinaryOp::kCoalesce:
+      return "??";
+    case BinaryOp::kMul:
+      return "*";
+    case BinaryOp::kDiv:
+      return "/";
+    case BinaryOp::kMod:
+      return "%";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSub:
+      return "-";
+    case BinaryOp::kMatches:
+      return "matches";
+    case BinaryOp::kIn:
+      return "in";
+    case BinaryOp::kNotIn:
+      return "not in";
+    case BinaryOp::kLt:
+      return "<";
+    case BinaryOp::kLe:
+      return "<=";
+    case BinaryOp::kGt:
+      return ">";
+    case BinaryOp::kGe:
+      return ">=";
+    case BinaryOp::kEq:
+      return "==";
+    case BinaryOp::kNe:
+      return "!=";
+    case BinaryOp::kAnd:
+      return "and";
+    case BinaryOp::kOr:
+      return "or";
+    case BinaryOp::kImplies:
+      return "implies";
   }
   return "?";
 }

@@ -22,10 +22,11 @@ constexpr Keyword kw_package("package", "'package'"), kw_import("import", "'impo
     kw_remedy("remedy", "'remedy'"), kw_doc("doc", "'doc'"), kw_in("in", "'in'");
 constexpr Punct open_paren("(", "'('"), close_paren(")", "')'"), open_bracket("[", "'['"),
     close_bracket("]", "']'"), open_brace("{", "'{'"),
-    clause_or_close("}", "a clause (title, severity, tags, on, remedy, doc, for, let, where, "
-                         "require, unique, at, message) or '}'"),
-    field_or_close("}", "a field or '}'"), comma(",", "','"), colon(":", "':'"),
-    dot(".", "'.'"), equals("=", "'='", "="), percent("%", "'%'");
+    clause_or_close("}",
+                    "a clause (title, severity, tags, on, remedy, doc, for, let, where, "
+                    "require, unique, at, message) or '}'"),
+    field_or_close("}", "a field or '}'"), comma(",", "','"), colon(":", "':'"), dot(".", "'.'"),
+    equals("=", "'='", "="), percent("%", "'%'");
 constexpr Name binder(NameKind::kBinder, "a name"), any_name(NameKind::kAny, "a name"),
     type_name(NameKind::kBinder, "a type"), tag(NameKind::kTag, "a tag ([a-z][a-z0-9_-]*)"),
     target_word(NameKind::kAny, "a target (compose, records, records(SCHEMA) or document)");
@@ -41,7 +42,8 @@ struct TemplateLiteral : Primitive<TemplateLiteral>, Named {
   constexpr TemplateLiteral() : Named{"a message string"} {}
 
   template <typename Context, typename RContext, typename Attribute>
-  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx,
+             Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     if (first == last || *first != '"') return false;
     const ParseState& state = State(ctx);
@@ -129,8 +131,8 @@ const auto add_import = [](auto& ctx) {
   Import import{std::move(at_c<1>(_attr(ctx))), {at_c<0>(_attr(ctx)), 0}};
   import.span.end = import.path.span.end;
   if (state.seen_declaration) {
-    Fail("syntax.unexpected", "imports come before the declarations of a file",
-         import.span.begin, import.span.begin + 6);
+    Fail("syntax.unexpected", "imports come before the declarations of a file", import.span.begin,
+         import.span.begin + 6);
   }
   state.seen_item = true;
   state.module->imports.push_back(std::move(import));
@@ -151,10 +153,18 @@ const auto set_package = [](auto& ctx) {
   state.module->package = std::move(name);
 };
 
-const auto add_param = [](auto& ctx) { Declared(State(ctx)).module->params.push_back(std::move(_attr(ctx))); };
-const auto add_def = [](auto& ctx) { Declared(State(ctx)).module->defs.push_back(std::move(_attr(ctx))); };
-const auto add_schema = [](auto& ctx) { Declared(State(ctx)).module->schemas.push_back(std::move(_attr(ctx))); };
-const auto add_rule = [](auto& ctx) { Declared(State(ctx)).module->rules.push_back(std::move(_attr(ctx))); };
+const auto add_param = [](auto& ctx) {
+  Declared(State(ctx)).module->params.push_back(std::move(_attr(ctx)));
+};
+const auto add_def = [](auto& ctx) {
+  Declared(State(ctx)).module->defs.push_back(std::move(_attr(ctx)));
+};
+const auto add_schema = [](auto& ctx) {
+  Declared(State(ctx)).module->schemas.push_back(std::move(_attr(ctx)));
+};
+const auto add_rule = [](auto& ctx) {
+  Declared(State(ctx)).module->rules.push_back(std::move(_attr(ctx)));
+};
 
 const auto add_def_param = [](auto& ctx) { _val(ctx).params.push_back(std::move(_attr(ctx))); };
 const auto add_field = [](auto& ctx) { _val(ctx).fields.push_back(std::move(_attr(ctx))); };
@@ -283,8 +293,8 @@ const auto param_decl_def = (Here()[begin_at] >> kw_param) > binder[set<&Param::
                             expression[set<&Param::default_value>] > There()[end_at];
 
 const auto def_decl_def = (Here()[begin_at] >> kw_def) > binder[set<&Def::name>] > open_paren >
-                          -(binder[add_def_param] % comma) > close_paren > equals >
-                          expression[set<&Def::body>] > There()[end_at];
+                          -(binder[add_def_param] % comma) > close_paren > equals
+                          > expression[set<&Def::body>] > There()[end_at];
 
 const auto field_def = (Here()[begin_at] >>
                         (any_name[set<&SchemaField::name>] | string_literal[quoted_field_name])) >
@@ -299,7 +309,8 @@ const auto target_def = (target_word[set_target_kind] >>
 
 const auto tag_list_def = open_bracket > -(tag % comma) > close_bracket;
 
-const auto title_clause = ((Here() >> kw_title) > string_literal > There())[SetOnce<&Rule::title>("title")];
+const auto title_clause =
+    ((Here() >> kw_title) > string_literal > There())[SetOnce<&Rule::title>("title")];
 const auto severity_clause =
     ((Here() >> kw_severity) > any_name > There())[SetOnce<&Rule::severity>("severity")];
 const auto tags_clause = ((Here() >> kw_tags) > tag_list > There())[SetOnce<&Rule::tags>("tags")];
@@ -313,12 +324,14 @@ const auto at_clause = ((Here() >> kw_at) > expression > There())[set_at];
 
 const auto for_clause = ((Here() >> kw_for) > binder > -(comma > binder) > kw_in > additive >
                          There())[for_clause_action];
-const auto let_clause = ((Here() >> kw_let) > binder > equals > expression > There())[let_clause_action];
-const auto where_clause = ((Here() >> kw_where) > expression > There())[SimpleClause(ClauseKind::kWhere)];
+const auto let_clause =
+    ((Here() >> kw_let) > binder > equals > expression > There())[let_clause_action];
+const auto where_clause =
+    ((Here() >> kw_where) > expression > There())[SimpleClause(ClauseKind::kWhere)];
 const auto unique_clause =
     ((Here() >> kw_unique) > expression > There())[SimpleClause(ClauseKind::kUnique)];
-const auto require_clause = ((Here() >> kw_require) > expression >
-                             -(kw_mostly > number > percent) > There())[require_clause_action];
+const auto require_clause = ((Here() >> kw_require) > expression > -(kw_mostly > number > percent) >
+                             There())[require_clause_action];
 
 const auto clause = title_clause | severity_clause | tags_clause | on_clause | remedy_clause |
                     doc_clause | message_clause | at_clause | for_clause | let_clause |

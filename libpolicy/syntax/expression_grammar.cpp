@@ -61,7 +61,8 @@ struct Operator : Primitive<Operator>, Named {
   }
 
   template <typename Context, typename RContext, typename Attribute>
-  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&,
+             Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     for (std::size_t k = 0; k < count; ++k) {
       Iterator it = first;
@@ -83,7 +84,8 @@ enum class Assoc : uint8_t { kLeft, kRight, kNone };
 template <typename Lower>
 struct OperatorLevel : x3::parser<OperatorLevel<Lower>> {
   using attribute_type = ExprPtr;
-  constexpr OperatorLevel(const Lower& l, const Operator& o, Assoc a) : lower(l), ops(o), assoc(a) {}
+  constexpr OperatorLevel(const Lower& l, const Operator& o, Assoc a)
+      : lower(l), ops(o), assoc(a) {}
 
   template <typename Context, typename RContext>
   ExprPtr Operand(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx) const {
@@ -96,7 +98,8 @@ struct OperatorLevel : x3::parser<OperatorLevel<Lower>> {
   }
 
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
+  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx,
+             Attribute& attr) const {
     ExprPtr lhs;
     if (!lower.parse(first, last, ctx, rctx, lhs)) return false;
     std::vector<ExprPtr> operands;  // right-associative levels fold at the end
@@ -140,7 +143,8 @@ struct PrefixLevel : x3::parser<PrefixLevel<Op, Lower>> {
   constexpr PrefixLevel(const Op& o, const Lower& l, ExprKind k) : op(o), lower(l), kind(k) {}
 
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
+  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx,
+             Attribute& attr) const {
     std::vector<uint32_t> begins;
     Iterator start = first;
     for (;;) {
@@ -195,8 +199,8 @@ constexpr Keyword kw_if("if", "'if'"), kw_then("then", "'then'"), kw_else("else"
     kw_none("none", "'none'"), kw_count("count", "'count'"), kw_true("true", "'true'"),
     kw_false("false", "'false'"), kw_null("null", "'null'");
 constexpr Punct open_paren("(", "'('"), close_paren(")", "')'"), open_bracket("[", "'['"),
-    close_bracket("]", "']'"), open_brace("{", "'{'"), close_brace("}", "'}'"),
-    comma(",", "','"), colon(":", "':'"), dot(".", "'.'"), minus("-", "'-'");
+    close_bracket("]", "']'"), open_brace("{", "'{'"), close_brace("}", "'}'"), comma(",", "','"),
+    colon(":", "':'"), dot(".", "'.'"), minus("-", "'-'");
 constexpr Name binder(NameKind::kBinder, "a name"), name(NameKind::kName, "a name"),
     member_name(NameKind::kAny, "a member name");
 constexpr Literal number(LiteralKind::kNumber, "a number"),
@@ -206,10 +210,12 @@ struct QuantifierWord : Primitive<QuantifierWord>, Named {
   using attribute_type = Quantifier;
   constexpr QuantifierWord() : Named{"a quantifier"} {}
   template <typename Context, typename RContext, typename Attribute>
-  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
-    static constexpr std::pair<Keyword, Quantifier> kWords[] = {
-        {kw_all, Quantifier::kAll}, {kw_any, Quantifier::kAny},
-        {kw_none, Quantifier::kNone}, {kw_count, Quantifier::kCount}};
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx,
+             Attribute& attr) const {
+    static constexpr std::pair<Keyword, Quantifier> kWords[] = {{kw_all, Quantifier::kAll},
+                                                                {kw_any, Quantifier::kAny},
+                                                                {kw_none, Quantifier::kNone},
+                                                                {kw_count, Quantifier::kCount}};
     for (const auto& [word, quant] : kWords) {
       if (word.parse(first, last, ctx, rctx, x3::unused)) {
         x3::traits::move_to(quant, attr);
@@ -225,7 +231,9 @@ struct QuantifierWord : Primitive<QuantifierWord>, Named {
 const auto assign = [](auto& ctx) { _val(ctx) = std::move(_attr(ctx)); };
 const auto push_arg = [](auto& ctx) { Adopt(State(ctx), *_val(ctx), std::move(_attr(ctx))); };
 const auto end_at = [](auto& ctx) { _val(ctx)->span.end = _attr(ctx); };
-const auto end_at_last_arg = [](auto& ctx) { _val(ctx)->span.end = _val(ctx)->args.back()->span.end; };
+const auto end_at_last_arg = [](auto& ctx) {
+  _val(ctx)->span.end = _val(ctx)->args.back()->span.end;
+};
 
 auto Start(ExprKind kind) {
   return [kind](auto& ctx) { _val(ctx) = MakeExpr(State(ctx), kind, _attr(ctx), _attr(ctx)); };
@@ -234,8 +242,8 @@ auto Start(ExprKind kind) {
 auto KeywordLiteral(ExprKind kind, const char* text) {
   return [kind, text](auto& ctx) {
     ParseState& state = State(ctx);
-    _val(ctx) = MakeExpr(state, kind, state.Offset(_attr(ctx).begin()), state.Offset(_attr(ctx).end()),
-                         text);
+    _val(ctx) = MakeExpr(state, kind, state.Offset(_attr(ctx).begin()),
+                         state.Offset(_attr(ctx).end()), text);
   };
 }
 
@@ -260,7 +268,8 @@ const auto start_call = [](auto& ctx) {
 
 const auto make_member = [](auto& ctx) {
   Ident& id = _attr(ctx);
-  auto e = MakeExpr(State(ctx), ExprKind::kMember, _val(ctx)->span.begin, id.span.end, std::move(id.name));
+  auto e = MakeExpr(State(ctx), ExprKind::kMember, _val(ctx)->span.begin, id.span.end,
+                    std::move(id.name));
   e->name_span = id.span;
   Adopt(State(ctx), *e, std::move(_val(ctx)));
   _val(ctx) = std::move(e);
@@ -288,7 +297,8 @@ const auto add_name = [](auto& ctx) { _val(ctx)->names.push_back(std::move(_attr
 
 const auto start_if = [](auto& ctx) {
   ParseState& state = State(ctx);
-  _val(ctx) = MakeExpr(state, ExprKind::kIf, state.Offset(_attr(ctx).begin()), state.Offset(_attr(ctx).end()));
+  _val(ctx) = MakeExpr(state, ExprKind::kIf, state.Offset(_attr(ctx).begin()),
+                       state.Offset(_attr(ctx).end()));
 };
 
 // ---- rules --------------------------------------------------------------
@@ -302,7 +312,8 @@ x3::rule<struct CallId, ExprPtr> const call = "a call";
 x3::rule<struct QuantifierId, ExprPtr> const quantifier = "a quantifier";
 x3::rule<struct IfId, ExprPtr> const if_expr = "an if expression";
 
-const auto unary = PrefixLevel<Punct, std::remove_const_t<decltype(postfix)>>(minus, postfix, ExprKind::kNegate);
+const auto unary =
+    PrefixLevel<Punct, std::remove_const_t<decltype(postfix)>>(minus, postfix, ExprKind::kNegate);
 const auto coalesce_level = Level(unary, Operator(kCoalesceOps, "'?\\?'"), Assoc::kRight);
 const auto mul_level = Level(coalesce_level, Operator(kMulOps, "an operator"), Assoc::kLeft);
 const auto add_level = Level(mul_level, Operator(kAddOps, "an operator"), Assoc::kLeft);
@@ -321,11 +332,10 @@ const auto additive_def = add_level;
 
 const auto quantifier_word = QuantifierWord();
 
-const auto quantifier_def =
-    (Here() >> quantifier_word)[start_quantifier] >
-    nested[binder[add_name] > -(comma > binder[add_name]) > kw_in > additive[push_arg] > colon >
-           expression[push_arg]] >
-    x3::eps[end_at_last_arg];
+const auto quantifier_def = (Here() >> quantifier_word)[start_quantifier] >
+                            nested[binder[add_name] > -(comma > binder[add_name]) > kw_in >
+                                   additive[push_arg] > colon > expression[push_arg]] >
+                            x3::eps[end_at_last_arg];
 
 const auto if_expr_def =
     x3::raw[kw_if][start_if] >
@@ -338,9 +348,10 @@ const auto paren_def =
 const auto list_def = (Here() >> open_bracket)[Start(ExprKind::kList)] >
                       nested[-(expression[push_arg] % comma) > close_bracket] > There()[end_at];
 
-const auto map_def = (Here() >> open_brace)[Start(ExprKind::kMap)] >
-                     nested[-((string_literal[push_arg] > colon > expression[push_arg]) % comma) >
-                            close_brace] > There()[end_at];
+const auto map_def =
+    (Here() >> open_brace)[Start(ExprKind::kMap)] >
+    nested[-((string_literal[push_arg] > colon > expression[push_arg]) % comma) > close_brace] >
+    There()[end_at];
 
 const auto call_def = (name >> open_paren)[start_call] >
                       nested[-(expression[push_arg] % comma) > close_paren] > There()[end_at];
@@ -352,9 +363,9 @@ const auto primary_def = number[assign] | string_literal[assign] | regex[assign]
                          list[assign] | map[assign] | call[assign] | name[make_name] |
                          x3::raw[kw_if | kw_all | kw_any | kw_none | kw_count][misplaced];
 
-const auto postfix_def =
-    primary[assign] >> *((dot > member_name)[make_member] |
-                         (open_bracket > nested[expression > close_bracket] > There())[make_index]);
+const auto postfix_def = primary[assign] >> *((dot > member_name)[make_member] |
+                                              (open_bracket > nested[expression > close_bracket] >
+                                               There())[make_index]);
 
 BOOST_SPIRIT_DEFINE(postfix, primary, paren, list, map, call, quantifier, if_expr)
 

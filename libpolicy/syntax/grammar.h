@@ -34,10 +34,10 @@ struct SyntaxError {
 // Per-parse state, reachable from every parser through the context.
 struct ParseState {
   const char* base = nullptr;
-  Module* module = nullptr;  // declarations are appended here
-  Rule* rule = nullptr;      // the rule whose body is being read
-  int depth = 0;             // recursion guard, see Nested
-  bool seen_item = false;        // package must come first
+  Module* module = nullptr;       // declarations are appended here
+  Rule* rule = nullptr;           // the rule whose body is being read
+  int depth = 0;                  // recursion guard, see Nested
+  bool seen_item = false;         // package must come first
   bool seen_declaration = false;  // imports come before declarations
   // Height of every node built so far (see Adopt); keyed by address, and
   // every node is entered when created, so a reused address is overwritten.
@@ -58,8 +58,7 @@ ParseState& State(const Context& ctx) {
   return x3::get<StateTag>(ctx).get();
 }
 
-[[noreturn]] inline void Fail(std::string code, std::string message, uint32_t begin,
-                              uint32_t end) {
+[[noreturn]] inline void Fail(std::string code, std::string message, uint32_t begin, uint32_t end) {
   throw SyntaxError{{std::move(code), std::move(message), begin, end}};
 }
 
@@ -92,7 +91,8 @@ using Context = x3::context<StateTag, std::reference_wrapper<ParseState>,
 template <typename Derived>
 struct Primitive : x3::parser<Derived> {
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
+  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx,
+             Attribute& attr) const {
     Iterator it = first;
     if (!this->derived().Match(it, last, ctx, rctx, attr)) return false;
     first = it;
@@ -110,7 +110,8 @@ struct Keyword : Primitive<Keyword>, Named {
   using attribute_type = x3::unused_type;
   constexpr Keyword(const char* w, const char* description) : Named{description}, word(w) {}
   template <typename Context, typename RContext, typename Attribute>
-  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute&) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&,
+             Attribute&) const {
     x3::skip_over(first, last, ctx);
     Iterator it = first;
     for (const char* w = word; *w; ++w, ++it) {
@@ -129,7 +130,8 @@ struct Punct : Primitive<Punct>, Named {
   constexpr Punct(const char* t, const char* description, const char* not_followed = "")
       : Named{description}, text(t), not_followed_by(not_followed) {}
   template <typename Context, typename RContext, typename Attribute>
-  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute&) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&,
+             Attribute&) const {
     x3::skip_over(first, last, ctx);
     Iterator it = first;
     for (const char* t = text; *t; ++t, ++it) {
@@ -151,7 +153,8 @@ struct Punct : Primitive<Punct>, Named {
 struct Here : x3::parser<Here> {
   using attribute_type = uint32_t;
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
+  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext&,
+             Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     x3::traits::move_to(State(ctx).Offset(first), attr);
     return true;
@@ -162,7 +165,8 @@ struct Here : x3::parser<Here> {
 struct There : x3::parser<There> {
   using attribute_type = uint32_t;
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator&, const Context& ctx, RContext&, Attribute& attr) const {
+  bool parse(Iterator& first, const Iterator&, const Context& ctx, RContext&,
+             Attribute& attr) const {
     x3::traits::move_to(State(ctx).Offset(first), attr);
     return true;
   }
@@ -179,12 +183,14 @@ struct Name : Primitive<Name>, Named {
   using attribute_type = Ident;
   constexpr Name(NameKind k, const char* description) : Named{description}, kind(k) {}
   template <typename Context, typename RContext, typename Attribute>
-  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&,
+             Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     Iterator it = first;
     if (kind == NameKind::kTag) {
       if (it == last || *it < 'a' || *it > 'z') return false;
-      while (it != last && ((*it >= 'a' && *it <= 'z') || IsDigit(*it) || *it == '_' || *it == '-')) ++it;
+      while (it != last && ((*it >= 'a' && *it <= 'z') || IsDigit(*it) || *it == '_' || *it == '-'))
+        ++it;
       if (it != last && IsIdentChar(*it)) return false;
     } else {
       if (it == last || !IsIdentStart(*it)) return false;
@@ -208,7 +214,8 @@ struct RuleId : Primitive<RuleId>, Named {
   using attribute_type = Ident;
   constexpr RuleId() : Named{"a rule id such as ABC-DEF-001"} {}
   template <typename Context, typename RContext, typename Attribute>
-  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&,
+             Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     auto upper_or_digit = [](char c) { return (c >= 'A' && c <= 'Z') || IsDigit(c); };
     Iterator it = first;
@@ -222,7 +229,8 @@ struct RuleId : Primitive<RuleId>, Named {
     }
     if (groups == 0 || (it != last && (IsIdentChar(*it) || *it == '-'))) return false;
     const ParseState& state = State(ctx);
-    x3::traits::move_to(Ident{std::string(first, it), {state.Offset(first), state.Offset(it)}}, attr);
+    x3::traits::move_to(Ident{std::string(first, it), {state.Offset(first), state.Offset(it)}},
+                        attr);
     first = it;
     return true;
   }
@@ -233,7 +241,8 @@ struct StringLiteral : Primitive<StringLiteral>, Named {
   using attribute_type = StringLit;
   constexpr StringLiteral() : Named{"a string"} {}
   template <typename Context, typename RContext, typename Attribute>
-  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&,
+             Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     if (first == last || *first != '"') return false;
     const ParseState& state = State(ctx);
@@ -256,8 +265,8 @@ struct StringLiteral : Primitive<StringLiteral>, Named {
       Fail("syntax.unterminated_string", "unterminated string", state.Offset(first),
            state.Offset(first) + 1);
     }
-    x3::traits::move_to(StringLit{std::move(value), {state.Offset(first), static_cast<uint32_t>(i + 1)}},
-                        attr);
+    x3::traits::move_to(
+        StringLit{std::move(value), {state.Offset(first), static_cast<uint32_t>(i + 1)}}, attr);
     first = state.base + i + 1;
     return true;
   }
@@ -296,7 +305,8 @@ struct Literal : Primitive<Literal>, Named {
   using attribute_type = ExprPtr;
   constexpr Literal(LiteralKind k, const char* description) : Named{description}, kind(k) {}
   template <typename Context, typename RContext, typename Attribute>
-  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx,
+             Attribute& attr) const {
     x3::skip_over(first, last, ctx);
     ParseState& state = State(ctx);
     Iterator it = first;
@@ -313,7 +323,8 @@ struct Literal : Primitive<Literal>, Named {
         while (it != last && IsDigit(*it)) ++it;
       }
       if (it != last && IsIdentChar(*it)) return false;
-      e = MakeExpr(state, ExprKind::kNumber, state.Offset(first), state.Offset(it), std::string(first, it));
+      e = MakeExpr(state, ExprKind::kNumber, state.Offset(first), state.Offset(it),
+                   std::string(first, it));
     } else {
       if (it == last || *it != '/') return false;
       std::string source;
@@ -333,7 +344,8 @@ struct Literal : Primitive<Literal>, Named {
              state.Offset(first) + 1);
       }
       ++it;
-      e = MakeExpr(state, ExprKind::kRegex, state.Offset(first), state.Offset(it), std::move(source));
+      e = MakeExpr(state, ExprKind::kRegex, state.Offset(first), state.Offset(it),
+                   std::move(source));
     }
     x3::traits::move_to(std::move(e), attr);
     first = it;
@@ -351,7 +363,8 @@ struct Nested : x3::unary_parser<Subject, Nested<Subject>> {
   static const bool is_pass_through_unary = true;
   constexpr explicit Nested(const Subject& subject) : base_type(subject) {}
   template <typename Context, typename RContext, typename Attribute>
-  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx, Attribute& attr) const {
+  bool parse(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx,
+             Attribute& attr) const {
     ParseState& state = State(ctx);
     if (state.depth >= kMaxNesting) {
       x3::skip_over(first, last, ctx);
@@ -391,7 +404,8 @@ BOOST_SPIRIT_DECLARE(ExpressionRule, AdditiveRule, DeclarationRule)
 
 namespace boost::spirit::x3 {
 template <typename P>
-struct get_info<P, typename std::enable_if<std::is_base_of<policy::syntax::grammar::Named, P>::value>::type> {
+struct get_info<
+    P, typename std::enable_if<std::is_base_of<policy::syntax::grammar::Named, P>::value>::type> {
   using result_type = std::string;
   std::string operator()(const P& p) const { return p.what; }
 };

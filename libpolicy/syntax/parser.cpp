@@ -67,7 +67,9 @@ std::string Found(std::string_view text, uint32_t begin, uint32_t end) {
 class Driver {
  public:
   explicit Driver(const SourceFile& source)
-      : source_(source), text_(source.text()), skipper_context_(skipper_),
+      : source_(source),
+        text_(source.text()),
+        skipper_context_(skipper_),
         context_(state_ref_, skipper_context_) {
     state_.base = text_.data();
   }
@@ -94,10 +96,11 @@ class Driver {
                 if (!grammar::declaration.parse(it, last, context_, x3::unused, x3::unused)) {
                   uint32_t at = NextToken(text_, Offset(it));
                   uint32_t end = TokenEnd(text_, at);
-                  grammar::Fail("syntax.unexpected",
-                                "expected a declaration (rule, def, param, schema or import), found " +
-                                    Found(text_, at, end),
-                                at, end);
+                  grammar::Fail(
+                      "syntax.unexpected",
+                      "expected a declaration (rule, def, param, schema or import), found " +
+                          Found(text_, at, end),
+                      at, end);
                 }
               },
               error_at)) {
@@ -139,8 +142,7 @@ class Driver {
           if (at < text_.size()) {
             uint32_t end = TokenEnd(text_, at);
             grammar::Fail("syntax.unexpected",
-                          "unexpected " + Found(text_, at, end) + " after the expression", at,
-                          end);
+                          "unexpected " + Found(text_, at, end) + " after the expression", at, end);
           }
         },
         error_at);

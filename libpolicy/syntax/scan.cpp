@@ -7,11 +7,11 @@ namespace policy::syntax {
 namespace {
 
 constexpr std::array<std::string_view, 37> kReserved = {
-    "package", "import", "param",    "def",      "schema",  "rule",   "for",  "let",
-    "where",   "require", "unique",  "mostly",   "at",      "message", "title", "severity",
-    "tags",    "on",     "remedy",   "doc",      "if",      "then",   "else", "all",
-    "any",     "none",   "count",    "in",       "not",     "and",    "or",   "implies",
-    "matches", "true",   "false",    "null",     "required"};
+    "package", "import",  "param",  "def",    "schema",  "rule",    "for",   "let",
+    "where",   "require", "unique", "mostly", "at",      "message", "title", "severity",
+    "tags",    "on",      "remedy", "doc",    "if",      "then",    "else",  "all",
+    "any",     "none",    "count",  "in",     "not",     "and",     "or",    "implies",
+    "matches", "true",    "false",  "null",   "required"};
 
 // Words that open a body extending as far right as it can: each is one more
 // level of recursive descent until the enclosing bracket closes.
@@ -23,9 +23,9 @@ bool OpensBody(std::string_view w) {
 // so bodies opened before them have ended.
 bool StartsClause(std::string_view w) {
   static constexpr std::array<std::string_view, 19> kWords = {
-      "package", "import", "param",   "def",   "schema",   "rule", "for",
-      "let",     "where",  "require", "unique", "at",      "message", "title",
-      "severity", "tags",  "on",      "remedy", "mostly"};
+      "package",  "import", "param",   "def",    "schema", "rule",    "for",
+      "let",      "where",  "require", "unique", "at",     "message", "title",
+      "severity", "tags",   "on",      "remedy", "mostly"};
   return std::find(kWords.begin(), kWords.end(), w) != kWords.end();
 }
 
@@ -96,8 +96,8 @@ class Scanner {
 
   void Deeper(std::size_t begin, std::size_t end) {
     if (++depth_ > max_nesting_) {
-      Stop("syntax.too_deep",
-           "nesting deeper than " + std::to_string(max_nesting_) + " levels", begin, end);
+      Stop("syntax.too_deep", "nesting deeper than " + std::to_string(max_nesting_) + " levels",
+           begin, end);
     }
   }
 
@@ -109,9 +109,7 @@ class Scanner {
   // The braces of a rule or schema body hold declarations, not expressions:
   // they are a frame (closing it ends its bodies) but not a level, so an
   // expression may nest as deep inside a rule as in a param.
-  void OpenDeclarationBody() {
-    frames_.push_back({'}', 0, false, 0});
-  }
+  void OpenDeclarationBody() { frames_.push_back({'}', 0, false, 0}); }
 
   // Closes the innermost frame that `close` matches; a stray closer is left
   // for the parser to report.
@@ -139,8 +137,8 @@ class Scanner {
     std::size_t end = DecodeEscape(text_, pos_, ignored);
     if (end == std::string_view::npos) {
       std::size_t bad_end = std::min(text_.size(), pos_ + 2);
-      Issue("syntax.bad_escape",
-            "invalid escape; use \\\" \\\\ \\n \\t or \\u{HEX}", pos_, bad_end);
+      Issue("syntax.bad_escape", "invalid escape; use \\\" \\\\ \\n \\t or \\u{HEX}", pos_,
+            bad_end);
       pos_ = bad_end;
     } else {
       pos_ = end;
@@ -193,8 +191,7 @@ class Scanner {
       }
       ++pos_;
     }
-    Stop("syntax.unterminated_string", "unterminated string", template_open_,
-         template_open_ + 1);
+    Stop("syntax.unterminated_string", "unterminated string", template_open_, template_open_ + 1);
   }
 
   void ScanRegex() {
@@ -221,8 +218,8 @@ class Scanner {
     std::string_view word = text_.substr(begin, pos_ - begin);
     bool member = after_dot_;
     after_dot_ = false;
-    if (member || !IsReservedWord(word) || word == "true" || word == "false" ||
-        word == "null" || word == "doc") {
+    if (member || !IsReservedWord(word) || word == "true" || word == "false" || word == "null" ||
+        word == "doc") {
       operand_end_ = true;
       return;
     }
@@ -279,8 +276,12 @@ class Scanner {
           return;
         }
         break;
-      case '(': Open(')', false, pos_); break;
-      case '[': Open(']', false, pos_); break;
+      case '(':
+        Open(')', false, pos_);
+        break;
+      case '[':
+        Open(']', false, pos_);
+        break;
       case '{':
         if (body_next_) {
           body_next_ = false;
@@ -299,7 +300,8 @@ class Scanner {
       case '.':
         after_dot_ = true;
         break;
-      default: break;
+      default:
+        break;
     }
     ++pos_;
     operand_end_ = false;
@@ -329,12 +331,22 @@ bool IsReservedWord(std::string_view word) {
 std::size_t DecodeEscape(std::string_view text, std::size_t pos, std::string& out) {
   if (pos + 1 >= text.size()) return std::string_view::npos;
   switch (text[pos + 1]) {
-    case '"': out += '"'; return pos + 2;
-    case '\\': out += '\\'; return pos + 2;
-    case 'n': out += '\n'; return pos + 2;
-    case 't': out += '\t'; return pos + 2;
-    case 'u': break;
-    default: return std::string_view::npos;
+    case '"':
+      out += '"';
+      return pos + 2;
+    case '\\':
+      out += '\\';
+      return pos + 2;
+    case 'n':
+      out += '\n';
+      return pos + 2;
+    case 't':
+      out += '\t';
+      return pos + 2;
+    case 'u':
+      break;
+    default:
+      return std::string_view::npos;
   }
   std::size_t i = pos + 2;
   if (i >= text.size() || text[i] != '{') return std::string_view::npos;

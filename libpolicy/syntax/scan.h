@@ -22,7 +22,9 @@ inline bool IsIdentStart(char c) {
 }
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 inline bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c); }
-inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+inline bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 // The reserved words of LANGUAGE.md section 2.
 bool IsReservedWord(std::string_view word);

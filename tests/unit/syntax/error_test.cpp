@@ -18,8 +18,8 @@ Diagnostic FirstError(const std::string& text) {
   return r.diagnostics[0];
 }
 
-void CheckError(const std::string& text, const std::string& code, uint32_t line,
-                uint32_t column, uint32_t end_column = 0) {
+void CheckError(const std::string& text, const std::string& code, uint32_t line, uint32_t column,
+                uint32_t end_column = 0) {
   CAPTURE(text);
   Diagnostic d = FirstError(text);
   CAPTURE(d.message);
@@ -137,8 +137,7 @@ TEST_CASE("nesting deeper than the limit is rejected before descending") {
 
   CheckError(nested(kMaxNesting + 1, "(", ")"), "syntax.too_deep", 1, 20 + kMaxNesting);
   CheckError(nested(kMaxNesting + 1, "f(", ")"), "syntax.too_deep", 1, 21 + 2 * kMaxNesting);
-  CheckError(nested(kMaxNesting + 1, "{\"a\": ", "}"), "syntax.too_deep", 1,
-             20 + 6 * kMaxNesting);
+  CheckError(nested(kMaxNesting + 1, "{\"a\": ", "}"), "syntax.too_deep", 1, 20 + 6 * kMaxNesting);
 
   std::string quantifiers = "param p: bool = ";
   for (int i = 0; i <= kMaxNesting; ++i) quantifiers += "all x in l: ";

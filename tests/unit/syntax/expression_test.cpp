@@ -50,8 +50,7 @@ TEST_CASE("precedence follows the table of section 4") {
   CheckTree("a or b and c", Bin(B::kOr, N("a"), Bin(B::kAnd, N("b"), N("c"))));
   CheckTree("a and b or c and d",
             Bin(B::kOr, Bin(B::kAnd, N("a"), N("b")), Bin(B::kAnd, N("c"), N("d"))));
-  CheckTree("a implies b implies c",
-            Bin(B::kImplies, N("a"), Bin(B::kImplies, N("b"), N("c"))));
+  CheckTree("a implies b implies c", Bin(B::kImplies, N("a"), Bin(B::kImplies, N("b"), N("c"))));
   CheckTree("a or b implies c", Bin(B::kImplies, Bin(B::kOr, N("a"), N("b")), N("c")));
   CheckTree("(1 + 2) * 3", Bin(B::kMul, Bin(B::kAdd, Num("1"), Num("2")), Num("3")));
   CheckTree("a != b", Bin(B::kNe, N("a"), N("b")));
@@ -72,7 +71,8 @@ TEST_CASE("postfix: members, indexes, calls") {
 }
 
 TEST_CASE("reserved words may follow a dot; doc is a name in expressions") {
-  CheckTree("x.on.if.count.doc.required", Member(Member(Member(Member(Member(N("x"), "on"), "if"), "count"), "doc"), "required"));
+  CheckTree("x.on.if.count.doc.required",
+            Member(Member(Member(Member(Member(N("x"), "on"), "if"), "count"), "doc"), "required"));
   CheckTree("doc.services", Member(N("doc"), "services"));
   CheckTree("doc", N("doc"));
   CHECK(ParseExpr("on") == nullptr);
@@ -98,18 +98,16 @@ TEST_CASE("lists and maps") {
 
 TEST_CASE("if and quantifiers stand alone as whole expressions") {
   CheckTree("if a then b else c", If(N("a"), N("b"), N("c")));
-  CheckTree("if a then b else if c then d else e",
-            If(N("a"), N("b"), If(N("c"), N("d"), N("e"))));
+  CheckTree("if a then b else if c then d else e", If(N("a"), N("b"), If(N("c"), N("d"), N("e"))));
   CheckTree("all x in xs: x > 0 and x < 9",
             Quant(Quantifier::kAll, {"x"}, N("xs"),
                   Bin(B::kAnd, Bin(B::kGt, N("x"), Num("0")), Bin(B::kLt, N("x"), Num("9")))));
   CheckTree("count k, v in a + b: v",
             Quant(Quantifier::kCount, {"k", "v"}, Bin(B::kAdd, N("a"), N("b")), N("v")));
-  CheckTree("(count x in xs: x.n > 0) == 2",
-            Bin(B::kEq,
-                Quant(Quantifier::kCount, {"x"}, N("xs"),
-                      Bin(B::kGt, Member(N("x"), "n"), Num("0"))),
-                Num("2")));
+  CheckTree("(count x in xs: x.n > 0) == 2", Bin(B::kEq,
+                                                 Quant(Quantifier::kCount, {"x"}, N("xs"),
+                                                       Bin(B::kGt, Member(N("x"), "n"), Num("0"))),
+                                                 Num("2")));
   CheckTree("f(any x in xs: x, none y in ys: y)",
             Call("f", Quant(Quantifier::kAny, {"x"}, N("xs"), N("x")),
                  Quant(Quantifier::kNone, {"y"}, N("ys"), N("y"))));

@@ -121,10 +121,9 @@ TEST_CASE("section 1 example") {
   CHECK(rule.query[2].names[0].name == "img");
   CHECK(*rule.query[2].expr == *Call("parse_image", Member(N("svc"), "image")));
   CHECK(rule.query[3].kind == ClauseKind::kRequire);
-  ExprPtr expected = Bin(
-      B::kOr, Bin(B::kNe, Member(N("img"), "digest"), Null()),
-      Bin(B::kAnd, Bin(B::kNe, Member(N("img"), "tag"), Null()),
-          Bin(B::kNe, Member(N("img"), "tag"), Str("latest"))));
+  ExprPtr expected = Bin(B::kOr, Bin(B::kNe, Member(N("img"), "digest"), Null()),
+                         Bin(B::kAnd, Bin(B::kNe, Member(N("img"), "tag"), Null()),
+                             Bin(B::kNe, Member(N("img"), "tag"), Str("latest"))));
   CHECK(*rule.query[3].expr == *expected);
   CHECK(*rule.at == *Member(N("svc"), "image"));
   REQUIRE(rule.message);
@@ -171,15 +170,15 @@ TEST_CASE("section 10 normative examples") {
   const Rule& sec = m.rules[1];
   CHECK((*sec.tags)[0].name == "secret");
   REQUIRE(sec.query.size() == 4);
-  CHECK(*sec.query[2].expr ==
-        *Bin(B::kMatches, Call("lower", N("key")),
-             Re("(pass(word)?|secret|token|api_?key|private_?key)$")));
+  CHECK(*sec.query[2].expr == *Bin(B::kMatches, Call("lower", N("key")),
+                                   Re("(pass(word)?|secret|token|api_?key|private_?key)$")));
   const Template& msg = *sec.message;
   std::vector<std::string> literals;
-  for (const TemplatePart& p : msg.parts) literals.push_back(p.expr ? "{" + p.expr->text + "}" : p.literal);
+  for (const TemplatePart& p : msg.parts)
+    literals.push_back(p.expr ? "{" + p.expr->text + "}" : p.literal);
   CHECK(literals == std::vector<std::string>{"service '", "{name}", "': ", "{key}",
-                                             " is hardcoded (", "{redact}", "); use ${",
-                                             "{key}", "} or a secret"});
+                                             " is hardcoded (", "{redact}", "); use ${", "{key}",
+                                             "} or a secret"});
 
   const Rule& vat = m.rules[2];
   REQUIRE(vat.target);
@@ -221,9 +220,8 @@ schema invoice {
   REQUIRE(m.defs.size() == 3);
   CHECK(m.defs[0].name.name == "tin_ok");
   CHECK(m.defs[0].params.size() == 1);
-  CHECK(*m.defs[0].body ==
-        *Bin(B::kMatches, Call("digits_only", Call("normalize_digits", N("s"))),
-             Re("^[0-9]{12}$")));
+  CHECK(*m.defs[0].body == *Bin(B::kMatches, Call("digits_only", Call("normalize_digits", N("s"))),
+                                Re("^[0-9]{12}$")));
   CHECK(m.defs[1].params.size() == 2);
   CHECK(m.defs[2].params.empty());
   const Schema& s = m.schemas[0];
