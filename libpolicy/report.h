@@ -53,7 +53,8 @@ std::string FormatSummary(const Report& report, const Context& ctx);
 
 // The caret line under a source line (without indentation or newline): blanks up
 // to 1-based code-point `column` (tabs kept, wide characters counted twice,
-// combining marks not at all), `^`, then `~` up to the exclusive `end_column`.
+// combining marks not at all), `^`, then `~` up to the exclusive `end_column`
+// or the end of the line, whichever comes first.
 std::string CaretLine(const std::string& source_line, uint32_t column, uint32_t end_column);
 
 // The JSON document of CLI.md "json", keys in a stable order, ending in a newline.

@@ -74,13 +74,10 @@ std::string CaretLine(const std::string& source_line, uint32_t column, uint32_t 
     }
     out.append(static_cast<std::size_t>(DisplayWidth(NextCodePoint(source_line, i))), ' ');
   }
-  // The span's width on screen, at least one caret.
+  // The span's width on screen, at least one caret, never past the line's end:
+  // a masked secret is shorter than the span measured on the original text.
   int width = 0;
-  for (; col < end_column; ++col) {
-    if (i >= source_line.size()) {
-      ++width;
-      continue;
-    }
+  for (; col < end_column && i < source_line.size(); ++col) {
     if (source_line[i] == '\t') {
       ++width;
       ++i;

@@ -165,6 +165,8 @@ TEST_CASE("cli: compile reports a bad rule file at file:line:col and exits 2") {
   Run bad = PolicyCheck("compile bad_rules/broken.policy");
   CHECK(bad.code == 2);
   CHECK(Has(bad.err, "bad_rules/broken.policy:6:11: error:"));
+  // Each diagnostic is printed once.
+  CHECK(bad.err.find("broken.policy:6:11:") == bad.err.rfind("broken.policy:6:11:"));
   Run good = PolicyCheck("compile rules/images.policy");
   CHECK(good.code == 0);
   CHECK(good.err.empty());

@@ -24,7 +24,7 @@ std::string Keys(const Value* map) {
   return out;
 }
 
-TEST_CASE("compose: environment list form becomes a map located at the value part") {
+TEST_CASE("compose: environment list form becomes a map located at each item") {
   auto c = Normalized(
       "services:\n"
       "  web:\n"
@@ -39,10 +39,10 @@ TEST_CASE("compose: environment list form becomes a map located at the value par
   CHECK(Keys(env) == "DB_PASSWORD,QUOTED,EMPTY,BARE,EQ,42,");
   const Value* pw = At(c.root(), "services.web.environment.DB_PASSWORD");
   CHECK(Str(pw) == "s3cret");
-  CHECK(Where(pw) == "4:21-4:27");
+  CHECK(Where(pw) == "4:9-4:27");
   CHECK(RenderPath(pw->path()) == "services.web.environment.DB_PASSWORD");
   CHECK(Str(At(c.root(), "services.web.environment.QUOTED")) == "a b");
-  CHECK(Where(At(c.root(), "services.web.environment.QUOTED")) == "5:17-5:20");
+  CHECK(Where(At(c.root(), "services.web.environment.QUOTED")) == "5:9-5:21");
   CHECK(Str(At(c.root(), "services.web.environment.EMPTY")) == "");
   const Value* bare = At(c.root(), "services.web.environment.BARE");
   CHECK(bare->is_null());

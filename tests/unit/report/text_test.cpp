@@ -107,6 +107,8 @@ TEST_CASE("caret: tabs are kept, multibyte characters count once, wide ones twic
   CHECK(CaretLine("\xE0\xA6\x95\xE0\xA6\xBF x", 4, 0) == "  ^");
   // A column past the end of the line still gets its caret.
   CHECK(CaretLine("ab", 5, 0) == "    ^");
+  // The span stops at the end of the line (a masked secret is shorter than it was).
+  CHECK(CaretLine("pw: ab****", 5, 40) == "    ^~~~~~");
   // Invalid UTF-8 bytes count one column each.
   CHECK(CaretLine("\xFF\xFEx", 3, 0) == "  ^");
 }
