@@ -102,6 +102,10 @@ void CompileSources(benchmark::State& state, const std::vector<RuleSource>& sour
     rules = ListRules(*result.program).size();
     benchmark::DoNotOptimize(result.program.get());
   }
+  if (rules == 0) {
+    state.SkipWithError("no rules compiled (are the built-in packs empty?)");
+    return;
+  }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
   state.counters["rules"] = static_cast<double>(rules);
 }
