@@ -128,6 +128,8 @@ InputResult CheckOne(const Program& program, const ActiveRules& rules, const Inp
     return result;
   }
   LineIndex lines(*text);
+  result.display_file = display;
+  if (!json) result.directives = eval::ParseDirectives(*text);
   eval::InputInfo info;
   info.display_file = display;
   info.text = *text;
@@ -166,6 +168,44 @@ std::string RelativeToRoot(const std::string& path, const std::string& root) {
   std::string s = rel.empty() ? path : rel.generic_string();
   if (s.rfind("..", 0) == 0) s = fs::path(path).lexically_normal().generic_string();
   return s;
+}
+
+// Marks findings suppressed by inline directives; a directive without a reason
+// adds a SUPPRESS-001 warning, an unused one is reported for --verbose.
+void ApplyDirectives(const Program& program, InputResult& r, Report& report) {
+  if (r.directives.empty()) return;
+  std::map<std::string, const std::vector<std::string>*> tags;
+  for (const eval::CompiledRule& rule : program.rules) tags[rule.info.id] = &rule.info.tags;
+  static const std::vector<std::string> kNoTags;
+  for (eval::PendingFinding& p : r.findings) {
+    Finding& f = p.finding;
+    if (f.kind != FindingKind::kFinding) continue;
+    auto t = tags.find(f.rule);
+    eval::Directive* d = eval::FindDirective(r.directives, f.rule, t == tags.end() ? kNoTags : *t->second, f.line);
+    if (d == nullptr) continue;
+    d->used = true;
+    f.suppressed = Suppression::kInline;
+  }
+  for (const eval::Directive& d : r.directives) {
+    std::string ids;
+    for (const std::string& id : d.ids) ids += (ids.empty() ? "" : ",") + id;
+    if (d.reason.empty()) {
+      eval::PendingFinding p;
+      p.finding.rule = "SUPPRESS-001";
+      p.finding.severity = Severity::kWarning;
+      p.finding.file = r.display_file;
+      p.finding.line = d.line;
+      p.finding.column = d.column;
+      p.finding.message = fmt::format("suppression of {} gives no reason; add `-- why` after the ids", ids);
+      p.fingerprint_text = ids;
+      ++r.by_rule["SUPPRESS-001"].failed;
+      ++r.by_rule["SUPPRESS-001"].listed;
+      r.findings.push_back(std::move(p));
+    }
+    if (!d.used)
+      report.unused_suppressions.push_back(
+          {r.display_file, d.line, d.column, fmt::format("unused suppression of {}", ids), true});
+  }
 }
 
 // Fingerprints with ":N" for repeats, and masking of secrets on shared lines.
@@ -260,6 +300,7 @@ Report Check(const Program& program, const std::vector<Input>& inputs, const Che
   for (size_t i : big) check(i);
 
   for (InputResult& r : results) {
+    ApplyDirectives(program, r, report);
     Finish(r, options, report.findings);
     for (auto& [id, c] : r.by_rule) {
       RuleCounters& t = report.by_rule[id];

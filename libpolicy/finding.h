@@ -55,6 +55,8 @@ struct Problem {
 struct Report {
   std::vector<Finding> findings;  // sorted with FindingLess
   std::vector<Problem> problems;
+  // Inline suppressions that matched no finding (shown with --verbose).
+  std::vector<Problem> unused_suppressions;
   std::map<std::string, RuleCounters> by_rule;
   uint64_t files = 0;
   uint64_t truncated = 0;  // failures not listed because of --max-findings

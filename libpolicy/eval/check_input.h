@@ -7,6 +7,7 @@
 #include "libpolicy/engine.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/eval/runner.h"
+#include "libpolicy/eval/suppressions.h"
 
 namespace policy::eval {
 
@@ -22,6 +23,8 @@ struct InputResult {
   std::map<std::string, RuleCounters> by_rule;
   std::vector<Problem> problems;
   uint64_t truncated = 0;
+  std::string display_file;
+  std::vector<Directive> directives;  // YAML inputs
 };
 
 struct Settings {

@@ -89,8 +89,8 @@ class Normalizer {
       v.set_loc(item.loc());
       v.set_flags(item.flags());
       if (cut != std::string_view::npos) {
+        // Located at the item it comes from (LANGUAGE.md section 7).
         v = Value::String(text.substr(cut + 1)).WithOriginOf(item);
-        v.set_loc(ValuePartLoc(item, text, cut + 1));
       }
       v.set_path(Path(field.path(), key, -1));
       bool replaced = false;
@@ -103,22 +103,6 @@ class Normalizer {
       if (!replaced) entries.push_back({key, v});
     }
     return Located(NewMap(entries), field, field.path());
-  }
-
-  // Where the value part of `KEY=VALUE` starts, when the item is written on one
-  // line without escapes; otherwise the item itself.
-  static Loc ValuePartLoc(const Value& item, std::string_view text, std::size_t value_start) {
-    Loc loc = item.loc();
-    if (!item.is(Type::kString) || loc.end_line != loc.line || loc.end_column <= loc.column) {
-      return loc;
-    }
-    uint32_t written = loc.end_column - loc.column;
-    uint32_t cps = CountCodePoints(text);
-    uint32_t quote = item.has_flag(Value::kQuoted) ? 1 : 0;
-    if (written != cps + 2 * quote) return loc;
-    loc.column += quote + CountCodePoints(text.substr(0, value_start));
-    loc.end_column -= quote;
-    return loc;
   }
 
   Value Ports(const Value& field) {
