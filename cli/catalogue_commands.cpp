@@ -1,8 +1,11 @@
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <ostream>
+#include <sstream>
 
 #include "cli/commands.h"
+#include "libpolicy/builtin_packs.h"
 #include "libpolicy/report.h"
 
 namespace policy::cli {
@@ -14,13 +17,46 @@ std::string Join(const std::vector<std::string>& items) {
   return out;
 }
 
-// RuleInfo does not name the rule's package, so "its package" is approximated by
-// the params declared in the rule's directory (a pack).
-std::vector<ParamInfo> PackParams(const Program& program, const RuleInfo& rule) {
+// The `package` a rule file declares, "" when none. RuleInfo does not carry it,
+// so it is read from the file itself: on disk, or among the embedded packs.
+std::string PackageOf(const std::string& file) {
+  std::string text;
+  std::ifstream in(file, std::ios::binary);
+  if (in) {
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  } else {
+    for (const EmbeddedFile& f : BuiltinPackFiles()) {
+      if (file == f.path || (file.size() > f.path.size() &&
+                             file.compare(file.size() - f.path.size(), f.path.size(), f.path) == 0 &&
+                             file[file.size() - f.path.size() - 1] == '/')) {
+        text = f.text;
+      }
+    }
+  }
+  // `package` comes first in a file, after comments and blank lines only.
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::string word;
+    if (!(words >> word) || word[0] == '#') continue;
+    std::string name;
+    if (word == "package" && words >> name) return name;
+    return "";
+  }
+  return "";
+}
+
+// The params of the rule's package (bare names when the file has none).
+std::vector<ParamInfo> PackageParams(const Program& program, const RuleInfo& rule) {
+  std::string package = PackageOf(rule.file);
   std::vector<ParamInfo> out;
-  std::filesystem::path dir = std::filesystem::path(rule.file).parent_path();
   for (const ParamInfo& p : ListParams(program)) {
-    if (std::filesystem::path(p.file).parent_path() == dir) out.push_back(p);
+    std::size_t dot = p.name.rfind('.');
+    std::string prefix = dot == std::string::npos ? "" : p.name.substr(0, dot);
+    if (prefix == package) out.push_back(p);
   }
   return out;
 }
@@ -69,7 +105,7 @@ int RunExplain(const Options& options, Streams& io) {
   if (!r.file.empty()) io.out << "  defined:  " << r.file << ":" << r.line << "\n";
   if (!r.doc.empty()) io.out << "\n" << r.doc << "\n";
   if (!r.remedy.empty()) io.out << "\nRemedy: " << r.remedy << "\n";
-  std::vector<ParamInfo> params = PackParams(*compiled.program, r);
+  std::vector<ParamInfo> params = PackageParams(*compiled.program, r);
   if (!params.empty()) {
     io.out << "\nParams (override with --param NAME=VALUE):\n";
     for (const ParamInfo& p : params) {

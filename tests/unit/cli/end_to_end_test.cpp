@@ -193,6 +193,12 @@ TEST_CASE("cli: rules and explain") {
   CHECK(explain.code == 0);
   CHECK(Has(explain.out, "CLI-IMG-001: Service images are pinned to a tag other than latest"));
   CHECK(Has(explain.out, "Remedy: Pin a release"));
+  CHECK(Has(explain.out, "clitest.images.min_tag_parts: decimal = 1\n"));
+  Run overridden =
+      PolicyCheck("explain CLI-IMG-001 --no-builtin -r rules --param clitest.images.min_tag_parts=3");
+  CHECK(Has(overridden.out, "clitest.images.min_tag_parts: decimal = 3\n"));
+  CHECK(PolicyCheck("explain CLI-IMG-001 --no-builtin -r rules --param clitest.images.min_tag_parts=x")
+            .code == 2);
   Run unknown = PolicyCheck("explain CLI-IMG-999 --no-builtin -r rules");
   CHECK(unknown.code == 2);
   CHECK(Has(unknown.err, "unknown rule 'CLI-IMG-999'"));
