@@ -31,15 +31,20 @@ compose39=benchmarks/data/compose-39.yaml
 
 say() { printf '\n== %s\n' "$*"; }
 
-say "Build (Release, benchmarks on) into $BUILD_DIR"
-BUILD_DIR=$BUILD_DIR ./scripts/build.sh -DPOLICY_BUILD_BENCHMARKS=ON || { echo "build failed" >&2; exit 2; }
+mkdir -p "$out"
+say "Build (Release, benchmarks on) into $BUILD_DIR (log: $out/build.log)"
+if ! BUILD_DIR=$BUILD_DIR ./scripts/build.sh -DPOLICY_BUILD_BENCHMARKS=ON >"$out/build.log" 2>&1; then
+  grep -E 'FAILED|error' "$out/build.log" | head -n 20 >&2
+  echo "build failed" >&2
+  exit 2
+fi
 
 say "Data into $data (generated once)"
-cmake --build "$build" --target bench-data || { echo "data generation failed" >&2; exit 2; }
-mkdir -p "$out"
+cmake --build "$build" --target bench-data >>"$out/build.log" 2>&1 || { echo "data generation failed" >&2; exit 2; }
 csv1m=$data/1m/invoices.csv
 jsonl1m=$data/1m/invoices.jsonl
-cat "$data/1m/counts.json"
+python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); print("  planted faults in 1M rows:", c["faults"])' \
+  "$data/1m/counts.json"
 
 if ! [ -x /usr/bin/time ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1 || true
