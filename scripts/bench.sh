@@ -50,7 +50,9 @@ if ! [ -x /usr/bin/time ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null 2>&1 || true
 fi
 
-# Results: one line per measurement in $out/results.tsv: group, tool, seconds, KB, note.
+# Results: one line per measurement in $out/results.tsv: group, tool, wall
+# seconds, KB, note, CPU seconds (user + system: less sensitive than wall time
+# to other work on the machine, which has 2 cores).
 results=$out/results.tsv
 : >"$results"
 
@@ -62,7 +64,7 @@ timed() {
   local log=$out/$group.$(echo "$tool" | tr ' /' '__').log
   local tf
   tf=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$tf" "$@" >"$log" 2>&1
+  /usr/bin/time -f "%e %M %U %S" -o "$tf" "$@" >"$log" 2>&1
   local status=$?
   if [ "$status" -gt 1 ]; then
     echo "  $tool: exit $status (see $log)"
@@ -70,11 +72,15 @@ timed() {
     rm -f "$tf"
     return 1
   fi
-  local secs kb
-  read -r secs kb < <(tail -n 1 "$tf")
+  local secs kb user sys cpu nrules
+  read -r secs kb user sys < <(tail -n 1 "$tf")
   rm -f "$tf"
-  printf '%s\t%s\t%s\t%s\t%s\n' "$group" "$tool" "$secs" "$kb" "$note" >>"$results"
-  printf '  %-28s %8s s %9s KB   %s\n' "$tool" "$secs" "$kb" "$note"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+  # policy-check's summary line says how many rules ran: a run of none is no figure.
+  nrules=$(grep -oE '\([0-9]+ rules' "$log" | tail -n 1 | tr -d '(')
+  [ -n "$nrules" ] && note="$note; $nrules ran"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$group" "$tool" "$secs" "$kb" "$note" "$cpu" >>"$results"
+  printf '  %-28s %8s s wall %8s s CPU %9s KB   %s\n' "$tool" "$secs" "$cpu" "$kb" "$note"
 }
 
 bin=$build/cli/policy-check
@@ -83,7 +89,10 @@ if [ -x "$bin" ]; then
   timed compose39 "policy-check" "benchmarks/rules (6 compose rules)" -- \
     "$bin" --no-builtin --rules "$rules" --kind compose "$compose39"
   timed compose39 "policy-check builtin" "built-in packs" -- "$bin" --kind compose "$compose39"
-  timed corpus "policy-check" "built-in packs, $(ls -d $corpus/*/ | wc -l) projects" -- "$bin" "$corpus"
+  projects=$(ls -d "$corpus"/*/ | wc -l)
+  timed corpus "policy-check" "benchmarks/rules, $projects projects" -- \
+    "$bin" --no-builtin --rules "$rules" "$corpus"
+  timed corpus "policy-check builtin" "built-in packs, $projects projects" -- "$bin" "$corpus"
   timed csv1m "policy-check" "11 fields, 7 rules, all cores" -- \
     "$bin" --no-builtin --rules "$rules" "$csv1m"
   timed csv1m "policy-check --jobs 1" "one worker" -- \
@@ -167,17 +176,17 @@ if [ "${BENCH_SKIP_GBENCH:-0}" != 1 ]; then
   done
 fi
 
-say "Summary (wall seconds, peak RSS; ratio = time / policy-check's on the same input)"
+say "Summary (wall and CPU seconds, peak RSS; ratio = wall time / policy-check's on the same input; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 python3 - "$results" <<'EOF' | tee "$out/summary.txt"
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 names = {"compose39": "compose-39.yaml", "corpus": "awesome-compose",
          "csv1m": "1M invoices (CSV)", "jsonl1m": "1M invoices (JSONL)"}
-print(f"{'input':<21} {'tool':<28} {'wall s':>7} {'RSS MB':>7} {'ratio':>6}  note")
+print(f"{'input':<21} {'tool':<28} {'wall s':>7} {'CPU s':>7} {'RSS MB':>7} {'ratio':>6}  note")
 for group in ["compose39", "corpus", "csv1m", "jsonl1m"]:
     group_rows = [r for r in rows if r[0] == group]
     base = next((float(r[2]) for r in group_rows if r[1] == "policy-check"), None)
-    for g, tool, secs, kb, note in group_rows:
+    for g, tool, secs, kb, note, cpu in group_rows:
         ratio = f"{float(secs) / base:.2f}" if base else "-"
-        print(f"{names[g]:<21} {tool:<28} {float(secs):>7.2f} {int(kb) / 1024:>7.0f} {ratio:>6}  {note}")
+        print(f"{names[g]:<21} {tool:<28} {float(secs):>7.2f} {float(cpu):>7.2f} {int(kb) / 1024:>7.0f} {ratio:>6}  {note}")
 EOF
