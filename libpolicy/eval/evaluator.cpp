@@ -273,11 +273,13 @@ Value Evaluator::EvalArithmetic(BinaryOp op, const Value& a, const Value& b) {
 
 Value Evaluator::EvalBuiltin(const Node* n, Value* slots, const Value* row) {
   const Builtin& b = *n->builtin;
+  // Raw storage: default-constructing the whole array on every call is measurable.
   constexpr size_t kMaxArgs = 16;
-  Value args[kMaxArgs];
+  alignas(Value) unsigned char storage[kMaxArgs * sizeof(Value)];
+  Value* args = reinterpret_cast<Value*>(storage);
   size_t count = std::min(n->args.size(), kMaxArgs);
   for (size_t i = 0; i < count; ++i) {
-    args[i] = Eval(n->args[i], slots, row);
+    new (&args[i]) Value(Eval(n->args[i], slots, row));
     if (call_.error.set()) return Value::Null();
   }
   if (b.nulls == NullPolicy::kFalse && count > 0 && args[0].is_null()) return Value::Bool(false);

@@ -90,7 +90,11 @@ void AppendUtf8(char32_t cp, std::string& out) {
   }
 }
 
-bool IsUnicodeSpace(char32_t cp) { return u_isUWhiteSpace(static_cast<UChar32>(cp)) != 0; }
+bool IsUnicodeSpace(char32_t cp) {
+  // ASCII first: most text is, and ICU's property lookup is the slow path.
+  if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+  return u_isUWhiteSpace(static_cast<UChar32>(cp)) != 0;
+}
 
 std::string_view TrimUnicode(std::string_view s) {
   std::size_t begin = 0;
@@ -110,6 +114,10 @@ std::string_view TrimUnicode(std::string_view s) {
 }
 
 bool NormalizeDigits(std::string_view s, std::string& out) {
+  // Only non-ASCII text can hold non-ASCII digits.
+  bool ascii = true;
+  for (char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (ascii) return false;
   std::string result;
   bool changed = false;
   for (std::size_t pos = 0; pos < s.size();) {

@@ -52,14 +52,23 @@ bool IsDigitSeparator(char32_t cp) {
 Value DigitsOnly(std::span<const Value> args, CallContext& ctx) {
   std::string_view s;
   if (!StringArg(args, ctx, "digits_only", &s)) return Value::Null();
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t pos = 0; pos < s.size();) {
-    const std::size_t start = pos;
-    if (!IsDigitSeparator(NextCodePoint(s, &pos))) out.append(s.substr(start, pos - start));
+  // Most values hold nothing to remove: return them as they are, without copying.
+  std::size_t first = 0;
+  for (std::size_t pos = 0; pos < s.size(); first = pos) {
+    if (IsDigitSeparator(NextCodePoint(s, &pos))) break;
   }
-  if (out.size() == s.size()) return args[0];
-  return StringResult(ctx, out).WithOriginOf(args[0]);
+  if (first >= s.size()) return args[0];
+  char* out = static_cast<char*>(ctx.arena.Allocate(s.size(), 1));
+  std::size_t n = first;
+  std::copy(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(first), out);
+  for (std::size_t pos = first; pos < s.size();) {
+    const std::size_t start = pos;
+    if (!IsDigitSeparator(NextCodePoint(s, &pos))) {
+      std::copy(s.begin() + static_cast<std::ptrdiff_t>(start), s.begin() + static_cast<std::ptrdiff_t>(pos), out + n);
+      n += pos - start;
+    }
+  }
+  return Value::String(std::string_view(out, n)).WithOriginOf(args[0]);
 }
 
 Value IsBengali(std::span<const Value> args, CallContext& ctx) {
