@@ -12,7 +12,7 @@ const std::vector<Builtin>& Table() {
   static const std::vector<Builtin> table = [] {
     std::vector<Builtin> all;
     for (auto family : {TypeBuiltins(), StringBuiltins(), TextBuiltins(), NumberBuiltins(), DateBuiltins(),
-                        CollectionBuiltins(), ComposeBuiltins()}) {
+                        CollectionBuiltins(), ComposeBuiltins(), ComposeExtraBuiltins()}) {
       all.insert(all.end(), family.begin(), family.end());
     }
     std::sort(all.begin(), all.end(), [](const Builtin& a, const Builtin& b) { return a.name < b.name; });

@@ -15,5 +15,6 @@ std::span<const Builtin> NumberBuiltins();      // numbers.cpp
 std::span<const Builtin> DateBuiltins();        // dates.cpp
 std::span<const Builtin> CollectionBuiltins();  // collections.cpp
 std::span<const Builtin> ComposeBuiltins();     // compose.cpp
+std::span<const Builtin> ComposeExtraBuiltins();  // compose_extra.cpp
 
 }  // namespace policy::eval
