@@ -95,6 +95,9 @@ struct Input {
   std::string schema;               // record schema name; empty: by file stem, else none
   bool named = true;                // named on the command line (vs. walked from a directory)
   char delimiter = 0;               // CSV delimiter; 0 = by extension (',' or '\t' for .tsv)
+  // --compose-merge: more compose files merged over `path`, in order, as
+  // `docker compose -f path -f merge[0] ...` would; each value keeps its own file and line.
+  std::vector<std::string> merge;
 };
 
 // Infers the kind from the file name (CLI.md "Inputs"); kAuto when unknown.

@@ -60,6 +60,16 @@ std::string CaretLine(const std::string& source_line, uint32_t column, uint32_t 
 // The JSON document of CLI.md "json", keys in a stable order, ending in a newline.
 std::string FormatJson(const Report& report, const Context& ctx);
 
+// The readiness matrix (CLI.md "markdown"): one row per compose service, one
+// column per `area_*` tag of the rules in ctx.rules, a readiness percentage per
+// service and overall, file-level findings listed under the table.
+std::string FormatMarkdown(const Report& report, const Context& ctx);
+
+// SARIF 2.1.0, JUnit XML and GitHub workflow commands (CLI.md "Output formats").
+std::string FormatSarif(const Report& report, const Context& ctx);
+std::string FormatJunit(const Report& report, const Context& ctx);
+std::string FormatGithub(const Report& report, const Context& ctx);
+
 // The rule catalogue (`policy-check rules`).
 enum class CatalogueFormat : uint8_t { kText, kJson, kMarkdown };
 std::string FormatCatalogue(const std::vector<RuleInfo>& rules, CatalogueFormat format);

@@ -1,6 +1,7 @@
 #include "libpolicy/eval/key_set.h"
 
 #include <cstring>
+#include <string>
 
 namespace policy::eval {
 namespace {
@@ -15,33 +16,40 @@ uint64_t Hash(std::string_view s) {
   return h;
 }
 
+// Keys longer than a length byte can say are kept as their first bytes plus the
+// hex of a hash of the rest: still exact in practice, and bounded in memory.
+std::string Shorten(std::string_view key, size_t max) {
+  std::string out(key.substr(0, max - 17));
+  char buf[18];
+  std::snprintf(buf, sizeof buf, "#%016llx", static_cast<unsigned long long>(Hash(key)));
+  out += buf;
+  return out;
+}
+
 }  // namespace
 
 KeySet::KeySet() : slots_(1024) {}
 
-std::string_view KeySet::KeyAt(uint64_t offset) const {
-  uint64_t pos = offset - 1;
-  const char* p = pool_[pos >> kBlockBits].get() + (pos & ((1u << kBlockBits) - 1));
-  uint32_t len;
-  std::memcpy(&len, p, sizeof len);
-  return {p + sizeof len, len};
+std::string_view KeySet::KeyAt(uint32_t offset) const {
+  size_t pos = offset - 1;
+  const char* p = pool_[pos >> kBlockBits].get() + (pos & ((size_t{1} << kBlockBits) - 1));
+  return {p + 1, static_cast<unsigned char>(p[0])};
 }
 
-uint64_t KeySet::Store(std::string_view key) {
-  size_t need = sizeof(uint32_t) + key.size();
+bool KeySet::Store(std::string_view key, uint32_t* offset) {
   size_t block = size_t{1} << kBlockBits;
-  if (need > block) need = block;  // keys are bounded by the record length limit below a block
+  size_t need = 1 + key.size();
   if (pool_used_ + need > block) {
+    if ((pool_.size() + 1) << kBlockBits >= (uint64_t{1} << 32)) return false;
     pool_.push_back(std::make_unique<char[]>(block));
     pool_used_ = 0;
   }
   char* p = pool_.back().get() + pool_used_;
-  uint32_t len = static_cast<uint32_t>(std::min(key.size(), block - sizeof(uint32_t)));
-  std::memcpy(p, &len, sizeof len);
-  std::memcpy(p + sizeof len, key.data(), len);
-  uint64_t offset = ((pool_.size() - 1) << kBlockBits) + pool_used_ + 1;
+  p[0] = static_cast<char>(key.size());
+  std::memcpy(p + 1, key.data(), key.size());
+  *offset = static_cast<uint32_t>(((pool_.size() - 1) << kBlockBits) + pool_used_ + 1);
   pool_used_ += need;
-  return offset;
+  return true;
 }
 
 void KeySet::Grow() {
@@ -57,6 +65,11 @@ void KeySet::Grow() {
 }
 
 std::optional<uint32_t> KeySet::Insert(std::string_view key, uint32_t line) {
+  std::string shortened;
+  if (key.size() > kMaxKey) {
+    shortened = Shorten(key, kMaxKey);
+    key = shortened;
+  }
   if ((size_ + 1) * 10 > slots_.size() * 7) Grow();
   uint64_t h = Hash(key);
   uint32_t tag = static_cast<uint32_t>(h >> 32);
@@ -64,7 +77,9 @@ std::optional<uint32_t> KeySet::Insert(std::string_view key, uint32_t line) {
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
     if (s.offset == 0) {
-      s = Slot{Store(key), tag, line};
+      uint32_t offset = 0;
+      if (!Store(key, &offset)) return std::nullopt;
+      s = Slot{offset, tag, line};
       ++size_;
       return std::nullopt;
     }

@@ -1,7 +1,7 @@
 #pragma once
 // The memory-lean set behind `unique`: each distinct key once, with the line of
-// the record that first had it. About 16 bytes a slot plus the key bytes, so ten
-// million keys stay within a few hundred MB and one million within ~40 MB.
+// the record that first had it. 12 bytes a slot (at most 70% full) plus the key
+// bytes and one length byte, so one million 15-byte keys take about 40 MB.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -20,18 +20,20 @@ class KeySet {
 
  private:
   struct Slot {
-    uint64_t offset;  // into pool_ + 1; 0 = empty
+    uint32_t offset;  // into the pool, + 1; 0 = empty
     uint32_t hash;
     uint32_t line;
   };
-  std::string_view KeyAt(uint64_t offset) const;
-  uint64_t Store(std::string_view key);
+  std::string_view KeyAt(uint32_t offset) const;
+  // False when the pool is full (4 GiB of keys).
+  bool Store(std::string_view key, uint32_t* offset);
   void Grow();
 
   static constexpr size_t kBlockBits = 20;
+  static constexpr size_t kMaxKey = 255;  // longer keys are stored by their first bytes and a hash
   std::vector<Slot> slots_;
   std::vector<std::unique_ptr<char[]>> pool_;
-  size_t pool_used_ = 1 << kBlockBits;  // forces a first block
+  size_t pool_used_ = size_t{1} << kBlockBits;  // forces a first block
   uint64_t size_ = 0;
 };
 
