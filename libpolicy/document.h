@@ -1,5 +1,6 @@
 #pragma once
 // A parsed input document: a tree of Values and the arena that owns it.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@ struct Document {
   std::vector<std::string> files;
   // Owns every string, list, map and path node reachable from root. Blocks never move.
   Arena arena;
+  // Documents whose storage `root` also reaches (the files of a compose merge).
+  std::vector<std::unique_ptr<Document>> parts;
 };
 
 }  // namespace policy

@@ -129,7 +129,7 @@ InputResult CheckOne(const Program& program, const ActiveRules& rules, const Inp
   }
   LineIndex lines(*text);
   result.display_file = display;
-  if (!json) result.directives = eval::ParseDirectives(*text);
+  if (!json) result.directives[display] = eval::ParseDirectives(*text);
   eval::InputInfo info;
   info.display_file = display;
   info.text = *text;
@@ -138,6 +138,42 @@ InputResult CheckOne(const Program& program, const ActiveRules& rules, const Inp
     std::unique_ptr<Document> doc = LoadSingle(*text, display, json, true, result, false);
     if (!doc) return result;
     load::NormalizeCompose(*doc);
+    // --compose-merge: the other files, loaded and normalised alike, merged in order.
+    std::vector<std::string> more_texts;
+    std::vector<std::unique_ptr<LineIndex>> more_lines;
+    if (!input.merge.empty()) {
+      std::vector<std::unique_ptr<Document>> docs;
+      docs.push_back(std::move(doc));
+      more_texts.reserve(input.merge.size());
+      for (const std::string& path : input.merge) {
+        Input part;
+        part.path = path;
+        std::optional<std::string> part_text = ReadInput(part, error);
+        std::string part_display = DisplayPath(path);
+        if (!part_text) {
+          result.problems.push_back({part_display, 0, 0, error, false});
+          return result;
+        }
+        std::unique_ptr<Document> part_doc =
+            LoadSingle(*part_text, part_display, EndsWith(Lower(path), ".json"), true, result, false);
+        if (!part_doc) return result;
+        load::NormalizeCompose(*part_doc);
+        docs.push_back(std::move(part_doc));
+        more_texts.push_back(std::move(*part_text));
+        result.directives[part_display] = eval::ParseDirectives(more_texts.back());
+      }
+      std::optional<load::InputError> merge_error;
+      doc = load::MergeCompose(std::move(docs), merge_error);
+      if (merge_error || !doc) {
+        if (merge_error) AddProblem(result, *merge_error);
+        return result;
+      }
+      info.more_texts.push_back({*text, &lines});
+      for (const std::string& t : more_texts) {
+        more_lines.push_back(std::make_unique<LineIndex>(t));
+        info.more_texts.push_back({t, more_lines.back().get()});
+      }
+    }
     info.doc_files = &doc->files;
     RunOnDocument(rules.compose, doc->root, info, settings, result);
     return result;
@@ -173,7 +209,6 @@ std::string RelativeToRoot(const std::string& path, const std::string& root) {
 // Marks findings suppressed by inline directives; a directive without a reason
 // adds a SUPPRESS-001 warning, an unused one is reported for --verbose.
 void ApplyDirectives(const Program& program, InputResult& r, Report& report) {
-  if (r.directives.empty()) return;
   std::map<std::string, const std::vector<std::string>*> tags;
   for (const eval::CompiledRule& rule : program.rules) tags[rule.info.id] = &rule.info.tags;
   static const std::vector<std::string> kNoTags;
@@ -181,19 +216,22 @@ void ApplyDirectives(const Program& program, InputResult& r, Report& report) {
     Finding& f = p.finding;
     if (f.kind != FindingKind::kFinding) continue;
     auto t = tags.find(f.rule);
-    eval::Directive* d = eval::FindDirective(r.directives, f.rule, t == tags.end() ? kNoTags : *t->second, f.line);
+    auto in_file = r.directives.find(f.file);
+    if (in_file == r.directives.end()) continue;
+    eval::Directive* d = eval::FindDirective(in_file->second, f.rule, t == tags.end() ? kNoTags : *t->second, f.line);
     if (d == nullptr) continue;
     d->used = true;
     f.suppressed = Suppression::kInline;
   }
-  for (const eval::Directive& d : r.directives) {
+  for (const auto& [file, directives] : r.directives)
+  for (const eval::Directive& d : directives) {
     std::string ids;
     for (const std::string& id : d.ids) ids += (ids.empty() ? "" : ",") + id;
     if (d.reason.empty()) {
       eval::PendingFinding p;
       p.finding.rule = "SUPPRESS-001";
       p.finding.severity = Severity::kWarning;
-      p.finding.file = r.display_file;
+      p.finding.file = file;
       p.finding.line = d.line;
       p.finding.column = d.column;
       p.finding.message = fmt::format("suppression of {} gives no reason; add `-- why` after the ids", ids);
@@ -204,7 +242,7 @@ void ApplyDirectives(const Program& program, InputResult& r, Report& report) {
     }
     if (!d.used)
       report.unused_suppressions.push_back(
-          {r.display_file, d.line, d.column, fmt::format("unused suppression of {}", ids), true});
+          {file, d.line, d.column, fmt::format("unused suppression of {}", ids), true});
   }
 }
 

@@ -24,7 +24,7 @@ struct InputResult {
   std::vector<Problem> problems;
   uint64_t truncated = 0;
   std::string display_file;
-  std::vector<Directive> directives;  // YAML inputs
+  std::map<std::string, std::vector<Directive>> directives;  // YAML inputs, by display file
 };
 
 struct Settings {

@@ -226,8 +226,8 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
     }
     f.source_line = std::string(text.substr(0, text.find('\n')));
     if (!f.source_line.empty() && f.source_line.back() == '\r') f.source_line.pop_back();
-  } else if (in_->lines != nullptr && f.file == in_->display_file) {
-    f.source_line = std::string(in_->lines->Line(in_->text, f.line));
+  } else {
+    f.source_line = std::string(in_->LineOf(where != nullptr ? where->loc().file : 0, f.line));
   }
 
   const Value* secret_value = where;

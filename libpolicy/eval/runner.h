@@ -22,6 +22,16 @@ struct InputInfo {
   const std::vector<std::string>* doc_files = nullptr;  // Loc::file -> display path (merged compose)
   std::string_view text;                         // whole text, for snippets (documents)
   const LineIndex* lines = nullptr;              // index of `text`
+  // Further files of a merged compose project, by Loc::file (index 0 is `text`).
+  std::vector<std::pair<std::string_view, const LineIndex*>> more_texts;
+
+  // The text of `line` in file `file` (Loc::file), for snippets; empty when unknown.
+  std::string_view LineOf(uint16_t file, uint32_t line) const {
+    if (file == 0) return lines ? lines->Line(text, line) : std::string_view();
+    if (file < more_texts.size() && more_texts[file].second)
+      return more_texts[file].second->Line(more_texts[file].first, line);
+    return {};
+  }
 };
 
 // The record being checked (record inputs only).

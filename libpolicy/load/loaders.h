@@ -52,6 +52,14 @@ DocumentsResult LoadJson(std::string_view text, const std::string& file, const L
 // allocated in doc.arena and located at the item they come from).
 void NormalizeCompose(Document& doc);
 
+// Merges normalised compose documents as `docker compose -f docs[0] -f docs[1] ...`
+// does (later files override scalars and maps merge key by key; list-valued
+// fields follow compose's merge rules), taking ownership of `docs`. Every value
+// keeps the file and line it came from: Loc::file indexes the result's `files`,
+// which lists docs[i]->files[0] in order. nullopt error on success.
+std::unique_ptr<Document> MergeCompose(std::vector<std::unique_ptr<Document>> docs,
+                                       std::optional<InputError>& error);
+
 // ---- Records ---------------------------------------------------------------
 
 enum class RecordFormat : uint8_t { kCsv, kJsonLines };
