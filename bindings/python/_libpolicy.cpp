@@ -1,0 +1,406 @@
+// libpolicy._libpolicy: the compiled half of the Python package. The public
+// surface (Engine, CompileError, InputError) is the facade in libpolicy/__init__.py;
+// this module compiles rules, runs checks with the GIL released, and converts
+// results and in-memory rows.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "libpolicy/engine.h"
+#include "libpolicy/report.h"
+
+namespace py = pybind11;
+
+namespace policy::python {
+namespace {
+
+// The display name of in-memory rows. The engine picks the record format by
+// file extension, so rows are checked under kRecordsInput (JSON Lines) and the
+// name is put back to "<records>" in what the caller sees.
+constexpr std::string_view kRecordsName = "<records>";
+constexpr std::string_view kRecordsInput = "<records>.jsonl";
+
+struct PyFinding {
+  std::string rule;
+  std::string severity;  // "error", "warning", "info"
+  std::string kind;      // "finding", "evaluation_error", "schema"
+  std::string message;
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string path;
+  std::string fingerprint;
+  bool suppressed = false;
+};
+
+struct PyDiagnostic {
+  std::string code;
+  std::string severity;
+  std::string message;
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string text;  // as policy-check prints it, with the caret line
+};
+
+struct PyProblem {
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string message;
+};
+
+// The outcome of one check: findings and problems as Python objects, and the
+// C++ report kept for the JSON reporter.
+class PyReport {
+ public:
+  PyReport(Report report, std::shared_ptr<const std::vector<RuleInfo>> rules)
+      : report_(std::move(report)), rules_(std::move(rules)) {
+    report::Counts counts = report::CountFindings(report_);
+    errors_ = counts.errors;
+    warnings_ = counts.warnings;
+    findings_.reserve(report_.findings.size());
+    for (const Finding& f : report_.findings)
+      findings_.push_back({f.rule, SeverityName(f.severity), FindingKindName(f.kind), f.message, f.file, f.line,
+                           f.column, f.path, f.fingerprint, f.suppressed != Suppression::kNone});
+    for (const Problem& p : report_.problems)
+      if (!p.warning) problems_.push_back({p.file, p.line, p.column, p.message});
+  }
+
+  const std::vector<PyFinding>& findings() const { return findings_; }
+  const std::vector<PyProblem>& problems() const { return problems_; }
+  uint64_t errors() const { return errors_; }
+  uint64_t warnings() const { return warnings_; }
+
+  std::string Json() const {
+    report::Context ctx;
+    ctx.tool_version = Version();
+    ctx.rules = *rules_;
+    ctx.elapsed_ms = report_.elapsed_ms;
+    return report::FormatJson(report_, ctx);
+  }
+
+ private:
+  Report report_;
+  std::shared_ptr<const std::vector<RuleInfo>> rules_;
+  std::vector<PyFinding> findings_;
+  std::vector<PyProblem> problems_;
+  uint64_t errors_ = 0;
+  uint64_t warnings_ = 0;
+};
+
+InputKind ParseKind(const std::optional<std::string>& kind, const std::string& name) {
+  InputKind k = InputKind::kAuto;
+  if (!kind || *kind == "auto") {
+    k = InferKind(name);
+  } else if (*kind == "compose") {
+    k = InputKind::kCompose;
+  } else if (*kind == "records") {
+    k = InputKind::kRecords;
+  } else if (*kind == "document") {
+    k = InputKind::kDocument;
+  } else {
+    throw py::value_error("unknown input kind '" + *kind + "' (compose, records, document or auto)");
+  }
+  if (k == InputKind::kAuto)
+    throw py::value_error("cannot tell what kind of input '" + name + "' is; pass kind='compose', 'records' or 'document'");
+  return k;
+}
+
+// JSON string literal of UTF-8 text.
+void AppendJsonString(std::string& out, std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      switch (c) {
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 15];
+      }
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string_view Utf8(PyObject* s) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(s, &size);
+  if (data == nullptr) throw py::error_already_set();
+  return {data, static_cast<size_t>(size)};
+}
+
+std::string Describe(size_t row, const py::handle& key) {
+  return "row " + std::to_string(row) + ", field " + py::repr(key).cast<std::string>();
+}
+
+// Python rows to JSON Lines, exactly: Decimal as str(), float as repr(), date as
+// ISO text, so no value goes through a binary float on the way to the engine.
+class RowWriter {
+ public:
+  RowWriter() {
+    py::module_ decimal = py::module_::import("decimal");
+    py::module_ datetime = py::module_::import("datetime");
+    decimal_ = decimal.attr("Decimal");
+    date_ = datetime.attr("date");
+    datetime_ = datetime.attr("datetime");
+    mapping_ = py::module_::import("collections.abc").attr("Mapping");
+  }
+
+  std::string Write(const py::iterable& rows) {
+    std::string out;
+    size_t index = 0;
+    for (py::handle row : rows) {
+      if (!PyDict_Check(row.ptr()) && !py::isinstance(row, mapping_))
+        throw py::type_error("row " + std::to_string(index) + " is a " +
+                             py::str(py::type::handle_of(row).attr("__name__")).cast<std::string>() +
+                             ", not a dict");
+      out += '{';
+      bool first = true;
+      py::dict fields = PyDict_Check(row.ptr()) ? py::reinterpret_borrow<py::dict>(row)
+                                                : py::dict(py::reinterpret_borrow<py::object>(row));
+      for (auto item : fields) {
+        if (!PyUnicode_Check(item.first.ptr()))
+          throw py::type_error(Describe(index, item.first) + ": keys must be str");
+        if (!first) out += ',';
+        first = false;
+        AppendJsonString(out, Utf8(item.first.ptr()));
+        out += ':';
+        Value(out, item.second, index, item.first);
+      }
+      out += "}\n";
+      ++index;
+    }
+    return out;
+  }
+
+ private:
+  void Value(std::string& out, py::handle v, size_t row, py::handle key) {
+    PyObject* p = v.ptr();
+    if (p == Py_None) {
+      out += "null";
+    } else if (PyBool_Check(p)) {
+      out += p == Py_True ? "true" : "false";
+    } else if (PyLong_Check(p)) {
+      out += py::str(v).cast<std::string_view>();
+    } else if (PyUnicode_Check(p)) {
+      AppendJsonString(out, Utf8(p));
+    } else if (PyFloat_Check(p)) {
+      double d = PyFloat_AS_DOUBLE(p);
+      if (!std::isfinite(d)) throw py::value_error(Describe(row, key) + ": " + py::repr(v).cast<std::string>() +
+                                                   " is not a number the engine can hold");
+      out += py::repr(v).cast<std::string_view>();
+    } else if (py::isinstance(v, decimal_)) {
+      if (!v.attr("is_finite")().cast<bool>())
+        throw py::value_error(Describe(row, key) + ": Decimal " + py::str(v).cast<std::string>() +
+                              " is not a number the engine can hold");
+      out += py::str(v).cast<std::string_view>();
+    } else if (py::isinstance(v, datetime_)) {
+      throw py::type_error(Describe(row, key) + ": datetime values are not dates; pass .date() or an ISO string");
+    } else if (py::isinstance(v, date_)) {
+      AppendJsonString(out, v.attr("isoformat")().cast<std::string_view>());
+    } else {
+      throw py::type_error(Describe(row, key) + ": a " +
+                           py::str(py::type::handle_of(v).attr("__name__")).cast<std::string>() +
+                           " cannot be checked (str, int, float, Decimal, bool, None or date)");
+    }
+  }
+
+  py::object decimal_, date_, datetime_, mapping_;
+};
+
+class PyProgram {
+ public:
+  PyProgram(std::shared_ptr<const Program> program, unsigned jobs)
+      : program_(std::move(program)),
+        rules_(std::make_shared<const std::vector<RuleInfo>>(ListRules(*program_))),
+        jobs_(jobs) {}
+
+  PyReport CheckFile(const std::string& path, const std::optional<std::string>& kind,
+                     const std::optional<std::string>& schema) const {
+    Input in;
+    in.path = path;
+    in.kind = ParseKind(kind, path);
+    if (schema) in.schema = *schema;
+    return Run(std::move(in));
+  }
+
+  PyReport CheckText(std::string text, const std::optional<std::string>& kind, const std::string& name,
+                     const std::optional<std::string>& schema) const {
+    Input in;
+    in.path = name;
+    in.kind = ParseKind(kind, name);
+    in.text = std::move(text);
+    if (schema) in.schema = *schema;
+    return Run(std::move(in));
+  }
+
+  PyReport CheckRecords(const py::iterable& rows, const std::optional<std::string>& schema) const {
+    Input in;
+    in.path = kRecordsInput;
+    in.kind = InputKind::kRecords;
+    in.text = RowWriter().Write(rows);
+    if (schema) in.schema = *schema;
+    Report report = RunReport(std::move(in));
+    for (Finding& f : report.findings)
+      if (f.file == kRecordsInput) f.file = kRecordsName;
+    for (Problem& p : report.problems)
+      if (p.file == kRecordsInput) p.file = kRecordsName;
+    return PyReport(std::move(report), rules_);
+  }
+
+  std::vector<std::string> RuleIds() const {
+    std::vector<std::string> ids;
+    for (const RuleInfo& r : *rules_)
+      if (r.enabled) ids.push_back(r.id);
+    return ids;
+  }
+
+  // Seconds for `n` checks of one file through the C++ API alone: the baseline
+  // of bench_overhead.py.
+  double TimeNative(const std::string& path, const std::string& kind, int n) const {
+    Input in;
+    in.path = path;
+    in.kind = ParseKind(kind, path);
+    py::gil_scoped_release release;
+    CheckOptions options;
+    options.jobs = jobs_;
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) Check(*program_, {in}, options);
+    auto end = std::chrono::steady_clock::now();
+    return std::chrono::duration<double>(end - start).count();
+  }
+
+ private:
+  Report RunReport(Input in) const {
+    py::gil_scoped_release release;  // other Python threads run while we check
+    CheckOptions options;
+    options.jobs = jobs_;
+    return Check(*program_, {std::move(in)}, options);
+  }
+
+  PyReport Run(Input in) const { return PyReport(RunReport(std::move(in)), rules_); }
+
+  std::shared_ptr<const Program> program_;
+  std::shared_ptr<const std::vector<RuleInfo>> rules_;
+  unsigned jobs_;
+};
+
+py::tuple CompileRules(const std::vector<std::string>& rules, bool builtin,
+                       const std::vector<std::pair<std::string, std::string>>& params, unsigned jobs) {
+  CompileOptions options;
+  options.builtin = builtin;
+  options.rule_paths = rules;
+  options.params = params;
+  CompileResult compiled;
+  {
+    py::gil_scoped_release release;
+    compiled = Compile(options);
+  }
+  std::vector<PyDiagnostic> diagnostics;
+  for (const Diagnostic& d : compiled.diagnostics)
+    diagnostics.push_back({d.code, SeverityName(d.severity), d.message, d.file, d.line, d.column, FormatDiagnostic(d)});
+  py::object program = py::none();
+  if (compiled.program) program = py::cast(PyProgram(std::move(compiled.program), jobs));
+  return py::make_tuple(program, diagnostics);
+}
+
+template <typename T>
+std::string Place(const T& x) {
+  return x.file + ":" + std::to_string(x.line) + ":" + std::to_string(x.column);
+}
+
+}  // namespace
+}  // namespace policy::python
+
+PYBIND11_MODULE(_libpolicy, m) {
+  using namespace policy::python;
+  namespace pol = policy;
+  m.doc() = "Compiled part of libpolicy; use the libpolicy package.";
+  m.attr("__version__") = pol::Version();
+
+  py::class_<PyFinding>(m, "Finding", "One failed check, at a place in an input.")
+      .def_readonly("rule", &PyFinding::rule, "Rule id, or 'SCHEMA'.")
+      .def_readonly("severity", &PyFinding::severity, "'error', 'warning' or 'info'.")
+      .def_readonly("kind", &PyFinding::kind, "'finding', 'evaluation_error' or 'schema'.")
+      .def_readonly("message", &PyFinding::message)
+      .def_readonly("file", &PyFinding::file, "As named; '<records>' for check_records.")
+      .def_readonly("line", &PyFinding::line, "1-based; 0 when unknown.")
+      .def_readonly("column", &PyFinding::column, "1-based; 0 when unknown.")
+      .def_readonly("path", &PyFinding::path, "Document path: 'services.redis.image', 'row.tin'.")
+      .def_readonly("fingerprint", &PyFinding::fingerprint, "Stable id: 16 hex digits, ':N' for repeats.")
+      .def_readonly("suppressed", &PyFinding::suppressed, "True when an inline comment suppressed it.")
+      .def("__repr__", [](const PyFinding& f) {
+        return "<Finding " + f.rule + " " + f.severity + " " + Place(f) + " " + py::repr(py::str(f.message)).cast<std::string>() + ">";
+      });
+
+  py::class_<PyDiagnostic>(m, "Diagnostic", "A problem in a rule file.")
+      .def_readonly("code", &PyDiagnostic::code, "Stable code, e.g. 'name.unknown_function'.")
+      .def_readonly("severity", &PyDiagnostic::severity)
+      .def_readonly("message", &PyDiagnostic::message)
+      .def_readonly("file", &PyDiagnostic::file)
+      .def_readonly("line", &PyDiagnostic::line)
+      .def_readonly("column", &PyDiagnostic::column)
+      .def_readonly("text", &PyDiagnostic::text, "As policy-check prints it, with the caret line.")
+      .def("__repr__", [](const PyDiagnostic& d) {
+        return "<Diagnostic " + d.code + " " + Place(d) + " " + py::repr(py::str(d.message)).cast<std::string>() + ">";
+      })
+      .def("__str__", [](const PyDiagnostic& d) { return Place(d) + ": " + d.severity + ": " + d.message; });
+
+  py::class_<PyProblem>(m, "Problem", "An input that could not be read or parsed.")
+      .def_readonly("file", &PyProblem::file)
+      .def_readonly("line", &PyProblem::line)
+      .def_readonly("column", &PyProblem::column)
+      .def_readonly("message", &PyProblem::message)
+      .def("__repr__", [](const PyProblem& p) {
+        return "<Problem " + Place(p) + " " + py::repr(py::str(p.message)).cast<std::string>() + ">";
+      })
+      .def("__str__", [](const PyProblem& p) { return Place(p) + ": " + p.message; });
+
+  py::class_<PyReport>(m, "Report", "The outcome of one check; iterating it yields its findings.")
+      .def_property_readonly("findings", &PyReport::findings, "Every finding, ordered by place, suppressed ones included.")
+      .def_property_readonly("problems", &PyReport::problems)
+      .def_property_readonly("errors", &PyReport::errors, "Unsuppressed findings that count as errors.")
+      .def_property_readonly("warnings", &PyReport::warnings)
+      .def("to_json", &PyReport::Json, "The JSON report of `policy-check --format json`.")
+      .def("__len__", [](const PyReport& r) { return r.findings().size(); })
+      .def("__iter__", [](const PyReport& r) { return py::make_iterator(r.findings().begin(), r.findings().end()); },
+           py::keep_alive<0, 1>())
+      .def("__getitem__", [](const PyReport& r, py::ssize_t i) {
+        auto n = static_cast<py::ssize_t>(r.findings().size());
+        if (i < 0) i += n;
+        if (i < 0 || i >= n) throw py::index_error();
+        return r.findings()[static_cast<size_t>(i)];
+      });
+
+  py::class_<PyProgram>(m, "Program", "Compiled rules; immutable and shared by threads.")
+      .def("check_file", &PyProgram::CheckFile, py::arg("path"), py::arg("kind") = py::none(),
+           py::arg("schema") = py::none())
+      .def("check_text", &PyProgram::CheckText, py::arg("text"), py::arg("kind"), py::arg("name"),
+           py::arg("schema") = py::none())
+      .def("check_records", &PyProgram::CheckRecords, py::arg("rows"), py::arg("schema") = py::none())
+      .def("rule_ids", &PyProgram::RuleIds)
+      .def("_time_native", &PyProgram::TimeNative, py::arg("path"), py::arg("kind"), py::arg("n"));
+
+  m.def("compile", &CompileRules, py::arg("rules"), py::arg("builtin"), py::arg("params"), py::arg("jobs"),
+        "Returns (Program or None, [Diagnostic]).");
+}
