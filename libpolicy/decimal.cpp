@@ -127,32 +127,16 @@ U256 Mul(U128 a, U128 b) {
 U256 Scaled(U128 v, int k) { return Mul(v, kPow10[k]); }
 
 // Turns an exact magnitude and scale (scale may exceed 38, the magnitude may have
-// more than 38 digits) into a Decimal: digits beyond what fits are rounded away
-// half-even while the scale allows; an integer part too large is an overflow.
+// more than 38 digits) into a Decimal. `+`, `-` and `*` are exact (LANGUAGE.md
+// section 4): trailing fractional zeros may go, but a result that would lose a
+// non-zero digit to fit 38 digits or scale 38 is an overflow, never rounded.
 DecimalStatus Normalize(U256 mag, int scale, bool negative, Decimal* out) {
   const U256 limit = U256::From(kLimit);
-  int removed_digit = 0;
-  bool sticky = false;
-  bool removed_any = false;
   while (scale > 0 && (scale > Decimal::kMaxScale || Compare(mag, limit) >= 0)) {
-    if (removed_any && removed_digit != 0) sticky = true;
-    removed_digit = static_cast<int>(mag.DivSmall(10));
-    removed_any = true;
+    if (mag.DivSmall(10) != 0) return DecimalStatus::kOverflow;
     --scale;
   }
   if (Compare(mag, limit) >= 0) return DecimalStatus::kOverflow;
-  if (removed_any) {
-    bool odd = (mag.limb[0] & 1) != 0;
-    if (removed_digit > 5 || (removed_digit == 5 && (sticky || odd))) {
-      mag.AddSmall(1);
-      if (Compare(mag, limit) >= 0) {
-        // 99..9 rounded up to 10^38: one more digit must go, exactly.
-        if (scale == 0) return DecimalStatus::kOverflow;
-        mag.DivSmall(10);
-        --scale;
-      }
-    }
-  }
   I128 coef = static_cast<I128>(mag.Low());
   *out = Decimal::FromParts(negative ? -coef : coef, scale);
   return DecimalStatus::kOk;

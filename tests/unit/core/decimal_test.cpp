@@ -119,9 +119,11 @@ TEST_CASE("decimal: addition and subtraction keep the larger scale") {
   Decimal out = Decimal::FromInt(7);
   CHECK(Decimal::Add(D("99999999999999999999999999999999999999"), D("1"), &out) == DecimalStatus::kOverflow);
   CHECK(out == Decimal::FromInt(7));  // unchanged on error
-  // The exact sum needs 39 digits but has a fraction: rounded half-even to 38.
-  CHECK(AddS("10000000000000000000000000000000000000", "0.5") == "10000000000000000000000000000000000000");
-  CHECK(AddS("10000000000000000000000000000000000001", "0.5") == "10000000000000000000000000000000000002");
+  // `+` is exact: a sum that needs 39 digits is an overflow, never rounded.
+  CHECK(Decimal::Add(D("10000000000000000000000000000000000000"), D("0.5"), &out) == DecimalStatus::kOverflow);
+  CHECK(Decimal::Add(D("1"), D("0.00000000000000000000000000000000000001"), &out) == DecimalStatus::kOverflow);
+  // Trailing fractional zeros may go: the value stays exact.
+  CHECK(AddS("10000000000000000000000000000000000000", "0.0") == "10000000000000000000000000000000000000");
 }
 
 TEST_CASE("decimal: multiplication adds scales and detects overflow") {
@@ -134,13 +136,13 @@ TEST_CASE("decimal: multiplication adds scales and detects overflow") {
   CHECK(Decimal::Mul(D("1e30"), D("1e10"), &out) == DecimalStatus::kOverflow);
   CHECK(Decimal::Mul(D("99999999999999999999999999999999999999"), D("99999999999999999999999999999999999999"),
                      &out) == DecimalStatus::kOverflow);
-  // Scale 40 exactly representable only after rounding: 0.00000000000000000001^2.
-  CHECK(MulS("0.00000000000000000001", "0.00000000000000000005") == "0.00000000000000000000000000000000000000");
-  CHECK(MulS("0.0000000000000000001", "0.00000000000000000015") ==
-        "0.00000000000000000000000000000000000002");  // 1.5e-38 -> half-even 2e-38
-  // Too many digits with a fraction: rounded to 38 significant digits.
-  CHECK(MulS("1234567890123456789.0123456789", "1000000000.000000001") ==
-        "1234567890123456790246913569.0234567890");
+  // `*` is exact (LANGUAGE.md section 4): a product beyond scale 38 or 38 digits
+  // that would lose a non-zero digit is an overflow, never rounded.
+  CHECK(Decimal::Mul(D("0.00000000000000000001"), D("0.00000000000000000005"), &out) == DecimalStatus::kOverflow);
+  CHECK(Decimal::Mul(D("1234567890123456789.0123456789"), D("1000000000.000000001"), &out) ==
+        DecimalStatus::kOverflow);
+  // Trailing zeros beyond scale 38 go without loss.
+  CHECK(MulS("0.10000000000000000000", "0.10000000000000000000") == "0.01000000000000000000000000000000000000");
 }
 
 TEST_CASE("decimal: division") {
