@@ -324,8 +324,10 @@ py::tuple CompileRules(const std::vector<std::string>& rules, bool builtin,
   return py::make_tuple(program, diagnostics);
 }
 
+// FILE:LINE:COLUMN, or FILE alone when the place is unknown.
 template <typename T>
 std::string Place(const T& x) {
+  if (x.line == 0) return x.file;
   return x.file + ":" + std::to_string(x.line) + ":" + std::to_string(x.column);
 }
 
