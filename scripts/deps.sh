@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev doctest-dev libre2-dev
   libicu-dev libbenchmark-dev
+  pybind11-dev python3-pybind11 python3-dev python3-pytest
 )
 if [ "${POLICY_WITH_TEST_TOOLS:-0}" = 1 ]; then
   packages+=(python3 python3-jsonschema)
