@@ -205,9 +205,13 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
       continue;
     }
     if (sig + pending + 1 > kMaxDigits) return std::nullopt;
-    for (; pending > 0; --pending) coef *= 10;
+    // Every digit appended to a non-zero coefficient adds one significant digit.
+    for (; pending > 0; --pending) {
+      coef *= 10;
+      ++sig;
+    }
     coef = coef * 10 + static_cast<unsigned>(c - '0');
-    sig = DigitCount(coef);
+    ++sig;
   }
   if (mantissa_digits == 0) return std::nullopt;
   int64_t exponent = 0;
@@ -306,6 +310,20 @@ DecimalStatus Decimal::Div(const Decimal& a, const Decimal& b, Decimal* out) {
     return DecimalStatus::kOk;
   }
   const U128 divisor = Magnitude(b.coef_);
+  // Dividing by a power of ten (x / 100 for percentages) only moves the point.
+  for (int k = 0; k <= kMaxDigits && kPow10[k] <= divisor; ++k) {
+    if (kPow10[k] != divisor) continue;
+    int scale = a.scale_ + k - b.scale_;
+    U128 mag = Magnitude(a.coef_);
+    if (scale < 0) break;  // the general path widens the coefficient
+    while (scale > preferred && mag % 10 == 0) {
+      mag /= 10;
+      --scale;
+    }
+    if (scale > kMaxScale) break;  // the general path rounds
+    *out = Decimal(negative ? -static_cast<I128>(mag) : static_cast<I128>(mag), scale);
+    return DecimalStatus::kOk;
+  }
   // The quotient is (A / B) * 10^shift. Its digits come from long division of
   // A by B: the integer part, then fractional digits one at a time.
   const int shift = b.scale_ - a.scale_;

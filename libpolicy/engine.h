@@ -91,13 +91,13 @@ enum class InputKind : uint8_t { kAuto, kCompose, kRecords, kDocument };
 struct Input {
   std::string path;  // as named (shown in findings); "-" or any name for in-memory text
   InputKind kind = InputKind::kAuto;
-  std::optional<std::string> text;  // in-memory content instead of reading `path`
-  std::string schema;               // record schema name; empty: by file stem, else none
+  std::optional<std::string> text = std::nullopt;  // in-memory content instead of reading `path`
+  std::string schema = {};  // record schema name; empty: by file stem, else none
   bool named = true;                // named on the command line (vs. walked from a directory)
   char delimiter = 0;               // CSV delimiter; 0 = by extension (',' or '\t' for .tsv)
   // --compose-merge: more compose files merged over `path`, in order, as
   // `docker compose -f path -f merge[0] ...` would; each value keeps its own file and line.
-  std::vector<std::string> merge;
+  std::vector<std::string> merge = {};
 };
 
 // Infers the kind from the file name (CLI.md "Inputs"); kAuto when unknown.

@@ -109,12 +109,21 @@ class RecordTyper {
       case Type::kDecimal: {
         if (v.is(Type::kDecimal)) return v;
         if (!v.is(Type::kString)) return Value::Null();
+        // Plain ASCII needs no Unicode trimming or digit mapping: parse it directly.
+        if (std::string_view plain; AsciiTrimmed(v.as_string(), &plain)) {
+          std::optional<Decimal> d = Decimal::Parse(plain);
+          return d ? Value::Number(*d) : Value::Null();
+        }
         Value r = to_decimal_->fn(std::span<const Value>(&v, 1), ctx);
         ctx.error = EvalError{};
         return r;
       }
       case Type::kDate: {
         if (!v.is(Type::kString)) return Value::Null();
+        if (std::string_view plain; field.date_pattern.empty() && AsciiTrimmed(v.as_string(), &plain)) {
+          std::optional<Date> d = Date::ParseIso(plain);
+          return d ? Value::OfDate(*d) : Value::Null();
+        }
         Value args[2] = {v, pattern_values_[static_cast<size_t>(&field - schema_->fields.data())]};
         Value r = to_date_->fn(std::span<const Value>(args, field.date_pattern.empty() ? 1 : 2), ctx);
         ctx.error = EvalError{};
@@ -130,6 +139,17 @@ class RecordTyper {
         return Value::Null();
       default: return Value::Null();
     }
+  }
+
+  // True when `s` is all ASCII; `*out` is then `s` without ASCII white space around it.
+  static bool AsciiTrimmed(std::string_view s, std::string_view* out) {
+    for (char c : s)
+      if (static_cast<unsigned char>(c) >= 0x80) return false;
+    auto space = [](char c) { return c == ' ' || (c >= 0x09 && c <= 0x0D); };
+    while (!s.empty() && space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && space(s.back())) s.remove_suffix(1);
+    *out = s;
+    return true;
   }
 
   const Schema* schema_;
