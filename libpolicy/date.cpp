@@ -63,7 +63,21 @@ std::optional<Date> Date::FromYmd(int year, int month, int day) {
   return Date(DaysFromCivil(year, month, day));
 }
 
-std::optional<Date> Date::ParseIso(std::string_view text) { return Parse(text, "YYYY-MM-DD"); }
+std::optional<Date> Date::ParseIso(std::string_view text) {
+  // The common case, read directly: schema conversion calls this per cell.
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  int v[3] = {0, 0, 0};
+  static constexpr int kStart[3] = {0, 5, 8};
+  static constexpr int kLen[3] = {4, 2, 2};
+  for (int f = 0; f < 3; ++f) {
+    for (int i = 0; i < kLen[f]; ++i) {
+      char c = text[static_cast<std::size_t>(kStart[f] + i)];
+      if (c < '0' || c > '9') return std::nullopt;
+      v[f] = v[f] * 10 + (c - '0');
+    }
+  }
+  return FromYmd(v[0], v[1], v[2]);
+}
 
 bool Date::IsValidPattern(std::string_view pattern) {
   int years = 0, months = 0, days = 0;

@@ -37,25 +37,25 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
       return Value::Null().WithOriginOf(slots[kSlotSubject]);
     }
     case NodeOp::kMember: {
-      Value base = Eval(n->args[0], slots, row);
+      Value base = EvalOperand(n->args[0], slots, row);
       return EvalMember(base, n->name);
     }
     case NodeOp::kIndex: {
-      Value base = Eval(n->args[0], slots, row);
-      Value index = Eval(n->args[1], slots, row);
+      Value base = EvalOperand(n->args[0], slots, row);
+      Value index = EvalOperand(n->args[1], slots, row);
       if (call_.error.set()) return Value::Null();
       return EvalIndex(base, index);
     }
     case NodeOp::kBuiltin: return EvalBuiltin(n, slots, row);
     case NodeOp::kDefCall: return EvalDefCall(n, slots, row);
     case NodeOp::kNegate: {
-      Value a = Eval(n->args[0], slots, row);
+      Value a = EvalOperand(n->args[0], slots, row);
       if (a.is_null() || call_.error.set()) return Value::Null();
       if (!a.is(Type::kDecimal)) return Fail("type.mismatch", "'-' needs a decimal, got " + Describe(a));
       return Value::Number(a.as_decimal().Negate());
     }
     case NodeOp::kNot: {
-      Value a = Eval(n->args[0], slots, row);
+      Value a = EvalOperand(n->args[0], slots, row);
       if (call_.error.set() || !NeedBool(a, "'not'")) return Value::Null();
       return Value::Bool(!a.as_bool());
     }
@@ -131,29 +131,33 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
     case BinaryOp::kAnd:
     case BinaryOp::kOr:
     case BinaryOp::kImplies: {
-      Value a = Eval(n->args[0], slots, row);
+      Value a = EvalOperand(n->args[0], slots, row);
       const char* what = op == BinaryOp::kAnd ? "'and'" : op == BinaryOp::kOr ? "'or'" : "'implies'";
       if (call_.error.set() || !NeedBool(a, what)) return Value::Null();
       bool short_value = op == BinaryOp::kAnd ? false : true;
       bool a_decides = op == BinaryOp::kAnd ? !a.as_bool() : op == BinaryOp::kOr ? a.as_bool() : !a.as_bool();
       if (a_decides) return Value::Bool(short_value);
-      Value b = Eval(n->args[1], slots, row);
+      Value b = EvalOperand(n->args[1], slots, row);
       if (call_.error.set() || !NeedBool(b, what)) return Value::Null();
       return Value::Bool(b.as_bool());
     }
     case BinaryOp::kCoalesce: {
-      Value a = Eval(n->args[0], slots, row);
+      Value a = EvalOperand(n->args[0], slots, row);
       if (call_.error.set()) return Value::Null();
       return a.is_null() ? Eval(n->args[1], slots, row) : a;
     }
     default: break;
   }
-  Value a = Eval(n->args[0], slots, row);
-  Value b = Eval(n->args[1], slots, row);
+  Value a = EvalOperand(n->args[0], slots, row);
+  Value b = EvalOperand(n->args[1], slots, row);
   if (call_.error.set()) return Value::Null();
   switch (op) {
-    case BinaryOp::kEq: return Value::Bool(Equal(a, b));
-    case BinaryOp::kNe: return Value::Bool(!Equal(a, b));
+    case BinaryOp::kEq:
+    case BinaryOp::kNe: {
+      // `x != null` guards are everywhere: answer them without the general Equal.
+      bool eq = a.is_null() || b.is_null() ? a.type() == b.type() : Equal(a, b);
+      return Value::Bool(op == BinaryOp::kEq ? eq : !eq);
+    }
     case BinaryOp::kLt:
     case BinaryOp::kLe:
     case BinaryOp::kGt:
@@ -279,7 +283,7 @@ Value Evaluator::EvalBuiltin(const Node* n, Value* slots, const Value* row) {
   Value* args = reinterpret_cast<Value*>(storage);
   size_t count = std::min(n->args.size(), kMaxArgs);
   for (size_t i = 0; i < count; ++i) {
-    new (&args[i]) Value(Eval(n->args[i], slots, row));
+    new (&args[i]) Value(EvalOperand(n->args[i], slots, row));
     if (call_.error.set()) return Value::Null();
   }
   if (b.nulls == NullPolicy::kFalse && count > 0 && args[0].is_null()) return Value::Bool(false);
@@ -301,7 +305,7 @@ Value Evaluator::EvalDefCall(const Node* n, Value* slots, const Value* row) {
   Value* frame = stack_.data() + stack_top_;
   for (int i = 0; i < def.num_slots; ++i) frame[i] = Value();
   for (size_t i = 0; i < n->args.size(); ++i) {
-    frame[i] = Eval(n->args[i], slots, row);
+    frame[i] = EvalOperand(n->args[i], slots, row);
     if (call_.error.set()) return Value::Null();
   }
   stack_top_ += static_cast<size_t>(def.num_slots);
