@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <libpolicy/policy.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,47 @@ static void test_errors(const char* dir) {
   policy_options_free(opts);
 }
 
+/* One engine, several threads checking at once: each must see the same result. */
+struct worker {
+  const policy_engine* engine;
+  int ok;
+};
+
+static void* check_many(void* arg) {
+  struct worker* w = (struct worker*)arg;
+  int i;
+  w->ok = 1;
+  for (i = 0; i < 50; ++i) {
+    policy_result* r = NULL;
+    if (policy_check_buffer(w->engine, "compose.yml", kCompose, strlen(kCompose), "compose", &r) != POLICY_OK ||
+        policy_result_finding_count(r) != 1 ||
+        strcmp(policy_finding_rule(policy_result_finding(r, 0)), "T-IMG-001") != 0 ||
+        strstr(policy_result_json(r), "\"T-IMG-001\"") == NULL)
+      w->ok = 0;
+    policy_result_free(r);
+  }
+  return NULL;
+}
+
+static void test_threads(const char* dir) {
+  char path[1024];
+  policy_engine* engine;
+  pthread_t threads[4];
+  struct worker workers[4];
+  int i;
+  snprintf(path, sizeof path, "%s/t.policy", dir);
+  engine = make_engine(path, NULL);
+  for (i = 0; i < 4; ++i) {
+    workers[i].engine = engine;
+    EXPECT(pthread_create(&threads[i], NULL, check_many, &workers[i]) == 0);
+  }
+  for (i = 0; i < 4; ++i) {
+    EXPECT(pthread_join(threads[i], NULL) == 0);
+    EXPECT(workers[i].ok);
+  }
+  policy_engine_free(engine);
+}
+
 static void test_builtin(void) {
   policy_options* opts = policy_options_new();
   policy_engine* engine = NULL;
@@ -314,6 +356,7 @@ int main(int argc, char** argv) {
   EXPECT_STR(policy_version(), "0.1.0");
   test_buffer_and_file(dir, argv[1]);
   test_errors(dir);
+  test_threads(dir);
   test_builtin();
   {
     char cmd[1100];
