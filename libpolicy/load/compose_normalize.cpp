@@ -4,11 +4,14 @@
 // Values are immutable handles, so the document is rebuilt along the changed
 // spine (root -> services -> service -> field) with new arrays in doc.arena;
 // untouched subtrees are shared. New values are located at the item they come
-// from; `${VAR}` text is left as written.
+// from; `${VAR}` text is left as written. `extends` within the file is resolved
+// last (compose_extends.cpp); `profiles` are kept as written: every service is
+// checked, whatever profile would start it.
 #include <new>
 #include <string>
 #include <vector>
 
+#include "libpolicy/load/compose_internal.h"
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/source.h"
 
@@ -25,7 +28,9 @@ class Normalizer {
     if (services == nullptr || !services->is(Type::kMap)) return root;
     std::vector<MapEntry> entries(services->as_map().begin(), services->as_map().end());
     for (MapEntry& e : entries) e.value = Service(e.value);
-    return Replace(root, "services", Rebuild(*services, entries));
+    // Services are normalised first so that a base and the service extending it
+    // merge in one shape (an environment list and map merge key by key).
+    return Replace(root, "services", internal::ResolveExtends(arena_, Rebuild(*services, entries)));
   }
 
  private:

@@ -1,0 +1,123 @@
+// `extends` within one compose file (compose-spec "Extends"): the service gets its
+// base's configuration merged under its own, by the same rules as merging files.
+// Inherited values stay located where the base writes them (a finding points at
+// the line to fix) but are reached by the extending service's paths, so findings
+// and the readiness matrix attribute them to the service that runs with them.
+//
+// Resolution is iterative (a chain of a thousand extends must not exhaust the
+// stack) and never fails: an unknown base, an `extends` naming another file, and
+// every service on a cycle are left as written.
+#include <new>
+#include <string_view>
+#include <vector>
+
+#include "libpolicy/load/compose_internal.h"
+
+namespace policy::load::internal {
+namespace {
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+class Resolver {
+ public:
+  Resolver(Arena& arena, const Value& services)
+      : arena_(arena),
+        services_(services),
+        entries_(services.as_map().begin(), services.as_map().end()),
+        state_(entries_.size(), State::kTodo) {}
+
+  Value Run() {
+    bool changed = false;
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      if (state_[i] != State::kTodo) continue;
+      // Follow the chain of bases to a resolved or base-less service, or a cycle.
+      std::vector<std::size_t> chain;
+      std::size_t k = i;
+      while (k != kNone && state_[k] == State::kTodo) {
+        state_[k] = State::kActive;
+        chain.push_back(k);
+        k = BaseOf(k);
+      }
+      if (k != kNone && state_[k] == State::kActive) {
+        // A cycle from k onwards: those services stay as written.
+        bool in_cycle = false;
+        for (std::size_t c : chain) {
+          in_cycle = in_cycle || c == k;
+          if (in_cycle) state_[c] = State::kAsWritten;
+        }
+      }
+      for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        if (state_[*it] != State::kActive) continue;
+        std::size_t base = BaseOf(*it);
+        if (base != kNone && entries_[base].value.is(Type::kMap)) {
+          entries_[*it].value = Extend(entries_[*it], entries_[base].value);
+          changed = true;
+        }
+        state_[*it] = State::kDone;
+      }
+    }
+    if (!changed) return services_;
+    MapEntry* copy = arena_.AllocateArray<MapEntry>(entries_.size());
+    for (std::size_t i = 0; i < entries_.size(); ++i) new (&copy[i]) MapEntry(entries_[i]);
+    Value out = Value::Map(copy, static_cast<uint32_t>(entries_.size()));
+    out.set_loc(services_.loc());
+    out.set_path(services_.path());
+    out.set_flags(services_.flags());
+    return out;
+  }
+
+ private:
+  enum class State : uint8_t { kTodo, kActive, kDone, kAsWritten };
+
+  // The index of the service `entries_[i]` extends in this file, or kNone.
+  std::size_t BaseOf(std::size_t i) const {
+    const Value& service = entries_[i].value;
+    const Value* extends = service.Find("extends");
+    if (extends == nullptr) return kNone;
+    std::string_view name;
+    if (extends->is(Type::kString)) {
+      name = extends->as_string();
+    } else if (extends->is(Type::kMap) && extends->Find("file") == nullptr) {
+      const Value* s = extends->Find("service");
+      if (s == nullptr || !s->is(Type::kString)) return kNone;
+      name = s->as_string();
+    } else {
+      return kNone;
+    }
+    for (std::size_t j = 0; j < entries_.size(); ++j) {
+      if (entries_[j].key == name) return j;
+    }
+    return kNone;
+  }
+
+  Value Extend(const MapEntry& service, const Value& base) {
+    const Value& own = service.value;
+    std::vector<MapEntry> kept;
+    for (const MapEntry& e : own.as_map()) {
+      if (e.key != "extends") kept.push_back(e);
+    }
+    MapEntry* copy = arena_.AllocateArray<MapEntry>(kept.size());
+    for (std::size_t i = 0; i < kept.size(); ++i) new (&copy[i]) MapEntry(kept[i]);
+    Value over = Value::Map(copy, static_cast<uint32_t>(kept.size()));
+    over.set_loc(own.loc());
+    over.set_path(own.path());
+    over.set_flags(own.flags());
+    Value inherited = Repath(arena_, base, own.path());
+    KeyPath path{"services", service.key};
+    return MergeComposeValues(arena_, inherited, over, path);
+  }
+
+  Arena& arena_;
+  const Value& services_;
+  std::vector<MapEntry> entries_;
+  std::vector<State> state_;
+};
+
+}  // namespace
+
+Value ResolveExtends(Arena& arena, const Value& services) {
+  if (!services.is(Type::kMap)) return services;
+  return Resolver(arena, services).Run();
+}
+
+}  // namespace policy::load::internal
