@@ -128,7 +128,7 @@ class Normalizer {
     Value protocol = Value::String("tcp");
     if (item.is(Type::kString)) {
       std::string_view rest = item.as_string();
-      if (std::size_t slash = rest.rfind('/'); slash != std::string_view::npos) {
+      if (std::size_t slash = RFindOutside(rest, '/'); slash != std::string_view::npos) {
         protocol = Value::String(rest.substr(slash + 1));
         rest = rest.substr(0, slash);
       }
@@ -145,11 +145,11 @@ class Normalizer {
       }
       std::string_view target_text = rest;
       std::string_view published_text;
-      if (std::size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
+      if (std::size_t colon = RFindOutside(rest, ':'); colon != std::string_view::npos) {
         target_text = rest.substr(colon + 1);
         published_text = rest.substr(0, colon);
         if (!has_host) {
-          if (std::size_t c2 = published_text.rfind(':'); c2 != std::string_view::npos) {
+          if (std::size_t c2 = RFindOutside(published_text, ':'); c2 != std::string_view::npos) {
             host = published_text.substr(0, c2);
             has_host = true;
             published_text = published_text.substr(c2 + 1);
@@ -183,6 +183,26 @@ class Normalizer {
       entries.push_back({item.as_string(), Located(NewMap(condition), item, path)});
     }
     return Located(NewMap(entries), field, field.path());
+  }
+
+  // The last `c` of `s` that is not inside a `${...}` reference: in
+  // "${DB_PORT:-5432}:5432" the published port is the whole reference.
+  static std::size_t RFindOutside(std::string_view s, char c) {
+    std::size_t found = std::string_view::npos;
+    int depth = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '$') {
+        ++i;  // an escaped dollar
+      } else if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '{') {
+        ++depth;
+        ++i;
+      } else if (s[i] == '}' && depth > 0) {
+        --depth;
+      } else if (s[i] == c && depth == 0) {
+        found = i;
+      }
+    }
+    return found;
   }
 
   static bool IsDigits(std::string_view s) {
