@@ -5,6 +5,9 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/inputs.h"
+#include "cli/pack_test.h"
+#include "cli/run_setup.h"
 #include "libpolicy/builtin_packs.h"
 #include "libpolicy/report.h"
 
@@ -72,10 +75,61 @@ std::vector<std::string> SimilarIds(const std::vector<RuleInfo>& rules, const st
   return out;
 }
 
+// The pack's fixtures directory: `PACK/tests` beside the rule's file; for an
+// embedded pack ("builtin:PACK/file.policy"), the source tree's rules/PACK/tests.
+std::string FixturesDir(const RuleInfo& rule) {
+  namespace fs = std::filesystem;
+  const std::string kBuiltin = "builtin:";
+  fs::path file = rule.file.rfind(kBuiltin, 0) == 0
+                      ? fs::path(POLICY_RULES_DIR) / rule.file.substr(kBuiltin.size())
+                      : fs::path(rule.file);
+  fs::path dir = file.parent_path() / "tests";
+  std::error_code ec;
+  return fs::is_directory(dir, ec) ? dir.string() : "";
+}
+
+// The fixtures of a pack, sorted, in subdirectories too (opt_in/...).
+std::vector<std::string> Fixtures(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!it->is_regular_file(ec) || name.find(".expected.json") != std::string::npos) continue;
+    if (FixtureKind(name) == InputKind::kAuto) continue;
+    out.push_back(it->path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The first finding the rule produces on its pack's fixtures, if any.
+std::optional<Finding> ExampleFinding(const Program& program, const RuleInfo& rule) {
+  std::string dir = FixturesDir(rule);
+  if (dir.empty()) return std::nullopt;
+  CheckOptions options;
+  options.only = {rule.id};
+  options.jobs = 1;
+  options.repo_root = FindRepoRoot();
+  for (const std::string& fixture : Fixtures(dir)) {
+    Input input;
+    input.path = fixture;
+    input.kind = FixtureKind(std::filesystem::path(fixture).filename().string());
+    Report report = Check(program, {input}, options);
+    for (const Finding& f : report.findings) {
+      if (f.rule == rule.id && f.suppressed == Suppression::kNone) return f;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-int RunRules(const Options& options, Streams& io) {
-  CompileResult compiled = CompileAndReport(CompileOptionsFrom(options), options, io);
+int RunRules(const Options& command_line, Streams& io) {
+  RunSetup setup;
+  if (!PrepareRun(command_line, io, setup)) return 2;
+  const Options& options = setup.options;
+  CompileResult compiled = CompileSetup(setup, io);
   if (!compiled.program) return 2;
   report::CatalogueFormat format = report::CatalogueFormat::kText;
   if (options.format == Format::kJson) format = report::CatalogueFormat::kJson;
@@ -84,8 +138,11 @@ int RunRules(const Options& options, Streams& io) {
   return 0;
 }
 
-int RunExplain(const Options& options, Streams& io) {
-  CompileResult compiled = CompileAndReport(CompileOptionsFrom(options), options, io);
+int RunExplain(const Options& command_line, Streams& io) {
+  RunSetup setup;
+  if (!PrepareRun(command_line, io, setup)) return 2;
+  const Options& options = setup.options;
+  CompileResult compiled = CompileSetup(setup, io);
   if (!compiled.program) return 2;
   std::vector<RuleInfo> rules = ListRules(*compiled.program);
   auto it = std::find_if(rules.begin(), rules.end(),
@@ -111,6 +168,13 @@ int RunExplain(const Options& options, Streams& io) {
     for (const ParamInfo& p : params) {
       io.out << "  " << p.name << ": " << p.type << " = " << p.value << "\n";
     }
+  }
+  if (std::optional<Finding> f = ExampleFinding(*compiled.program, r)) {
+    // Messages and source lines come redacted from the engine.
+    io.out << "\nExample finding:\n  " << f->file;
+    if (f->line) io.out << ":" << f->line << (f->column ? ":" + std::to_string(f->column) : "");
+    io.out << ": " << SeverityName(f->severity) << ": " << f->message << " [" << f->rule << "]\n";
+    if (!f->source_line.empty()) io.out << "    " << f->source_line << "\n";
   }
   return 0;
 }

@@ -1,19 +1,19 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
+#include "cli/baseline.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "cli/inputs.h"
+#include "cli/report_views.h"
+#include "cli/run_setup.h"
 #include "libpolicy/report.h"
+#include "libpolicy/report/junit.h"
 
 namespace policy::cli {
 namespace {
-
-// Diagnostics go to stderr, so their colour follows stderr's terminal.
-bool DiagnosticColor(const Options& options, const Streams& io) {
-  return UseColor(options.color, io.err_is_tty, io.no_color);
-}
 
 bool WantDocuments(const std::vector<RuleInfo>& rules, const Options& options) {
   for (const RuleInfo& r : rules) {
@@ -22,21 +22,88 @@ bool WantDocuments(const std::vector<RuleInfo>& rules, const Options& options) {
   return false;
 }
 
-// Writes to -o FILE or stdout; false (with a message) when FILE cannot be written.
-bool Emit(const std::string& text, const Options& options, Streams& io) {
-  if (options.output.empty()) {
+// Writes `text` to `path` (or stdout for ""); false (with a message) on failure.
+bool WriteTo(const std::string& path, const std::string& text, Streams& io) {
+  if (path.empty()) {
     io.out << text;
     io.out.flush();
     return true;
   }
-  std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
   file << text;
   file.close();
   if (!file) {
-    io.err << "policy-check: cannot write '" << options.output << "'\n";
+    io.err << "policy-check: cannot write '" << path << "'\n";
     return false;
   }
   return true;
+}
+
+bool ReadBaseline(const std::string& path, Baseline& out, Streams& io) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    io.err << path << ": error: cannot read the baseline file\n";
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string error;
+  std::optional<Baseline> parsed = ParseBaseline(text.str(), error);
+  if (!parsed) {
+    io.err << path << ": error: " << error << "\n";
+    return false;
+  }
+  out = std::move(*parsed);
+  return true;
+}
+
+InputRequest MakeRequest(const RunSetup& setup, const std::vector<RuleInfo>& rules) {
+  const Options& options = setup.options;
+  InputRequest request;
+  request.paths = options.paths;
+  if (request.paths.empty() && options.compose_merge.empty()) request.paths = {"."};
+  request.kind = options.kind;
+  request.delimiter = options.delimiter;
+  request.want_documents = WantDocuments(rules, options);
+  if (setup.config) {
+    request.base_dir = setup.config->dir;
+    request.exclude = setup.config->exclude;
+    request.bindings = setup.config->inputs;
+    request.config_path = setup.config->path;
+  }
+  return request;
+}
+
+// --compose-merge A B C: one input A with B and C merged over it.
+bool AddMergedProject(const Options& options, InputSet& inputs) {
+  if (options.compose_merge.empty()) return true;
+  Input project;
+  project.path = CleanPath(options.compose_merge.front());
+  project.kind = InputKind::kCompose;
+  for (std::size_t i = 1; i < options.compose_merge.size(); ++i) {
+    project.merge.push_back(CleanPath(options.compose_merge[i]));
+  }
+  inputs.inputs.insert(inputs.inputs.begin(), std::move(project));
+  return true;
+}
+
+std::string FormatReport(const Report& report, const report::Context& ctx, const Options& options,
+                   const std::vector<Input>& inputs, const std::vector<RuleInfo>& rules,
+                   const std::string& repo_root) {
+  switch (options.format) {
+    case Format::kText: {
+      std::string text = report::FormatText(report, ctx);
+      if (options.verbose) text += FormatUnusedSuppressions(report);
+      return text;
+    }
+    case Format::kJson: return report::FormatJson(report, ctx);
+    case Format::kSarif: return report::FormatSarif(RebasedOn(report, repo_root), ctx);
+    case Format::kJunit:
+      return report::FormatJunitSuites(report, ctx, JunitInputs(inputs, rules, options));
+    case Format::kGithub: return report::FormatGithub(report, ctx);
+    case Format::kMarkdown: return report::FormatMarkdown(report, ctx);
+  }
+  return "";
 }
 
 }  // namespace
@@ -52,15 +119,20 @@ CompileOptions CompileOptionsFrom(const Options& options) {
 CompileResult CompileAndReport(const CompileOptions& compile_options, const Options& options,
                                Streams& io) {
   CompileResult compiled = Compile(compile_options);
-  bool color = DiagnosticColor(options, io);
+  bool color = UseColor(options.color, io.err_is_tty, io.no_color);
   for (const Diagnostic& d : compiled.diagnostics) io.err << FormatDiagnostic(d, color);
   io.err.flush();
   return compiled;
 }
 
-int RunCheck(const Options& options, Streams& io) {
+int RunCheck(const Options& command_line, Streams& io) {
   auto start = std::chrono::steady_clock::now();
-  CompileResult compiled = CompileAndReport(CompileOptionsFrom(options), options, io);
+  RunSetup setup;
+  if (!PrepareRun(command_line, io, setup)) return 2;
+  const Options& options = setup.options;
+  Baseline baseline;
+  if (!options.baseline.empty() && !ReadBaseline(options.baseline, baseline, io)) return 2;
+  CompileResult compiled = CompileSetup(setup, io);
   if (!compiled.program) return 2;
 
   report::Context ctx;
@@ -70,12 +142,8 @@ int RunCheck(const Options& options, Streams& io) {
   ctx.color = options.format == Format::kText && options.output.empty() &&
               UseColor(options.color, io.out_is_tty, io.no_color);
 
-  InputRequest request;
-  request.paths = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
-  request.kind = options.kind;
-  request.delimiter = options.delimiter;
-  request.want_documents = WantDocuments(ctx.rules, options);
-  InputSet inputs = CollectInputs(request, io.in);
+  InputSet inputs = CollectInputs(MakeRequest(setup, ctx.rules), io.in);
+  AddMergedProject(options, inputs);
 
   CheckOptions check;
   check.jobs = options.jobs;
@@ -85,20 +153,27 @@ int RunCheck(const Options& options, Streams& io) {
   check.repo_root = FindRepoRoot();
   Report report = Check(*compiled.program, inputs.inputs, check);
   report.problems.insert(report.problems.begin(), inputs.problems.begin(), inputs.problems.end());
+  if (!baseline.empty()) ApplyBaseline(baseline, report);
   ctx.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
   std::string summary = options.quiet ? "" : report::FormatSummary(report, ctx);
-  std::string text;
-  if (options.format == Format::kJson) {
-    text = report::FormatJson(report, ctx);
-    io.err << summary;
+  std::string text = FormatReport(report, ctx, options, inputs.inputs, ctx.rules, check.repo_root);
+  if (options.format == Format::kText && options.output.empty() && io.out_is_tty) {
+    // On a terminal the summary is the last line a person reads, under the findings.
+    text += summary;
   } else {
-    // Text keeps its summary with the findings, the last line a person reads.
-    text = report::FormatText(report, ctx) + summary;
+    io.err << summary;
+    io.err.flush();
   }
-  if (!Emit(text, options, io)) return 2;
-  return ExitCode(report, options.fail_on);
+  if (!WriteTo(options.output, text, io)) return 2;
+  int code = ExitCode(report, options.fail_on);
+  if (!options.write_baseline.empty()) {
+    if (!WriteTo(options.write_baseline, FormatBaseline(report, check.repo_root), io)) return 2;
+    if (!options.quiet) io.err << "policy-check: baseline written to " << options.write_baseline << "\n";
+    return code == 2 ? 2 : 0;
+  }
+  return code;
 }
 
 }  // namespace policy::cli

@@ -6,6 +6,8 @@
 #include <set>
 #include <system_error>
 
+#include "cli/glob.h"
+
 namespace policy::cli {
 namespace fs = std::filesystem;
 namespace {
@@ -18,9 +20,49 @@ struct Walker {
   const InputRequest& request;
   InputSet& out;
   std::set<std::string>& seen;
+  std::string config_abs;
 
   void Add(Input input) {
     if (seen.insert(input.path).second) out.inputs.push_back(std::move(input));
+  }
+
+  bool Excluded(const std::string& path, bool directory) const {
+    if (request.exclude.empty()) return false;
+    std::string rel = RelativeToBase(path.empty() ? "." : path, request.base_dir);
+    if (rel.empty()) return false;
+    for (const std::string& glob : request.exclude) {
+      if (directory ? GlobCoversDirectory(glob, rel) : GlobMatch(glob, rel)) return true;
+    }
+    return false;
+  }
+
+  bool IsConfig(const std::string& path) const {
+    if (config_abs.empty()) return false;
+    std::error_code ec;
+    return fs::absolute(path, ec).lexically_normal().string() == config_abs;
+  }
+
+  const InputBinding* Binding(const std::string& path) const {
+    if (request.bindings.empty()) return nullptr;
+    std::string rel = RelativeToBase(path, request.base_dir);
+    if (rel.empty()) return nullptr;
+    for (const InputBinding& b : request.bindings) {
+      if (GlobMatch(b.glob, rel)) return &b;
+    }
+    return nullptr;
+  }
+
+  // Kind and schema: --kind (named inputs only), then the configuration, then the name.
+  void Classify(Input& input, bool named) const {
+    const InputBinding* b = Binding(input.path);
+    if (named && request.kind != InputKind::kAuto) {
+      input.kind = request.kind;
+    } else if (b && b->kind != InputKind::kAuto) {
+      input.kind = b->kind;
+    } else {
+      input.kind = InferKind(input.path);
+    }
+    if (b && input.kind == InputKind::kRecords) input.schema = b->schema;
   }
 
   // Directories only through real entries, never symlinks, so a link cycle
@@ -51,18 +93,19 @@ struct Walker {
       std::error_code fec;
       if (entry.is_directory(fec) && !entry.is_symlink(fec)) {
         if (SkippedDirectory(name) || (is_pack && name == "tests")) continue;
+        if (Excluded(child, true)) continue;
         Walk(child, entry.path(), false);
         continue;
       }
       if (name == ".policy-check.yaml" || !entry.is_regular_file(fec)) continue;
-      InputKind kind = InferKind(name);
-      if (kind == InputKind::kAuto) continue;
-      if (kind == InputKind::kDocument && !request.want_documents) continue;
+      if (IsConfig(child) || Excluded(child, false)) continue;
       Input input;
       input.path = child;
-      input.kind = kind;
       input.named = false;
       input.delimiter = request.delimiter;
+      Classify(input, false);
+      if (input.kind == InputKind::kAuto) continue;
+      if (input.kind == InputKind::kDocument && !request.want_documents) continue;
       Add(std::move(input));
     }
   }
@@ -81,10 +124,24 @@ std::string CleanPath(const std::string& path) {
   return out;
 }
 
+std::string RelativeToBase(const std::string& path, const std::string& base_dir) {
+  if (base_dir.empty()) return CleanPath(path);
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec).lexically_normal();
+  fs::path rel = abs.lexically_relative(fs::path(base_dir));
+  std::string s = rel.generic_string();
+  if (s.empty() || s.rfind("..", 0) == 0) return "";
+  return s;
+}
+
 InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) {
   InputSet out;
   std::set<std::string> seen;
-  Walker walker{request, out, seen};
+  Walker walker{request, out, seen, ""};
+  if (!request.config_path.empty()) {
+    std::error_code ec;
+    walker.config_abs = fs::absolute(request.config_path, ec).lexically_normal().string();
+  }
   for (const std::string& raw : request.paths) {
     if (raw == "-") {
       if (request.kind == InputKind::kAuto) {
@@ -108,13 +165,15 @@ InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) 
       continue;
     }
     if (fs::is_directory(status)) {
+      if (path != "." && walker.Excluded(path, true)) continue;
       walker.Walk(path == "." ? "" : path, fs::path(path), true);
       continue;
     }
+    if (walker.Excluded(path, false)) continue;
     Input input;
     input.path = path;
-    input.kind = request.kind != InputKind::kAuto ? request.kind : InferKind(path);
     input.delimiter = request.delimiter;
+    walker.Classify(input, true);
     if (input.kind == InputKind::kAuto) {
       out.problems.push_back({path, 0, 0,
                               "cannot tell what kind of input this is from its name "

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/config.h"
 #include "libpolicy/engine.h"
 #include "libpolicy/finding.h"
 
@@ -15,6 +16,12 @@ struct InputRequest {
   InputKind kind = InputKind::kAuto;  // --kind, for named inputs only
   char delimiter = 0;
   bool want_documents = false;  // an active rule is `on document`: walk documents too
+  // From the configuration, relative to `base_dir` (absolute; "" = no configuration):
+  // excluded named and walked paths, and kind/schema bindings (first match wins).
+  std::string base_dir;
+  std::vector<std::string> exclude;
+  std::vector<InputBinding> bindings;
+  std::string config_path;  // the configuration file itself is never an input
 };
 
 struct InputSet {
@@ -24,6 +31,10 @@ struct InputSet {
 
 // `stdin_stream` is read only when "-" is named.
 InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream);
+
+// `path` (relative to the current directory) relative to `base_dir`, with `/`;
+// "" when it lies outside.
+std::string RelativeToBase(const std::string& path, const std::string& base_dir);
 
 // "./a/b" -> "a/b", "dir//x" -> "dir/x": the spelling findings use.
 std::string CleanPath(const std::string& path);

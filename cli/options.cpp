@@ -19,10 +19,6 @@ const std::map<std::string_view, Format> kFormats = {
     {"junit", Format::kJunit}, {"github", Format::kGithub}, {"markdown", Format::kMarkdown},
 };
 
-// Options of CLI.md that a later stage brings; named so the message is not "unknown".
-const std::set<std::string_view> kNotYet = {"--config", "-c", "--baseline", "--write-baseline",
-                                            "--compose-merge"};
-
 // Long and short spellings of every option that takes a value.
 const std::map<std::string_view, std::string_view> kValueOptions = {
     {"-r", "--rules"},         {"--rules", "--rules"},
@@ -32,7 +28,9 @@ const std::map<std::string_view, std::string_view> kValueOptions = {
     {"--fail-on", "--fail-on"}, {"--only", "--only"},
     {"--skip", "--skip"},      {"--param", "--param"},
     {"--jobs", "--jobs"},      {"--max-findings", "--max-findings"},
-    {"--color", "--color"},
+    {"--color", "--color"},    {"-c", "--config"},
+    {"--config", "--config"},  {"--baseline", "--baseline"},
+    {"--write-baseline", "--write-baseline"},
 };
 
 std::optional<uint64_t> ParseCount(std::string_view s) {
@@ -99,6 +97,16 @@ std::string ApplyValue(Options& o, std::string_view name, std::string_view value
     auto it = kLevels.find(value);
     if (it == kLevels.end()) return BadValue(name, value, "error, warning, info or never");
     o.fail_on = it->second;
+    o.fail_on_given = true;
+  } else if (name == "--config") {
+    if (value.empty()) return BadValue(name, value, "a file name");
+    o.config = value;
+  } else if (name == "--baseline") {
+    if (value.empty()) return BadValue(name, value, "a file name");
+    o.baseline = value;
+  } else if (name == "--write-baseline") {
+    if (value.empty()) return BadValue(name, value, "a file name");
+    o.write_baseline = value;
   } else if (name == "--only") {
     SplitIds(value, o.only);
   } else if (name == "--skip") {
@@ -133,8 +141,8 @@ std::string ApplyValue(Options& o, std::string_view name, std::string_view value
 std::string Validate(const Options& o) {
   switch (o.command) {
     case Command::kCheck:
-      if (o.format != Format::kText && o.format != Format::kJson) {
-        return std::string("format '") + FormatName(o.format) + "' is not available yet";
+      if (!o.compose_merge.empty() && o.kind != InputKind::kAuto && o.kind != InputKind::kCompose) {
+        return "--compose-merge merges compose files; --kind must be compose or absent";
       }
       return "";
     case Command::kRules:
@@ -215,9 +223,17 @@ ParseResult ParseArgs(const std::vector<std::string>& args) {
       if (name == "-v" || name == "--verbose") o.verbose = true;
       continue;
     }
-    if (kNotYet.count(name)) {
-      result.error = "option '" + name + "' is not available yet";
-      return result;
+    if (name == "--compose-merge") {
+      // Takes every following argument up to the next option (FILE...).
+      if (value) o.compose_merge.push_back(*value);
+      while (i + 1 < args.size() && (args[i + 1].empty() || args[i + 1][0] != '-')) {
+        o.compose_merge.push_back(args[++i]);
+      }
+      if (o.compose_merge.empty()) {
+        result.error = "option '--compose-merge' needs at least one compose file";
+        return result;
+      }
+      continue;
     }
     auto spec = kValueOptions.find(name);
     if (spec == kValueOptions.end()) {
@@ -273,22 +289,28 @@ std::string UsageText() {
 Options:
   -r, --rules PATH        rule file or directory (repeatable)
       --no-builtin        leave the built-in packs out
-  -f, --format FMT        text (default) or json; sarif, junit, github and markdown
-                          are not available yet
+  -c, --config FILE       configuration (default: the nearest .policy-check.yaml
+                          from the current directory up)
+  -f, --format FMT        text (default), json, sarif, junit, github or markdown
   -o, --output FILE       write the report to FILE
       --kind KIND         compose, records or document for every named input
                           (required for '-', standard input)
+      --compose-merge FILE...  merge these compose files as one project
+                          (docker compose -f A -f B ...)
       --delimiter C       CSV delimiter (one character, or 'tab')
       --fail-on LEVEL     error (default), warning, info or never
       --only IDS          run only these rule ids or tags (comma-separated;
                           also runs opt_in rules)
       --skip IDS          skip these rule ids or tags (comma-separated)
       --param NAME=VALUE  override a param (repeatable)
+      --baseline FILE     findings whose fingerprints are in FILE are baselined
+      --write-baseline FILE  record the current findings' fingerprints; exit 0
       --jobs N            worker threads (default 0: all cores)
       --max-findings N    findings listed per rule and input (0: unlimited)
       --color WHEN        auto (default), always or never; auto honours NO_COLOR
   -q, --quiet             no summary line
-  -v, --verbose           also list suppressed and baselined findings
+  -v, --verbose           also list suppressed and baselined findings and
+                          unused suppressions
       --version           print the version
   -h, --help              print this help
 

@@ -29,6 +29,7 @@ struct Options {
   InputKind kind = InputKind::kAuto;
   char delimiter = 0;
   FailOn fail_on = FailOn::kError;
+  bool fail_on_given = false;  // --fail-on overrides the configuration's fail_on
   std::set<std::string> only;
   std::set<std::string> skip;
   std::vector<std::pair<std::string, std::string>> params;
@@ -37,6 +38,10 @@ struct Options {
   ColorMode color = ColorMode::kAuto;
   bool quiet = false;
   bool verbose = false;
+  std::string config;                      // -c; empty: discover .policy-check.yaml
+  std::string baseline;                    // --baseline FILE
+  std::string write_baseline;              // --write-baseline FILE
+  std::vector<std::string> compose_merge;  // --compose-merge FILE...: one merged project
 };
 
 struct ParseResult {

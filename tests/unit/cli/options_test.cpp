@@ -72,13 +72,32 @@ TEST_CASE("options: usage errors name the problem") {
   CHECK_FALSE(ParseArgs({"--param", "=1"}).error.empty());
   CHECK_FALSE(ParseArgs({"--param", "novalue"}).error.empty());
   CHECK_FALSE(ParseArgs({"-f", "xml"}).error.empty());
-  CHECK(ParseArgs({"--config", "x.yaml"}).error == "option '--config' is not available yet");
+  CHECK_FALSE(ParseArgs({"--baseline"}).error.empty());
+  CHECK_FALSE(ParseArgs({"--compose-merge"}).error.empty());
+  CHECK_FALSE(ParseArgs({"--compose-merge", "a.yaml", "--kind", "records"}).error.empty());
 }
 
-TEST_CASE("options: formats of a later stage are known but not available") {
-  CHECK(ParseArgs({"-f", "sarif"}).error == "format 'sarif' is not available yet");
-  CHECK(ParseArgs({"--format=junit"}).error == "format 'junit' is not available yet");
-  CHECK(ParseArgs({"-f", "markdown"}).error == "format 'markdown' is not available yet");
+TEST_CASE("options: every format of CLI.md checks") {
+  for (const char* f : {"text", "json", "sarif", "junit", "github", "markdown"}) {
+    auto r = ParseArgs({"-f", f});
+    CHECK(r.error.empty());
+    CHECK(std::string(policy::cli::FormatName(r.options.format)) == f);
+  }
+}
+
+TEST_CASE("options: configuration, baselines and compose merges") {
+  auto r = ParseArgs({"-c", "ci.yaml", "--baseline=base.json", "--write-baseline", "new.json",
+                      "--compose-merge", "compose.yaml", "compose.prod.yaml", "--fail-on",
+                      "warning", "other.yaml"});
+  REQUIRE(r.error.empty());
+  const auto& o = r.options;
+  CHECK(o.config == "ci.yaml");
+  CHECK(o.baseline == "base.json");
+  CHECK(o.write_baseline == "new.json");
+  CHECK(o.compose_merge == std::vector<std::string>{"compose.yaml", "compose.prod.yaml"});
+  CHECK(o.paths == std::vector<std::string>{"other.yaml"});
+  CHECK(o.fail_on_given);
+  CHECK_FALSE(ParseArgs({}).options.fail_on_given);
 }
 
 TEST_CASE("options: subcommands by first argument only") {

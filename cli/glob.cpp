@@ -1,0 +1,115 @@
+#include "cli/glob.h"
+
+#include <vector>
+
+namespace policy::cli {
+namespace {
+
+std::vector<std::string_view> Split(std::string_view s) {
+  std::vector<std::string_view> out;
+  while (true) {
+    std::size_t slash = s.find('/');
+    std::string_view part = s.substr(0, slash);
+    if (!part.empty() && part != ".") out.push_back(part);
+    if (slash == std::string_view::npos) break;
+    s.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+// `[...]` at glob[gi]; sets `end` past the `]`. False when the class never closes.
+bool MatchClass(std::string_view glob, std::size_t gi, char c, bool& matched, std::size_t& end) {
+  std::size_t i = gi + 1;
+  bool negate = i < glob.size() && (glob[i] == '!' || glob[i] == '^');
+  if (negate) ++i;
+  bool hit = false;
+  bool first = true;
+  for (; i < glob.size() && (glob[i] != ']' || first); first = false) {
+    char lo = glob[i];
+    if (i + 2 < glob.size() && glob[i + 1] == '-' && glob[i + 2] != ']') {
+      if (c >= lo && c <= glob[i + 2]) hit = true;
+      i += 3;
+    } else {
+      if (c == lo) hit = true;
+      ++i;
+    }
+  }
+  if (i >= glob.size()) return false;
+  end = i + 1;
+  matched = hit != negate;
+  return true;
+}
+
+// One segment: `*`, `?`, classes; backtracking on the last `*` only, which is
+// enough for a single segment and linear in practice.
+bool MatchSegment(std::string_view glob, std::string_view name) {
+  std::size_t g = 0, n = 0, star_g = std::string_view::npos, star_n = 0;
+  while (n < name.size()) {
+    if (g < glob.size() && glob[g] == '*') {
+      star_g = ++g;
+      star_n = n;
+      continue;
+    }
+    if (g < glob.size()) {
+      bool ok = false;
+      std::size_t next = g + 1;
+      if (glob[g] == '[') {
+        bool matched = false;
+        if (MatchClass(glob, g, name[n], matched, next)) {
+          ok = matched;
+        } else {
+          ok = name[n] == '[';
+          next = g + 1;
+        }
+      } else {
+        ok = glob[g] == '?' || glob[g] == name[n];
+      }
+      if (ok) {
+        g = next;
+        ++n;
+        continue;
+      }
+    }
+    if (star_g == std::string_view::npos) return false;
+    g = star_g;
+    n = ++star_n;
+  }
+  while (g < glob.size() && glob[g] == '*') ++g;
+  return g == glob.size();
+}
+
+bool MatchSegments(const std::vector<std::string_view>& glob, std::size_t gi,
+                   const std::vector<std::string_view>& path, std::size_t pi) {
+  if (gi == glob.size()) return pi == path.size();
+  if (glob[gi] == "**") {
+    for (std::size_t k = pi; k <= path.size(); ++k) {
+      if (MatchSegments(glob, gi + 1, path, k)) return true;
+    }
+    return false;
+  }
+  if (pi == path.size()) return false;
+  return MatchSegment(glob[gi], path[pi]) && MatchSegments(glob, gi + 1, path, pi + 1);
+}
+
+}  // namespace
+
+bool GlobMatch(std::string_view glob, std::string_view path) {
+  std::vector<std::string_view> g = Split(glob);
+  std::vector<std::string_view> p = Split(path);
+  if (g.empty()) return false;
+  if (glob.find('/') == std::string_view::npos && g.size() == 1 && g[0] != "**") {
+    return !p.empty() && MatchSegment(g[0], p.back());
+  }
+  return MatchSegments(g, 0, p, 0);
+}
+
+bool GlobCoversDirectory(std::string_view glob, std::string_view dir) {
+  if (GlobMatch(glob, dir)) return true;
+  while (!glob.empty() && glob.back() == '/') glob.remove_suffix(1);
+  if (glob.size() >= 3 && glob.substr(glob.size() - 3) == "/**") {
+    return GlobMatch(glob.substr(0, glob.size() - 3), dir);
+  }
+  return false;
+}
+
+}  // namespace policy::cli
