@@ -55,7 +55,9 @@ std::string ScaledCompose(const std::string& base, int copies) {
       // A service key: two spaces of indent, a name, a colon, nothing after it.
       if (line.size() > 3 && line[0] == ' ' && line[1] == ' ' && line[2] != ' ' && line.back() == ':') {
         out.append(line.substr(0, line.size() - 1));
-        out += "-" + std::to_string(k) + ":";
+        out += '-';
+        out += std::to_string(k);
+        out += ':';
       } else {
         out.append(line);
       }
