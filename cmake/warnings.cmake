@@ -3,7 +3,7 @@
 # so it is off for GCC; Clang still checks what it can.
 function(policy_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
-    $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local -Wno-restrict>
+    $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local> $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>
     $<$<CXX_COMPILER_ID:Clang>:-Wno-c++98-compat -Wno-gnu-zero-variadic-macro-arguments>)
   if(POLICY_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
