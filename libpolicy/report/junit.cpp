@@ -1,6 +1,5 @@
 #include "libpolicy/report/junit.h"
 
-#include <cstdio>
 #include <map>
 #include <set>
 
@@ -122,13 +121,11 @@ std::string FormatJunitSuites(const Report& report, const Context& ctx,
     }
     body += "  </testsuite>\n";
   }
-  char time[32];
-  std::snprintf(time, sizeof time, "%.3f", ctx.elapsed_ms > 0 ? ctx.elapsed_ms / 1000 : 0.0);
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites" +
          Attr("name", "policy-check " + ctx.tool_version) +
          Attr("tests", std::to_string(total_tests)) +
          Attr("failures", std::to_string(total_failures)) +
-         Attr("errors", std::to_string(total_errors)) + Attr("time", time) + ">\n" + body +
+         Attr("errors", std::to_string(total_errors)) + ">\n" + body +
          "</testsuites>\n";
 }
 

@@ -15,6 +15,7 @@ struct JunitInput {
   std::vector<std::string> rules;  // the rule ids that ran on it
 };
 
+// No times: the output is the same for every --jobs and every run.
 // One <testsuite> per input (those of `inputs`, in order, then any other file
 // of the report's findings and problems, sorted), one <testcase> per (rule,
 // file): a <failure> listing the rule's unsuppressed findings in the file, or

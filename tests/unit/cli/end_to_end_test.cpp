@@ -1,53 +1,22 @@
 // Runs the built policy-check binary as a user would, from the fixtures directory.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
+
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
+
+#include "tests/unit/cli/run_cli.h"
 
 namespace {
 
-const std::string kData = POLICY_SOURCE_DIR "/tests/unit/cli/data";
+using cli_test::Has;
+using cli_test::Run;
+using cli_test::Slurp;
 
-struct Run {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// `args` is shell text (the fixtures have no spaces); stdin from `input`.
 Run PolicyCheck(const std::string& args, const std::string& input = "") {
-  namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("policy-cli-e2e-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "in") << input;
-  std::string command = "cd '" + kData + "' && NO_COLOR= '" + POLICY_CHECK_PATH + "' " + args +
-                        " <'" + (dir / "in").string() + "' >'" + (dir / "out").string() +
-                        "' 2>'" + (dir / "err").string() + "'";
-  int status = std::system(command.c_str());
-  Run run;
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = Slurp(dir / "out");
-  run.err = Slurp(dir / "err");
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  return run;
-}
-
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
+  return cli_test::PolicyCheckIn(cli_test::kData, args, input);
 }
 
 const std::string kRules = "--no-builtin -r rules ";
