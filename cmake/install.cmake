@@ -27,7 +27,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/rules/ DESTINATION ${CMAKE_INSTALL_DATAD
 
 install(EXPORT libpolicyTargets NAMESPACE libpolicy:: DESTINATION ${POLICY_CMAKE_DIR})
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/libpolicyConfig.cmake.in
-  ${PROJECT_BINARY_DIR}/libpolicyConfig.cmake INSTALL_DESTINATION ${POLICY_CMAKE_DIR})
+  ${PROJECT_BINARY_DIR}/libpolicyConfig.cmake INSTALL_DESTINATION ${POLICY_CMAKE_DIR}
+  PATH_VARS CMAKE_INSTALL_DATADIR)
 # 0.x: a minor release may break the API, so only the same minor version matches.
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/libpolicyConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
