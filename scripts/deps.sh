@@ -9,7 +9,7 @@ packages=(
   pybind11-dev python3-pybind11 python3-dev python3-pytest
 )
 if [ "${POLICY_WITH_TEST_TOOLS:-0}" = 1 ]; then
-  packages+=(python3 python3-jsonschema)
+  packages+=(python3 python3-jsonschema pre-commit git)
 fi
 missing=()
 for p in "${packages[@]}"; do

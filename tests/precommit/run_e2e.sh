@@ -86,14 +86,20 @@ if ! command -v pre-commit >/dev/null; then
   [ "$failures" -eq 0 ] && exit 77 || exit 1
 fi
 
-# 2. pre-commit try-repo on this checkout (uncommitted hook files included).
+# 2. pre-commit try-repo on this checkout, which takes no hook args: the
+# scratch repository's .policy-check.yaml narrows the rules instead.
 new_repo
+cp "$checkout/tests/precommit/secrets.policy" .
+printf 'builtin: false\nrules: [secrets.policy]\n' >.policy-check.yaml
+saved_rule="$rule"
+rule=PRE-SEC-001
 bad_compose && git add docker-compose.yml
 expect_refused "pre-commit try-repo" \
   pre-commit try-repo "$checkout" policy-check --files docker-compose.yml -v
 good_compose && git add docker-compose.yml
 expect_accepted "pre-commit try-repo" \
   pre-commit try-repo "$checkout" policy-check --files docker-compose.yml
+rule="$saved_rule"
 
 # 3. An installed configuration pointing at this checkout's HEAD, with args.
 if git -C "$checkout" cat-file -e HEAD:.pre-commit-hooks.yaml 2>/dev/null; then
