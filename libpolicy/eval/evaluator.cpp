@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <re2/re2.h>
 
+#include <cstring>
+
 namespace policy::eval {
 namespace {
 
@@ -220,7 +222,20 @@ Value Evaluator::EvalMatches(const Value& subject, const Value& re) {
     return Fail("type.mismatch", "'matches' needs a string, got " + Describe(subject));
   if (!re.is(Type::kRegex)) return Fail("type.mismatch", "'matches' needs a regex");
   std::string_view s = subject.as_string();
-  return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re.as_regex()));
+  const RE2* regex = re.as_regex();
+  if (s.size() > sizeof(MatchMemo::text))
+    return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *regex));
+  uint64_t h = reinterpret_cast<uintptr_t>(regex) * 0x9E3779B97F4A7C15ull;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  MatchMemo& m = memo_[(h >> 32) % kMemoSize];
+  if (m.re == regex && m.size == s.size() && std::memcmp(m.text, s.data(), s.size()) == 0)
+    return Value::Bool(m.result);
+  bool result = RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *regex);
+  m.re = regex;
+  m.size = static_cast<uint32_t>(s.size());
+  m.result = result;
+  std::memcpy(m.text, s.data(), s.size());
+  return Value::Bool(result);
 }
 
 Value Evaluator::EvalArithmetic(BinaryOp op, const Value& a, const Value& b) {
@@ -302,14 +317,18 @@ Value Evaluator::EvalDefCall(const Node* n, Value* slots, const Value* row) {
   const CompiledDef& def = *n->def;
   if (stack_top_ + static_cast<size_t>(def.num_slots) > stack_.size())
     return Fail("limit.depth", "def calls nest too deeply");
+  // Claim the frame before evaluating the arguments: an argument may call a def
+  // itself, and its frame must go above this one.
   Value* frame = stack_.data() + stack_top_;
-  for (int i = 0; i < def.num_slots; ++i) frame[i] = Value();
-  for (size_t i = 0; i < n->args.size(); ++i) {
-    frame[i] = EvalOperand(n->args[i], slots, row);
-    if (call_.error.set()) return Value::Null();
-  }
   stack_top_ += static_cast<size_t>(def.num_slots);
-  Value r = Eval(def.body, frame, nullptr);
+  for (int i = 0; i < def.num_slots; ++i) frame[i] = Value();
+  Value r;
+  bool ok = true;
+  for (size_t i = 0; i < n->args.size() && ok; ++i) {
+    frame[i] = EvalOperand(n->args[i], slots, row);
+    ok = !call_.error.set();
+  }
+  if (ok) r = Eval(def.body, frame, nullptr);
   stack_top_ -= static_cast<size_t>(def.num_slots);
   return r;
 }

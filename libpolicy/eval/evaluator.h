@@ -60,6 +60,19 @@ class Evaluator {
   Value EvalCollection(const Node* n, Value* slots, const Value* row);
   bool NeedBool(const Value& v, const char* what);
 
+  // Recent `matches` results on short strings. Rules that pick record fields by
+  // name (`for key, value in row where key matches /.../`) ask the same question
+  // of the same header names on every record; the text is compared in full, so a
+  // hit is always exact.
+  struct MatchMemo {
+    const re2::RE2* re = nullptr;
+    uint32_t size = 0;
+    bool result = false;
+    char text[48];
+  };
+  static constexpr size_t kMemoSize = 256;
+  std::vector<MatchMemo> memo_ = std::vector<MatchMemo>(kMemoSize);
+
   CallContext call_;
   std::vector<Value> stack_;  // frames of def calls
   size_t stack_top_ = 0;

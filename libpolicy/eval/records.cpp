@@ -457,7 +457,7 @@ class StreamChecker {
       AppendKey(k, mine);
       if (mine != key) return;
       made = true;
-      Value at = k;
+      Value at = runner.LocatedAt(k);
       std::string message = rule.has_message
                                 ? runner.RenderMessage() + fmt::format(" (first at line {})", first_line)
                                 : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
@@ -590,7 +590,7 @@ void CheckRecordList(const Program& program, const ActiveRules& rules, const Inp
         ++out.counters.failed;
         if (out.counters.listed >= limit) return;
         ++out.counters.listed;
-        Value at = key;
+        Value at = r.LocatedAt(key);
         std::string message = rule.has_message ? r.RenderMessage() + fmt::format(" (first at line {})", *first)
                                                : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
                                                              rule.default_source, ToJson(key), *first);

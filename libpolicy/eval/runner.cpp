@@ -156,6 +156,16 @@ void Runner::Terminal() {
   out_->findings.push_back(MakeFinding(FindingKind::kFinding, std::move(message), located));
 }
 
+Value Runner::LocatedAt(const Value& fallback) {
+  if (rule_->at == nullptr) return fallback;
+  Value at = eval_.Eval(rule_->at, slots_.data(), typed_);
+  if (eval_.error().set()) {
+    eval_.ClearError();
+    return fallback;
+  }
+  return at;
+}
+
 std::string Runner::Interpolate(const Node* n) {
   Value v = eval_.Eval(n, slots_.data(), typed_);
   if (eval_.error().set()) {
@@ -240,6 +250,11 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
     ReplaceAll(message, secret, redacted);
     if (one_line) {
       ReplaceAll(f.source_line, secret, redacted);
+      // The caret underlines the masked text, not the secret's length.
+      if (f.end_line == f.line && f.end_column > f.column) {
+        uint32_t quotes = secret_value->has_flag(Value::kQuoted) ? 2 : 0;
+        f.end_column = f.column + quotes + CountCodePoints(redacted);
+      }
       p.secret = secret;
       p.secret_masks_line = true;
     } else {

@@ -74,6 +74,9 @@ class Runner {
   PendingFinding MakeFinding(FindingKind kind, std::string message, const Value* located);
   // Renders the rule's message for the current binding (template or default).
   std::string RenderMessage();
+  // The rule's `at` value for the current binding; `fallback` when there is none
+  // or it fails.
+  Value LocatedAt(const Value& fallback);
 
   // The `mostly` finding for an input, at its first line.
   static PendingFinding MostlyFinding(const CompiledRule& rule, const InputInfo& in, uint64_t passed,
