@@ -225,6 +225,7 @@ Value Evaluator::EvalMatches(const Value& subject, const Value& re) {
   const RE2* regex = re.as_regex();
   if (s.size() > sizeof(MatchMemo::text))
     return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *regex));
+  if (memo_.empty()) memo_.resize(kMemoSize);
   uint64_t h = reinterpret_cast<uintptr_t>(regex) * 0x9E3779B97F4A7C15ull;
   for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
   MatchMemo& m = memo_[(h >> 32) % kMemoSize];
@@ -315,6 +316,9 @@ Value Evaluator::EvalBuiltin(const Node* n, Value* slots, const Value* row) {
 
 Value Evaluator::EvalDefCall(const Node* n, Value* slots, const Value* row) {
   const CompiledDef& def = *n->def;
+  // Allocated on first use (never resized later: frames point into it), so
+  // evaluators that fold constants at compile time stay cheap.
+  if (stack_.empty()) stack_.resize(kStackSlots);
   if (stack_top_ + static_cast<size_t>(def.num_slots) > stack_.size())
     return Fail("limit.depth", "def calls nest too deeply");
   // Claim the frame before evaluating the arguments: an argument may call a def

@@ -15,7 +15,7 @@ class Evaluator {
   // every rule terminates quickly whatever the input.
   static constexpr uint64_t kMaxSteps = 50'000'000;
 
-  explicit Evaluator(Arena& scratch) : call_(scratch), stack_(kStackSlots) {}
+  explicit Evaluator(Arena& scratch) : call_(scratch) {}
 
   // Evaluates `node` with the rule's slots and, for schema-bound records, the
   // typed fields. On an evaluation error returns null and error() is set; the
@@ -71,10 +71,10 @@ class Evaluator {
     char text[48];
   };
   static constexpr size_t kMemoSize = 256;
-  std::vector<MatchMemo> memo_ = std::vector<MatchMemo>(kMemoSize);
+  std::vector<MatchMemo> memo_;  // kMemoSize entries once the first match runs
 
   CallContext call_;
-  std::vector<Value> stack_;  // frames of def calls
+  std::vector<Value> stack_;  // frames of def calls: kStackSlots once the first def runs
   size_t stack_top_ = 0;
   uint64_t steps_ = 0;
 };
