@@ -171,7 +171,14 @@ int RunExplain(const Options& command_line, Streams& io) {
   }
   if (std::optional<Finding> f = ExampleFinding(*compiled.program, r)) {
     // Messages and source lines come redacted from the engine.
-    io.out << "\nExample finding:\n  " << f->file;
+    // Fixtures of the built-in packs are named from the source tree: rules/PACK/tests/...
+    std::string shown = f->file;
+    std::filesystem::path rules_parent = std::filesystem::path(POLICY_RULES_DIR).parent_path();
+    std::string rel = std::filesystem::path(shown).lexically_relative(rules_parent).generic_string();
+    if (std::filesystem::path(shown).is_absolute() && !rel.empty() && rel.rfind("..", 0) != 0) {
+      shown = rel;
+    }
+    io.out << "\nExample finding:\n  " << shown;
     if (f->line) io.out << ":" << f->line << (f->column ? ":" + std::to_string(f->column) : "");
     io.out << ": " << SeverityName(f->severity) << ": " << f->message << " [" << f->rule << "]\n";
     if (!f->source_line.empty()) io.out << "    " << f->source_line << "\n";
