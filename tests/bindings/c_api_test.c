@@ -270,8 +270,11 @@ static void test_errors(const char* dir) {
   EXPECT(policy_check_file(NULL, "x.yml", NULL, &result) == POLICY_ERROR_INVALID_ARGUMENT);
   EXPECT(policy_check_file(engine, NULL, NULL, &result) == POLICY_ERROR_INVALID_ARGUMENT);
   EXPECT(policy_check_file(engine, "x.yml", NULL, NULL) == POLICY_ERROR_INVALID_ARGUMENT);
-  EXPECT(policy_engine_create(NULL, &engine, NULL) == POLICY_ERROR_INVALID_ARGUMENT);
-  EXPECT(engine == NULL);
+  {
+    policy_engine* none = engine;
+    EXPECT(policy_engine_create(NULL, &none, NULL) == POLICY_ERROR_INVALID_ARGUMENT);
+    EXPECT(none == NULL);
+  }
   EXPECT(policy_options_add_param(NULL, "a", "b") == POLICY_ERROR_INVALID_ARGUMENT);
   EXPECT(policy_result_finding_count(NULL) == 0);
   EXPECT_STR(policy_finding_rule(NULL), "");
@@ -279,6 +282,7 @@ static void test_errors(const char* dir) {
   policy_result_free(NULL);
   policy_diagnostics_free(NULL);
   policy_engine_free(NULL);
+  policy_engine_free(engine);
   policy_options_free(NULL);
 
   /* A successful call clears the last error. */
