@@ -393,6 +393,32 @@ std::string_view SpanText(const LoadedFile& f, syntax::Span s) {
   return std::string_view(f.source->text()).substr(s.begin, s.end - s.begin);
 }
 
+// True when `n` reads no slot but `key` (defs are pure: only their arguments count).
+bool ReadsOnly(const eval::Node* n, int key) {
+  if (n == nullptr) return false;
+  switch (n->op) {
+    case eval::NodeOp::kSlot: return n->slot == key;
+    case eval::NodeOp::kRowField: return false;
+    case eval::NodeOp::kQuantifier: return false;  // binds slots of its own
+    default: break;
+  }
+  for (const eval::Node* a : n->args)
+    if (!ReadsOnly(a, key)) return false;
+  return true;
+}
+
+void HoistKeyFilters(eval::CompiledRule& rule) {
+  for (size_t i = 0; i + 1 < rule.clauses.size(); ++i) {
+    eval::CompiledClause& c = rule.clauses[i];
+    const eval::CompiledClause& next = rule.clauses[i + 1];
+    if (c.op != eval::ClauseOp::kFor || next.op != eval::ClauseOp::kWhere || next.expr == nullptr) continue;
+    // The leftmost operand of an `and` chain: false there means false overall.
+    const eval::Node* lead = next.expr;
+    while (lead->op == eval::NodeOp::kBinary && lead->binary == syntax::BinaryOp::kAnd) lead = lead->args[0];
+    if (ReadsOnly(lead, c.slot)) c.key_filter = lead;
+  }
+}
+
 void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   eval::CompiledRule rule;
   rule.info.id = r.id.name;
@@ -543,6 +569,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   for (const syntax::Ident& id : ec.UnusedLets())
     ctx_.Warning(f, id.span, "name.unused_let", fmt::format("'{}' is never used", id.name));
   rule.num_slots = ec.num_slots();
+  HoistKeyFilters(rule);
 
   if (auto it = rule_places_.find(rule.info.id); it != rule_places_.end()) {
     Diagnostic& d = ctx_.Add(f, r.id.span, Severity::kError, "rule.duplicate_id",

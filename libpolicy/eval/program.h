@@ -67,6 +67,11 @@ struct CompiledClause {
   int slot = -1;   // for: key or element; let: the name
   int slot2 = -1;  // for k, v: the value
   const Node* expr = nullptr;
+  // kFor over a map followed by `where`: the leading conjunct of that `where`
+  // when it reads nothing but the key (`where is_tin_field(key) and ...`). Its
+  // verdict per key is remembered, so picking fields by name costs one lookup
+  // per field and record instead of an evaluation.
+  const Node* key_filter = nullptr;
 };
 
 struct SchemaField {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "libpolicy/eval/builtins.h"
 
 namespace policy::eval {
@@ -103,6 +105,13 @@ void Runner::Walk(size_t index) {
       } else if (v.is(Type::kMap)) {
         for (const MapEntry& e : v.as_map()) {
           slots_[c.slot] = Value::String(e.key).WithOriginOf(e.value);
+          if (c.key_filter != nullptr) {
+            std::optional<bool> pass = KeyFilter(c, slots_[c.slot]);
+            if (pass && !*pass) {
+              ++out_->counters.skipped;
+              continue;
+            }
+          }
           if (two) slots_[c.slot2] = e.value;
           for_values_.push_back(e.value);
           Walk(index + 1);
@@ -115,6 +124,26 @@ void Runner::Walk(size_t index) {
       return;
     }
   }
+}
+
+std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key) {
+  std::string_view text = key.as_string();
+  if (text.size() > sizeof(KeyVerdict::text)) return std::nullopt;
+  if (verdicts_.empty()) verdicts_.resize(256);
+  uint64_t h = reinterpret_cast<uintptr_t>(&c) * 0x9E3779B97F4A7C15ull;
+  for (char ch : text) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
+  KeyVerdict& v = verdicts_[(h >> 32) % verdicts_.size()];
+  if (v.clause == &c && v.size == text.size() && std::memcmp(v.text, text.data(), text.size()) == 0) return v.pass;
+  Value r = eval_.Eval(c.key_filter, slots_.data(), typed_);
+  if (eval_.error().set() || !r.is(Type::kBool)) {
+    eval_.ClearError();  // the `where` itself will evaluate and report it
+    return std::nullopt;
+  }
+  v.clause = &c;
+  v.size = static_cast<uint32_t>(text.size());
+  v.pass = r.as_bool();
+  std::memcpy(v.text, text.data(), text.size());
+  return v.pass;
 }
 
 void Runner::Terminal() {

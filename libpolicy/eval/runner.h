@@ -4,6 +4,7 @@
 // (location, message, secret redaction). One Runner per thread.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,17 @@ class Runner {
   const KeySink* on_key_ = nullptr;
   std::vector<Value> slots_;
   std::vector<Value> for_values_;  // the element / map value of each active `for`
+
+  // Verdicts of CompiledClause::key_filter by key text (compared in full).
+  struct KeyVerdict {
+    const CompiledClause* clause = nullptr;
+    uint32_t size = 0;
+    bool pass = false;
+    char text[40];
+  };
+  std::vector<KeyVerdict> verdicts_;
+  // The key filter's verdict for `key`, or nullopt when it cannot be cached.
+  std::optional<bool> KeyFilter(const CompiledClause& c, const Value& key);
 };
 
 }  // namespace policy::eval
