@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates docs/rules.md, the rule table of the built-in packs, from the
+# Regenerates docs/rules.md and the README's rule table (between its rules:begin
+# and rules:end markers), the rule table of the built-in packs, from the
 # binary's own catalogue (`policy-check rules -f markdown`), so the README's
 # table cannot drift from the rules; tests/unit/cli checks that it is current.
 #
@@ -35,4 +36,13 @@ if [ "${1:-}" = "--stdout" ]; then
   printf '%s\n' "$text"
 else
   printf '%s\n' "$text" >"$root/docs/rules.md"
+  # The README carries the same table between its rules:begin/end markers.
+  TABLE="$table" python3 - "$root/README.md" <<'PY'
+import os, re, sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+block = "<!-- rules:begin -->\n" + os.environ["TABLE"] + "\n<!-- rules:end -->"
+new = re.sub(r"<!-- rules:begin -->.*?<!-- rules:end -->", lambda m: block, text, flags=re.S)
+open(path, "w", encoding="utf-8").write(new)
+PY
 fi

@@ -222,4 +222,6 @@ TEST_CASE("rules: docs/rules.md is `policy-check rules -f markdown` of the built
   CHECK_MESSAGE(expected == generated,
                 "docs/rules.md is stale: run scripts/rule-table.sh to regenerate it");
   CHECK(Has(expected, r.out));
+  std::string readme = cli_test::Slurp(POLICY_SOURCE_DIR "/README.md");
+  CHECK_MESSAGE(Has(readme, "<!-- rules:begin -->\n" + r.out), "the README's rule table is stale: run scripts/rule-table.sh");
 }
