@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 "$(pwd)/scripts/deps.sh"
 build_dir=${BUILD_DIR:-build}
+# ccache: paths relative to the checkout, so clones in other folders share the cache.
+export CCACHE_BASEDIR="$(pwd)" CCACHE_NOHASHDIR=true
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-Release} "$@" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

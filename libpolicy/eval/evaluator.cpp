@@ -229,13 +229,13 @@ Value Evaluator::EvalMatches(const Value& subject, const Value& re) {
   uint64_t h = reinterpret_cast<uintptr_t>(regex) * 0x9E3779B97F4A7C15ull;
   for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
   MatchMemo& m = memo_[(h >> 32) % kMemoSize];
-  if (m.re == regex && m.size == s.size() && std::memcmp(m.text, s.data(), s.size()) == 0)
+  if (m.re == regex && m.size == s.size() && (s.empty() || std::memcmp(m.text, s.data(), s.size()) == 0))
     return Value::Bool(m.result);
   bool result = RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *regex);
   m.re = regex;
   m.size = static_cast<uint32_t>(s.size());
   m.result = result;
-  std::memcpy(m.text, s.data(), s.size());
+  if (!s.empty()) std::memcpy(m.text, s.data(), s.size());
   return Value::Bool(result);
 }
 

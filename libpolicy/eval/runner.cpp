@@ -133,7 +133,8 @@ std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key)
   uint64_t h = reinterpret_cast<uintptr_t>(&c) * 0x9E3779B97F4A7C15ull;
   for (char ch : text) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
   KeyVerdict& v = verdicts_[(h >> 32) % verdicts_.size()];
-  if (v.clause == &c && v.size == text.size() && std::memcmp(v.text, text.data(), text.size()) == 0) return v.pass;
+  if (v.clause == &c && v.size == text.size() && (text.empty() || std::memcmp(v.text, text.data(), text.size()) == 0))
+    return v.pass;
   Value r = eval_.Eval(c.key_filter, slots_.data(), typed_);
   if (eval_.error().set() || !r.is(Type::kBool)) {
     eval_.ClearError();  // the `where` itself will evaluate and report it
@@ -142,7 +143,7 @@ std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key)
   v.clause = &c;
   v.size = static_cast<uint32_t>(text.size());
   v.pass = r.as_bool();
-  std::memcpy(v.text, text.data(), text.size());
+  if (!text.empty()) std::memcpy(v.text, text.data(), text.size());
   return v.pass;
 }
 
