@@ -56,9 +56,10 @@ void KeySet::Grow() {
   std::vector<Slot> old = std::move(slots_);
   slots_.assign(old.size() * 2, Slot{0, 0, 0});
   size_t mask = slots_.size() - 1;
+  // Slots are placed by their stored hash, so growing never re-reads a key.
   for (const Slot& s : old) {
     if (s.offset == 0) continue;
-    size_t i = Hash(KeyAt(s.offset)) & mask;
+    size_t i = s.hash & mask;
     while (slots_[i].offset != 0) i = (i + 1) & mask;
     slots_[i] = s;
   }
@@ -74,7 +75,7 @@ std::optional<uint32_t> KeySet::Insert(std::string_view key, uint32_t line) {
   uint64_t h = Hash(key);
   uint32_t tag = static_cast<uint32_t>(h >> 32);
   size_t mask = slots_.size() - 1;
-  for (size_t i = h & mask;; i = (i + 1) & mask) {
+  for (size_t i = tag & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
     if (s.offset == 0) {
       uint32_t offset = 0;

@@ -270,26 +270,36 @@ class StreamChecker {
     for (unsigned t = 0; t < jobs; ++t) workers.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
     merger_ = std::make_unique<Worker>(options_, header, display_, schema_);
 
-    std::vector<load::RecordChunk> wave = ReadWave(jobs * 2);
-    while (!wave.empty()) {
-      std::vector<ChunkResult> results(wave.size());
+    // A pipeline of batches: the workers check batch N while this thread merges
+    // batch N-1 (in file order: counts, listed findings, `unique`) and reads N+1.
+    struct Batch {
+      std::vector<load::RecordChunk> chunks;
+      std::vector<ChunkResult> results;
+    };
+    Batch current{ReadWave(jobs * 2), {}};
+    Batch previous;
+    while (!current.chunks.empty() || !previous.chunks.empty()) {
+      current.results.assign(current.chunks.size(), ChunkResult());
       std::atomic<size_t> next{0};
       auto work = [&](Worker& w) {
-        for (size_t i = next++; i < wave.size(); i = next++) Process(w, wave[i], results[i]);
+        for (size_t i = next++; i < current.chunks.size(); i = next++) Process(w, current.chunks[i], current.results[i]);
       };
       std::vector<std::thread> threads;
-      for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work, std::ref(*workers[t]));
-      std::vector<load::RecordChunk> upcoming = stopped_ ? std::vector<load::RecordChunk>() : ReadWave(jobs * 2);
-      for (std::thread& t : threads) t.join();
-      for (ChunkResult& r : results) {
+      if (!current.chunks.empty())
+        for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work, std::ref(*workers[t]));
+      for (ChunkResult& r : previous.results) {
         Merge(r);
         if (r.error) {
           Problem(*r.error);
-          stopped_ = true;
+          stopped_ = true;  // records after an input error are not reported
           break;
         }
       }
-      wave = stopped_ ? std::vector<load::RecordChunk>() : std::move(upcoming);
+      Batch upcoming{stopped_ ? std::vector<load::RecordChunk>() : ReadWave(jobs * 2), {}};
+      for (std::thread& t : threads) t.join();
+      if (stopped_) break;
+      previous = std::move(current);
+      current = std::move(upcoming);
     }
     if (!stopped_ && reader_->error()) Problem(*reader_->error());
     Finish();
