@@ -267,7 +267,10 @@ void Compiler::DeclareParams() {
       scope.params[p.name.name] = &storage.back();
     }
   }
-  for (const auto& [name, text] : options_.params) {
+  for (const auto& override_param : options_.params) {
+    // Named, not structured bindings: Clang 14 cannot capture those in a lambda.
+    const std::string& name = override_param.first;
+    const std::string& text = override_param.second;
     auto it = std::find_if(storage.begin(), storage.end(), [&](const eval::ParamValue& v) { return v.name == name; });
     if (it == storage.end()) {
       std::vector<std::string> names;
