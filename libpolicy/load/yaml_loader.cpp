@@ -288,7 +288,7 @@ class Builder : public YAML::EventHandler {
 
   // An empty value is located at its key, or at its `-` in a sequence.
   Loc EmptyValueLoc(std::size_t next_token) const {
-    if (!frames_.empty() && frames_[depth_ - 1].is_map && frames_[depth_ - 1].have_key) {
+    if (depth_ > 0 && frames_[depth_ - 1].is_map && frames_[depth_ - 1].have_key) {
       return frames_[depth_ - 1].key_loc;
     }
     std::size_t i = std::min(next_token, text_.size());
