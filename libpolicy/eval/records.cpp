@@ -248,6 +248,7 @@ class StreamChecker {
     options_.format = EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson") ? load::RecordFormat::kJsonLines
                                                                               : load::RecordFormat::kCsv;
     options_.delimiter = input.delimiter ? input.delimiter : EndsWith(lower, ".tsv") ? '\t' : ',';
+    options_.chunk_bytes = kChunkBytes;
     schema_ = BindSchema(program, input);
     rules_ = RulesFor(rules, schema_);
     info_.display_file = display;
@@ -276,7 +277,7 @@ class StreamChecker {
       std::vector<load::RecordChunk> chunks;
       std::vector<ChunkResult> results;
     };
-    Batch current{ReadWave(jobs * 2), {}};
+    Batch current{ReadWave(jobs * kChunksPerWorker), {}};
     Batch previous;
     while (!current.chunks.empty() || !previous.chunks.empty()) {
       current.results.assign(current.chunks.size(), ChunkResult());
@@ -295,7 +296,7 @@ class StreamChecker {
           break;
         }
       }
-      Batch upcoming{stopped_ ? std::vector<load::RecordChunk>() : ReadWave(jobs * 2), {}};
+      Batch upcoming{stopped_ ? std::vector<load::RecordChunk>() : ReadWave(jobs * kChunksPerWorker), {}};
       for (std::thread& t : threads) t.join();
       if (stopped_) break;
       previous = std::move(current);
@@ -492,6 +493,10 @@ class StreamChecker {
   }
 
   static constexpr uint64_t kMaxUniqueKeys = 10'000'000;
+  // Small chunks, several per worker and batch: workers rarely wait for each other
+  // at the end of a batch, and three batches in flight stay a few MB.
+  static constexpr size_t kChunkBytes = 256 * 1024;
+  static constexpr unsigned kChunksPerWorker = 6;
 
   const Input& input_;
   const std::string& display_;
