@@ -3,6 +3,7 @@
 #include <new>
 
 #include "libpolicy/load/json_internal.h"
+#include "libpolicy/utf8.h"
 #include "libpolicy/load/text_internal.h"
 
 namespace policy::load {
@@ -20,30 +21,6 @@ std::string Describe(std::string_view text, std::size_t at) {
   return buf;
 }
 
-int HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 }  // namespace
 
@@ -138,7 +115,7 @@ bool JsonParser::ParseString(std::size_t* pos, std::string_view* out) {
           if (from + 4 > raw.size()) return false;
           uint32_t v = 0;
           for (std::size_t h = 0; h < 4; ++h) {
-            int d = HexDigit(raw[from + h]);
+            int d = HexDigitValue(raw[from + h]);
             if (d < 0) return false;
             v = v * 16 + static_cast<uint32_t>(d);
           }

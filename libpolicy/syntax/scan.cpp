@@ -1,4 +1,5 @@
 #include "libpolicy/syntax/scan.h"
+#include "libpolicy/utf8.h"
 
 #include <algorithm>
 #include <array>
@@ -34,30 +35,6 @@ bool StartsTopLevel(std::string_view w) {
          w == "rule";
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-void AppendUtf8(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 class Scanner {
  public:
@@ -353,8 +330,8 @@ std::size_t DecodeEscape(std::string_view text, std::size_t pos, std::string& ou
   ++i;
   uint32_t cp = 0;
   int digits = 0;
-  while (i < text.size() && HexValue(text[i]) >= 0 && digits < 6) {
-    cp = cp * 16 + static_cast<uint32_t>(HexValue(text[i]));
+  while (i < text.size() && HexDigitValue(text[i]) >= 0 && digits < 6) {
+    cp = cp * 16 + static_cast<uint32_t>(HexDigitValue(text[i]));
     ++digits;
     ++i;
   }

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "libpolicy/eval/builtins/registry.h"
+#include "libpolicy/utf8.h"
 
 namespace policy::eval {
 
@@ -23,7 +24,6 @@ const char* DecimalErrorCode(DecimalStatus status);
 // Decodes the code point at s[*pos] and advances *pos. An invalid or truncated
 // sequence yields U+FFFD and advances one byte (CountCodePoints counts the same).
 char32_t NextCodePoint(std::string_view s, std::size_t* pos);
-void AppendUtf8(char32_t cp, std::string& out);
 
 // Unicode White_Space.
 bool IsUnicodeSpace(char32_t cp);
