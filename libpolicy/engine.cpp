@@ -337,6 +337,10 @@ Report Check(const Program& program, const std::vector<Input>& inputs, const Che
   for (std::thread& t : pool) t.join();
   for (size_t i : big) check(i);
 
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    InputKind k = inputs[i].kind == InputKind::kAuto ? InferKind(inputs[i].path) : inputs[i].kind;
+    if (k == InputKind::kCompose) report.compose_inputs.push_back(DisplayPath(inputs[i].path));
+  }
   for (InputResult& r : results) {
     ApplyDirectives(program, r, report);
     Finish(r, options, report.findings);

@@ -55,6 +55,9 @@ struct Problem {
 struct Report {
   std::vector<Finding> findings;  // sorted with FindingLess
   std::vector<Problem> problems;
+  // Every compose input checked, as Finding::file names it, in input order (the
+  // readiness matrix lists files without findings too).
+  std::vector<std::string> compose_inputs;
   // Inline suppressions that matched no finding (shown with --verbose).
   std::vector<Problem> unused_suppressions;
   std::map<std::string, RuleCounters> by_rule;

@@ -2,10 +2,10 @@
 // column per readiness area (the rules' `area_*` tags), a score per service and
 // the share of services that are ready.
 //
-// A Report lists findings, not inputs, so a service without findings is known
-// only from its file: each compose file named by a finding is read again and its
-// `services` listed in file order. A compose file with no finding at all is not
-// named anywhere in the Report and cannot appear (it would be fully ready).
+// A Report lists findings and the compose inputs it checked, not their services,
+// so a service without findings is known only from its file: each compose file
+// (Report::compose_inputs, then any other file a finding names under `services.`)
+// is read again and its `services` listed in file order.
 #include <algorithm>
 #include <array>
 #include <fstream>
@@ -179,6 +179,10 @@ std::string FormatMarkdown(const Report& report, const Context& ctx) {
   // matrix when it is named like a compose file or a finding is under a service.
   std::vector<std::string> order;
   std::map<std::string, bool> is_compose;
+  // Compose inputs first, in input order, so that files without findings show too.
+  for (const std::string& file : report.compose_inputs) {
+    if (is_compose.try_emplace(file, true).second) order.push_back(file);
+  }
   for (const Finding& f : report.findings) {
     auto [it, added] = is_compose.try_emplace(f.file, InferKind(f.file) == InputKind::kCompose);
     if (added) order.push_back(f.file);

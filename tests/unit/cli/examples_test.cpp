@@ -36,3 +36,14 @@ TEST_CASE("examples: the Bangladesh data samples") {
   CHECK(r.code == 1);
   CHECK(Has(r.err, "12 errors, 6 warnings in 3 files"));
 }
+
+TEST_CASE("examples: a compose file without findings is in the matrix, all ready") {
+  auto dir = cli_test::ScratchDir("clean");
+  std::ofstream(dir / "compose.yaml") << "services:\n  web:\n    image: nginx:1.25.3\n";
+  auto r = PolicyCheckIn(dir.string(), "-f markdown --no-builtin --rules '" POLICY_SOURCE_DIR
+                                       "/rules/readiness/images.policy' compose.yaml -c /dev/null");
+  CHECK(r.code == 0);
+  CHECK(Has(r.out, "Readiness: 100% (1/1 services ready)"));
+  CHECK(Has(r.out, "| `web` | ✅ | 100% | ✅ |"));
+  std::filesystem::remove_all(dir);
+}
