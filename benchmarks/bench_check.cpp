@@ -6,9 +6,8 @@
 // so a fast wrong answer shows up as an error, not as a good figure.
 #include <benchmark/benchmark.h>
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,8 +44,8 @@ Input MakeInput(const fs::path& path, InputKind kind, std::string schema = {}) {
 // Runs Check over `inputs` in the timed loop; returns the last report.
 // An input problem skips the benchmark unless `problems_ok` (real-world corpora
 // may hold files the loader rightly rejects; they are counted instead).
-std::optional<Report> RunCheck(benchmark::State& state, const std::vector<Input>& inputs, unsigned jobs,
-                               bool problems_ok = false) {
+std::optional<Report> RunCheck(benchmark::State& state, const std::vector<Input>& inputs,
+                               unsigned jobs, bool problems_ok = false) {
   std::string error;
   const Program* program = BenchProgram(error);
   if (program == nullptr) {
@@ -76,7 +75,8 @@ std::optional<Report> RunCheck(benchmark::State& state, const std::vector<Input>
 }
 
 void BM_CheckCompose39(benchmark::State& state) {
-  RunCheck(state, {MakeInput(Compose39(), InputKind::kCompose)}, static_cast<unsigned>(state.range(0)));
+  RunCheck(state, {MakeInput(Compose39(), InputKind::kCompose)},
+           static_cast<unsigned>(state.range(0)));
 }
 BENCHMARK(BM_CheckCompose39)->Arg(1)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
@@ -97,7 +97,8 @@ std::string CompareWithCounts(const Report& report, const fs::path& counts_path)
   auto text = ReadFile(counts_path);
   if (!text) return "missing " + counts_path.string();
   const nlohmann::json counts = nlohmann::json::parse(*text, nullptr, false);
-  if (counts.is_discarded() || !counts.contains("expected_findings")) return "unreadable " + counts_path.string();
+  if (counts.is_discarded() || !counts.contains("expected_findings"))
+    return "unreadable " + counts_path.string();
   std::string mismatches;
   for (const auto& [rule, expected] : counts["expected_findings"].items()) {
     auto it = report.by_rule.find(rule);
@@ -108,9 +109,11 @@ std::string CompareWithCounts(const Report& report, const fs::path& counts_path)
     }
   }
   for (const auto& [rule, counters] : report.by_rule) {
-    if (counters.errors != 0) mismatches += " " + rule + " had " + std::to_string(counters.errors) + " evaluation errors";
+    if (counters.errors != 0)
+      mismatches += " " + rule + " had " + std::to_string(counters.errors) + " evaluation errors";
   }
-  if (auto schema = report.by_rule.find("SCHEMA"); schema != report.by_rule.end() && schema->second.failed != 0) {
+  if (auto schema = report.by_rule.find("SCHEMA");
+      schema != report.by_rule.end() && schema->second.failed != 0) {
     mismatches += " SCHEMA failed " + std::to_string(schema->second.failed);
   }
   return mismatches;

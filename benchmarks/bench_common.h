@@ -23,7 +23,8 @@ inline fs::path SourceDir() { return POLICY_SOURCE_DIR; }
 // The generated invoices: $POLICY_BENCH_DATA when set (scripts/bench.sh sets it),
 // else the build tree's bench-data/ that the `bench-data` target fills.
 inline fs::path DataDir() {
-  if (const char* env = std::getenv("POLICY_BENCH_DATA"); env != nullptr && *env != '\0') return env;
+  if (const char* env = std::getenv("POLICY_BENCH_DATA"); env != nullptr && *env != '\0')
+    return env;
   return POLICY_BENCH_DATA_DIR;
 }
 
@@ -57,7 +58,8 @@ inline std::vector<fs::path> CorpusFiles() {
   const fs::path root = fs::path(POLICY_SHARED_DIR) / "corpus" / "awesome-compose";
   std::error_code ec;
   for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-    for (const char* name : {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}) {
+    for (const char* name :
+         {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}) {
       if (fs::is_regular_file(it->path() / name)) files.push_back(it->path() / name);
     }
   }

@@ -53,7 +53,8 @@ std::string ScaledCompose(const std::string& base, int copies) {
       if (nl == std::string::npos) nl = body.size();
       std::string_view line(body.data() + pos, nl - pos);
       // A service key: two spaces of indent, a name, a colon, nothing after it.
-      if (line.size() > 3 && line[0] == ' ' && line[1] == ' ' && line[2] != ' ' && line.back() == ':') {
+      if (line.size() > 3 && line[0] == ' ' && line[1] == ' ' && line[2] != ' ' &&
+          line.back() == ':') {
         out.append(line.substr(0, line.size() - 1));
         out += '-';
         out += std::to_string(k);

@@ -36,7 +36,8 @@ def ident(s) = digits_only(normalize_digits(s))
     const std::string id = "GEN-" + std::to_string(i) + (i % 2 == 0 ? "-REC" : "-CMP");
     if (i % 2 == 0) {
       text += "rule " + id + R"( {
-  title "Generated record rule )" + std::to_string(i) + R"("
+  title "Generated record rule )" +
+              std::to_string(i) + R"("
   severity warning
   tags [generated, area_data]
   on records(invoice)
@@ -50,7 +51,8 @@ def ident(s) = digits_only(normalize_digits(s))
 )";
     } else {
       text += "rule " + id + R"( {
-  title "Generated compose rule )" + std::to_string(i) + R"("
+  title "Generated compose rule )" +
+              std::to_string(i) + R"("
   on compose
   for name, svc in compose.services
   let img = parse_image(svc.image)
@@ -70,7 +72,8 @@ void BM_ParseSynthetic(benchmark::State& state) {
   for (auto _ : state) {
     syntax::ParseResult result = syntax::Parse(source);
     if (!result.module) {
-      state.SkipWithError(("parse failed: " + FormatDiagnostic(result.diagnostics.front())).c_str());
+      state.SkipWithError(
+          ("parse failed: " + FormatDiagnostic(result.diagnostics.front())).c_str());
       return;
     }
     benchmark::DoNotOptimize(result.module.get());

@@ -49,13 +49,15 @@ void SplitFile(benchmark::State& state, load::RecordFormat format, const char* e
     }
     if (!error) error = reader->error();
     if (error) {
-      state.SkipWithError((path.string() + ":" + std::to_string(error->line) + ": " + error->message).c_str());
+      state.SkipWithError(
+          (path.string() + ":" + std::to_string(error->line) + ": " + error->message).c_str());
       return;
     }
   }
   if (records != static_cast<uint64_t>(state.range(0))) {
-    state.SkipWithError(("read " + std::to_string(records) + " records, expected " +
-                         std::to_string(state.range(0))).c_str());
+    state.SkipWithError(
+        ("read " + std::to_string(records) + " records, expected " + std::to_string(state.range(0)))
+            .c_str());
     return;
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
@@ -69,7 +71,11 @@ BENCHMARK(BM_SplitCsv)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmar
 void BM_SplitJsonLines(benchmark::State& state) {
   SplitFile(state, load::RecordFormat::kJsonLines, "jsonl");
 }
-BENCHMARK(BM_SplitJsonLines)->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SplitJsonLines)
+    ->Arg(10'000)
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace policy::bench

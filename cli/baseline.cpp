@@ -59,8 +59,7 @@ std::optional<Baseline> ParseBaseline(const std::string& text, std::string& erro
   for (const auto& item : doc["fingerprints"]) {
     if (!item.is_object() || !item.contains("rule") || !item["rule"].is_string() ||
         !item.contains("fingerprint") || !item["fingerprint"].is_string()) {
-      error = "fingerprints[" + std::to_string(i) +
-              "] needs string \"rule\" and \"fingerprint\"";
+      error = "fingerprints[" + std::to_string(i) + "] needs string \"rule\" and \"fingerprint\"";
       return std::nullopt;
     }
     out.emplace(item["rule"].get<std::string>(), item["fingerprint"].get<std::string>());

@@ -31,9 +31,10 @@ std::string PackageOf(const std::string& file) {
     text = s.str();
   } else {
     for (const EmbeddedFile& f : BuiltinPackFiles()) {
-      if (file == f.path || (file.size() > f.path.size() &&
-                             file.compare(file.size() - f.path.size(), f.path.size(), f.path) == 0 &&
-                             file[file.size() - f.path.size() - 1] == '/')) {
+      if (file == f.path ||
+          (file.size() > f.path.size() &&
+           file.compare(file.size() - f.path.size(), f.path.size(), f.path) == 0 &&
+           file[file.size() - f.path.size() - 1] == '/')) {
         text = f.text;
       }
     }
@@ -174,7 +175,8 @@ int RunExplain(const Options& command_line, Streams& io) {
     // Fixtures of the built-in packs are named from the source tree: rules/PACK/tests/...
     std::string shown = f->file;
     std::filesystem::path rules_parent = std::filesystem::path(POLICY_RULES_DIR).parent_path();
-    std::string rel = std::filesystem::path(shown).lexically_relative(rules_parent).generic_string();
+    std::string rel =
+        std::filesystem::path(shown).lexically_relative(rules_parent).generic_string();
     if (std::filesystem::path(shown).is_absolute() && !rel.empty() && rel.rfind("..", 0) != 0) {
       shown = rel;
     }

@@ -88,20 +88,24 @@ bool AddMergedProject(const Options& options, InputSet& inputs) {
 }
 
 std::string FormatReport(const Report& report, const report::Context& ctx, const Options& options,
-                   const std::vector<Input>& inputs, const std::vector<RuleInfo>& rules,
-                   const std::string& repo_root) {
+                         const std::vector<Input>& inputs, const std::vector<RuleInfo>& rules,
+                         const std::string& repo_root) {
   switch (options.format) {
     case Format::kText: {
       std::string text = report::FormatText(report, ctx);
       if (options.verbose) text += FormatUnusedSuppressions(report);
       return text;
     }
-    case Format::kJson: return report::FormatJson(report, ctx);
-    case Format::kSarif: return report::FormatSarif(RebasedOn(report, repo_root), ctx);
+    case Format::kJson:
+      return report::FormatJson(report, ctx);
+    case Format::kSarif:
+      return report::FormatSarif(RebasedOn(report, repo_root), ctx);
     case Format::kJunit:
       return report::FormatJunitSuites(report, ctx, JunitInputs(inputs, rules, options));
-    case Format::kGithub: return report::FormatGithub(report, ctx);
-    case Format::kMarkdown: return report::FormatMarkdown(report, ctx);
+    case Format::kGithub:
+      return report::FormatGithub(report, ctx);
+    case Format::kMarkdown:
+      return report::FormatMarkdown(report, ctx);
   }
   return "";
 }
@@ -170,7 +174,8 @@ int RunCheck(const Options& command_line, Streams& io) {
   int code = ExitCode(report, options.fail_on);
   if (!options.write_baseline.empty()) {
     if (!WriteTo(options.write_baseline, FormatBaseline(report, check.repo_root), io)) return 2;
-    if (!options.quiet) io.err << "policy-check: baseline written to " << options.write_baseline << "\n";
+    if (!options.quiet)
+      io.err << "policy-check: baseline written to " << options.write_baseline << "\n";
     return code == 2 ? 2 : 0;
   }
   return code;

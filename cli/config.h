@@ -27,8 +27,8 @@ struct RuleSetting {
 };
 
 struct Config {
-  std::string path;  // as found or given
-  std::string dir;   // its directory, absolute: paths and globs are relative to it
+  std::string path;                // as found or given
+  std::string dir;                 // its directory, absolute: paths and globs are relative to it
   std::vector<std::string> rules;  // made relative to the current directory
   std::optional<bool> builtin;
   std::vector<std::string> exclude;

@@ -145,8 +145,8 @@ InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) 
   for (const std::string& raw : request.paths) {
     if (raw == "-") {
       if (request.kind == InputKind::kAuto) {
-        out.problems.push_back({"-", 0, 0, "standard input needs --kind compose|records|document",
-                                false});
+        out.problems.push_back(
+            {"-", 0, 0, "standard input needs --kind compose|records|document", false});
         continue;
       }
       Input input;

@@ -12,7 +12,7 @@
 namespace policy::cli {
 
 struct InputRequest {
-  std::vector<std::string> paths;  // as named; "-" is standard input
+  std::vector<std::string> paths;     // as named; "-" is standard input
   InputKind kind = InputKind::kAuto;  // --kind, for named inputs only
   char delimiter = 0;
   bool want_documents = false;  // an active rule is `on document`: walk documents too

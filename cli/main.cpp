@@ -19,16 +19,29 @@ int Run(int argc, char** argv) {
     return 2;
   }
   const policy::cli::Options& options = parsed.options;
-  policy::cli::Streams io{std::cout, std::cerr, std::cin, isatty(STDOUT_FILENO) == 1,
-                          isatty(STDERR_FILENO) == 1, std::getenv("NO_COLOR")};
+  policy::cli::Streams io{std::cout,
+                          std::cerr,
+                          std::cin,
+                          isatty(STDOUT_FILENO) == 1,
+                          isatty(STDERR_FILENO) == 1,
+                          std::getenv("NO_COLOR")};
   switch (options.command) {
-    case Command::kHelp: std::cout << policy::cli::UsageText(); return 0;
-    case Command::kVersion: std::cout << "policy-check " << policy::Version() << "\n"; return 0;
-    case Command::kRules: return policy::cli::RunRules(options, io);
-    case Command::kExplain: return policy::cli::RunExplain(options, io);
-    case Command::kCompile: return policy::cli::RunCompile(options, io);
-    case Command::kTest: return policy::cli::RunTest(options, io);
-    case Command::kCheck: return policy::cli::RunCheck(options, io);
+    case Command::kHelp:
+      std::cout << policy::cli::UsageText();
+      return 0;
+    case Command::kVersion:
+      std::cout << "policy-check " << policy::Version() << "\n";
+      return 0;
+    case Command::kRules:
+      return policy::cli::RunRules(options, io);
+    case Command::kExplain:
+      return policy::cli::RunExplain(options, io);
+    case Command::kCompile:
+      return policy::cli::RunCompile(options, io);
+    case Command::kTest:
+      return policy::cli::RunTest(options, io);
+    case Command::kCheck:
+      return policy::cli::RunCheck(options, io);
   }
   return 3;
 }

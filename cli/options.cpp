@@ -21,15 +21,24 @@ const std::map<std::string_view, Format> kFormats = {
 
 // Long and short spellings of every option that takes a value.
 const std::map<std::string_view, std::string_view> kValueOptions = {
-    {"-r", "--rules"},         {"--rules", "--rules"},
-    {"-f", "--format"},        {"--format", "--format"},
-    {"-o", "--output"},        {"--output", "--output"},
-    {"--kind", "--kind"},      {"--delimiter", "--delimiter"},
-    {"--fail-on", "--fail-on"}, {"--only", "--only"},
-    {"--skip", "--skip"},      {"--param", "--param"},
-    {"--jobs", "--jobs"},      {"--max-findings", "--max-findings"},
-    {"--color", "--color"},    {"-c", "--config"},
-    {"--config", "--config"},  {"--baseline", "--baseline"},
+    {"-r", "--rules"},
+    {"--rules", "--rules"},
+    {"-f", "--format"},
+    {"--format", "--format"},
+    {"-o", "--output"},
+    {"--output", "--output"},
+    {"--kind", "--kind"},
+    {"--delimiter", "--delimiter"},
+    {"--fail-on", "--fail-on"},
+    {"--only", "--only"},
+    {"--skip", "--skip"},
+    {"--param", "--param"},
+    {"--jobs", "--jobs"},
+    {"--max-findings", "--max-findings"},
+    {"--color", "--color"},
+    {"-c", "--config"},
+    {"--config", "--config"},
+    {"--baseline", "--baseline"},
     {"--write-baseline", "--write-baseline"},
 };
 
@@ -91,9 +100,10 @@ std::string ApplyValue(Options& o, std::string_view name, std::string_view value
       return BadValue(name, value, "one ASCII character other than a quote or newline, or 'tab'");
     }
   } else if (name == "--fail-on") {
-    static const std::map<std::string_view, FailOn> kLevels = {
-        {"error", FailOn::kError}, {"warning", FailOn::kWarning},
-        {"info", FailOn::kInfo},   {"never", FailOn::kNever}};
+    static const std::map<std::string_view, FailOn> kLevels = {{"error", FailOn::kError},
+                                                               {"warning", FailOn::kWarning},
+                                                               {"info", FailOn::kInfo},
+                                                               {"never", FailOn::kNever}};
     auto it = kLevels.find(value);
     if (it == kLevels.end()) return BadValue(name, value, "error, warning, info or never");
     o.fail_on = it->second;
@@ -147,10 +157,9 @@ std::string Validate(const Options& o) {
       return "";
     case Command::kRules:
       if (!o.paths.empty()) return "'rules' takes no paths (use --rules PATH)";
-      if (o.format != Format::kText && o.format != Format::kJson &&
-          o.format != Format::kMarkdown) {
-        return std::string("'rules' writes text, json or markdown, not '") +
-               FormatName(o.format) + "'";
+      if (o.format != Format::kText && o.format != Format::kJson && o.format != Format::kMarkdown) {
+        return std::string("'rules' writes text, json or markdown, not '") + FormatName(o.format) +
+               "'";
       }
       return "";
     case Command::kCompile:
@@ -271,9 +280,12 @@ const char* FormatName(Format f) {
 
 bool UseColor(ColorMode mode, bool stdout_is_tty, const char* no_color_env) {
   switch (mode) {
-    case ColorMode::kAlways: return true;
-    case ColorMode::kNever: return false;
-    case ColorMode::kAuto: return stdout_is_tty && (no_color_env == nullptr || *no_color_env == 0);
+    case ColorMode::kAlways:
+      return true;
+    case ColorMode::kNever:
+      return false;
+    case ColorMode::kAuto:
+      return stdout_is_tty && (no_color_env == nullptr || *no_color_env == 0);
   }
   return false;
 }

@@ -8,7 +8,8 @@ namespace policy::cli {
 namespace {
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::optional<uint32_t> Positive(const nlohmann::json& j) {
@@ -85,10 +86,12 @@ std::vector<Difference> CompareFindings(const std::vector<Expectation>& expected
   }
   std::vector<Difference> out;
   for (std::size_t e = 0; e < expected.size(); ++e) {
-    if (!met[e]) out.push_back({true, expected[e].rule, expected[e].line, expected[e].column.value_or(0), ""});
+    if (!met[e])
+      out.push_back({true, expected[e].rule, expected[e].line, expected[e].column.value_or(0), ""});
   }
   for (std::size_t a = 0; a < actual.size(); ++a) {
-    if (!used[a]) out.push_back({false, actual[a].rule, actual[a].line, actual[a].column, actual[a].message});
+    if (!used[a])
+      out.push_back({false, actual[a].rule, actual[a].line, actual[a].column, actual[a].message});
   }
   std::stable_sort(out.begin(), out.end(), [](const Difference& a, const Difference& b) {
     return std::tie(a.line, a.column, a.rule) < std::tie(b.line, b.column, b.rule);

@@ -34,10 +34,14 @@ std::vector<std::string> SchemaCandidates(const Input& input) {
 
 const char* KindTarget(InputKind k) {
   switch (k) {
-    case InputKind::kCompose: return "compose";
-    case InputKind::kRecords: return "records";
-    case InputKind::kDocument: return "document";
-    case InputKind::kAuto: return "";
+    case InputKind::kCompose:
+      return "compose";
+    case InputKind::kRecords:
+      return "records";
+    case InputKind::kDocument:
+      return "document";
+    case InputKind::kAuto:
+      return "";
   }
   return "";
 }
@@ -94,7 +98,8 @@ std::string FormatUnusedSuppressions(const Report& report) {
   std::string out;
   for (const Problem& p : report.unused_suppressions) {
     out += p.file;
-    if (p.line) out += ":" + std::to_string(p.line) + (p.column ? ":" + std::to_string(p.column) : "");
+    if (p.line)
+      out += ":" + std::to_string(p.line) + (p.column ? ":" + std::to_string(p.column) : "");
     out += ": warning: " + p.message + "\n";
   }
   return out;

@@ -9,8 +9,8 @@
 namespace policy::cli {
 
 struct RunSetup {
-  Options options;                // the command line with the configuration's defaults
-  std::optional<Config> config;   // none when no file was given or found
+  Options options;               // the command line with the configuration's defaults
+  std::optional<Config> config;  // none when no file was given or found
   CompileOptions compile_options;
 };
 

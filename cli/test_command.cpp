@@ -140,7 +140,8 @@ int RunTest(const Options& options, Streams& io) {
   if (roots.empty()) {
     std::error_code ec;
     if (!fs::is_directory(POLICY_RULES_DIR, ec)) {
-      io.err << "policy-check: no rule packs at " << POLICY_RULES_DIR << "; name a pack directory\n";
+      io.err << "policy-check: no rule packs at " << POLICY_RULES_DIR
+             << "; name a pack directory\n";
       return 2;
     }
     roots.push_back(POLICY_RULES_DIR);

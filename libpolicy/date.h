@@ -29,7 +29,7 @@ class Date {
   static bool IsValidPattern(std::string_view pattern);
 
   YearMonthDay ToYmd() const;
-  std::string ToString() const;  // YYYY-MM-DD
+  std::string ToString() const;           // YYYY-MM-DD
   int32_t days() const { return days_; }  // days since 0001-01-01
   // nullopt when the result leaves 0001..9999.
   std::optional<Date> AddDays(int64_t n) const;

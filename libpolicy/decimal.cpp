@@ -18,7 +18,9 @@ constexpr std::array<U128, 39> MakePowers() {
 constexpr std::array<U128, 39> kPow10 = MakePowers();
 constexpr U128 kLimit = kPow10[38];  // coefficients stay below 10^38
 
-U128 Magnitude(I128 v) { return v < 0 ? static_cast<U128>(0) - static_cast<U128>(v) : static_cast<U128>(v); }
+U128 Magnitude(I128 v) {
+  return v < 0 ? static_cast<U128>(0) - static_cast<U128>(v) : static_cast<U128>(v);
+}
 
 int DigitCount(U128 v) {
   int n = 1;
@@ -214,8 +216,8 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
     ++i;
   }
   U128 coef = 0;
-  int sig = 0;             // significant digits in coef
-  int64_t pending = 0;     // zeros seen after the last nonzero significant digit
+  int sig = 0;          // significant digits in coef
+  int64_t pending = 0;  // zeros seen after the last nonzero significant digit
   int64_t frac_len = 0;
   std::size_t mantissa_digits = 0;
   bool seen_point = false;
@@ -368,7 +370,7 @@ DecimalStatus Decimal::Div(const Decimal& a, const Decimal& b, Decimal* out) {
     while (t > 0) digits[len++] = static_cast<int8_t>(tmp[--t]);
     first_sig = 0;
   }
-  const int int_len = len;  // digits before the point of A / B
+  const int int_len = len;            // digits before the point of A / B
   const int point = int_len + shift;  // digits before the point of the quotient
   // Enough digits to round at 28 significant digits or at scale 38 (plus a
   // guard digit); the remainder is the sticky part beyond them.
@@ -398,7 +400,8 @@ DecimalStatus Decimal::Div(const Decimal& a, const Decimal& b, Decimal* out) {
     int sig_digits = end - first_sig;
     if (sig_digits <= kMaxDigits && scale <= kMaxScale) {
       U128 coef = 0;
-      for (int idx = first_sig; idx < end; ++idx) coef = coef * 10 + static_cast<unsigned>(digit_at(idx));
+      for (int idx = first_sig; idx < end; ++idx)
+        coef = coef * 10 + static_cast<unsigned>(digit_at(idx));
       while (scale < preferred && scale < kMaxScale && DigitCount(coef) < kMaxDigits) {
         coef *= 10;
         ++scale;

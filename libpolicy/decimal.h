@@ -31,7 +31,9 @@ class Decimal {
   constexpr Decimal() = default;
   static Decimal FromInt(int64_t v) { return Decimal(static_cast<Int128>(v), 0); }
   // Internal: `coefficient` must have at most 38 digits, 0 <= scale <= 38.
-  static constexpr Decimal FromParts(Int128 coefficient, int scale) { return Decimal(coefficient, scale); }
+  static constexpr Decimal FromParts(Int128 coefficient, int scale) {
+    return Decimal(coefficient, scale);
+  }
 
   // Parses `[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?` exactly, keeping the
   // written scale ("1.50" has scale 2). Returns nullopt for anything else, for more
@@ -48,8 +50,8 @@ class Decimal {
   int scale() const { return scale_; }
   bool IsZero() const { return coef_ == 0; }
   bool IsNegative() const { return coef_ < 0; }
-  bool IsInteger() const;                      // no fractional part (by value)
-  std::optional<int64_t> ToInt64() const;      // when IsInteger() and it fits
+  bool IsInteger() const;                  // no fractional part (by value)
+  std::optional<int64_t> ToInt64() const;  // when IsInteger() and it fits
 
   // Arithmetic. On error *out is unchanged and the status says why.
   static DecimalStatus Add(const Decimal& a, const Decimal& b, Decimal* out);

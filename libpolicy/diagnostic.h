@@ -20,12 +20,12 @@ struct DiagnosticNote {
 };
 
 struct Diagnostic {
-  std::string code;      // stable: "name.unknown_function", "syntax.expected", ...
+  std::string code;  // stable: "name.unknown_function", "syntax.expected", ...
   Severity severity = Severity::kError;
   std::string message;
-  std::string file;      // as given when the source was loaded
-  uint32_t line = 0;     // 1-based; 0 when the problem has no place
-  uint32_t column = 0;   // 1-based, code points
+  std::string file;         // as given when the source was loaded
+  uint32_t line = 0;        // 1-based; 0 when the problem has no place
+  uint32_t column = 0;      // 1-based, code points
   uint32_t end_column = 0;  // exclusive, on `line`; 0 when unknown
   std::string source_line;  // the text of `line`, for the caret display
   std::string help;         // "did you mean 'normalize_digits'?"

@@ -72,7 +72,8 @@ void AddProblem(InputResult& r, const load::InputError& e, bool warning = false)
 }
 
 void RunOnDocument(const std::vector<const eval::CompiledRule*>& rules, const Value& root,
-                   const eval::InputInfo& info, const eval::Settings& settings, InputResult& result) {
+                   const eval::InputInfo& info, const eval::Settings& settings,
+                   InputResult& result) {
   Arena scratch;
   eval::Runner runner(scratch);
   for (const eval::CompiledRule* rule : rules) {
@@ -89,8 +90,8 @@ std::unique_ptr<Document> LoadSingle(const std::string& text, const std::string&
                                      bool single, InputResult& result, bool warning,
                                      std::vector<std::unique_ptr<Document>>* all = nullptr) {
   load::LoadLimits limits;
-  load::DocumentsResult loaded = json ? load::LoadJson(text, display, limits)
-                                      : load::LoadYaml(text, display, limits, single);
+  load::DocumentsResult loaded =
+      json ? load::LoadJson(text, display, limits) : load::LoadYaml(text, display, limits, single);
   if (loaded.error) {
     AddProblem(result, *loaded.error, warning);
     return nullptr;
@@ -111,10 +112,12 @@ InputResult CheckOne(const Program& program, const ActiveRules& rules, const Inp
   std::string lower = Lower(input.path);
   bool json = EndsWith(lower, ".json");
   bool stream = EndsWith(lower, ".csv") || EndsWith(lower, ".tsv") || EndsWith(lower, ".jsonl") ||
-                EndsWith(lower, ".ndjson") || (kind == InputKind::kRecords && !json && !EndsWith(lower, ".yaml") &&
-                                                !EndsWith(lower, ".yml"));
+                EndsWith(lower, ".ndjson") ||
+                (kind == InputKind::kRecords && !json && !EndsWith(lower, ".yaml") &&
+                 !EndsWith(lower, ".yml"));
   if (kind == InputKind::kAuto) {
-    result.problems.push_back({display, 0, 0, "cannot tell what kind of input this is; use --kind", false});
+    result.problems.push_back(
+        {display, 0, 0, "cannot tell what kind of input this is; use --kind", false});
     return result;
   }
   if (kind == InputKind::kRecords && stream) {
@@ -154,8 +157,8 @@ InputResult CheckOne(const Program& program, const ActiveRules& rules, const Inp
           result.problems.push_back({part_display, 0, 0, error, false});
           return result;
         }
-        std::unique_ptr<Document> part_doc =
-            LoadSingle(*part_text, part_display, EndsWith(Lower(path), ".json"), true, result, false);
+        std::unique_ptr<Document> part_doc = LoadSingle(
+            *part_text, part_display, EndsWith(Lower(path), ".json"), true, result, false);
         if (!part_doc) return result;
         load::NormalizeCompose(*part_doc);
         docs.push_back(std::move(part_doc));
@@ -199,7 +202,8 @@ InputResult CheckOne(const Program& program, const ActiveRules& rules, const Inp
 std::string RelativeToRoot(const std::string& path, const std::string& root) {
   std::error_code ec;
   fs::path abs = fs::weakly_canonical(fs::absolute(path, ec), ec);
-  fs::path base = root.empty() ? fs::current_path(ec) : fs::weakly_canonical(fs::absolute(root, ec), ec);
+  fs::path base =
+      root.empty() ? fs::current_path(ec) : fs::weakly_canonical(fs::absolute(root, ec), ec);
   fs::path rel = abs.lexically_relative(base);
   std::string s = rel.empty() ? path : rel.generic_string();
   if (s.rfind("..", 0) == 0) s = fs::path(path).lexically_normal().generic_string();
@@ -218,32 +222,34 @@ void ApplyDirectives(const Program& program, InputResult& r, Report& report) {
     auto t = tags.find(f.rule);
     auto in_file = r.directives.find(f.file);
     if (in_file == r.directives.end()) continue;
-    eval::Directive* d = eval::FindDirective(in_file->second, f.rule, t == tags.end() ? kNoTags : *t->second, f.line);
+    eval::Directive* d = eval::FindDirective(in_file->second, f.rule,
+                                             t == tags.end() ? kNoTags : *t->second, f.line);
     if (d == nullptr) continue;
     d->used = true;
     f.suppressed = Suppression::kInline;
   }
   for (const auto& [file, directives] : r.directives)
-  for (const eval::Directive& d : directives) {
-    std::string ids;
-    for (const std::string& id : d.ids) ids += (ids.empty() ? "" : ",") + id;
-    if (d.reason.empty()) {
-      eval::PendingFinding p;
-      p.finding.rule = "SUPPRESS-001";
-      p.finding.severity = Severity::kWarning;
-      p.finding.file = file;
-      p.finding.line = d.line;
-      p.finding.column = d.column;
-      p.finding.message = fmt::format("suppression of {} gives no reason; add `-- why` after the ids", ids);
-      p.fingerprint_text = ids;
-      ++r.by_rule["SUPPRESS-001"].failed;
-      ++r.by_rule["SUPPRESS-001"].listed;
-      r.findings.push_back(std::move(p));
+    for (const eval::Directive& d : directives) {
+      std::string ids;
+      for (const std::string& id : d.ids) ids += (ids.empty() ? "" : ",") + id;
+      if (d.reason.empty()) {
+        eval::PendingFinding p;
+        p.finding.rule = "SUPPRESS-001";
+        p.finding.severity = Severity::kWarning;
+        p.finding.file = file;
+        p.finding.line = d.line;
+        p.finding.column = d.column;
+        p.finding.message =
+            fmt::format("suppression of {} gives no reason; add `-- why` after the ids", ids);
+        p.fingerprint_text = ids;
+        ++r.by_rule["SUPPRESS-001"].failed;
+        ++r.by_rule["SUPPRESS-001"].listed;
+        r.findings.push_back(std::move(p));
+      }
+      if (!d.used)
+        report.unused_suppressions.push_back(
+            {file, d.line, d.column, fmt::format("unused suppression of {}", ids), true});
     }
-    if (!d.used)
-      report.unused_suppressions.push_back(
-          {file, d.line, d.column, fmt::format("unused suppression of {}", ids), true});
-  }
 }
 
 // Fingerprints with ":N" for repeats, and masking of secrets on shared lines.
@@ -269,7 +275,8 @@ void Finish(InputResult& r, const CheckOptions& options, std::vector<Finding>& o
       }
     }
     auto rel = rel_cache.find(f.file);
-    if (rel == rel_cache.end()) rel = rel_cache.emplace(f.file, RelativeToRoot(f.file, options.repo_root)).first;
+    if (rel == rel_cache.end())
+      rel = rel_cache.emplace(f.file, RelativeToRoot(f.file, options.repo_root)).first;
     std::string material = f.rule + '\0' + rel->second + '\0' + f.path + '\0' + p.fingerprint_text;
     std::string fp = Sha256::HexPrefix(material, 16);
     int n = ++seen[f.file + '\0' + fp];
@@ -288,13 +295,15 @@ InputKind InferKind(const std::string& path) {
   if (yaml && (name == "compose.yaml" || name == "compose.yml" || name.rfind("compose.", 0) == 0 ||
                name.rfind("docker-compose", 0) == 0))
     return InputKind::kCompose;
-  if (EndsWith(name, ".csv") || EndsWith(name, ".tsv") || EndsWith(name, ".jsonl") || EndsWith(name, ".ndjson"))
+  if (EndsWith(name, ".csv") || EndsWith(name, ".tsv") || EndsWith(name, ".jsonl") ||
+      EndsWith(name, ".ndjson"))
     return InputKind::kRecords;
   if (yaml || EndsWith(name, ".json")) return InputKind::kDocument;
   return InputKind::kAuto;
 }
 
-Report Check(const Program& program, const std::vector<Input>& inputs, const CheckOptions& options) {
+Report Check(const Program& program, const std::vector<Input>& inputs,
+             const CheckOptions& options) {
   auto start = std::chrono::steady_clock::now();
   Report report;
   ActiveRules rules;
@@ -302,9 +311,15 @@ Report Check(const Program& program, const std::vector<Input>& inputs, const Che
     if (!RuleSelected(r, options)) continue;
     ++report.rules_run;
     switch (r.target) {
-      case syntax::TargetKind::kCompose: rules.compose.push_back(&r); break;
-      case syntax::TargetKind::kDocument: rules.document.push_back(&r); break;
-      case syntax::TargetKind::kRecords: rules.records.push_back(&r); break;
+      case syntax::TargetKind::kCompose:
+        rules.compose.push_back(&r);
+        break;
+      case syntax::TargetKind::kDocument:
+        rules.document.push_back(&r);
+        break;
+      case syntax::TargetKind::kRecords:
+        rules.records.push_back(&r);
+        break;
     }
   }
   eval::Settings settings;

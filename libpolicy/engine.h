@@ -44,9 +44,9 @@ struct RuleSource {
 };
 
 struct CompileOptions {
-  bool builtin = true;                   // include the embedded rules/ packs
-  std::vector<std::string> rule_paths;   // .policy files or directories (walked)
-  std::vector<RuleSource> sources;       // in-memory rule files
+  bool builtin = true;                  // include the embedded rules/ packs
+  std::vector<std::string> rule_paths;  // .policy files or directories (walked)
+  std::vector<RuleSource> sources;      // in-memory rule files
   // --param overrides: full name -> YAML flow value text.
   std::vector<std::pair<std::string, std::string>> params;
   // Per-rule overrides from configuration: severity ("error"...) / enabled.
@@ -93,8 +93,8 @@ struct Input {
   InputKind kind = InputKind::kAuto;
   std::optional<std::string> text = std::nullopt;  // in-memory content instead of reading `path`
   std::string schema = {};  // record schema name; empty: by file stem, else none
-  bool named = true;                // named on the command line (vs. walked from a directory)
-  char delimiter = 0;               // CSV delimiter; 0 = by extension (',' or '\t' for .tsv)
+  bool named = true;        // named on the command line (vs. walked from a directory)
+  char delimiter = 0;       // CSV delimiter; 0 = by extension (',' or '\t' for .tsv)
   // --compose-merge: more compose files merged over `path`, in order, as
   // `docker compose -f path -f merge[0] ...` would; each value keeps its own file and line.
   std::vector<std::string> merge = {};

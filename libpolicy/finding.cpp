@@ -6,18 +6,24 @@ namespace policy {
 
 const char* FindingKindName(FindingKind k) {
   switch (k) {
-    case FindingKind::kFinding: return "finding";
-    case FindingKind::kEvaluationError: return "evaluation_error";
-    case FindingKind::kSchema: return "schema";
+    case FindingKind::kFinding:
+      return "finding";
+    case FindingKind::kEvaluationError:
+      return "evaluation_error";
+    case FindingKind::kSchema:
+      return "schema";
   }
   return "finding";
 }
 
 const char* SuppressionName(Suppression s) {
   switch (s) {
-    case Suppression::kNone: return nullptr;
-    case Suppression::kInline: return "inline";
-    case Suppression::kBaseline: return "baseline";
+    case Suppression::kNone:
+      return nullptr;
+    case Suppression::kInline:
+      return "inline";
+    case Suppression::kBaseline:
+      return "baseline";
   }
   return nullptr;
 }

@@ -12,16 +12,16 @@ namespace policy {
 enum class FindingKind : uint8_t { kFinding, kEvaluationError, kSchema };
 enum class Suppression : uint8_t { kNone, kInline, kBaseline };
 
-const char* FindingKindName(FindingKind k);    // "finding", "evaluation_error", "schema"
-const char* SuppressionName(Suppression s);    // nullptr, "inline", "baseline"
+const char* FindingKindName(FindingKind k);  // "finding", "evaluation_error", "schema"
+const char* SuppressionName(Suppression s);  // nullptr, "inline", "baseline"
 
 struct Finding {
   std::string rule;  // rule id, or "SCHEMA"
   Severity severity = Severity::kError;
   FindingKind kind = FindingKind::kFinding;
-  std::string message;      // secrets already redacted
-  std::string file;         // as named on the command line / walked
-  uint32_t line = 0;        // 1-based; 0 = unknown
+  std::string message;  // secrets already redacted
+  std::string file;     // as named on the command line / walked
+  uint32_t line = 0;    // 1-based; 0 = unknown
   uint32_t column = 0;
   uint32_t end_line = 0;
   uint32_t end_column = 0;

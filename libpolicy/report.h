@@ -8,7 +8,8 @@
 //   policy::report::Context ctx;
 //   ctx.tool_version = policy::Version();
 //   ctx.rules = policy::ListRules(*program);
-//   std::cout << policy::report::FormatText(report, ctx) << policy::report::FormatSummary(report, ctx);
+//   std::cout << policy::report::FormatText(report, ctx) << policy::report::FormatSummary(report,
+//   ctx);
 #include <cstdint>
 #include <string>
 #include <vector>

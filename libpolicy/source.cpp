@@ -15,7 +15,8 @@ std::vector<uint32_t> LineStarts(std::string_view text) {
 
 bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-LineColumn PositionIn(const std::vector<uint32_t>& starts, std::string_view text, std::size_t offset) {
+LineColumn PositionIn(const std::vector<uint32_t>& starts, std::string_view text,
+                      std::size_t offset) {
   offset = std::min(offset, text.size());
   auto it = std::upper_bound(starts.begin(), starts.end(), static_cast<uint32_t>(offset));
   std::size_t line_index = static_cast<std::size_t>(it - starts.begin()) - 1;

@@ -14,7 +14,8 @@ bool IsIdentifier(std::string_view key) {
   if (key.empty()) return false;
   auto head = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
   if (!head(key[0])) return false;
-  return std::all_of(key.begin() + 1, key.end(), [&](char c) { return head(c) || (c >= '0' && c <= '9'); });
+  return std::all_of(key.begin() + 1, key.end(),
+                     [&](char c) { return head(c) || (c >= '0' && c <= '9'); });
 }
 
 void Render(const Value& v, std::string& out, bool quote_strings) {
@@ -147,7 +148,8 @@ bool Equal(const Value& a, const Value& b) {
       return a.as_date() == b.as_date();
     case Type::kRegex:
       if (a.as_regex() == b.as_regex()) return true;
-      return a.as_regex() != nullptr && b.as_regex() != nullptr && a.as_regex()->pattern() == b.as_regex()->pattern();
+      return a.as_regex() != nullptr && b.as_regex() != nullptr &&
+             a.as_regex()->pattern() == b.as_regex()->pattern();
     case Type::kList: {
       auto la = a.as_list();
       auto lb = b.as_list();

@@ -94,18 +94,19 @@ bool ParseKind(const char* kind, policy::InputKind& out) {
   return true;
 }
 
-int Check(const policy_engine* engine, policy::Input input, const char* kind, policy_result** result) {
+int Check(const policy_engine* engine, policy::Input input, const char* kind,
+          policy_result** result) {
   if (result == nullptr) return Fail(POLICY_ERROR_INVALID_ARGUMENT, "result is NULL");
   *result = nullptr;
   if (engine == nullptr) return Fail(POLICY_ERROR_INVALID_ARGUMENT, "engine is NULL");
   if (!ParseKind(kind, input.kind))
-    return Fail(POLICY_ERROR_UNKNOWN_KIND,
-                std::string("unknown input kind '") + kind + "' (compose, records, document or auto)");
+    return Fail(POLICY_ERROR_UNKNOWN_KIND, std::string("unknown input kind '") + kind +
+                                               "' (compose, records, document or auto)");
   if (input.kind == policy::InputKind::kAuto) {
     input.kind = policy::InferKind(input.path);
     if (input.kind == policy::InputKind::kAuto)
-      return Fail(POLICY_ERROR_UNKNOWN_KIND,
-                  "cannot tell what kind of input '" + input.path + "' is; pass compose, records or document");
+      return Fail(POLICY_ERROR_UNKNOWN_KIND, "cannot tell what kind of input '" + input.path +
+                                                 "' is; pass compose, records or document");
   }
   policy::CheckOptions options;
   options.jobs = engine->jobs;
@@ -118,7 +119,8 @@ int Check(const policy_engine* engine, policy::Input input, const char* kind, po
   for (const policy::Problem& p : out->report.problems) {
     if (p.warning) continue;
     status = POLICY_ERROR_INPUT;
-    message = p.file + (p.line ? ":" + std::to_string(p.line) + ":" + std::to_string(p.column) : "") + ": " +
+    message = p.file +
+              (p.line ? ":" + std::to_string(p.line) + ":" + std::to_string(p.column) : "") + ": " +
               p.message;
     break;
   }
@@ -133,8 +135,12 @@ const T* At(const std::vector<T>* v, size_t i) {
   return v != nullptr && i < v->size() ? &(*v)[i] : nullptr;
 }
 
-const policy::Finding* F(const policy_finding* f) { return reinterpret_cast<const policy::Finding*>(f); }
-const policy::Problem* P(const policy_problem* p) { return reinterpret_cast<const policy::Problem*>(p); }
+const policy::Finding* F(const policy_finding* f) {
+  return reinterpret_cast<const policy::Finding*>(f);
+}
+const policy::Problem* P(const policy_problem* p) {
+  return reinterpret_cast<const policy::Problem*>(p);
+}
 
 }  // namespace
 
@@ -146,19 +152,27 @@ const char* policy_last_error(void) { return last_error.c_str(); }
 
 const char* policy_severity_name(int severity) {
   switch (severity) {
-    case POLICY_SEVERITY_ERROR: return "error";
-    case POLICY_SEVERITY_WARNING: return "warning";
-    case POLICY_SEVERITY_INFO: return "info";
-    default: return "";
+    case POLICY_SEVERITY_ERROR:
+      return "error";
+    case POLICY_SEVERITY_WARNING:
+      return "warning";
+    case POLICY_SEVERITY_INFO:
+      return "info";
+    default:
+      return "";
   }
 }
 
 const char* policy_finding_kind_name(int kind) {
   switch (kind) {
-    case POLICY_FINDING: return "finding";
-    case POLICY_EVALUATION_ERROR: return "evaluation_error";
-    case POLICY_SCHEMA: return "schema";
-    default: return "";
+    case POLICY_FINDING:
+      return "finding";
+    case POLICY_EVALUATION_ERROR:
+      return "evaluation_error";
+    case POLICY_SCHEMA:
+      return "schema";
+    default:
+      return "";
   }
 }
 
@@ -204,7 +218,8 @@ int policy_options_set_jobs(policy_options* options, unsigned jobs) {
   return Ok();
 }
 
-int policy_engine_create(const policy_options* options, policy_engine** engine, policy_diagnostics** diagnostics) {
+int policy_engine_create(const policy_options* options, policy_engine** engine,
+                         policy_diagnostics** diagnostics) {
   if (engine != nullptr) *engine = nullptr;
   if (diagnostics != nullptr) *diagnostics = nullptr;
   return Guard([&] {
@@ -217,8 +232,9 @@ int policy_engine_create(const policy_options* options, policy_engine** engine, 
       std::string first;
       for (const policy::Diagnostic& d : compiled.diagnostics) {
         if (d.severity != policy::Severity::kError) continue;
-        if (errors++ == 0) first = d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " +
-                                   d.message;
+        if (errors++ == 0)
+          first = d.file + ":" + std::to_string(d.line) + ":" + std::to_string(d.column) + ": " +
+                  d.message;
       }
       failure = std::to_string(errors) + " error(s) in the rules; first: " + first;
     }
@@ -257,25 +273,38 @@ size_t policy_diagnostics_count(const policy_diagnostics* diagnostics) {
 size_t policy_diagnostics_error_count(const policy_diagnostics* diagnostics) {
   if (diagnostics == nullptr) return 0;
   size_t n = 0;
-  for (const policy_diagnostic& d : diagnostics->items) n += d.d.severity == policy::Severity::kError ? 1 : 0;
+  for (const policy_diagnostic& d : diagnostics->items)
+    n += d.d.severity == policy::Severity::kError ? 1 : 0;
   return n;
 }
 
-const policy_diagnostic* policy_diagnostics_at(const policy_diagnostics* diagnostics, size_t index) {
+const policy_diagnostic* policy_diagnostics_at(const policy_diagnostics* diagnostics,
+                                               size_t index) {
   return At(diagnostics == nullptr ? nullptr : &diagnostics->items, index);
 }
 
 void policy_diagnostics_free(policy_diagnostics* diagnostics) { delete diagnostics; }
 
-const char* policy_diagnostic_code(const policy_diagnostic* d) { return Str(d ? &d->d.code : nullptr); }
-int policy_diagnostic_severity(const policy_diagnostic* d) { return d ? static_cast<int>(d->d.severity) : 0; }
-const char* policy_diagnostic_message(const policy_diagnostic* d) { return Str(d ? &d->d.message : nullptr); }
-const char* policy_diagnostic_file(const policy_diagnostic* d) { return Str(d ? &d->d.file : nullptr); }
+const char* policy_diagnostic_code(const policy_diagnostic* d) {
+  return Str(d ? &d->d.code : nullptr);
+}
+int policy_diagnostic_severity(const policy_diagnostic* d) {
+  return d ? static_cast<int>(d->d.severity) : 0;
+}
+const char* policy_diagnostic_message(const policy_diagnostic* d) {
+  return Str(d ? &d->d.message : nullptr);
+}
+const char* policy_diagnostic_file(const policy_diagnostic* d) {
+  return Str(d ? &d->d.file : nullptr);
+}
 unsigned policy_diagnostic_line(const policy_diagnostic* d) { return d ? d->d.line : 0; }
 unsigned policy_diagnostic_column(const policy_diagnostic* d) { return d ? d->d.column : 0; }
-const char* policy_diagnostic_text(const policy_diagnostic* d) { return Str(d ? &d->text : nullptr); }
+const char* policy_diagnostic_text(const policy_diagnostic* d) {
+  return Str(d ? &d->text : nullptr);
+}
 
-int policy_check_file(const policy_engine* engine, const char* path, const char* kind, policy_result** result) {
+int policy_check_file(const policy_engine* engine, const char* path, const char* kind,
+                      policy_result** result) {
   return Guard([&] {
     if (path == nullptr) {
       if (result != nullptr) *result = nullptr;
@@ -308,7 +337,8 @@ size_t policy_result_finding_count(const policy_result* result) {
 }
 
 const policy_finding* policy_result_finding(const policy_result* result, size_t index) {
-  return reinterpret_cast<const policy_finding*>(At(result == nullptr ? nullptr : &result->report.findings, index));
+  return reinterpret_cast<const policy_finding*>(
+      At(result == nullptr ? nullptr : &result->report.findings, index));
 }
 
 size_t policy_result_error_count(const policy_result* result) {
@@ -324,7 +354,8 @@ size_t policy_result_problem_count(const policy_result* result) {
 }
 
 const policy_problem* policy_result_problem(const policy_result* result, size_t index) {
-  return reinterpret_cast<const policy_problem*>(At(result == nullptr ? nullptr : &result->report.problems, index));
+  return reinterpret_cast<const policy_problem*>(
+      At(result == nullptr ? nullptr : &result->report.problems, index));
 }
 
 const char* policy_result_json(const policy_result* result) {
@@ -345,14 +376,20 @@ const char* policy_result_json(const policy_result* result) {
 }
 
 const char* policy_finding_rule(const policy_finding* f) { return Str(f ? &F(f)->rule : nullptr); }
-int policy_finding_severity(const policy_finding* f) { return f ? static_cast<int>(F(f)->severity) : 0; }
+int policy_finding_severity(const policy_finding* f) {
+  return f ? static_cast<int>(F(f)->severity) : 0;
+}
 int policy_finding_kind(const policy_finding* f) { return f ? static_cast<int>(F(f)->kind) : 0; }
-const char* policy_finding_message(const policy_finding* f) { return Str(f ? &F(f)->message : nullptr); }
+const char* policy_finding_message(const policy_finding* f) {
+  return Str(f ? &F(f)->message : nullptr);
+}
 const char* policy_finding_file(const policy_finding* f) { return Str(f ? &F(f)->file : nullptr); }
 unsigned policy_finding_line(const policy_finding* f) { return f ? F(f)->line : 0; }
 unsigned policy_finding_column(const policy_finding* f) { return f ? F(f)->column : 0; }
 const char* policy_finding_path(const policy_finding* f) { return Str(f ? &F(f)->path : nullptr); }
-const char* policy_finding_fingerprint(const policy_finding* f) { return Str(f ? &F(f)->fingerprint : nullptr); }
+const char* policy_finding_fingerprint(const policy_finding* f) {
+  return Str(f ? &F(f)->fingerprint : nullptr);
+}
 int policy_finding_suppressed(const policy_finding* f) {
   return f != nullptr && F(f)->suppressed != policy::Suppression::kNone ? 1 : 0;
 }
@@ -360,6 +397,8 @@ int policy_finding_suppressed(const policy_finding* f) {
 const char* policy_problem_file(const policy_problem* p) { return Str(p ? &P(p)->file : nullptr); }
 unsigned policy_problem_line(const policy_problem* p) { return p ? P(p)->line : 0; }
 unsigned policy_problem_column(const policy_problem* p) { return p ? P(p)->column : 0; }
-const char* policy_problem_message(const policy_problem* p) { return Str(p ? &P(p)->message : nullptr); }
+const char* policy_problem_message(const policy_problem* p) {
+  return Str(p ? &P(p)->message : nullptr);
+}
 
 }  // extern "C"

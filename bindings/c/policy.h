@@ -68,8 +68,8 @@ extern "C" {
 #define POLICY_ERROR_INVALID_ARGUMENT 1 /* a NULL where an object is required, or a bad value */
 #define POLICY_ERROR_COMPILE 2          /* the rules have errors: see the diagnostics */
 #define POLICY_ERROR_UNKNOWN_KIND 3     /* kind not one of the names below, or not inferable */
-#define POLICY_ERROR_INPUT 4            /* an input could not be read or parsed (result still set) */
-#define POLICY_ERROR_INTERNAL 5         /* out of memory or a bug in the library */
+#define POLICY_ERROR_INPUT 4    /* an input could not be read or parsed (result still set) */
+#define POLICY_ERROR_INTERNAL 5 /* out of memory or a bug in the library */
 
 /* Severities of findings and diagnostics. */
 #define POLICY_SEVERITY_ERROR 0
@@ -111,7 +111,8 @@ POLICY_API int policy_options_set_builtin(policy_options* options, int enabled);
 /* Adds a .policy file, or a directory walked for .policy files. */
 POLICY_API int policy_options_add_rules(policy_options* options, const char* path);
 /* Overrides a param: full name ("bd.vat_rate") and a YAML flow value ("7.5", "[a, b]"). */
-POLICY_API int policy_options_add_param(policy_options* options, const char* name, const char* value);
+POLICY_API int policy_options_add_param(policy_options* options, const char* name,
+                                        const char* value);
 /* Worker threads for each check; 0 (the default) uses every core. */
 POLICY_API int policy_options_set_jobs(policy_options* options, unsigned jobs);
 
@@ -132,7 +133,8 @@ POLICY_API size_t policy_engine_rule_count(const policy_engine* engine);
 POLICY_API size_t policy_diagnostics_count(const policy_diagnostics* diagnostics);
 /* Number of diagnostics with severity error. */
 POLICY_API size_t policy_diagnostics_error_count(const policy_diagnostics* diagnostics);
-POLICY_API const policy_diagnostic* policy_diagnostics_at(const policy_diagnostics* diagnostics, size_t index);
+POLICY_API const policy_diagnostic* policy_diagnostics_at(const policy_diagnostics* diagnostics,
+                                                          size_t index);
 POLICY_API void policy_diagnostics_free(policy_diagnostics* diagnostics);
 
 /* A stable code such as "name.unknown_function" or "syntax.expected". */
@@ -160,8 +162,8 @@ POLICY_API int policy_check_file(const policy_engine* engine, const char* path, 
  * file called `name`: the name is shown in findings, selects the format
  * (".csv", ".tsv", ".jsonl", ".json"; YAML otherwise) and, for records, binds
  * the schema by its stem ("invoices.csv" -> schema invoice). */
-POLICY_API int policy_check_buffer(const policy_engine* engine, const char* name, const char* data, size_t len,
-                                   const char* kind, policy_result** result);
+POLICY_API int policy_check_buffer(const policy_engine* engine, const char* name, const char* data,
+                                   size_t len, const char* kind, policy_result** result);
 
 /* ---- Results ---- */
 

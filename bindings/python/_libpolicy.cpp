@@ -70,8 +70,9 @@ class PyReport {
     warnings_ = counts.warnings;
     findings_.reserve(report_.findings.size());
     for (const Finding& f : report_.findings)
-      findings_.push_back({f.rule, SeverityName(f.severity), FindingKindName(f.kind), f.message, f.file, f.line,
-                           f.column, f.path, f.fingerprint, f.suppressed != Suppression::kNone});
+      findings_.push_back({f.rule, SeverityName(f.severity), FindingKindName(f.kind), f.message,
+                           f.file, f.line, f.column, f.path, f.fingerprint,
+                           f.suppressed != Suppression::kNone});
     for (const Problem& p : report_.problems)
       if (!p.warning) problems_.push_back({p.file, p.line, p.column, p.message});
   }
@@ -109,10 +110,12 @@ InputKind ParseKind(const std::optional<std::string>& kind, const std::string& n
   } else if (*kind == "document") {
     k = InputKind::kDocument;
   } else {
-    throw py::value_error("unknown input kind '" + *kind + "' (compose, records, document or auto)");
+    throw py::value_error("unknown input kind '" + *kind +
+                          "' (compose, records, document or auto)");
   }
   if (k == InputKind::kAuto)
-    throw py::value_error("cannot tell what kind of input '" + name + "' is; pass kind='compose', 'records' or 'document'");
+    throw py::value_error("cannot tell what kind of input '" + name +
+                          "' is; pass kind='compose', 'records' or 'document'");
   return k;
 }
 
@@ -127,9 +130,15 @@ void AppendJsonString(std::string& out, std::string_view s) {
       out += c;
     } else if (u < 0x20) {
       switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
         default:
           out += "\\u00";
           out += kHex[u >> 4];
@@ -171,9 +180,10 @@ class RowWriter {
     size_t index = 0;
     for (py::handle row : rows) {
       if (!PyDict_Check(row.ptr()) && !py::isinstance(row, mapping_))
-        throw py::type_error("row " + std::to_string(index) + " is a " +
-                             py::str(py::type::handle_of(row).attr("__name__")).cast<std::string>() +
-                             ", not a dict");
+        throw py::type_error(
+            "row " + std::to_string(index) + " is a " +
+            py::str(py::type::handle_of(row).attr("__name__")).cast<std::string>() +
+            ", not a dict");
       out += '{';
       bool first = true;
       py::dict fields = PyDict_Check(row.ptr()) ? py::reinterpret_borrow<py::dict>(row)
@@ -206,8 +216,9 @@ class RowWriter {
       AppendJsonString(out, Utf8(p));
     } else if (PyFloat_Check(p)) {
       double d = PyFloat_AS_DOUBLE(p);
-      if (!std::isfinite(d)) throw py::value_error(Describe(row, key) + ": " + py::repr(v).cast<std::string>() +
-                                                   " is not a number the engine can hold");
+      if (!std::isfinite(d))
+        throw py::value_error(Describe(row, key) + ": " + py::repr(v).cast<std::string>() +
+                              " is not a number the engine can hold");
       out += py::repr(v).cast<std::string_view>();
     } else if (py::isinstance(v, decimal_)) {
       if (!v.attr("is_finite")().cast<bool>())
@@ -215,7 +226,8 @@ class RowWriter {
                               " is not a number the engine can hold");
       out += py::str(v).cast<std::string_view>();
     } else if (py::isinstance(v, datetime_)) {
-      throw py::type_error(Describe(row, key) + ": datetime values are not dates; pass .date() or an ISO string");
+      throw py::type_error(Describe(row, key) +
+                           ": datetime values are not dates; pass .date() or an ISO string");
     } else if (py::isinstance(v, date_)) {
       AppendJsonString(out, v.attr("isoformat")().cast<std::string_view>());
     } else {
@@ -244,8 +256,8 @@ class PyProgram {
     return Run(std::move(in));
   }
 
-  PyReport CheckText(std::string text, const std::optional<std::string>& kind, const std::string& name,
-                     const std::optional<std::string>& schema) const {
+  PyReport CheckText(std::string text, const std::optional<std::string>& kind,
+                     const std::string& name, const std::optional<std::string>& schema) const {
     Input in;
     in.path = name;
     in.kind = ParseKind(kind, name);
@@ -306,7 +318,8 @@ class PyProgram {
 };
 
 py::tuple CompileRules(const std::vector<std::string>& rules, bool builtin,
-                       const std::vector<std::pair<std::string, std::string>>& params, unsigned jobs) {
+                       const std::vector<std::pair<std::string, std::string>>& params,
+                       unsigned jobs) {
   CompileOptions options;
   options.builtin = builtin;
   options.rule_paths = rules;
@@ -318,7 +331,8 @@ py::tuple CompileRules(const std::vector<std::string>& rules, bool builtin,
   }
   std::vector<PyDiagnostic> diagnostics;
   for (const Diagnostic& d : compiled.diagnostics)
-    diagnostics.push_back({d.code, SeverityName(d.severity), d.message, d.file, d.line, d.column, FormatDiagnostic(d)});
+    diagnostics.push_back({d.code, SeverityName(d.severity), d.message, d.file, d.line, d.column,
+                           FormatDiagnostic(d)});
   py::object program = py::none();
   if (compiled.program) program = py::cast(PyProgram(std::move(compiled.program), jobs));
   return py::make_tuple(program, diagnostics);
@@ -349,10 +363,13 @@ PYBIND11_MODULE(_libpolicy, m) {
       .def_readonly("line", &PyFinding::line, "1-based; 0 when unknown.")
       .def_readonly("column", &PyFinding::column, "1-based; 0 when unknown.")
       .def_readonly("path", &PyFinding::path, "Document path: 'services.redis.image', 'row.tin'.")
-      .def_readonly("fingerprint", &PyFinding::fingerprint, "Stable id: 16 hex digits, ':N' for repeats.")
-      .def_readonly("suppressed", &PyFinding::suppressed, "True when an inline comment suppressed it.")
+      .def_readonly("fingerprint", &PyFinding::fingerprint,
+                    "Stable id: 16 hex digits, ':N' for repeats.")
+      .def_readonly("suppressed", &PyFinding::suppressed,
+                    "True when an inline comment suppressed it.")
       .def("__repr__", [](const PyFinding& f) {
-        return "<Finding " + f.rule + " " + f.severity + " " + Place(f) + " " + py::repr(py::str(f.message)).cast<std::string>() + ">";
+        return "<Finding " + f.rule + " " + f.severity + " " + Place(f) + " " +
+               py::repr(py::str(f.message)).cast<std::string>() + ">";
       });
 
   py::class_<PyDiagnostic>(m, "Diagnostic", "A problem in a rule file.")
@@ -363,30 +380,41 @@ PYBIND11_MODULE(_libpolicy, m) {
       .def_readonly("line", &PyDiagnostic::line)
       .def_readonly("column", &PyDiagnostic::column)
       .def_readonly("text", &PyDiagnostic::text, "As policy-check prints it, with the caret line.")
-      .def("__repr__", [](const PyDiagnostic& d) {
-        return "<Diagnostic " + d.code + " " + Place(d) + " " + py::repr(py::str(d.message)).cast<std::string>() + ">";
-      })
-      .def("__str__", [](const PyDiagnostic& d) { return Place(d) + ": " + d.severity + ": " + d.message; });
+      .def("__repr__",
+           [](const PyDiagnostic& d) {
+             return "<Diagnostic " + d.code + " " + Place(d) + " " +
+                    py::repr(py::str(d.message)).cast<std::string>() + ">";
+           })
+      .def("__str__",
+           [](const PyDiagnostic& d) { return Place(d) + ": " + d.severity + ": " + d.message; });
 
   py::class_<PyProblem>(m, "Problem", "An input that could not be read or parsed.")
       .def_readonly("file", &PyProblem::file)
       .def_readonly("line", &PyProblem::line)
       .def_readonly("column", &PyProblem::column)
       .def_readonly("message", &PyProblem::message)
-      .def("__repr__", [](const PyProblem& p) {
-        return "<Problem " + Place(p) + " " + py::repr(py::str(p.message)).cast<std::string>() + ">";
-      })
+      .def("__repr__",
+           [](const PyProblem& p) {
+             return "<Problem " + Place(p) + " " +
+                    py::repr(py::str(p.message)).cast<std::string>() + ">";
+           })
       .def("__str__", [](const PyProblem& p) { return Place(p) + ": " + p.message; });
 
   py::class_<PyReport>(m, "Report", "The outcome of one check; iterating it yields its findings.")
-      .def_property_readonly("findings", &PyReport::findings, "Every finding, ordered by place, suppressed ones included.")
+      .def_property_readonly("findings", &PyReport::findings,
+                             "Every finding, ordered by place, suppressed ones included.")
       .def_property_readonly("problems", &PyReport::problems)
-      .def_property_readonly("errors", &PyReport::errors, "Unsuppressed findings that count as errors.")
+      .def_property_readonly("errors", &PyReport::errors,
+                             "Unsuppressed findings that count as errors.")
       .def_property_readonly("warnings", &PyReport::warnings)
       .def("to_json", &PyReport::Json, "The JSON report of `policy-check --format json`.")
       .def("__len__", [](const PyReport& r) { return r.findings().size(); })
-      .def("__iter__", [](const PyReport& r) { return py::make_iterator(r.findings().begin(), r.findings().end()); },
-           py::keep_alive<0, 1>())
+      .def(
+          "__iter__",
+          [](const PyReport& r) {
+            return py::make_iterator(r.findings().begin(), r.findings().end());
+          },
+          py::keep_alive<0, 1>())
       .def("__getitem__", [](const PyReport& r, py::ssize_t i) {
         auto n = static_cast<py::ssize_t>(r.findings().size());
         if (i < 0) i += n;
@@ -399,10 +427,11 @@ PYBIND11_MODULE(_libpolicy, m) {
            py::arg("schema") = py::none())
       .def("check_text", &PyProgram::CheckText, py::arg("text"), py::arg("kind"), py::arg("name"),
            py::arg("schema") = py::none())
-      .def("check_records", &PyProgram::CheckRecords, py::arg("rows"), py::arg("schema") = py::none())
+      .def("check_records", &PyProgram::CheckRecords, py::arg("rows"),
+           py::arg("schema") = py::none())
       .def("rule_ids", &PyProgram::RuleIds)
       .def("_time_native", &PyProgram::TimeNative, py::arg("path"), py::arg("kind"), py::arg("n"));
 
-  m.def("compile", &CompileRules, py::arg("rules"), py::arg("builtin"), py::arg("params"), py::arg("jobs"),
-        "Returns (Program or None, [Diagnostic]).");
+  m.def("compile", &CompileRules, py::arg("rules"), py::arg("builtin"), py::arg("params"),
+        py::arg("jobs"), "Returns (Program or None, [Diagnostic]).");
 }

@@ -31,8 +31,9 @@ int main(int argc, char** argv) {
   if (rc != POLICY_OK) fprintf(stderr, "%s\n", policy_last_error());
   for (i = 0; i < policy_result_finding_count(result); ++i) {
     const policy_finding* f = policy_result_finding(result, i);
-    printf("%s:%u:%u: %s: %s [%s]\n", policy_finding_file(f), policy_finding_line(f), policy_finding_column(f),
-           policy_severity_name(policy_finding_severity(f)), policy_finding_message(f), policy_finding_rule(f));
+    printf("%s:%u:%u: %s: %s [%s]\n", policy_finding_file(f), policy_finding_line(f),
+           policy_finding_column(f), policy_severity_name(policy_finding_severity(f)),
+           policy_finding_message(f), policy_finding_rule(f));
   }
   i = policy_result_finding_count(result);
   policy_result_free(result);

@@ -24,8 +24,8 @@ int main(int argc, char** argv) {
   policy::Report report = policy::Check(*compiled.program, {input}, policy::CheckOptions{});
   for (const policy::Problem& p : report.problems) std::cerr << p.file << ": " << p.message << '\n';
   for (const policy::Finding& f : report.findings)
-    std::cout << f.file << ':' << f.line << ':' << f.column << ": " << policy::SeverityName(f.severity) << ": "
-              << f.message << " [" << f.rule << "]\n";
+    std::cout << f.file << ':' << f.line << ':' << f.column << ": "
+              << policy::SeverityName(f.severity) << ": " << f.message << " [" << f.rule << "]\n";
   if (!report.problems.empty()) return 2;
   return report.findings.empty() ? 0 : 1;
 }

@@ -43,7 +43,8 @@ std::string NormalKey(const std::string& path) {
 bool InsideRoot(const std::string& key, const std::string& root) {
   if (root.empty()) return true;
   if (key.rfind(kBuiltinRoot, 0) == 0) return key.rfind(root, 0) == 0;
-  std::string rel = fs::path(key).lexically_relative(fs::path(root).lexically_normal()).generic_string();
+  std::string rel =
+      fs::path(key).lexically_relative(fs::path(root).lexically_normal()).generic_string();
   return !rel.empty() && rel.rfind("..", 0) != 0;
 }
 
@@ -97,20 +98,24 @@ LoadedFile* Compiler::AddFile(std::string path, std::string text, std::string ro
 void Compiler::LoadSources() {
   if (options_.builtin) {
     for (const EmbeddedFile& e : BuiltinPackFiles())
-      AddFile(std::string(kBuiltinRoot) + std::string(e.path), std::string(e.text), std::string(kBuiltinRoot));
+      AddFile(std::string(kBuiltinRoot) + std::string(e.path), std::string(e.text),
+              std::string(kBuiltinRoot));
   }
   for (const std::string& p : options_.rule_paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
+      for (auto it = fs::recursive_directory_iterator(
+               p, fs::directory_options::skip_permission_denied, ec);
            it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
-        if (it->is_directory() && (it->path().filename() == "tests" || it->path().filename() == ".git")) {
+        if (it->is_directory() &&
+            (it->path().filename() == "tests" || it->path().filename() == ".git")) {
           it.disable_recursion_pending();
           continue;
         }
-        if (it->is_regular_file() && it->path().extension() == ".policy") found.push_back(it->path().string());
+        if (it->is_regular_file() && it->path().extension() == ".policy")
+          found.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());
       for (const std::string& file : found) {
@@ -144,10 +149,12 @@ void Compiler::ResolveImports(LoadedFile& f) {
     if (auto it = by_key_.find(key); it != by_key_.end()) {
       target = it->second;
     } else if (key.rfind(kBuiltinRoot, 0) != 0) {
-      if (std::optional<std::string> text = ReadText(key)) target = AddFile(key, std::move(*text), f.root);
+      if (std::optional<std::string> text = ReadText(key))
+        target = AddFile(key, std::move(*text), f.root);
     }
     if (target == nullptr) {
-      ctx_.Error(f, imp.path.span, "import.not_found", fmt::format("cannot read import '{}'", imp.path.value));
+      ctx_.Error(f, imp.path.span, "import.not_found",
+                 fmt::format("cannot read import '{}'", imp.path.value));
       continue;
     }
     f.imports.push_back(target);
@@ -175,7 +182,8 @@ void Compiler::CheckImportCycles() {
       const LoadedFile* t = f.imports[i];
       if (state[t] == 1) {
         ctx_.Error(f, f.module->imports[i].path.span, "import.cycle",
-                   fmt::format("import cycle: '{}' imports back into '{}'", f.source->path(), t->source->path()));
+                   fmt::format("import cycle: '{}' imports back into '{}'", f.source->path(),
+                               t->source->path()));
       } else if (state[t] == 0 && t->module) {
         visit(*t);
       }
@@ -191,17 +199,22 @@ eval::SchemaField CompileField(Context& ctx, const LoadedFile& f, const syntax::
   out.name = sf.name.name;
   out.required = sf.required;
   const std::string& t = sf.type.name.name;
-  if (t == "string") out.type = Type::kString;
-  else if (t == "decimal") out.type = Type::kDecimal;
-  else if (t == "bool") out.type = Type::kBool;
-  else if (t == "date") out.type = Type::kDate;
+  if (t == "string")
+    out.type = Type::kString;
+  else if (t == "decimal")
+    out.type = Type::kDecimal;
+  else if (t == "bool")
+    out.type = Type::kBool;
+  else if (t == "date")
+    out.type = Type::kDate;
   else
-    ctx.Error(f, sf.type.name.span, "schema.bad_type",
-              fmt::format("unknown field type '{}'", t), "use string, decimal, bool or date");
+    ctx.Error(f, sf.type.name.span, "schema.bad_type", fmt::format("unknown field type '{}'", t),
+              "use string, decimal, bool or date");
   if (sf.type.pattern) {
     if (out.type != Type::kDate || !Date::IsValidPattern(sf.type.pattern->value))
-      ctx.Error(f, sf.type.pattern->span, "schema.bad_pattern",
-                fmt::format("'{}' is not a date pattern of YYYY, MM and DD", sf.type.pattern->value));
+      ctx.Error(
+          f, sf.type.pattern->span, "schema.bad_pattern",
+          fmt::format("'{}' is not a date pattern of YYYY, MM and DD", sf.type.pattern->value));
     out.date_pattern = sf.type.pattern->value;
   }
   return out;
@@ -216,7 +229,8 @@ void Compiler::DeclareSchemas() {
         Diagnostic& d = ctx_.Add(*f, s.name.span, Severity::kError, "schema.duplicate",
                                  fmt::format("schema '{}' is declared twice", s.name.name), "");
         LineColumn lc = it->second.first->source->Position(it->second.second.begin);
-        d.notes.push_back({it->second.first->source->path(), lc.line, lc.column, "first declared here"});
+        d.notes.push_back(
+            {it->second.first->source->path(), lc.line, lc.column, "first declared here"});
         continue;
       }
       seen[s.name.name] = {f.get(), s.name.span};
@@ -225,8 +239,9 @@ void Compiler::DeclareSchemas() {
       std::set<std::string> names;
       for (const syntax::SchemaField& sf : s.fields) {
         if (!names.insert(sf.name.name).second) {
-          ctx_.Error(*f, sf.name.span, "schema.duplicate_field",
-                     fmt::format("field '{}' is declared twice in schema {}", sf.name.name, s.name.name));
+          ctx_.Error(
+              *f, sf.name.span, "schema.duplicate_field",
+              fmt::format("field '{}' is declared twice in schema {}", sf.name.name, s.name.name));
         }
         schema.fields.push_back(CompileField(ctx_, *f, sf));
       }
@@ -244,7 +259,8 @@ void Compiler::DeclareParams() {
     for (const syntax::Param& p : f->module->params) {
       std::string full = f->package.empty() ? p.name.name : f->package + "." + p.name.name;
       if (seen.count(full)) {
-        ctx_.Error(*f, p.name.span, "param.duplicate", fmt::format("param '{}' is declared twice", full));
+        ctx_.Error(*f, p.name.span, "param.duplicate",
+                   fmt::format("param '{}' is declared twice", full));
         continue;
       }
       seen[full] = f.get();
@@ -254,7 +270,8 @@ void Compiler::DeclareParams() {
       if (n == nullptr) continue;
       const std::string& type = p.type.name.name;
       if (n->op != eval::NodeOp::kConst) {
-        ctx_.Error(*f, p.default_value->span, "param.not_constant", "a param's default must be a constant");
+        ctx_.Error(*f, p.default_value->span, "param.not_constant",
+                   "a param's default must be a constant");
         continue;
       }
       if (!check::MatchesParamType(type, n->constant)) {
@@ -263,7 +280,8 @@ void Compiler::DeclareParams() {
                                TypeName(n->constant.type())));
         continue;
       }
-      storage.push_back({full, type, n->constant, f->source->path(), f->source->Position(p.span.begin).line});
+      storage.push_back(
+          {full, type, n->constant, f->source->path(), f->source->Position(p.span.begin).line});
       scope.params[p.name.name] = &storage.back();
     }
   }
@@ -271,12 +289,14 @@ void Compiler::DeclareParams() {
     // Named, not structured bindings: Clang 14 cannot capture those in a lambda.
     const std::string& name = override_param.first;
     const std::string& text = override_param.second;
-    auto it = std::find_if(storage.begin(), storage.end(), [&](const eval::ParamValue& v) { return v.name == name; });
+    auto it = std::find_if(storage.begin(), storage.end(),
+                           [&](const eval::ParamValue& v) { return v.name == name; });
     if (it == storage.end()) {
       std::vector<std::string> names;
       for (const auto& v : storage) names.push_back(v.name);
       std::string help = check::DidYouMean(name, names);
-      ConfigError("param.unknown", fmt::format("unknown param '{}'{}", name, help.empty() ? "" : "; " + help));
+      ConfigError("param.unknown",
+                  fmt::format("unknown param '{}'{}", name, help.empty() ? "" : "; " + help));
       continue;
     }
     std::string error;
@@ -296,7 +316,8 @@ void Compiler::DeclareDefs() {
     FileScope& scope = scopes_[f.get()];
     for (const syntax::Def& d : f->module->defs) {
       if (scope.def_sources.count(d.name.name)) {
-        ctx_.Error(*f, d.name.span, "def.duplicate", fmt::format("def '{}' is declared twice", d.name.name));
+        ctx_.Error(*f, d.name.span, "def.duplicate",
+                   fmt::format("def '{}' is declared twice", d.name.name));
         continue;
       }
       ctx_.program.defs.emplace_back();
@@ -316,14 +337,16 @@ void Compiler::DeclareDefs() {
       syntax::Span where = f->module->imports[i].path.span;
       for (const auto& [name, p] : theirs.params) {
         if (auto it = scope.params.find(name); it != scope.params.end() && it->second != p)
-          ctx_.Error(*f, where, "import.clash", fmt::format("imported param '{}' clashes with another '{}'", name, name));
+          ctx_.Error(*f, where, "import.clash",
+                     fmt::format("imported param '{}' clashes with another '{}'", name, name));
         else if (!own.params.count(name))
           scope.params[name] = p;
       }
       for (const auto& [name, d] : theirs.defs) {
         if (!own.def_sources.count(name) || own.def_sources.at(name).first != f.get()) {
           if (auto it = scope.defs.find(name); it != scope.defs.end() && it->second != d) {
-            ctx_.Error(*f, where, "import.clash", fmt::format("imported def '{}' clashes with another '{}'", name, name));
+            ctx_.Error(*f, where, "import.clash",
+                       fmt::format("imported def '{}' clashes with another '{}'", name, name));
             continue;
           }
         }
@@ -364,7 +387,8 @@ void Compiler::DeclareDefs() {
         if (state[d] != 3) {
           auto [file, def] = origin[d];
           ctx_.Error(*file, def->name.span, "def.cycle",
-                     fmt::format("def '{}' calls itself through '{}': defs may not recurse", d->name, c->name));
+                     fmt::format("def '{}' calls itself through '{}': defs may not recurse",
+                                 d->name, c->name));
         }
         state[d] = 3;
         return true;
@@ -400,10 +424,14 @@ std::string_view SpanText(const LoadedFile& f, syntax::Span s) {
 bool ReadsOnly(const eval::Node* n, int key) {
   if (n == nullptr) return false;
   switch (n->op) {
-    case eval::NodeOp::kSlot: return n->slot == key;
-    case eval::NodeOp::kRowField: return false;
-    case eval::NodeOp::kQuantifier: return false;  // binds slots of its own
-    default: break;
+    case eval::NodeOp::kSlot:
+      return n->slot == key;
+    case eval::NodeOp::kRowField:
+      return false;
+    case eval::NodeOp::kQuantifier:
+      return false;  // binds slots of its own
+    default:
+      break;
   }
   for (const eval::Node* a : n->args)
     if (!ReadsOnly(a, key)) return false;
@@ -414,10 +442,12 @@ void HoistKeyFilters(eval::CompiledRule& rule) {
   for (size_t i = 0; i + 1 < rule.clauses.size(); ++i) {
     eval::CompiledClause& c = rule.clauses[i];
     const eval::CompiledClause& next = rule.clauses[i + 1];
-    if (c.op != eval::ClauseOp::kFor || next.op != eval::ClauseOp::kWhere || next.expr == nullptr) continue;
+    if (c.op != eval::ClauseOp::kFor || next.op != eval::ClauseOp::kWhere || next.expr == nullptr)
+      continue;
     // The leftmost operand of an `and` chain: false there means false overall.
     const eval::Node* lead = next.expr;
-    while (lead->op == eval::NodeOp::kBinary && lead->binary == syntax::BinaryOp::kAnd) lead = lead->args[0];
+    while (lead->op == eval::NodeOp::kBinary && lead->binary == syntax::BinaryOp::kAnd)
+      lead = lead->args[0];
     if (ReadsOnly(lead, c.slot)) c.key_filter = lead;
   }
 }
@@ -428,14 +458,20 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   rule.info.file = f.source->path();
   rule.info.line = f.source->Position(r.id.span.begin).line;
   for (const syntax::RepeatedClause& rc : r.repeated)
-    ctx_.Error(f, rc.span, "rule.repeated_clause", fmt::format("'{}' appears twice in rule {}", rc.clause, r.id.name));
-  if (!r.title) ctx_.Error(f, r.id.span, "rule.missing_title", fmt::format("rule {} has no title", r.id.name));
-  else rule.info.title = r.title->value;
+    ctx_.Error(f, rc.span, "rule.repeated_clause",
+               fmt::format("'{}' appears twice in rule {}", rc.clause, r.id.name));
+  if (!r.title)
+    ctx_.Error(f, r.id.span, "rule.missing_title", fmt::format("rule {} has no title", r.id.name));
+  else
+    rule.info.title = r.title->value;
   if (r.severity) {
     const std::string& s = r.severity->name;
-    if (s == "error") rule.info.severity = Severity::kError;
-    else if (s == "warning") rule.info.severity = Severity::kWarning;
-    else if (s == "info") rule.info.severity = Severity::kInfo;
+    if (s == "error")
+      rule.info.severity = Severity::kError;
+    else if (s == "warning")
+      rule.info.severity = Severity::kWarning;
+    else if (s == "info")
+      rule.info.severity = Severity::kInfo;
     else
       ctx_.Error(f, r.severity->span, "rule.bad_severity", fmt::format("unknown severity '{}'", s),
                  "use error, warning or info");
@@ -451,7 +487,8 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   if (r.remedy) rule.info.remedy = r.remedy->value;
   if (r.doc) rule.info.doc = r.doc->value;
   if (!r.target) {
-    ctx_.Error(f, r.id.span, "rule.missing_target", fmt::format("rule {} has no `on` clause", r.id.name),
+    ctx_.Error(f, r.id.span, "rule.missing_target",
+               fmt::format("rule {} has no `on` clause", r.id.name),
                "add `on compose`, `on records`, `on records(SCHEMA)` or `on document`");
     return;
   }
@@ -463,26 +500,33 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
       std::vector<std::string> names;
       for (const auto& s : ctx_.program.schemas) names.push_back(s.name);
       ctx_.Error(f, r.target->schema->span, "schema.unknown",
-                 fmt::format("unknown schema '{}'", r.target->schema->name), check::DidYouMean(r.target->schema->name, names));
+                 fmt::format("unknown schema '{}'", r.target->schema->name),
+                 check::DidYouMean(r.target->schema->name, names));
       return;
     }
   }
   switch (rule.target) {
-    case syntax::TargetKind::kCompose: rule.info.target = "compose"; break;
-    case syntax::TargetKind::kDocument: rule.info.target = "document"; break;
+    case syntax::TargetKind::kCompose:
+      rule.info.target = "compose";
+      break;
+    case syntax::TargetKind::kDocument:
+      rule.info.target = "document";
+      break;
     case syntax::TargetKind::kRecords:
       rule.info.target = rule.schema ? "records(" + rule.schema->name + ")" : "records";
       break;
   }
 
   check::ExprCompiler ec(ctx_, f, scope, rule.schema);
-  const char* subject = rule.target == syntax::TargetKind::kCompose  ? "compose"
+  const char* subject = rule.target == syntax::TargetKind::kCompose   ? "compose"
                         : rule.target == syntax::TargetKind::kRecords ? "row"
                                                                       : "doc";
   ec.AddFixedName(subject, eval::kSlotSubject);
   ec.AddFixedName("file", eval::kSlotFile);
-  if (rule.target == syntax::TargetKind::kRecords) ec.AddFixedName("line", eval::kSlotLine);
-  else ec.AddFixedName("$unused_line", eval::kSlotLine);
+  if (rule.target == syntax::TargetKind::kRecords)
+    ec.AddFixedName("line", eval::kSlotLine);
+  else
+    ec.AddFixedName("$unused_line", eval::kSlotLine);
 
   if (r.query.empty() || (r.query.back().kind != syntax::ClauseKind::kRequire &&
                           r.query.back().kind != syntax::ClauseKind::kUnique)) {
@@ -493,8 +537,10 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   for (size_t i = 0; i < r.query.size(); ++i) {
     const syntax::Clause& c = r.query[i];
     bool last = i + 1 == r.query.size();
-    if ((c.kind == syntax::ClauseKind::kRequire || c.kind == syntax::ClauseKind::kUnique) && !last) {
-      ctx_.Error(f, c.span, "rule.clause_order", "`require`/`unique` must be the last query clause");
+    if ((c.kind == syntax::ClauseKind::kRequire || c.kind == syntax::ClauseKind::kUnique) &&
+        !last) {
+      ctx_.Error(f, c.span, "rule.clause_order",
+                 "`require`/`unique` must be the last query clause");
       return;
     }
     switch (c.kind) {
@@ -527,7 +573,8 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
         if (c.mostly_percent) {
           std::optional<Decimal> pct = Decimal::Parse(*c.mostly_percent);
           if (!pct || pct->IsNegative() || *pct > Decimal::FromInt(100))
-            ctx_.Error(f, c.mostly_span, "rule.bad_mostly", "`mostly` takes a percentage from 0 to 100");
+            ctx_.Error(f, c.mostly_span, "rule.bad_mostly",
+                       "`mostly` takes a percentage from 0 to 100");
           else
             rule.mostly = *pct;
         }
@@ -535,8 +582,9 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
         rule.default_source = CollapseSpaces(SpanText(f, e.span));
         using syntax::BinaryOp;
         if (e.kind == syntax::ExprKind::kBinary &&
-            (e.op == BinaryOp::kEq || e.op == BinaryOp::kNe || e.op == BinaryOp::kLt || e.op == BinaryOp::kLe ||
-             e.op == BinaryOp::kGt || e.op == BinaryOp::kGe || e.op == BinaryOp::kIn || e.op == BinaryOp::kMatches)) {
+            (e.op == BinaryOp::kEq || e.op == BinaryOp::kNe || e.op == BinaryOp::kLt ||
+             e.op == BinaryOp::kLe || e.op == BinaryOp::kGt || e.op == BinaryOp::kGe ||
+             e.op == BinaryOp::kIn || e.op == BinaryOp::kMatches)) {
           rule.default_is_comparison = true;
           rule.default_lhs = CollapseSpaces(SpanText(f, e.args[0]->span));
           rule.default_rhs = CollapseSpaces(SpanText(f, e.args[1]->span));
@@ -564,8 +612,10 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
     rule.has_message = true;
     for (const syntax::TemplatePart& p : r.message->parts) {
       eval::TemplatePiece piece;
-      if (p.expr) piece.expr = ec.Compile(*p.expr);
-      else piece.literal = p.literal;
+      if (p.expr)
+        piece.expr = ec.Compile(*p.expr);
+      else
+        piece.literal = p.literal;
       rule.message.push_back(std::move(piece));
     }
   }
@@ -576,7 +626,8 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
 
   if (auto it = rule_places_.find(rule.info.id); it != rule_places_.end()) {
     Diagnostic& d = ctx_.Add(f, r.id.span, Severity::kError, "rule.duplicate_id",
-                             fmt::format("rule id {} is already used", rule.info.id), "rule ids are unique across everything loaded");
+                             fmt::format("rule id {} is already used", rule.info.id),
+                             "rule ids are unique across everything loaded");
     LineColumn lc = it->second.first->source->Position(it->second.second.begin);
     d.notes.push_back({it->second.first->source->path(), lc.line, lc.column, "first used here"});
     return;
@@ -590,7 +641,9 @@ void Compiler::CompileRules() {
     if (f->module)
       for (const syntax::Rule& r : f->module->rules) CompileRule(*f, r);
   std::sort(ctx_.program.rules.begin(), ctx_.program.rules.end(),
-            [](const eval::CompiledRule& a, const eval::CompiledRule& b) { return a.info.id < b.info.id; });
+            [](const eval::CompiledRule& a, const eval::CompiledRule& b) {
+              return a.info.id < b.info.id;
+            });
 }
 
 void Compiler::ApplyRuleConfig() {
@@ -601,15 +654,25 @@ void Compiler::ApplyRuleConfig() {
   };
   for (const auto& [id, sev] : options_.severity_overrides) {
     eval::CompiledRule* r = find(id);
-    if (r == nullptr) { ConfigError("config.unknown_rule", fmt::format("unknown rule id '{}'", id)); continue; }
-    if (sev == "error") r->info.severity = Severity::kError;
-    else if (sev == "warning") r->info.severity = Severity::kWarning;
-    else if (sev == "info") r->info.severity = Severity::kInfo;
-    else ConfigError("config.bad_severity", fmt::format("rule {}: unknown severity '{}'", id, sev));
+    if (r == nullptr) {
+      ConfigError("config.unknown_rule", fmt::format("unknown rule id '{}'", id));
+      continue;
+    }
+    if (sev == "error")
+      r->info.severity = Severity::kError;
+    else if (sev == "warning")
+      r->info.severity = Severity::kWarning;
+    else if (sev == "info")
+      r->info.severity = Severity::kInfo;
+    else
+      ConfigError("config.bad_severity", fmt::format("rule {}: unknown severity '{}'", id, sev));
   }
   for (const auto& [id, enabled] : options_.enabled_overrides) {
     eval::CompiledRule* r = find(id);
-    if (r == nullptr) { ConfigError("config.unknown_rule", fmt::format("unknown rule id '{}'", id)); continue; }
+    if (r == nullptr) {
+      ConfigError("config.unknown_rule", fmt::format("unknown rule id '{}'", id));
+      continue;
+    }
     r->info.enabled = enabled;
   }
 }
@@ -663,7 +726,8 @@ std::vector<RuleInfo> ListRules(const Program& program) {
 
 std::vector<ParamInfo> ListParams(const Program& program) {
   std::vector<ParamInfo> out;
-  for (const auto& p : program.params) out.push_back({p.name, p.type, ToText(p.value), p.file, p.line});
+  for (const auto& p : program.params)
+    out.push_back({p.name, p.type, ToText(p.value), p.file, p.line});
   return out;
 }
 

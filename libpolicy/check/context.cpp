@@ -16,7 +16,8 @@ Diagnostic& Context::Add(const LoadedFile& f, syntax::Span span, Severity sev, s
   d.line = begin.line;
   d.column = begin.column;
   LineColumn end = f.source->Position(std::max(span.end, span.begin));
-  d.end_column = end.line == begin.line && end.column > begin.column ? end.column : begin.column + 1;
+  d.end_column =
+      end.line == begin.line && end.column > begin.column ? end.column : begin.column + 1;
   d.source_line = std::string(f.source->Line(begin.line));
   diagnostics.push_back(std::move(d));
   return diagnostics.back();
@@ -71,7 +72,9 @@ std::string DidYouMean(std::string_view name, const std::vector<std::string>& ca
 Value DeepCopy(const Value& v, Arena& arena) {
   Value out = v;
   switch (v.type()) {
-    case Type::kString: out = Value::String(arena.Copy(v.as_string())); break;
+    case Type::kString:
+      out = Value::String(arena.Copy(v.as_string()));
+      break;
     case Type::kList: {
       auto items = v.as_list();
       Value* copy = arena.AllocateArray<Value>(items.size());
@@ -87,7 +90,8 @@ Value DeepCopy(const Value& v, Arena& arena) {
       out = Value::Map(copy, static_cast<uint32_t>(entries.size()));
       break;
     }
-    default: break;
+    default:
+      break;
   }
   out.set_loc(Loc{});
   out.set_path(nullptr);

@@ -15,8 +15,8 @@ namespace policy::check {
 
 struct LoadedFile {
   std::unique_ptr<SourceFile> source;
-  std::string root;     // the rule root it was loaded from
-  std::string key;      // normalised path: identity for imports
+  std::string root;  // the rule root it was loaded from
+  std::string key;   // normalised path: identity for imports
   std::unique_ptr<syntax::Module> module;
   std::string package;  // "" when none
   std::vector<LoadedFile*> imports;

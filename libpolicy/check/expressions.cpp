@@ -76,10 +76,14 @@ bool ExprCompiler::IsRowName(const Expr& e) const {
 
 std::optional<Type> ExprCompiler::StaticType(const Node* n) const {
   switch (n->op) {
-    case NodeOp::kConst: return n->constant.type();
-    case NodeOp::kNot: return Type::kBool;
-    case NodeOp::kList: return Type::kList;
-    case NodeOp::kMap: return Type::kMap;
+    case NodeOp::kConst:
+      return n->constant.type();
+    case NodeOp::kNot:
+      return Type::kBool;
+    case NodeOp::kList:
+      return Type::kList;
+    case NodeOp::kMap:
+      return Type::kMap;
     case NodeOp::kQuantifier:
       return n->quant == syntax::Quantifier::kCount ? Type::kDecimal : Type::kBool;
     case NodeOp::kBuiltin:
@@ -87,13 +91,24 @@ std::optional<Type> ExprCompiler::StaticType(const Node* n) const {
       return std::nullopt;
     case NodeOp::kBinary:
       switch (n->binary) {
-        case BinaryOp::kEq: case BinaryOp::kNe: case BinaryOp::kLt: case BinaryOp::kLe:
-        case BinaryOp::kGt: case BinaryOp::kGe: case BinaryOp::kIn: case BinaryOp::kNotIn:
-        case BinaryOp::kMatches: case BinaryOp::kAnd: case BinaryOp::kOr: case BinaryOp::kImplies:
+        case BinaryOp::kEq:
+        case BinaryOp::kNe:
+        case BinaryOp::kLt:
+        case BinaryOp::kLe:
+        case BinaryOp::kGt:
+        case BinaryOp::kGe:
+        case BinaryOp::kIn:
+        case BinaryOp::kNotIn:
+        case BinaryOp::kMatches:
+        case BinaryOp::kAnd:
+        case BinaryOp::kOr:
+        case BinaryOp::kImplies:
           return Type::kBool;
-        default: return std::nullopt;
+        default:
+          return std::nullopt;
       }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -102,9 +117,14 @@ bool ExprCompiler::NeverBool(const Node* n) const {
   if (n->op == NodeOp::kNegate) return true;
   if (n->op != NodeOp::kBinary) return false;
   switch (n->binary) {
-    case BinaryOp::kAdd: case BinaryOp::kSub: case BinaryOp::kMul: case BinaryOp::kDiv: case BinaryOp::kMod:
+    case BinaryOp::kAdd:
+    case BinaryOp::kSub:
+    case BinaryOp::kMul:
+    case BinaryOp::kDiv:
+    case BinaryOp::kMod:
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -116,8 +136,9 @@ const Node* ExprCompiler::CompileCondition(const Expr& e, const char* clause) {
   if (!t && NeverBool(n)) t = Type::kDecimal;
   if (t && *t != Type::kBool) {
     ctx_.Error(file_, e.span, "type.not_bool",
-               NeverBool(n) ? fmt::format("`{}` needs a bool, but this is arithmetic", clause)
-                            : fmt::format("`{}` needs a bool, but this is always {}", clause, TypeName(*t)));
+               NeverBool(n)
+                   ? fmt::format("`{}` needs a bool, but this is arithmetic", clause)
+                   : fmt::format("`{}` needs a bool, but this is always {}", clause, TypeName(*t)));
     return nullptr;
   }
   return n;
@@ -125,7 +146,8 @@ const Node* ExprCompiler::CompileCondition(const Expr& e, const char* clause) {
 
 const Node* ExprCompiler::Compile(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::kNull: return Fold(ctx_.NewNode(NodeOp::kConst));
+    case ExprKind::kNull:
+      return Fold(ctx_.NewNode(NodeOp::kConst));
     case ExprKind::kBool: {
       Node* n = ctx_.NewNode(NodeOp::kConst);
       n->constant = Value::Bool(e.text == "true");
@@ -152,18 +174,24 @@ const Node* ExprCompiler::Compile(const Expr& e) {
                  "a regex literal is allowed only on the right of `matches` or as the pattern of "
                  "capture, split or replace");
       return nullptr;
-    case ExprKind::kName: return CompileName(e);
-    case ExprKind::kMember: return CompileMember(e);
-    case ExprKind::kIndex: return CompileIndex(e);
-    case ExprKind::kCall: return CompileCall(e);
-    case ExprKind::kBinary: return CompileBinary(e, false);
-    case ExprKind::kQuantifier: return CompileQuantifier(e);
+    case ExprKind::kName:
+      return CompileName(e);
+    case ExprKind::kMember:
+      return CompileMember(e);
+    case ExprKind::kIndex:
+      return CompileIndex(e);
+    case ExprKind::kCall:
+      return CompileCall(e);
+    case ExprKind::kBinary:
+      return CompileBinary(e, false);
+    case ExprKind::kQuantifier:
+      return CompileQuantifier(e);
     case ExprKind::kList:
     case ExprKind::kMap:
     case ExprKind::kNegate:
     case ExprKind::kNot:
     case ExprKind::kIf: {
-      NodeOp op = e.kind == ExprKind::kList    ? NodeOp::kList
+      NodeOp op = e.kind == ExprKind::kList     ? NodeOp::kList
                   : e.kind == ExprKind::kMap    ? NodeOp::kMap
                   : e.kind == ExprKind::kNegate ? NodeOp::kNegate
                   : e.kind == ExprKind::kNot    ? NodeOp::kNot
@@ -291,7 +319,8 @@ const Node* ExprCompiler::CompileRegexOperand(const Expr& e, bool allow_string, 
   }
   if (allow_string) return Compile(e);
   *ok = false;
-  ctx_.Error(file_, e.span, "regex.expected", "expected a regex literal /.../ or a string param here");
+  ctx_.Error(file_, e.span, "regex.expected",
+             "expected a regex literal /.../ or a string param here");
   return nullptr;
 }
 
@@ -321,8 +350,8 @@ const Node* ExprCompiler::CompileCall(const Expr& e) {
     std::vector<std::string> names;
     for (const auto& x : eval::AllBuiltins()) names.emplace_back(x.name);
     for (const auto& [d, _] : scope_.defs) names.push_back(d);
-    ctx_.Error(file_, e.name_span, "name.unknown_function", fmt::format("unknown function '{}'", name),
-               DidYouMean(name, names));
+    ctx_.Error(file_, e.name_span, "name.unknown_function",
+               fmt::format("unknown function '{}'", name), DidYouMean(name, names));
     return nullptr;
   }
   size_t argc = e.args.size();
@@ -365,12 +394,15 @@ void ExprCompiler::CheckOperandTypes(const Expr& e, const Node* n) {
   };
   if (!a || !b || *a == Type::kNull || *b == Type::kNull) return;
   switch (e.op) {
-    case BinaryOp::kMul: case BinaryOp::kDiv: case BinaryOp::kMod:
+    case BinaryOp::kMul:
+    case BinaryOp::kDiv:
+    case BinaryOp::kMod:
       if (*a != Type::kDecimal || *b != Type::kDecimal) never("");
       break;
     case BinaryOp::kAdd:
       if (!(*a == *b && (*a == Type::kDecimal || *a == Type::kString || *a == Type::kList)) &&
-          !(*a == Type::kDate && *b == Type::kDecimal) && !(*a == Type::kDecimal && *b == Type::kDate))
+          !(*a == Type::kDate && *b == Type::kDecimal) &&
+          !(*a == Type::kDecimal && *b == Type::kDate))
         never("");
       break;
     case BinaryOp::kSub:
@@ -378,13 +410,19 @@ void ExprCompiler::CheckOperandTypes(const Expr& e, const Node* n) {
           !(*a == Type::kDate && (*b == Type::kDecimal || *b == Type::kDate)))
         never("");
       break;
-    case BinaryOp::kLt: case BinaryOp::kLe: case BinaryOp::kGt: case BinaryOp::kGe:
+    case BinaryOp::kLt:
+    case BinaryOp::kLe:
+    case BinaryOp::kGt:
+    case BinaryOp::kGe:
       if (*a != *b || (*a != Type::kDecimal && *a != Type::kString && *a != Type::kDate)) never("");
       break;
-    case BinaryOp::kAnd: case BinaryOp::kOr: case BinaryOp::kImplies:
+    case BinaryOp::kAnd:
+    case BinaryOp::kOr:
+    case BinaryOp::kImplies:
       if (*a != Type::kBool || *b != Type::kBool) never(": operands must be bool");
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -418,8 +456,9 @@ const Node* ExprCompiler::CompileQuantifier(const Expr& e) {
   if (coll == nullptr || body == nullptr) return nullptr;
   std::optional<Type> t = StaticType(body);
   if (t && *t != Type::kBool) {
-    ctx_.Error(file_, e.args[1]->span, "type.not_bool",
-               fmt::format("a quantifier's body must be a bool, but this is always {}", TypeName(*t)));
+    ctx_.Error(
+        file_, e.args[1]->span, "type.not_bool",
+        fmt::format("a quantifier's body must be a bool, but this is always {}", TypeName(*t)));
     return nullptr;
   }
   n->args = {coll, body};

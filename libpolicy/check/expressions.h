@@ -14,7 +14,8 @@ namespace policy::check {
 class ExprCompiler {
  public:
   // `schema`: the rule's record schema, for `row.x` (null otherwise).
-  ExprCompiler(Context& ctx, const LoadedFile& file, const FileScope& scope, const eval::Schema* schema);
+  ExprCompiler(Context& ctx, const LoadedFile& file, const FileScope& scope,
+               const eval::Schema* schema);
 
   // A name the target provides (compose, row, doc, file, line) or a def parameter.
   void AddFixedName(const std::string& name, int slot);

@@ -27,8 +27,8 @@ bool MatchesParamType(const std::string& type, const Value& v) {
   return false;
 }
 
-std::optional<Value> ParseParamOverride(const std::string& type, const std::string& text, Arena& arena,
-                                        std::string& error) {
+std::optional<Value> ParseParamOverride(const std::string& type, const std::string& text,
+                                        Arena& arena, std::string& error) {
   if (type == "string") return Value::String(arena.Copy(text));
   YAML::Node node;
   try {

@@ -46,7 +46,8 @@ void CheckRecordList(const Program& program, const ActiveRules& rules, const Inp
 const Schema* BindSchema(const Program& program, const Input& input);
 
 // Adds the `mostly` finding when fewer than the rule's percentage passed.
-void FinishMostly(const CompiledRule& rule, const InputInfo& info, uint32_t first_line, RuleOutcome& outcome);
+void FinishMostly(const CompiledRule& rule, const InputInfo& info, uint32_t first_line,
+                  RuleOutcome& outcome);
 
 // Adds a finished rule outcome to the result (counters, findings).
 void Collect(const CompiledRule& rule, RuleOutcome& outcome, InputResult& result);

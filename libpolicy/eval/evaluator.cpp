@@ -14,9 +14,12 @@ std::string Describe(const Value& v) { return std::string(TypeName(v.type())); }
 
 const char* DecimalError(DecimalStatus s) {
   switch (s) {
-    case DecimalStatus::kOverflow: return "decimal.overflow";
-    case DecimalStatus::kDivisionByZero: return "decimal.division_by_zero";
-    default: return "decimal.invalid";
+    case DecimalStatus::kOverflow:
+      return "decimal.overflow";
+    case DecimalStatus::kDivisionByZero:
+      return "decimal.division_by_zero";
+    default:
+      return "decimal.invalid";
   }
 }
 
@@ -32,8 +35,10 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
   if (call_.error.set()) return Value::Null();
   if (++steps_ > kMaxSteps) return Fail("limit.steps", "evaluation exceeded its step budget");
   switch (n->op) {
-    case NodeOp::kConst: return n->constant;
-    case NodeOp::kSlot: return slots[n->slot];
+    case NodeOp::kConst:
+      return n->constant;
+    case NodeOp::kSlot:
+      return slots[n->slot];
     case NodeOp::kRowField: {
       if (row != nullptr) return row[n->slot];
       return Value::Null().WithOriginOf(slots[kSlotSubject]);
@@ -48,12 +53,15 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
       if (call_.error.set()) return Value::Null();
       return EvalIndex(base, index);
     }
-    case NodeOp::kBuiltin: return EvalBuiltin(n, slots, row);
-    case NodeOp::kDefCall: return EvalDefCall(n, slots, row);
+    case NodeOp::kBuiltin:
+      return EvalBuiltin(n, slots, row);
+    case NodeOp::kDefCall:
+      return EvalDefCall(n, slots, row);
     case NodeOp::kNegate: {
       Value a = EvalOperand(n->args[0], slots, row);
       if (a.is_null() || call_.error.set()) return Value::Null();
-      if (!a.is(Type::kDecimal)) return Fail("type.mismatch", "'-' needs a decimal, got " + Describe(a));
+      if (!a.is(Type::kDecimal))
+        return Fail("type.mismatch", "'-' needs a decimal, got " + Describe(a));
       return Value::Number(a.as_decimal().Negate());
     }
     case NodeOp::kNot: {
@@ -61,15 +69,18 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
       if (call_.error.set() || !NeedBool(a, "'not'")) return Value::Null();
       return Value::Bool(!a.as_bool());
     }
-    case NodeOp::kBinary: return EvalBinary(n, slots, row);
+    case NodeOp::kBinary:
+      return EvalBinary(n, slots, row);
     case NodeOp::kIf: {
       Value c = Eval(n->args[0], slots, row);
       if (call_.error.set() || !NeedBool(c, "'if'")) return Value::Null();
       return Eval(n->args[c.as_bool() ? 1 : 2], slots, row);
     }
-    case NodeOp::kQuantifier: return EvalQuantifier(n, slots, row);
+    case NodeOp::kQuantifier:
+      return EvalQuantifier(n, slots, row);
     case NodeOp::kList:
-    case NodeOp::kMap: return EvalCollection(n, slots, row);
+    case NodeOp::kMap:
+      return EvalCollection(n, slots, row);
   }
   return Value::Null();
 }
@@ -112,8 +123,10 @@ Value Evaluator::EvalIndex(const Value& base, const Value& index) {
     return EvalMember(base, index.as_string());
   }
   if (base.is(Type::kList)) {
-    if (!index.is(Type::kDecimal) || !index.as_decimal().ToInt64() || *index.as_decimal().ToInt64() < 0) {
-      return Fail("value.invalid_index", "a list index must be an integer >= 0, got " + ToText(index));
+    if (!index.is(Type::kDecimal) || !index.as_decimal().ToInt64() ||
+        *index.as_decimal().ToInt64() < 0) {
+      return Fail("value.invalid_index",
+                  "a list index must be an integer >= 0, got " + ToText(index));
     }
     int64_t i = *index.as_decimal().ToInt64();
     auto items = base.as_list();
@@ -121,7 +134,8 @@ Value Evaluator::EvalIndex(const Value& base, const Value& index) {
     return Value::Null().WithOriginOf(base);
   }
   if (!base.is_null() && !index.is(Type::kString) &&
-      !(index.is(Type::kDecimal) && index.as_decimal().ToInt64() && *index.as_decimal().ToInt64() >= 0)) {
+      !(index.is(Type::kDecimal) && index.as_decimal().ToInt64() &&
+        *index.as_decimal().ToInt64() >= 0)) {
     return Fail("value.invalid_index", "invalid index " + ToText(index));
   }
   return Value::Null().WithOriginOf(base);
@@ -134,10 +148,14 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
     case BinaryOp::kOr:
     case BinaryOp::kImplies: {
       Value a = EvalOperand(n->args[0], slots, row);
-      const char* what = op == BinaryOp::kAnd ? "'and'" : op == BinaryOp::kOr ? "'or'" : "'implies'";
+      const char* what = op == BinaryOp::kAnd  ? "'and'"
+                         : op == BinaryOp::kOr ? "'or'"
+                                               : "'implies'";
       if (call_.error.set() || !NeedBool(a, what)) return Value::Null();
       bool short_value = op == BinaryOp::kAnd ? false : true;
-      bool a_decides = op == BinaryOp::kAnd ? !a.as_bool() : op == BinaryOp::kOr ? a.as_bool() : !a.as_bool();
+      bool a_decides = op == BinaryOp::kAnd  ? !a.as_bool()
+                       : op == BinaryOp::kOr ? a.as_bool()
+                                             : !a.as_bool();
       if (a_decides) return Value::Bool(short_value);
       Value b = EvalOperand(n->args[1], slots, row);
       if (call_.error.set() || !NeedBool(b, what)) return Value::Null();
@@ -148,7 +166,8 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
       if (call_.error.set()) return Value::Null();
       return a.is_null() ? Eval(n->args[1], slots, row) : a;
     }
-    default: break;
+    default:
+      break;
   }
   Value a = EvalOperand(n->args[0], slots, row);
   Value b = EvalOperand(n->args[1], slots, row);
@@ -163,14 +182,18 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
     case BinaryOp::kLt:
     case BinaryOp::kLe:
     case BinaryOp::kGt:
-    case BinaryOp::kGe: return EvalCompare(op, a, b);
-    case BinaryOp::kIn: return EvalIn(a, b);
+    case BinaryOp::kGe:
+      return EvalCompare(op, a, b);
+    case BinaryOp::kIn:
+      return EvalIn(a, b);
     case BinaryOp::kNotIn: {
       Value r = EvalIn(a, b);
       return r.is(Type::kBool) ? Value::Bool(!r.as_bool()) : r;
     }
-    case BinaryOp::kMatches: return EvalMatches(a, b);
-    default: return EvalArithmetic(op, a, b);
+    case BinaryOp::kMatches:
+      return EvalMatches(a, b);
+    default:
+      return EvalArithmetic(op, a, b);
   }
 }
 
@@ -189,16 +212,21 @@ Value Evaluator::EvalCompare(BinaryOp op, const Value& a, const Value& b) {
     return Fail("type.ordering", fmt::format("cannot order {} and {}", Describe(a), Describe(b)));
   }
   switch (op) {
-    case BinaryOp::kLt: return Value::Bool(c < 0);
-    case BinaryOp::kLe: return Value::Bool(c <= 0);
-    case BinaryOp::kGt: return Value::Bool(c > 0);
-    default: return Value::Bool(c >= 0);
+    case BinaryOp::kLt:
+      return Value::Bool(c < 0);
+    case BinaryOp::kLe:
+      return Value::Bool(c <= 0);
+    case BinaryOp::kGt:
+      return Value::Bool(c > 0);
+    default:
+      return Value::Bool(c >= 0);
   }
 }
 
 Value Evaluator::EvalIn(const Value& needle, const Value& haystack) {
   switch (haystack.type()) {
-    case Type::kNull: return Value::Bool(false);
+    case Type::kNull:
+      return Value::Bool(false);
     case Type::kList:
       for (const Value& v : haystack.as_list())
         if (Equal(v, needle)) return Value::Bool(true);
@@ -229,7 +257,8 @@ Value Evaluator::EvalMatches(const Value& subject, const Value& re) {
   uint64_t h = reinterpret_cast<uintptr_t>(regex) * 0x9E3779B97F4A7C15ull;
   for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
   MatchMemo& m = memo_[(h >> 32) % kMemoSize];
-  if (m.re == regex && m.size == s.size() && (s.empty() || std::memcmp(m.text, s.data(), s.size()) == 0))
+  if (m.re == regex && m.size == s.size() &&
+      (s.empty() || std::memcmp(m.text, s.data(), s.size()) == 0))
     return Value::Bool(m.result);
   bool result = RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *regex);
   m.re = regex;
@@ -246,18 +275,30 @@ Value Evaluator::EvalArithmetic(BinaryOp op, const Value& a, const Value& b) {
     Decimal out;
     DecimalStatus s = DecimalStatus::kOk;
     switch (op) {
-      case BinaryOp::kAdd: s = Decimal::Add(a.as_decimal(), b.as_decimal(), &out); break;
-      case BinaryOp::kSub: s = Decimal::Sub(a.as_decimal(), b.as_decimal(), &out); break;
-      case BinaryOp::kMul: s = Decimal::Mul(a.as_decimal(), b.as_decimal(), &out); break;
-      case BinaryOp::kDiv: s = Decimal::Div(a.as_decimal(), b.as_decimal(), &out); break;
-      case BinaryOp::kMod: s = Decimal::Mod(a.as_decimal(), b.as_decimal(), &out); break;
-      default: break;
+      case BinaryOp::kAdd:
+        s = Decimal::Add(a.as_decimal(), b.as_decimal(), &out);
+        break;
+      case BinaryOp::kSub:
+        s = Decimal::Sub(a.as_decimal(), b.as_decimal(), &out);
+        break;
+      case BinaryOp::kMul:
+        s = Decimal::Mul(a.as_decimal(), b.as_decimal(), &out);
+        break;
+      case BinaryOp::kDiv:
+        s = Decimal::Div(a.as_decimal(), b.as_decimal(), &out);
+        break;
+      case BinaryOp::kMod:
+        s = Decimal::Mod(a.as_decimal(), b.as_decimal(), &out);
+        break;
+      default:
+        break;
     }
     if (s != DecimalStatus::kOk) {
-      return Fail(DecimalError(s), s == DecimalStatus::kDivisionByZero
-                                       ? "division by zero"
-                                       : fmt::format("{} {} {} overflows", a.as_decimal().ToString(), sym,
-                                                     b.as_decimal().ToString()));
+      return Fail(DecimalError(s),
+                  s == DecimalStatus::kDivisionByZero
+                      ? "division by zero"
+                      : fmt::format("{} {} {} overflows", a.as_decimal().ToString(), sym,
+                                    b.as_decimal().ToString()));
     }
     return Value::Number(out);
   }
@@ -281,14 +322,18 @@ Value Evaluator::EvalArithmetic(BinaryOp op, const Value& a, const Value& b) {
     }
     if (b.is(Type::kDecimal)) {
       std::optional<int64_t> days = b.as_decimal().ToInt64();
-      if (!days) return Fail("type.mismatch", "a date moves by a whole number of days, got " + b.as_decimal().ToString());
+      if (!days)
+        return Fail("type.mismatch",
+                    "a date moves by a whole number of days, got " + b.as_decimal().ToString());
       std::optional<Date> r = a.as_date().AddDays(op == BinaryOp::kAdd ? *days : -*days);
       if (!r) return Fail("value.out_of_range", "date out of range 0001..9999");
       return Value::OfDate(*r);
     }
   }
-  if (op == BinaryOp::kAdd && a.is(Type::kDecimal) && b.is(Type::kDate)) return EvalArithmetic(op, b, a);
-  return Fail("type.mismatch", fmt::format("cannot apply '{}' to {} and {}", sym, Describe(a), Describe(b)));
+  if (op == BinaryOp::kAdd && a.is(Type::kDecimal) && b.is(Type::kDate))
+    return EvalArithmetic(op, b, a);
+  return Fail("type.mismatch",
+              fmt::format("cannot apply '{}' to {} and {}", sym, Describe(a), Describe(b)));
 }
 
 Value Evaluator::EvalBuiltin(const Node* n, Value* slots, const Value* row) {
@@ -360,10 +405,13 @@ Value Evaluator::EvalQuantifier(const Node* n, Value* slots, const Value* row) {
     }
     // all/any/none can stop at the first decisive element.
     switch (n->quant) {
-      case syntax::Quantifier::kAll: return all;
+      case syntax::Quantifier::kAll:
+        return all;
       case syntax::Quantifier::kAny:
-      case syntax::Quantifier::kNone: return !any;
-      case syntax::Quantifier::kCount: return true;
+      case syntax::Quantifier::kNone:
+        return !any;
+      case syntax::Quantifier::kCount:
+        return true;
     }
     return true;
   };
@@ -385,10 +433,14 @@ Value Evaluator::EvalQuantifier(const Node* n, Value* slots, const Value* row) {
   }
   if (call_.error.set()) return Value::Null();
   switch (n->quant) {
-    case syntax::Quantifier::kAll: return Value::Bool(all);
-    case syntax::Quantifier::kAny: return Value::Bool(any);
-    case syntax::Quantifier::kNone: return Value::Bool(!any);
-    case syntax::Quantifier::kCount: return Value::Number(Decimal::FromInt(count));
+    case syntax::Quantifier::kAll:
+      return Value::Bool(all);
+    case syntax::Quantifier::kAny:
+      return Value::Bool(any);
+    case syntax::Quantifier::kNone:
+      return Value::Bool(!any);
+    case syntax::Quantifier::kCount:
+      return Value::Number(Decimal::FromInt(count));
   }
   return Value::Null();
 }

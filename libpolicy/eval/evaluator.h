@@ -26,12 +26,15 @@ class Evaluator {
   // they are half of all nodes, and need neither a call nor a step.
   Value EvalOperand(const Node* node, Value* slots, const Value* typed_row) {
     switch (node->op) {
-      case NodeOp::kConst: return node->constant;
-      case NodeOp::kSlot: return slots[node->slot];
+      case NodeOp::kConst:
+        return node->constant;
+      case NodeOp::kSlot:
+        return slots[node->slot];
       case NodeOp::kRowField:
         if (typed_row != nullptr) return typed_row[node->slot];
         break;
-      default: break;
+      default:
+        break;
     }
     return Eval(node, slots, typed_row);
   }

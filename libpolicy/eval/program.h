@@ -21,20 +21,20 @@
 namespace policy::eval {
 
 enum class NodeOp : uint8_t {
-  kConst,       // constant (literals, params, folded)
-  kSlot,        // a bound name: slot index
-  kRowField,    // typed schema field `row.x`: field index into the typed row
-  kMember,      // args[0].name
-  kIndex,       // args[0][args[1]]
-  kBuiltin,     // builtin(args...)
-  kDefCall,     // def(args...)
+  kConst,     // constant (literals, params, folded)
+  kSlot,      // a bound name: slot index
+  kRowField,  // typed schema field `row.x`: field index into the typed row
+  kMember,    // args[0].name
+  kIndex,     // args[0][args[1]]
+  kBuiltin,   // builtin(args...)
+  kDefCall,   // def(args...)
   kNegate,
   kNot,
   kBinary,
   kIf,
   kQuantifier,  // binders slot/slot2; args[0] collection, args[1] body
   kList,
-  kMap,         // args: k0 v0 k1 v1...
+  kMap,  // args: k0 v0 k1 v1...
 };
 
 struct CompiledDef;
@@ -76,8 +76,8 @@ struct CompiledClause {
 
 struct SchemaField {
   std::string name;
-  Type type = Type::kString;     // kString, kDecimal, kBool, kDate
-  std::string date_pattern;      // empty: ISO
+  Type type = Type::kString;  // kString, kDecimal, kBool, kDate
+  std::string date_pattern;   // empty: ISO
   bool required = false;
 };
 
@@ -99,7 +99,7 @@ struct TemplatePiece {
 // Slots every rule of a target has, before its own names.
 inline constexpr int kSlotSubject = 0;  // compose / row / doc
 inline constexpr int kSlotFile = 1;
-inline constexpr int kSlotLine = 2;     // records only
+inline constexpr int kSlotLine = 2;  // records only
 inline constexpr int kFirstFreeSlot = 3;
 
 struct CompiledRule {
@@ -109,9 +109,9 @@ struct CompiledRule {
   bool secret = false;
   bool opt_in = false;
   std::vector<CompiledClause> clauses;
-  const Node* require = nullptr;   // the require or unique expression
+  const Node* require = nullptr;  // the require or unique expression
   bool is_unique = false;
-  std::optional<Decimal> mostly;   // percent
+  std::optional<Decimal> mostly;  // percent
   const Node* at = nullptr;
   std::vector<TemplatePiece> message;
   bool has_message = false;
@@ -140,7 +140,7 @@ class Program {
  public:
   std::vector<eval::CompiledRule> rules;  // sorted by id
   std::vector<eval::ParamValue> params;
-  std::deque<eval::Schema> schemas;        // stable addresses
+  std::deque<eval::Schema> schemas;  // stable addresses
   // Storage: nodes, defs, regexes, constant strings.
   std::deque<eval::Node> nodes;
   std::deque<eval::CompiledDef> defs;

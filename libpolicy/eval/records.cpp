@@ -72,14 +72,17 @@ class RecordTyper {
             break;
           }
       }
-      Value v = col >= 0 && static_cast<size_t>(col) < raw.size() ? raw[static_cast<size_t>(col)].value
-                                                                  : Value::Null().WithOriginOf(rec.row);
+      Value v = col >= 0 && static_cast<size_t>(col) < raw.size()
+                    ? raw[static_cast<size_t>(col)].value
+                    : Value::Null().WithOriginOf(rec.row);
       if (v.is(Type::kString) && v.as_string().empty()) v = Value::Null().WithOriginOf(v);
       Value typed = Convert(field, v, ctx);
       if (!v.is_null() && typed.is_null()) {
-        issue(v, fmt::format("field '{}': {} is not a {}", field.name, ToJson(v), TypeLabel(field)));
+        issue(v,
+              fmt::format("field '{}': {} is not a {}", field.name, ToJson(v), TypeLabel(field)));
       } else if (v.is_null() && field.required && (col >= 0 || !csv_)) {
-        issue(v, fmt::format("required field '{}' is {}", field.name, col >= 0 ? "empty" : "missing"));
+        issue(v,
+              fmt::format("required field '{}' is {}", field.name, col >= 0 ? "empty" : "missing"));
       }
       typed_[i] = typed.is_null() ? Value::Null().WithOriginOf(v) : typed.WithOriginOf(v);
       if (col >= 0) entries_[static_cast<size_t>(col)].value = typed_[i];
@@ -95,7 +98,8 @@ class RecordTyper {
 
  private:
   static std::string TypeLabel(const SchemaField& f) {
-    if (f.type == Type::kDate) return f.date_pattern.empty() ? "date (YYYY-MM-DD)" : "date (" + f.date_pattern + ")";
+    if (f.type == Type::kDate)
+      return f.date_pattern.empty() ? "date (YYYY-MM-DD)" : "date (" + f.date_pattern + ")";
     return std::string(TypeName(f.type));
   }
 
@@ -120,12 +124,14 @@ class RecordTyper {
       }
       case Type::kDate: {
         if (!v.is(Type::kString)) return Value::Null();
-        if (std::string_view plain; field.date_pattern.empty() && AsciiTrimmed(v.as_string(), &plain)) {
+        if (std::string_view plain;
+            field.date_pattern.empty() && AsciiTrimmed(v.as_string(), &plain)) {
           std::optional<Date> d = Date::ParseIso(plain);
           return d ? Value::OfDate(*d) : Value::Null();
         }
         Value args[2] = {v, pattern_values_[static_cast<size_t>(&field - schema_->fields.data())]};
-        Value r = to_date_->fn(std::span<const Value>(args, field.date_pattern.empty() ? 1 : 2), ctx);
+        Value r =
+            to_date_->fn(std::span<const Value>(args, field.date_pattern.empty() ? 1 : 2), ctx);
         ctx.error = EvalError{};
         return r;
       }
@@ -137,7 +143,8 @@ class RecordTyper {
           if (s == "false") return Value::Bool(false);
         }
         return Value::Null();
-      default: return Value::Null();
+      default:
+        return Value::Null();
     }
   }
 
@@ -202,8 +209,8 @@ PendingFinding SchemaFinding(const std::string& file, const Value& at, uint32_t 
 }
 
 struct UniqueEntry {
-  uint32_t rule;         // index into the input's rules
-  uint32_t key_offset;   // into ChunkResult::keys
+  uint32_t rule;        // index into the input's rules
+  uint32_t key_offset;  // into ChunkResult::keys
   uint32_t key_size;
   uint32_t line;
   std::string_view text;  // the record's raw bytes (alive until the wave is merged)
@@ -240,19 +247,22 @@ struct Worker {
 
 class StreamChecker {
  public:
-  StreamChecker(const Program& program, const ActiveRules& rules, const Input& input, const std::string& display,
-                const Settings& settings, InputResult& result)
+  StreamChecker(const Program& program, const ActiveRules& rules, const Input& input,
+                const std::string& display, const Settings& settings, InputResult& result)
       : input_(input), display_(display), settings_(settings), result_(result) {
     (void)program;
     std::string lower = Lower(input.path);
-    options_.format = EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson") ? load::RecordFormat::kJsonLines
-                                                                              : load::RecordFormat::kCsv;
+    options_.format = EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson")
+                          ? load::RecordFormat::kJsonLines
+                          : load::RecordFormat::kCsv;
     options_.delimiter = input.delimiter ? input.delimiter : EndsWith(lower, ".tsv") ? '\t' : ',';
     options_.chunk_bytes = kChunkBytes;
     schema_ = BindSchema(program, input);
     rules_ = RulesFor(rules, schema_);
     info_.display_file = display;
-    limit_ = settings.max_findings ? (*settings.max_findings == 0 ? UINT64_MAX : *settings.max_findings) : 100;
+    limit_ = settings.max_findings
+                 ? (*settings.max_findings == 0 ? UINT64_MAX : *settings.max_findings)
+                 : 100;
     totals_.resize(rules_.size() + 1);
     for (RuleOutcome& o : totals_) o.limit = limit_;
     keysets_.resize(rules_.size());
@@ -264,11 +274,13 @@ class StreamChecker {
       Problem(*reader_->error());
       return;
     }
-    const load::CsvHeader* header = options_.format == load::RecordFormat::kCsv ? &reader_->header() : nullptr;
+    const load::CsvHeader* header =
+        options_.format == load::RecordFormat::kCsv ? &reader_->header() : nullptr;
     if (header) CheckHeader(*header);
     unsigned jobs = std::max(1u, settings_.jobs);
     std::vector<std::unique_ptr<Worker>> workers;
-    for (unsigned t = 0; t < jobs; ++t) workers.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
+    for (unsigned t = 0; t < jobs; ++t)
+      workers.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
     merger_ = std::make_unique<Worker>(options_, header, display_, schema_);
 
     // A pipeline of batches: the workers check batch N while this thread merges
@@ -283,7 +295,8 @@ class StreamChecker {
       current.results.assign(current.chunks.size(), ChunkResult());
       std::atomic<size_t> next{0};
       auto work = [&](Worker& w) {
-        for (size_t i = next++; i < current.chunks.size(); i = next++) Process(w, current.chunks[i], current.results[i]);
+        for (size_t i = next++; i < current.chunks.size(); i = next++)
+          Process(w, current.chunks[i], current.results[i]);
       };
       std::vector<std::thread> threads;
       if (!current.chunks.empty())
@@ -296,7 +309,8 @@ class StreamChecker {
           break;
         }
       }
-      Batch upcoming{stopped_ ? std::vector<load::RecordChunk>() : ReadWave(jobs * kChunksPerWorker), {}};
+      Batch upcoming{
+          stopped_ ? std::vector<load::RecordChunk>() : ReadWave(jobs * kChunksPerWorker), {}};
       for (std::thread& t : threads) t.join();
       if (stopped_) break;
       previous = std::move(current);
@@ -317,7 +331,10 @@ class StreamChecker {
     return wave;
   }
 
-  void Problem(const load::InputError& e) { result_.problems.push_back({e.file.empty() ? display_ : e.file, e.line, e.column, e.message, false}); }
+  void Problem(const load::InputError& e) {
+    result_.problems.push_back(
+        {e.file.empty() ? display_ : e.file, e.line, e.column, e.message, false});
+  }
 
   void CheckHeader(const load::CsvHeader& header) {
     RuleOutcome& schema = totals_.back();
@@ -336,9 +353,11 @@ class StreamChecker {
     for (const load::RecordIssue& issue : header.issues) add(issue.column, issue.message);
     if (schema_ == nullptr) return;
     for (const SchemaField& f : schema_->fields) {
-      bool present = std::find(header.names.begin(), header.names.end(), f.name) != header.names.end();
+      bool present =
+          std::find(header.names.begin(), header.names.end(), f.name) != header.names.end();
       if (!present && f.required)
-        add(1, fmt::format("required column '{}' of schema {} is missing from the header", f.name, schema_->name));
+        add(1, fmt::format("required column '{}' of schema {} is missing from the header", f.name,
+                           schema_->name));
     }
   }
 
@@ -352,7 +371,8 @@ class StreamChecker {
       ++schema.counters.failed;
       if (schema.counters.listed >= schema.limit) return;
       ++schema.counters.listed;
-      schema.findings.push_back(SchemaFinding(display_, at, rec.line, rec.text, std::move(message), rec.row));
+      schema.findings.push_back(
+          SchemaFinding(display_, at, rec.line, rec.text, std::move(message), rec.row));
     };
     for (const load::RecordIssue& i : rec.issues) {
       Value at;
@@ -441,14 +461,17 @@ class StreamChecker {
     p.finding.file = display_;
     p.finding.line = line;
     p.finding.column = 1;
-    p.finding.message = fmt::format("evaluation error (limit.unique_keys): more than {} distinct keys; "
-                                    "`unique` stops tracking here", kMaxUniqueKeys);
+    p.finding.message = fmt::format(
+        "evaluation error (limit.unique_keys): more than {} distinct keys; "
+        "`unique` stops tracking here",
+        kMaxUniqueKeys);
     p.fingerprint_text = "limit.unique_keys";
     total.findings.push_back(std::move(p));
   }
 
   // Re-reads one duplicate record from its raw text to build its finding.
-  void DuplicateFinding(const UniqueEntry& e, std::string_view key, uint32_t first_line, RuleOutcome& total) {
+  void DuplicateFinding(const UniqueEntry& e, std::string_view key, uint32_t first_line,
+                        RuleOutcome& total) {
     Worker& w = *merger_;
     load::RecordChunk chunk;
     chunk.text = std::string(e.text);
@@ -469,10 +492,10 @@ class StreamChecker {
       if (mine != key) return;
       made = true;
       Value at = runner.LocatedAt(k);
-      std::string message = rule.has_message
-                                ? runner.RenderMessage() + fmt::format(" (first at line {})", first_line)
-                                : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
-                                              rule.default_source, ToJson(k), first_line);
+      std::string message =
+          rule.has_message ? runner.RenderMessage() + fmt::format(" (first at line {})", first_line)
+                           : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
+                                         rule.default_source, ToJson(k), first_line);
       total.findings.push_back(runner.MakeFinding(FindingKind::kFinding, std::move(message), &at));
     };
     w.runner.Run(rule, row, w.typer.typed(), &info, info_, scratch_outcomes[e.rule], &sink);
@@ -529,18 +552,20 @@ const Schema* BindSchema(const Program& program, const Input& input) {
   return nullptr;
 }
 
-void FinishMostly(const CompiledRule& rule, const InputInfo& info, uint32_t first_line, RuleOutcome& outcome) {
+void FinishMostly(const CompiledRule& rule, const InputInfo& info, uint32_t first_line,
+                  RuleOutcome& outcome) {
   if (!rule.mostly || outcome.mostly_total == 0) return;
   // passed / total < pct / 100  <=>  passed * 100 < pct * total, exactly.
   Decimal lhs = Decimal::FromInt(static_cast<int64_t>(outcome.mostly_passed) * 100);
   Decimal rhs;
-  if (Decimal::Mul(*rule.mostly, Decimal::FromInt(static_cast<int64_t>(outcome.mostly_total)), &rhs) !=
-      DecimalStatus::kOk)
+  if (Decimal::Mul(*rule.mostly, Decimal::FromInt(static_cast<int64_t>(outcome.mostly_total)),
+                   &rhs) != DecimalStatus::kOk)
     return;
   if (!(lhs < rhs)) return;
   ++outcome.counters.failed;
   ++outcome.counters.listed;
-  outcome.findings.push_back(Runner::MostlyFinding(rule, info, outcome.mostly_passed, outcome.mostly_total, first_line));
+  outcome.findings.push_back(
+      Runner::MostlyFinding(rule, info, outcome.mostly_passed, outcome.mostly_total, first_line));
 }
 
 void Collect(const CompiledRule& rule, RuleOutcome& outcome, InputResult& result) {
@@ -550,7 +575,8 @@ void Collect(const CompiledRule& rule, RuleOutcome& outcome, InputResult& result
   c.failed += outcome.counters.failed;
   c.errors += outcome.counters.errors;
   c.listed += outcome.counters.listed;
-  result.truncated += outcome.counters.failed - std::min(outcome.counters.failed, outcome.counters.listed);
+  result.truncated +=
+      outcome.counters.failed - std::min(outcome.counters.failed, outcome.counters.listed);
   for (PendingFinding& f : outcome.findings) result.findings.push_back(std::move(f));
 }
 
@@ -565,7 +591,9 @@ void CheckRecordList(const Program& program, const ActiveRules& rules, const Inp
                      const Settings& settings, InputResult& result) {
   const Schema* schema = BindSchema(program, input);
   std::vector<const CompiledRule*> rules_here = RulesFor(rules, schema);
-  uint64_t limit = settings.max_findings ? (*settings.max_findings == 0 ? UINT64_MAX : *settings.max_findings) : 100;
+  uint64_t limit = settings.max_findings
+                       ? (*settings.max_findings == 0 ? UINT64_MAX : *settings.max_findings)
+                       : 100;
   std::vector<RuleOutcome> outcomes(rules_here.size() + 1);
   for (RuleOutcome& o : outcomes) o.limit = limit;
   std::vector<KeySet> keysets(rules_here.size());
@@ -578,7 +606,8 @@ void CheckRecordList(const Program& program, const ActiveRules& rules, const Inp
     uint32_t line = item.loc().line;
     std::string_view text = info.lines ? info.lines->Line(info.text, line) : std::string_view();
     if (!item.is(Type::kMap)) {
-      result.problems.push_back({display, line, item.loc().column, "a record must be an object", false});
+      result.problems.push_back(
+          {display, line, item.loc().column, "a record must be an object", false});
       continue;
     }
     load::Record rec;
@@ -590,7 +619,8 @@ void CheckRecordList(const Program& program, const ActiveRules& rules, const Inp
       ++schema_out.counters.failed;
       if (schema_out.counters.listed >= limit) return;
       ++schema_out.counters.listed;
-      schema_out.findings.push_back(SchemaFinding(display, at, line, text, std::move(message), item));
+      schema_out.findings.push_back(
+          SchemaFinding(display, at, line, text, std::move(message), item));
     };
     Value row = typer.Type(rec, scratch, issue);
     RecordInfo rinfo{line, row, text};
@@ -606,9 +636,10 @@ void CheckRecordList(const Program& program, const ActiveRules& rules, const Inp
         if (out.counters.listed >= limit) return;
         ++out.counters.listed;
         Value at = r.LocatedAt(key);
-        std::string message = rule.has_message ? r.RenderMessage() + fmt::format(" (first at line {})", *first)
-                                               : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
-                                                             rule.default_source, ToJson(key), *first);
+        std::string message =
+            rule.has_message ? r.RenderMessage() + fmt::format(" (first at line {})", *first)
+                             : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
+                                           rule.default_source, ToJson(key), *first);
         out.findings.push_back(r.MakeFinding(FindingKind::kFinding, std::move(message), &at));
       };
       runner.Run(rule, row, typer.typed(), &rinfo, info, out, rule.is_unique ? &sink : nullptr);

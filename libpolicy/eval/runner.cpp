@@ -32,8 +32,9 @@ bool IsScalar(const Value& v) {
 
 }  // namespace
 
-void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* typed, const RecordInfo* record,
-                 const InputInfo& in, RuleOutcome& out, const KeySink* on_key) {
+void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* typed,
+                 const RecordInfo* record, const InputInfo& in, RuleOutcome& out,
+                 const KeySink* on_key) {
   rule_ = &rule;
   typed_ = typed;
   record_ = record;
@@ -57,7 +58,8 @@ const Value* Runner::InnermostForValue() const {
 
 void Runner::ReportError(const Value* located) {
   ++out_->counters.errors;
-  std::string message = fmt::format("evaluation error ({}): {}", eval_.error().code, eval_.error().message);
+  std::string message =
+      fmt::format("evaluation error ({}): {}", eval_.error().code, eval_.error().message);
   eval_.ClearError();
   out_->findings.push_back(MakeFinding(FindingKind::kEvaluationError, std::move(message), located));
 }
@@ -96,7 +98,8 @@ void Runner::Walk(size_t index) {
       if (v.is(Type::kList)) {
         auto items = v.as_list();
         for (size_t i = 0; i < items.size(); ++i) {
-          slots_[c.slot] = two ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
+          slots_[c.slot] =
+              two ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
           if (two) slots_[c.slot2] = items[i];
           for_values_.push_back(items[i]);
           Walk(index + 1);
@@ -118,7 +121,8 @@ void Runner::Walk(size_t index) {
           for_values_.pop_back();
         }
       } else if (!v.is_null()) {
-        eval_.Fail("type.not_iterable", "`for` cannot iterate over " + std::string(TypeName(v.type())));
+        eval_.Fail("type.not_iterable",
+                   "`for` cannot iterate over " + std::string(TypeName(v.type())));
         ReportError(nullptr);
       }
       return;
@@ -133,7 +137,8 @@ std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key)
   uint64_t h = reinterpret_cast<uintptr_t>(&c) * 0x9E3779B97F4A7C15ull;
   for (char ch : text) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
   KeyVerdict& v = verdicts_[(h >> 32) % verdicts_.size()];
-  if (v.clause == &c && v.size == text.size() && (text.empty() || std::memcmp(v.text, text.data(), text.size()) == 0))
+  if (v.clause == &c && v.size == text.size() &&
+      (text.empty() || std::memcmp(v.text, text.data(), text.size()) == 0))
     return v.pass;
   Value r = eval_.Eval(c.key_filter, slots_.data(), typed_);
   if (eval_.error().set() || !r.is(Type::kBool)) {
@@ -179,8 +184,10 @@ void Runner::Terminal() {
   const Value* located = nullptr;
   if (rule_->at != nullptr) {
     at = eval_.Eval(rule_->at, slots, typed_);
-    if (eval_.error().set()) eval_.ClearError();
-    else located = &at;
+    if (eval_.error().set())
+      eval_.ClearError();
+    else
+      located = &at;
   }
   std::string message = RenderMessage();
   out_->findings.push_back(MakeFinding(FindingKind::kFinding, std::move(message), located));
@@ -214,7 +221,8 @@ std::string Runner::RenderMessage() {
     return out;
   }
   if (r.is_unique) return r.info.title + ": " + r.default_source;
-  if (!r.default_is_comparison) return fmt::format("{}: {} is false", r.info.title, r.default_source);
+  if (!r.default_is_comparison)
+    return fmt::format("{}: {} is false", r.info.title, r.default_source);
   auto render = [&](const Node* n) -> std::string {
     if (n == nullptr) return "";
     Value v = eval_.Eval(n, slots_.data(), typed_);
@@ -225,8 +233,8 @@ std::string Runner::RenderMessage() {
     }
     return " (" + ToJson(v) + ")";
   };
-  return fmt::format("{}: {}{} {} {}{}", r.info.title, r.default_lhs, render(r.default_lhs_node), r.default_op,
-                     r.default_rhs, render(r.default_rhs_node));
+  return fmt::format("{}: {}{} {} {}{}", r.info.title, r.default_lhs, render(r.default_lhs_node),
+                     r.default_op, r.default_rhs, render(r.default_rhs_node));
 }
 
 PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const Value* located) {
@@ -254,7 +262,8 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
     f.line = 1;
     f.column = 1;
   }
-  if (located != nullptr && !located->loc().known() && f.path.empty()) f.path = RenderPath(located->path());
+  if (located != nullptr && !located->loc().known() && f.path.empty())
+    f.path = RenderPath(located->path());
 
   // The snippet: the finding's line of the input.
   if (record_ != nullptr) {
@@ -312,13 +321,14 @@ PendingFinding Runner::MostlyFinding(const CompiledRule& rule, const InputInfo& 
   std::string pct = "0";
   if (total > 0) {
     Decimal ratio;
-    Decimal::Div(Decimal::FromInt(static_cast<int64_t>(passed) * 100), Decimal::FromInt(static_cast<int64_t>(total)), &ratio);
+    Decimal::Div(Decimal::FromInt(static_cast<int64_t>(passed) * 100),
+                 Decimal::FromInt(static_cast<int64_t>(total)), &ratio);
     Decimal rounded;
     ratio.Round(2, Rounding::kHalfAwayFromZero, &rounded);
     pct = rounded.ToCanonicalString();
   }
-  f.message = fmt::format("{}: {} of {} passed ({}%), fewer than the required {}%", rule.info.title, passed,
-                          total, pct, rule.mostly->ToCanonicalString());
+  f.message = fmt::format("{}: {} of {} passed ({}%), fewer than the required {}%", rule.info.title,
+                          passed, total, pct, rule.mostly->ToCanonicalString());
   if (in.lines != nullptr) f.source_line = std::string(in.lines->Line(in.text, first_line));
   p.fingerprint_text = "mostly";
   return p;

@@ -19,10 +19,11 @@ std::string Redact(std::string_view secret);
 
 // The input being checked, as findings need it.
 struct InputInfo {
-  std::string display_file;                      // Finding::file
-  const std::vector<std::string>* doc_files = nullptr;  // Loc::file -> display path (merged compose)
-  std::string_view text;                         // whole text, for snippets (documents)
-  const LineIndex* lines = nullptr;              // index of `text`
+  std::string display_file;  // Finding::file
+  const std::vector<std::string>* doc_files =
+      nullptr;                       // Loc::file -> display path (merged compose)
+  std::string_view text;             // whole text, for snippets (documents)
+  const LineIndex* lines = nullptr;  // index of `text`
   // Further files of a merged compose project, by Loc::file (index 0 is `text`).
   std::vector<std::pair<std::string_view, const LineIndex*>> more_texts;
 
@@ -68,8 +69,9 @@ class Runner {
   // every non-null key reaches `on_key` (with the slots of its binding) instead
   // of `require`.
   using KeySink = std::function<void(const Value& key, Runner& runner)>;
-  void Run(const CompiledRule& rule, const Value& subject, const Value* typed, const RecordInfo* record,
-           const InputInfo& in, RuleOutcome& out, const KeySink* on_key = nullptr);
+  void Run(const CompiledRule& rule, const Value& subject, const Value* typed,
+           const RecordInfo* record, const InputInfo& in, RuleOutcome& out,
+           const KeySink* on_key = nullptr);
 
   // For a unique key sink: a finding for the current binding with this message.
   PendingFinding MakeFinding(FindingKind kind, std::string message, const Value* located);
@@ -80,8 +82,8 @@ class Runner {
   Value LocatedAt(const Value& fallback);
 
   // The `mostly` finding for an input, at its first line.
-  static PendingFinding MostlyFinding(const CompiledRule& rule, const InputInfo& in, uint64_t passed,
-                                      uint64_t total, uint32_t first_line);
+  static PendingFinding MostlyFinding(const CompiledRule& rule, const InputInfo& in,
+                                      uint64_t passed, uint64_t total, uint32_t first_line);
 
   Evaluator& evaluator() { return eval_; }
 

@@ -9,7 +9,8 @@ constexpr std::string_view kMarker = "policy-check:";
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -29,8 +30,8 @@ size_t CommentStart(std::string_view line) {
       continue;
     }
     if (c == '"' || c == '\'') {
-      if (i == 0 || line[i - 1] == ' ' || line[i - 1] == ':' || line[i - 1] == '[' || line[i - 1] == ',' ||
-          line[i - 1] == '-')
+      if (i == 0 || line[i - 1] == ' ' || line[i - 1] == ':' || line[i - 1] == '[' ||
+          line[i - 1] == ',' || line[i - 1] == '-')
         quote = c;
       continue;
     }
@@ -43,14 +44,17 @@ size_t CommentStart(std::string_view line) {
 bool OpensBlockScalar(std::string_view content) {
   content = Trim(content);
   size_t i = content.size();
-  while (i > 0 && (content[i - 1] == '+' || content[i - 1] == '-' || (content[i - 1] >= '0' && content[i - 1] <= '9'))) --i;
+  while (i > 0 && (content[i - 1] == '+' || content[i - 1] == '-' ||
+                   (content[i - 1] >= '0' && content[i - 1] <= '9')))
+    --i;
   if (i == 0 || (content[i - 1] != '|' && content[i - 1] != '>')) return false;
   if (i == 1) return true;
   char before = content[i - 2];
   return before == ' ' || before == ':';
 }
 
-void ParseDirective(std::string_view comment, uint32_t line, uint32_t column, std::vector<Directive>& out) {
+void ParseDirective(std::string_view comment, uint32_t line, uint32_t column,
+                    std::vector<Directive>& out) {
   comment.remove_prefix(1);  // '#'
   comment = Trim(comment);
   if (comment.substr(0, kMarker.size()) != kMarker) return;

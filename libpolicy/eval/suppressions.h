@@ -13,7 +13,7 @@ namespace policy::eval {
 
 struct Directive {
   uint32_t line = 0;
-  uint32_t column = 0;           // of the '#'
+  uint32_t column = 0;  // of the '#'
   bool whole_file = false;
   std::vector<std::string> ids;  // rule ids or tags
   std::string reason;            // empty when none was given

@@ -9,11 +9,12 @@
 // of a cell (after a delimiter or a line break), exactly as CsvScanner reads it,
 // so the reader and the parser always agree on where records end. The quote
 // state survives buffer refills.
+#include <string.h>  // memrchr
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <string.h>  // memrchr
 
 #include "libpolicy/load/csv_internal.h"
 #include "libpolicy/load/loaders.h"
@@ -83,7 +84,9 @@ class ByteSource {
 class Reader : public ChunkReader {
  public:
   Reader(const std::string& file, const ChunkOptions& options, std::optional<std::string> text)
-      : file_(file), options_(options), source_(file, std::move(text)),
+      : file_(file),
+        options_(options),
+        source_(file, std::move(text)),
         block_(std::max<std::size_t>(options.chunk_bytes, 1)) {
     if (!source_.open_error().empty()) {
       error_ = MakeError(file_, 0, 0, "cannot open: " + source_.open_error());
@@ -107,9 +110,9 @@ class Reader : public ChunkReader {
       if (eof_) break;
       if (buf_.size() - last_boundary_ > options_.limits.max_line_length) {
         if (last_boundary_ > 0) break;  // hand out the records before it first
-        error_ = MakeError(file_, LineOf(last_boundary_), 1,
-                           "record longer than " + std::to_string(options_.limits.max_line_length) +
-                               " bytes");
+        error_ = MakeError(
+            file_, LineOf(last_boundary_), 1,
+            "record longer than " + std::to_string(options_.limits.max_line_length) + " bytes");
         return false;
       }
       Fill();
@@ -145,7 +148,8 @@ class Reader : public ChunkReader {
     std::size_t got = source_.Read(buf_, block_);
     if (got == 0) {
       eof_ = true;
-      if (!source_.read_error().empty()) error_ = MakeError(file_, 0, 0, "cannot read: " + source_.read_error());
+      if (!source_.read_error().empty())
+        error_ = MakeError(file_, 0, 0, "cannot read: " + source_.read_error());
     }
   }
 
@@ -164,7 +168,8 @@ class Reader : public ChunkReader {
     while (p < n) {
       if (!in_quotes_) {
         const void* q = std::memchr(s + p, '"', n - p);
-        std::size_t qpos = q != nullptr ? static_cast<std::size_t>(static_cast<const char*>(q) - s) : n;
+        std::size_t qpos =
+            q != nullptr ? static_cast<std::size_t>(static_cast<const char*>(q) - s) : n;
         const char* lf = LastLf(s + p, qpos - p);
         if (lf != nullptr) last_boundary_ = static_cast<std::size_t>(lf - s) + 1;
         if (qpos == n) {
@@ -199,7 +204,8 @@ class Reader : public ChunkReader {
   }
 
   uint32_t LineOf(std::size_t offset) const {
-    return next_line_ + static_cast<uint32_t>(std::count(buf_.begin(), buf_.begin() + offset, '\n'));
+    return next_line_ +
+           static_cast<uint32_t>(std::count(buf_.begin(), buf_.begin() + offset, '\n'));
   }
 
   void ReportUnterminated() {
@@ -208,7 +214,8 @@ class Reader : public ChunkReader {
       std::size_t lf = buf_.rfind('\n', quote_open_ - 1);
       if (lf != std::string::npos) line_begin = lf + 1;
     }
-    uint32_t column = 1 + CountCodePoints(std::string_view(buf_).substr(line_begin, quote_open_ - line_begin));
+    uint32_t column =
+        1 + CountCodePoints(std::string_view(buf_).substr(line_begin, quote_open_ - line_begin));
     error_ = MakeError(file_, LineOf(quote_open_), column, "unterminated quoted field");
   }
 
@@ -221,8 +228,9 @@ class Reader : public ChunkReader {
       scan = scanner.Scan(buf_, 0, 1, cells);
       if (scan.terminated || eof_) break;
       if (buf_.size() > options_.limits.max_line_length) {
-        error_ = MakeError(file_, 1, 1, "header longer than " +
-                                            std::to_string(options_.limits.max_line_length) + " bytes");
+        error_ = MakeError(
+            file_, 1, 1,
+            "header longer than " + std::to_string(options_.limits.max_line_length) + " bytes");
         return;
       }
       Fill();
@@ -233,7 +241,8 @@ class Reader : public ChunkReader {
       return;
     }
     if (scan.unterminated_quote) {
-      error_ = MakeError(file_, scan.quote_line, scan.quote_column, "unterminated quoted field in the header");
+      error_ = MakeError(file_, scan.quote_line, scan.quote_column,
+                         "unterminated quoted field in the header");
       return;
     }
     std::string unescaped;
@@ -253,21 +262,22 @@ class Reader : public ChunkReader {
       // The column of the name itself, after the blanks trimmed off it.
       std::string_view cell_text = std::string_view(buf_).substr(cell.begin, cell.end - cell.begin);
       std::size_t lead = cell.quoted ? 0 : cell_text.find_first_not_of(" \t");
-      header_.columns.push_back(cell.column + static_cast<uint32_t>(
-                                                  lead == std::string_view::npos ? 0 : lead));
+      header_.columns.push_back(cell.column +
+                                static_cast<uint32_t>(lead == std::string_view::npos ? 0 : lead));
     }
     // Issues name their column with views into header_.names, complete by now: they
     // stay valid as long as this reader (a copied CsvHeader still points here).
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (cells[i].bad_utf8) {
-        header_.issues.push_back({cells[i].line, cells[i].column, {}, "invalid UTF-8 in a column name"});
+        header_.issues.push_back(
+            {cells[i].line, cells[i].column, {}, "invalid UTF-8 in a column name"});
         continue;
       }
       for (std::size_t j = 0; j < i; ++j) {
         if (header_.names[j] == header_.names[i]) {
           header_.issues.push_back({cells[i].line, cells[i].column, header_.names[i],
-                                    "duplicate column name '" + header_.names[i] + "' (also column " +
-                                        std::to_string(j + 1) + ")"});
+                                    "duplicate column name '" + header_.names[i] +
+                                        "' (also column " + std::to_string(j + 1) + ")"});
           break;
         }
       }
@@ -282,7 +292,7 @@ class Reader : public ChunkReader {
   std::size_t block_;
   CsvHeader header_;
   std::optional<InputError> error_;
-  std::string buf_;             // buf_[0] is at the start of a record, on line next_line_
+  std::string buf_;  // buf_[0] is at the start of a record, on line next_line_
   uint32_t next_line_ = 1;
   uint64_t index_ = 0;
   bool eof_ = false;
@@ -290,7 +300,7 @@ class Reader : public ChunkReader {
   std::size_t scan_pos_ = 0;       // bytes of buf_ scanned for boundaries
   std::size_t last_boundary_ = 0;  // just after the last record-ending LF found
   bool in_quotes_ = false;
-  std::size_t quote_open_ = 0;     // the opening quote of the cell still open
+  std::size_t quote_open_ = 0;  // the opening quote of the cell still open
 };
 
 }  // namespace

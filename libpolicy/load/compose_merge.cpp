@@ -132,8 +132,9 @@ std::string IdentityKey(Identity identity, const Value& v) {
       return v.is(Type::kMap) ? ScalarText(v.Find("path")) : ScalarText(&v);
     case Identity::kPort:
       if (!v.is(Type::kMap)) return ScalarText(&v);
-      return OrDefault(ScalarText(v.Find("host_ip")), "0.0.0.0") + ":" + ScalarText(v.Find("published")) + ":" +
-             ScalarText(v.Find("target")) + "/" + OrDefault(ScalarText(v.Find("protocol")), "tcp");
+      return OrDefault(ScalarText(v.Find("host_ip")), "0.0.0.0") + ":" +
+             ScalarText(v.Find("published")) + ":" + ScalarText(v.Find("target")) + "/" +
+             OrDefault(ScalarText(v.Find("protocol")), "tcp");
     case Identity::kMount:
       return MountTarget(v);
     case Identity::kSecret:
@@ -173,7 +174,8 @@ class Merger {
     if (!base.is(Type::kMap) || !over.is(Type::kMap)) return over;
     std::vector<MapEntry> entries(base.as_map().begin(), base.as_map().end());
     for (const MapEntry& e : over.as_map()) {
-      auto it = std::find_if(entries.begin(), entries.end(), [&](const MapEntry& m) { return m.key == e.key; });
+      auto it = std::find_if(entries.begin(), entries.end(),
+                             [&](const MapEntry& m) { return m.key == e.key; });
       if (it == entries.end()) {
         entries.push_back(e);
         continue;
@@ -327,7 +329,8 @@ std::unique_ptr<Document> MergeCompose(std::vector<std::unique_ptr<Document>> do
   for (size_t i = 0; i < docs.size(); ++i) {
     out->files.push_back(docs[i]->files.empty() ? std::string() : docs[i]->files[0]);
     // The first file's values already name file 0.
-    Value part = i == 0 ? docs[i]->root : internal::Retag(out->arena, docs[i]->root, static_cast<uint16_t>(i));
+    Value part = i == 0 ? docs[i]->root
+                        : internal::Retag(out->arena, docs[i]->root, static_cast<uint16_t>(i));
     if (i == 0 || out->root.is_null()) {
       out->root = part;
     } else if (!part.is_null()) {

@@ -23,10 +23,10 @@ struct CsvCell {
 };
 
 struct CsvRecordScan {
-  std::size_t content_end = 0;  // end of the record's bytes, before its line break
-  std::size_t next = 0;         // where the next record starts
-  uint32_t lines = 0;           // line breaks consumed, embedded ones included
-  bool terminated = false;      // ended by a line break rather than the end of the text
+  std::size_t content_end = 0;      // end of the record's bytes, before its line break
+  std::size_t next = 0;             // where the next record starts
+  uint32_t lines = 0;               // line breaks consumed, embedded ones included
+  bool terminated = false;          // ended by a line break rather than the end of the text
   bool unterminated_quote = false;  // the text ended inside a quoted cell...
   uint32_t quote_line = 0;          // ...which starts here
   uint32_t quote_column = 0;

@@ -1,5 +1,4 @@
 #include "libpolicy/load/csv_internal.h"
-
 #include "libpolicy/load/text_internal.h"
 
 namespace policy::load {

@@ -3,8 +3,8 @@
 #include <new>
 
 #include "libpolicy/load/json_internal.h"
-#include "libpolicy/utf8.h"
 #include "libpolicy/load/text_internal.h"
+#include "libpolicy/utf8.h"
 
 namespace policy::load {
 namespace {
@@ -20,7 +20,6 @@ std::string Describe(std::string_view text, std::size_t at) {
   std::snprintf(buf, sizeof buf, "byte 0x%02X", c);
   return buf;
 }
-
 
 }  // namespace
 
@@ -102,14 +101,30 @@ bool JsonParser::ParseString(std::size_t* pos, std::string_view* out) {
     char e = k + 1 < raw.size() ? raw[k + 1] : '\0';
     ++k;
     switch (e) {
-      case '"': unescaped_ += '"'; break;
-      case '\\': unescaped_ += '\\'; break;
-      case '/': unescaped_ += '/'; break;
-      case 'b': unescaped_ += '\b'; break;
-      case 'f': unescaped_ += '\f'; break;
-      case 'n': unescaped_ += '\n'; break;
-      case 'r': unescaped_ += '\r'; break;
-      case 't': unescaped_ += '\t'; break;
+      case '"':
+        unescaped_ += '"';
+        break;
+      case '\\':
+        unescaped_ += '\\';
+        break;
+      case '/':
+        unescaped_ += '/';
+        break;
+      case 'b':
+        unescaped_ += '\b';
+        break;
+      case 'f':
+        unescaped_ += '\f';
+        break;
+      case 'n':
+        unescaped_ += '\n';
+        break;
+      case 'r':
+        unescaped_ += '\r';
+        break;
+      case 't':
+        unescaped_ += '\t';
+        break;
       case 'u': {
         auto hex4 = [&](std::size_t from, uint32_t* cp) {
           if (from + 4 > raw.size()) return false;
@@ -168,7 +183,8 @@ bool JsonParser::ParseNumber(std::size_t* pos, Value* out) {
   if (i < n && (text_[i] == 'e' || text_[i] == 'E')) {
     ++i;
     if (i < n && (text_[i] == '+' || text_[i] == '-')) ++i;
-    if (i >= n || !IsDigit(text_[i])) return Fail(i, "invalid number: a digit must follow the exponent");
+    if (i >= n || !IsDigit(text_[i]))
+      return Fail(i, "invalid number: a digit must follow the exponent");
     while (i < n && IsDigit(text_[i])) ++i;
   }
   std::string_view num = text_.substr(*pos, i - *pos);
@@ -247,8 +263,8 @@ bool JsonParser::CheckDuplicates(uint32_t first) {
   const Loc& at = key_locs_[first + dup];
   error_->line = at.line;
   error_->column = at.column;
-  error_->message = "duplicate key '" + std::string(entries_[first + dup].key) + "' (first at line " +
-                    std::to_string(key_locs_[first + orig].line) + ")";
+  error_->message = "duplicate key '" + std::string(entries_[first + dup].key) +
+                    "' (first at line " + std::to_string(key_locs_[first + orig].line) + ")";
   return false;
 }
 
@@ -308,8 +324,9 @@ bool JsonParser::Parse(std::string_view text, uint32_t first_line, std::size_t s
     if (want_value) {
       while (i < n && IsWhite(text[i])) ++i;
       if (i >= n) {
-        return Fail(i, stack_.empty() && !have_result_ ? "empty input: expected a JSON value"
-                                                       : "unexpected end of input, expected a value");
+        return Fail(i, stack_.empty() && !have_result_
+                           ? "empty input: expected a JSON value"
+                           : "unexpected end of input, expected a value");
       }
       const std::size_t start = i;
       // A container held by a key is located at the key; anything else where written.
@@ -319,14 +336,15 @@ bool JsonParser::Parse(std::string_view text, uint32_t first_line, std::size_t s
       char c = text[i];
       if (c == '{' || c == '[') {
         if (stack_.size() + 1 > limits_.max_depth) {
-          return Fail(start, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+          return Fail(start,
+                      "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
         }
         bool is_map = c == '{';
         Value placeholder;
         placeholder.set_loc(held_by_key ? key_loc_ : loc);
         placeholder.set_path(path);
-        stack_.push_back(Open{is_map, static_cast<uint32_t>(is_map ? entries_.size() : items_.size()),
-                              placeholder});
+        stack_.push_back(Open{
+            is_map, static_cast<uint32_t>(is_map ? entries_.size() : items_.size()), placeholder});
         ++i;
         while (i < n && IsWhite(text[i])) ++i;
         if (i < n && text[i] == (is_map ? '}' : ']')) {

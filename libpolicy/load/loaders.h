@@ -15,11 +15,11 @@
 namespace policy::load {
 
 struct LoadLimits {
-  uint32_t max_depth = 256;                  // nesting of maps/lists
-  uint64_t max_alias_nodes = 1'000'000;      // values reached through YAML aliases, counted expanded
-  uint64_t max_file_size = 1ull << 32;       // bytes (4 GiB); record inputs stream
-  uint32_t max_line_length = 16u << 20;      // bytes in one physical line / one record
-  uint32_t max_string_length = 16u << 20;    // bytes in one scalar
+  uint32_t max_depth = 256;                // nesting of maps/lists
+  uint64_t max_alias_nodes = 1'000'000;    // values reached through YAML aliases, counted expanded
+  uint64_t max_file_size = 1ull << 32;     // bytes (4 GiB); record inputs stream
+  uint32_t max_line_length = 16u << 20;    // bytes in one physical line / one record
+  uint32_t max_string_length = 16u << 20;  // bytes in one scalar
 };
 
 struct InputError {
@@ -75,24 +75,24 @@ struct RecordIssue {
 // One record, valid until the parser's next call (its strings live in the
 // chunk's buffer or in the arena passed to Next).
 struct Record {
-  uint32_t line = 0;    // physical line where the record starts (header = line 1 for CSV)
-  Value row;            // a map in input order; CSV: strings, "" -> null, located per cell
+  uint32_t line = 0;      // physical line where the record starts (header = line 1 for CSV)
+  Value row;              // a map in input order; CSV: strings, "" -> null, located per cell
   std::string_view text;  // the record's raw bytes (without the final line break)
   std::vector<RecordIssue> issues;  // cleared by each Next()
 };
 
 // CSV header (line 1, after an optional UTF-8 BOM).
 struct CsvHeader {
-  std::vector<std::string> names;      // trimmed
-  std::vector<uint32_t> columns;       // 1-based code-point column of each name
-  std::vector<RecordIssue> issues;     // duplicate names, invalid UTF-8
+  std::vector<std::string> names;   // trimmed
+  std::vector<uint32_t> columns;    // 1-based code-point column of each name
+  std::vector<RecordIssue> issues;  // duplicate names, invalid UTF-8
 };
 
 // A slice of a record input holding whole records, for one worker.
 struct RecordChunk {
-  std::string text;          // bytes of whole records
-  uint32_t first_line = 0;   // physical line of text[0]
-  uint64_t index = 0;        // 0, 1, 2, ... in file order
+  std::string text;         // bytes of whole records
+  uint32_t first_line = 0;  // physical line of text[0]
+  uint64_t index = 0;       // 0, 1, 2, ... in file order
 };
 
 // Reads a record input sequentially in chunks of about `chunk_bytes`, cut at record

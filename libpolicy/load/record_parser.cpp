@@ -22,7 +22,10 @@ namespace policy::load {
 
 struct RecordParser::Impl {
   Impl(const ChunkOptions& opts, const CsvHeader* hdr, std::string name)
-      : options(opts), header(hdr), file(std::move(name)), scanner(opts.delimiter),
+      : options(opts),
+        header(hdr),
+        file(std::move(name)),
+        scanner(opts.delimiter),
         json(options.limits, /*copy_strings=*/false) {
     row_path.key = "row";
     if (header != nullptr) {
@@ -66,17 +69,20 @@ struct RecordParser::Impl {
       return Fail(error, scan.quote_line, scan.quote_column, "unterminated quoted field");
     }
     if (scan.content_end - start > options.limits.max_line_length) {
-      return Fail(error, line, 1,
-                  "record longer than " + std::to_string(options.limits.max_line_length) + " bytes");
+      return Fail(
+          error, line, 1,
+          "record longer than " + std::to_string(options.limits.max_line_length) + " bytes");
     }
     rec.line = line;
     rec.text = text.substr(start, scan.content_end - start);
     rec.issues.clear();
     const std::size_t columns = entries.size();
     if (cells.size() != columns) {
-      rec.issues.push_back({line, 1, {},
-                            "record has " + std::to_string(cells.size()) + " cells, the header has " +
-                                std::to_string(columns)});
+      rec.issues.push_back({line,
+                            1,
+                            {},
+                            "record has " + std::to_string(cells.size()) +
+                                " cells, the header has " + std::to_string(columns)});
     }
     // Values are written in place: building a temporary Value and copying it
     // costs more than the rest of the split (partial stores, then wide loads).
@@ -129,8 +135,9 @@ struct RecordParser::Impl {
     while (true) {
       if (pos >= text.size()) return false;
       const void* lf = std::memchr(text.data() + pos, '\n', text.size() - pos);
-      std::size_t end = lf != nullptr ? static_cast<std::size_t>(static_cast<const char*>(lf) - text.data())
-                                      : text.size();
+      std::size_t end = lf != nullptr
+                            ? static_cast<std::size_t>(static_cast<const char*>(lf) - text.data())
+                            : text.size();
       std::size_t next = lf != nullptr ? end + 1 : end;
       std::size_t content_end = end > pos && text[end - 1] == '\r' ? end - 1 : end;
       std::string_view content = text.substr(pos, content_end - pos);
@@ -140,8 +147,9 @@ struct RecordParser::Impl {
         continue;
       }
       if (content.size() > options.limits.max_line_length) {
-        return Fail(error, line, 1,
-                    "line longer than " + std::to_string(options.limits.max_line_length) + " bytes");
+        return Fail(
+            error, line, 1,
+            "line longer than " + std::to_string(options.limits.max_line_length) + " bytes");
       }
       Value row;
       JsonError json_error;

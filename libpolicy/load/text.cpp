@@ -1,8 +1,8 @@
-#include "libpolicy/load/text_internal.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+
+#include "libpolicy/load/text_internal.h"
 
 namespace policy::load {
 
@@ -15,13 +15,13 @@ std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
   if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
   if (b0 >= 0xE0 && b0 <= 0xEF) {
     unsigned b1 = byte(1);
-    if (b0 == 0xE0 && b1 < 0xA0) return 0;  // overlong
+    if (b0 == 0xE0 && b1 < 0xA0) return 0;   // overlong
     if (b0 == 0xED && b1 >= 0xA0) return 0;  // UTF-16 surrogates
     return cont(1) && cont(2) ? 3 : 0;
   }
   if (b0 >= 0xF0 && b0 <= 0xF4) {
     unsigned b1 = byte(1);
-    if (b0 == 0xF0 && b1 < 0x90) return 0;  // overlong
+    if (b0 == 0xF0 && b1 < 0x90) return 0;   // overlong
     if (b0 == 0xF4 && b1 >= 0x90) return 0;  // past U+10FFFF
     return cont(1) && cont(2) && cont(3) ? 4 : 0;
   }
@@ -138,7 +138,8 @@ namespace policy::load {
 std::optional<InputError> CheckInputText(std::string_view text, const std::string& file,
                                          const LoadLimits& limits, bool reject_controls) {
   if (text.size() > limits.max_file_size) {
-    return MakeError(file, 0, 0, "file larger than " + std::to_string(limits.max_file_size) + " bytes");
+    return MakeError(file, 0, 0,
+                     "file larger than " + std::to_string(limits.max_file_size) + " bytes");
   }
   std::size_t bad = FindInvalidUtf8(text);
   if (bad != std::string_view::npos) {
@@ -150,9 +151,11 @@ std::optional<InputError> CheckInputText(std::string_view text, const std::strin
     if (ctl != std::string_view::npos) {
       LineColumn lc = PositionMap(text).At(ctl);
       char hex[8];
-      std::snprintf(hex, sizeof hex, "%04X", static_cast<unsigned>(static_cast<unsigned char>(text[ctl])));
-      return MakeError(file, lc.line, lc.column,
-                       std::string("control character U+") + hex + " is not allowed (binary input?)");
+      std::snprintf(hex, sizeof hex, "%04X",
+                    static_cast<unsigned>(static_cast<unsigned char>(text[ctl])));
+      return MakeError(
+          file, lc.line, lc.column,
+          std::string("control character U+") + hex + " is not allowed (binary input?)");
     }
   }
   return std::nullopt;

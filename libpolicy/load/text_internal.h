@@ -8,9 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "libpolicy/source.h"
-
 #include "libpolicy/load/loaders.h"
+#include "libpolicy/source.h"
 
 namespace policy::load {
 

@@ -69,7 +69,8 @@ class KeySet {
   }
   bool Contains(std::string_view key) const {
     if (keys_.size() < kScanLimit) {
-      return std::any_of(keys_.begin(), keys_.end(), [&](const auto& kl) { return kl.first == key; });
+      return std::any_of(keys_.begin(), keys_.end(),
+                         [&](const auto& kl) { return kl.first == key; });
     }
     return index_.count(key) != 0;
   }
@@ -112,7 +113,11 @@ struct Frame {
 class Builder : public YAML::EventHandler {
  public:
   Builder(std::string_view text, const std::string& file, const LoadLimits& limits, bool single)
-      : text_(text), bom_(BomLength(text)), positions_(text), file_(file), limits_(limits),
+      : text_(text),
+        bom_(BomLength(text)),
+        positions_(text),
+        file_(file),
+        limits_(limits),
         single_(single) {}
 
   // Prepares for the next document; values go to `doc`.
@@ -138,8 +143,8 @@ class Builder : public YAML::EventHandler {
     std::size_t at = SkipProperties(Offset(mark));
     bool explicit_null = IsNullWord(at);
     if (IsKeyPosition()) {
-      SetKey(explicit_null ? text_.substr(at, NullWordLength(at)) : std::string_view{},
-             LocAt(at), false);
+      SetKey(explicit_null ? text_.substr(at, NullWordLength(at)) : std::string_view{}, LocAt(at),
+             false);
       return;
     }
     Value v = Value::Null();
@@ -158,7 +163,8 @@ class Builder : public YAML::EventHandler {
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     std::size_t at = Offset(mark);
     auto it = anchors_.find(anchor);
-    if (it == anchors_.end()) Fail(at, "alias refers to an anchor that is not complete (a recursive alias)");
+    if (it == anchors_.end())
+      Fail(at, "alias refers to an anchor that is not complete (a recursive alias)");
     const Anchored& a = it->second;
     alias_nodes_ += a.size;
     if (alias_nodes_ > limits_.max_alias_nodes) {
@@ -334,7 +340,8 @@ class Builder : public YAML::EventHandler {
   void SetKey(std::string_view key, const Loc& loc, bool merge) {
     Frame& f = frames_[depth_ - 1];
     if (merge) {
-      if (f.seen_merge) throw Abort{MakeError(file_, loc.line, loc.column, "duplicate merge key '<<'")};
+      if (f.seen_merge)
+        throw Abort{MakeError(file_, loc.line, loc.column, "duplicate merge key '<<'")};
       f.seen_merge = true;
     } else if (uint32_t first = f.keys.Insert(key, loc.line); first != 0) {
       throw Abort{MakeError(file_, loc.line, loc.column,
@@ -453,14 +460,16 @@ class Builder : public YAML::EventHandler {
       auto src = v.as_list();
       auto* items = doc_->arena.AllocateArray<Value>(src.size());
       for (std::size_t i = 0; i < src.size(); ++i) {
-        new (&items[i]) Value(Repath(src[i], NewPath(path, {}, static_cast<int64_t>(i)), add_flags));
+        new (&items[i])
+            Value(Repath(src[i], NewPath(path, {}, static_cast<int64_t>(i)), add_flags));
       }
       copy = Value::List(items, static_cast<uint32_t>(src.size()));
     } else if (v.is(Type::kMap)) {
       auto src = v.as_map();
       auto* entries = doc_->arena.AllocateArray<MapEntry>(src.size());
       for (std::size_t i = 0; i < src.size(); ++i) {
-        new (&entries[i]) MapEntry{src[i].key, Repath(src[i].value, NewPath(path, src[i].key, -1), add_flags)};
+        new (&entries[i])
+            MapEntry{src[i].key, Repath(src[i].value, NewPath(path, src[i].key, -1), add_flags)};
       }
       copy = Value::Map(entries, static_cast<uint32_t>(src.size()));
     } else {
@@ -527,11 +536,16 @@ DocumentsResult LoadYaml(std::string_view text, const std::string& file, const L
     // can report empty documents forever on some malformed input (",r" found by
     // fuzz_yaml); past this bound the input is malformed, not long.
     std::size_t max_documents = 2;
-    for (std::size_t at = text.find("---"); at != std::string_view::npos; at = text.find("---", at + 3)) ++max_documents;
-    for (std::size_t at = text.find("..."); at != std::string_view::npos; at = text.find("...", at + 3)) ++max_documents;
+    for (std::size_t at = text.find("---"); at != std::string_view::npos;
+         at = text.find("---", at + 3))
+      ++max_documents;
+    for (std::size_t at = text.find("..."); at != std::string_view::npos;
+         at = text.find("...", at + 3))
+      ++max_documents;
     while (true) {
       if (result.documents.size() >= max_documents) {
-        result.error = MakeError(file, 1, 1, "YAML syntax error: the parser cannot make sense of this file");
+        result.error =
+            MakeError(file, 1, 1, "YAML syntax error: the parser cannot make sense of this file");
         break;
       }
       auto doc = std::make_unique<Document>();

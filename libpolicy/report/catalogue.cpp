@@ -81,9 +81,12 @@ std::string Markdown(const std::vector<RuleInfo>& rules) {
 
 std::string FormatCatalogue(const std::vector<RuleInfo>& rules, CatalogueFormat format) {
   switch (format) {
-    case CatalogueFormat::kText: return Text(rules);
-    case CatalogueFormat::kJson: return Json(rules);
-    case CatalogueFormat::kMarkdown: return Markdown(rules);
+    case CatalogueFormat::kText:
+      return Text(rules);
+    case CatalogueFormat::kJson:
+      return Json(rules);
+    case CatalogueFormat::kMarkdown:
+      return Markdown(rules);
   }
   return Text(rules);
 }

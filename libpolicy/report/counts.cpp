@@ -20,9 +20,15 @@ Counts CountFindings(const Report& report) {
     }
     ++c.findings;
     switch (EffectiveSeverity(f)) {
-      case Severity::kError: ++c.errors; break;
-      case Severity::kWarning: ++c.warnings; break;
-      case Severity::kInfo: ++c.infos; break;
+      case Severity::kError:
+        ++c.errors;
+        break;
+      case Severity::kWarning:
+        ++c.warnings;
+        break;
+      case Severity::kInfo:
+        ++c.infos;
+        break;
     }
   }
   return c;

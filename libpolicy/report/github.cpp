@@ -9,10 +9,17 @@ std::string EscapeData(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '%': out += "%25"; break;
-      case '\r': out += "%0D"; break;
-      case '\n': out += "%0A"; break;
-      default: out += c;
+      case '%':
+        out += "%25";
+        break;
+      case '\r':
+        out += "%0D";
+        break;
+      case '\n':
+        out += "%0A";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -23,9 +30,14 @@ std::string EscapeProperty(const std::string& s) {
   std::string out;
   for (char c : EscapeData(s)) {
     switch (c) {
-      case ':': out += "%3A"; break;
-      case ',': out += "%2C"; break;
-      default: out += c;
+      case ':':
+        out += "%3A";
+        break;
+      case ',':
+        out += "%2C";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -33,15 +45,18 @@ std::string EscapeProperty(const std::string& s) {
 
 const char* Command(Severity s) {
   switch (s) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kInfo: return "notice";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kInfo:
+      return "notice";
   }
   return "error";
 }
 
-std::string Annotation(Severity severity, const std::string& file, uint32_t line,
-                       uint32_t column, const std::string& title, const std::string& message) {
+std::string Annotation(Severity severity, const std::string& file, uint32_t line, uint32_t column,
+                       const std::string& title, const std::string& message) {
   std::string props;
   auto add = [&](const char* name, const std::string& value) {
     props += (props.empty() ? " " : ",") + std::string(name) + "=" + EscapeProperty(value);

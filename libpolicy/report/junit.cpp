@@ -125,8 +125,7 @@ std::string FormatJunitSuites(const Report& report, const Context& ctx,
          Attr("name", "policy-check " + ctx.tool_version) +
          Attr("tests", std::to_string(total_tests)) +
          Attr("failures", std::to_string(total_failures)) +
-         Attr("errors", std::to_string(total_errors)) + ">\n" + body +
-         "</testsuites>\n";
+         Attr("errors", std::to_string(total_errors)) + ">\n" + body + "</testsuites>\n";
 }
 
 std::string FormatJunit(const Report& report, const Context& ctx) {

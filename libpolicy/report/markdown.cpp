@@ -10,12 +10,11 @@
 #include <array>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/report.h"
@@ -25,8 +24,9 @@ namespace {
 
 // RULES.md "rules/readiness/": the matrix's columns in this order; any other
 // area tag follows, alphabetically.
-constexpr std::array<std::string_view, 10> kAreaOrder = {"image",   "health",  "secrets",    "resources", "logging",
-                                                         "restart", "network", "privileges", "tls",       "api"};
+constexpr std::array<std::string_view, 10> kAreaOrder = {
+    "image",   "health",  "secrets",    "resources", "logging",
+    "restart", "network", "privileges", "tls",       "api"};
 constexpr std::string_view kAreaPrefix = "area_";
 constexpr std::string_view kPass = "✅";
 constexpr std::string_view kFail = "❌";
@@ -42,7 +42,8 @@ Areas CollectAreas(const std::vector<RuleInfo>& rules) {
   for (const RuleInfo& r : rules) {
     if (!r.enabled) continue;
     for (const std::string& t : r.tags) {
-      if (t.size() > kAreaPrefix.size() && t.starts_with(kAreaPrefix)) names.insert(t.substr(kAreaPrefix.size()));
+      if (t.size() > kAreaPrefix.size() && t.starts_with(kAreaPrefix))
+        names.insert(t.substr(kAreaPrefix.size()));
     }
   }
   Areas areas;
@@ -237,19 +238,21 @@ std::string FormatMarkdown(const Report& report, const Context& ctx) {
   std::size_t ready = 0;
   for (const ComposeFile& cf : files) {
     services += cf.rows.size();
-    ready += static_cast<std::size_t>(std::count_if(cf.rows.begin(), cf.rows.end(),
-                                                    [](const ServiceRow& r) { return r.ready; }));
+    ready += static_cast<std::size_t>(
+        std::count_if(cf.rows.begin(), cf.rows.end(), [](const ServiceRow& r) { return r.ready; }));
   }
 
   std::string out = "# Readiness matrix\n\n";
   if (services == 0) {
     out += "Readiness: no compose service with findings was checked.\n";
   } else {
-    out += "Readiness: " + std::to_string(Percent(ready, services)) + "% (" + std::to_string(ready) + "/" +
-           std::to_string(services) + " services ready)\n";
+    out += "Readiness: " + std::to_string(Percent(ready, services)) + "% (" +
+           std::to_string(ready) + "/" + std::to_string(services) + " services ready)\n";
   }
-  out += "\n✅ no unsuppressed error or warning of the area's rules touches the service; ❌ at least one does. "
-         "Score: areas passing. A service is ready when no error touches it.\n";
+  out +=
+      "\n✅ no unsuppressed error or warning of the area's rules touches the service; ❌ at least "
+      "one does. "
+      "Score: areas passing. A service is ready when no error touches it.\n";
 
   for (const ComposeFile& cf : files) {
     out += "\n## " + Code(cf.file) + "\n\n";
@@ -258,7 +261,8 @@ std::string FormatMarkdown(const Report& report, const Context& ctx) {
     }
     std::size_t file_ready = static_cast<std::size_t>(
         std::count_if(cf.rows.begin(), cf.rows.end(), [](const ServiceRow& r) { return r.ready; }));
-    out += std::to_string(file_ready) + "/" + std::to_string(cf.rows.size()) + " services ready.\n\n";
+    out +=
+        std::to_string(file_ready) + "/" + std::to_string(cf.rows.size()) + " services ready.\n\n";
     if (!cf.rows.empty()) {
       out += "| Service |";
       for (const std::string& a : areas.columns) out += " " + Inline(a) + " |";
@@ -285,8 +289,8 @@ std::string FormatMarkdown(const Report& report, const Context& ctx) {
     if (!cf.file_level.empty()) {
       out += "\nFile-level findings:\n\n";
       for (const Finding* f : cf.file_level) {
-        out += "- " + Code(Place(*f)) + " " + SeverityName(EffectiveSeverity(*f)) + " " + f->rule + ": " +
-               Inline(f->message) + "\n";
+        out += "- " + Code(Place(*f)) + " " + SeverityName(EffectiveSeverity(*f)) + " " + f->rule +
+               ": " + Inline(f->message) + "\n";
       }
     }
   }
@@ -295,8 +299,9 @@ std::string FormatMarkdown(const Report& report, const Context& ctx) {
     out += "\n## Other inputs\n\nNot compose files; `-f text` lists their findings.\n\n";
     for (const std::string& file : other_order) {
       const auto& [errors, warnings] = others[file];
-      out += "- " + Code(file) + ": " + std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") +
-             std::to_string(warnings) + (warnings == 1 ? " warning\n" : " warnings\n");
+      out += "- " + Code(file) + ": " + std::to_string(errors) +
+             (errors == 1 ? " error, " : " errors, ") + std::to_string(warnings) +
+             (warnings == 1 ? " warning\n" : " warnings\n");
     }
   }
   if (!report.problems.empty()) {

@@ -14,9 +14,12 @@ using Json = nlohmann::ordered_json;
 
 const char* Level(Severity s) {
   switch (s) {
-    case Severity::kError: return "error";
-    case Severity::kWarning: return "warning";
-    case Severity::kInfo: return "note";
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kInfo:
+      return "note";
   }
   return "error";
 }
@@ -105,8 +108,7 @@ std::string FormatSarif(const Report& report, const Context& ctx) {
     r["level"] = Level(EffectiveSeverity(f));
     r["message"] = Text(f.message);
     if (!f.file.empty()) {
-      r["locations"] =
-          Json::array({Location(f.file, f.line, f.column, f.end_line, f.end_column)});
+      r["locations"] = Json::array({Location(f.file, f.line, f.column, f.end_line, f.end_column)});
     }
     if (!f.fingerprint.empty()) r["partialFingerprints"] = Json{{"policyCheck/v1", f.fingerprint}};
     if (f.suppressed == Suppression::kInline) {

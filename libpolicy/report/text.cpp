@@ -22,9 +22,12 @@ Palette MakePalette(bool color) {
 
 const char* SeverityColor(const Palette& p, Severity s) {
   switch (s) {
-    case Severity::kError: return p.error;
-    case Severity::kWarning: return p.warning;
-    case Severity::kInfo: return p.info;
+    case Severity::kError:
+      return p.error;
+    case Severity::kWarning:
+      return p.warning;
+    case Severity::kInfo:
+      return p.info;
   }
   return p.error;
 }

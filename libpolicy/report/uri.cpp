@@ -14,7 +14,11 @@ bool Unreserved(unsigned char c) {
 std::size_t Utf8Length(const std::string& text, std::size_t i) {
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
   unsigned char c = byte(i);
-  std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  std::size_t n = c < 0x80           ? 1
+                  : (c >> 5) == 0x6  ? 2
+                  : (c >> 4) == 0xE  ? 3
+                  : (c >> 3) == 0x1E ? 4
+                                     : 0;
   if (n == 0 || i + n > text.size()) return 0;
   uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
   for (std::size_t k = 1; k < n; ++k) {
@@ -53,21 +57,34 @@ std::string EscapeXml(const std::string& text) {
   for (std::size_t i = 0; i < text.size();) {
     char c = text[i];
     std::size_t n = Utf8Length(text, i);
-    if (n == 0 || (n == 1 && static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' &&
-                   c != '\r')) {
+    if (n == 0 ||
+        (n == 1 && static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')) {
       out += "\xEF\xBF\xBD";
       ++i;
       continue;
     }
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       // A raw CR or TAB would be normalised away by XML parsers in attributes.
-      case '\r': out += "&#13;"; break;
-      default: out.append(text, i, n);
+      case '\r':
+        out += "&#13;";
+        break;
+      default:
+        out.append(text, i, n);
     }
     i += n;
   }

@@ -24,9 +24,13 @@ struct Ident {
 };
 
 enum class ExprKind : uint8_t {
-  kNull, kBool, kNumber, kString, kRegex,  // literals: text holds the number text,
-                                           // the unescaped string, or the regex source
-                                           // (with `\/` turned into `/`); kBool: text "true"/"false"
+  kNull,
+  kBool,
+  kNumber,
+  kString,
+  kRegex,       // literals: text holds the number text,
+                // the unescaped string, or the regex source
+                // (with `\/` turned into `/`); kBool: text "true"/"false"
   kName,        // text = identifier
   kList,        // args = elements
   kMap,         // args = k0, v0, k1, v1, ... (keys are kString literals)
@@ -42,10 +46,23 @@ enum class ExprKind : uint8_t {
 
 enum class BinaryOp : uint8_t {
   kCoalesce,  // ??
-  kMul, kDiv, kMod, kAdd, kSub,
-  kMatches, kIn, kNotIn,
-  kLt, kLe, kGt, kGe, kEq, kNe,
-  kAnd, kOr, kImplies,
+  kMul,
+  kDiv,
+  kMod,
+  kAdd,
+  kSub,
+  kMatches,
+  kIn,
+  kNotIn,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kEq,
+  kNe,
+  kAnd,
+  kOr,
+  kImplies,
 };
 const char* BinaryOpText(BinaryOp op);  // "??", "*", ..., "not in", "implies"
 
@@ -53,12 +70,12 @@ enum class Quantifier : uint8_t { kAll, kAny, kNone, kCount };
 
 struct Expr {
   ExprKind kind = ExprKind::kNull;
-  Span span;                  // the whole expression's text
-  std::string text;           // see ExprKind
-  Span name_span;             // kMember: the member name; kCall: the function name
+  Span span;         // the whole expression's text
+  std::string text;  // see ExprKind
+  Span name_span;    // kMember: the member name; kCall: the function name
   BinaryOp op = BinaryOp::kEq;
   Quantifier quant = Quantifier::kAll;
-  std::vector<Ident> names;   // kQuantifier binders
+  std::vector<Ident> names;  // kQuantifier binders
   std::vector<std::unique_ptr<Expr>> args;
 
   friend bool operator==(const Expr& a, const Expr& b);
@@ -112,7 +129,7 @@ struct Def {
 };
 
 struct SchemaField {
-  Ident name;      // identifiers or quoted names ("Buyer Name"): name holds the unquoted text
+  Ident name;  // identifiers or quoted names ("Buyer Name"): name holds the unquoted text
   TypeRef type;
   bool required = false;
   Span span;

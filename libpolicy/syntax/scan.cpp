@@ -1,8 +1,9 @@
 #include "libpolicy/syntax/scan.h"
-#include "libpolicy/utf8.h"
 
 #include <algorithm>
 #include <array>
+
+#include "libpolicy/utf8.h"
 
 namespace policy::syntax {
 namespace {
@@ -34,7 +35,6 @@ bool StartsTopLevel(std::string_view w) {
   return w == "package" || w == "import" || w == "param" || w == "def" || w == "schema" ||
          w == "rule";
 }
-
 
 class Scanner {
  public:

@@ -14,22 +14,22 @@
 
 static int failures = 0;
 
-#define EXPECT(cond)                                                  \
-  do {                                                                \
-    if (!(cond)) {                                                    \
+#define EXPECT(cond)                                                      \
+  do {                                                                    \
+    if (!(cond)) {                                                        \
       fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                     \
-    }                                                                 \
+      ++failures;                                                         \
+    }                                                                     \
   } while (0)
 
-#define EXPECT_STR(actual, expected)                                                          \
-  do {                                                                                        \
-    const char* a_ = (actual);                                                                \
-    if (strcmp(a_, (expected)) != 0) {                                                        \
+#define EXPECT_STR(actual, expected)                                                             \
+  do {                                                                                           \
+    const char* a_ = (actual);                                                                   \
+    if (strcmp(a_, (expected)) != 0) {                                                           \
       fprintf(stderr, "%s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #actual, a_, \
-              (expected));                                                                    \
-      ++failures;                                                                             \
-    }                                                                                         \
+              (expected));                                                                       \
+      ++failures;                                                                                \
+    }                                                                                            \
   } while (0)
 
 static const char kRules[] =
@@ -83,7 +83,8 @@ static int write_file(const char* path, const char* text) {
 static const policy_finding* find_rule(const policy_result* r, const char* rule) {
   size_t i;
   for (i = 0; i < policy_result_finding_count(r); ++i)
-    if (strcmp(policy_finding_rule(policy_result_finding(r, i)), rule) == 0) return policy_result_finding(r, i);
+    if (strcmp(policy_finding_rule(policy_result_finding(r, i)), rule) == 0)
+      return policy_result_finding(r, i);
   return NULL;
 }
 
@@ -304,7 +305,8 @@ static void* check_many(void* arg) {
   w->ok = 1;
   for (i = 0; i < 50; ++i) {
     policy_result* r = NULL;
-    if (policy_check_buffer(w->engine, "compose.yml", kCompose, strlen(kCompose), "compose", &r) != POLICY_OK ||
+    if (policy_check_buffer(w->engine, "compose.yml", kCompose, strlen(kCompose), "compose", &r) !=
+            POLICY_OK ||
         policy_result_finding_count(r) != 1 ||
         strcmp(policy_finding_rule(policy_result_finding(r, 0)), "T-IMG-001") != 0 ||
         strstr(policy_result_json(r), "\"T-IMG-001\"") == NULL)

@@ -47,14 +47,16 @@ Value Sort(std::span<const Value> args, CallContext& ctx) {
   if (items.empty()) return list;
   const Type type = items[0].type();
   if (type != Type::kDecimal && type != Type::kString && type != Type::kDate) {
-    return Invalid(ctx, "sort", "elements must be decimals, strings or dates, got " + std::string(TypeName(type)),
-                   "type.mismatch");
+    return Invalid(
+        ctx, "sort",
+        "elements must be decimals, strings or dates, got " + std::string(TypeName(type)),
+        "type.mismatch");
   }
   for (const Value& item : items) {
     if (!item.is(type)) {
       return Invalid(ctx, "sort",
-                     "elements must all be of one type, got " + std::string(TypeName(type)) + " and " +
-                         std::string(TypeName(item.type())),
+                     "elements must all be of one type, got " + std::string(TypeName(type)) +
+                         " and " + std::string(TypeName(item.type())),
                      "type.mismatch");
     }
   }

@@ -28,7 +28,9 @@ constexpr std::size_t kMaxTagLength = 128;
 
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 bool IsAlnum(char c) { return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
-bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
 bool IsPathComponent(std::string_view s) {
@@ -89,7 +91,8 @@ bool IsDomain(std::string_view s) {
     if (host.empty()) return false;
     std::size_t start = 0;
     for (std::size_t dot = host.find('.');; dot = host.find('.', start)) {
-      std::string_view label = host.substr(start, dot == std::string_view::npos ? dot : dot - start);
+      std::string_view label =
+          host.substr(start, dot == std::string_view::npos ? dot : dot - start);
       if (!IsDomainLabel(label)) return false;
       if (dot == std::string_view::npos) break;
       start = dot + 1;
@@ -160,7 +163,8 @@ bool ParseReference(std::string_view ref, ImageRef* out) {
   }
   const std::size_t last_slash = rest.rfind('/');
   const std::size_t colon = rest.rfind(':');
-  if (colon != std::string_view::npos && (last_slash == std::string_view::npos || colon > last_slash)) {
+  if (colon != std::string_view::npos &&
+      (last_slash == std::string_view::npos || colon > last_slash)) {
     out->tag = rest.substr(colon + 1);
     if (!IsTag(out->tag)) return false;
     rest = rest.substr(0, colon);
@@ -182,7 +186,8 @@ bool ParseReference(std::string_view ref, ImageRef* out) {
   out->repository = rest;
   std::size_t start = 0;
   for (std::size_t s = rest.find('/');; s = rest.find('/', start)) {
-    if (!IsPathComponent(rest.substr(start, s == std::string_view::npos ? s : s - start))) return false;
+    if (!IsPathComponent(rest.substr(start, s == std::string_view::npos ? s : s - start)))
+      return false;
     if (s == std::string_view::npos) break;
     start = s + 1;
   }

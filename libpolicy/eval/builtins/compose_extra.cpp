@@ -3,10 +3,24 @@
 //
 // | function | result |
 // |---|---|
-// | `bytes(x)` | a compose byte value as a decimal number of bytes: a string `AMOUNT[ ]UNIT` with AMOUNT `[0-9]+(\.[0-9]+)?` and UNIT one of `b`, `k`, `kb`, `kib`, `m`, `mb`, `mib`, `g`, `gb`, `gib`, `t`, `tb`, `tib`, `p`, `pb`, `pib` (any case, every unit a power of 1024 as Docker's go-units reads them) or none; a fractional result is truncated (`bytes("1.5k") == 1536`, `bytes("0.3k") == 307`). A non-negative integer decimal is already bytes. Anything else (`"-1g"`, `"1x"`, `"${MEM}"`, `1.5`) gives `null`. |
-// | `find_cycle(graph)`, `find_cycle(nodes, key)` | the first cycle of a directed graph as a list of names that starts and ends with the same name (`["a","b","a"]`; a self-loop is `["a","a"]`), or `null`. `graph` maps each name to its edges: a list of names, a map whose keys are the names (the normalised `depends_on`), or `null`. With `key`, the edges of node `n` are `nodes[n][key]`, so `find_cycle(compose.services, "depends_on")` needs no graph built by hand. Edges to names that are not nodes are ignored. Deterministic: a depth-first search from each node in map order, edges in order; the cycle starts at the node the search reached first. |
-// | `leaves(x)` | every scalar (string, decimal, bool, date) inside `x`, depth first in document order, each keeping its location, so a rule can look at "any value" of a service: `for s in leaves(svc)`. Null values and empty containers contribute nothing; a scalar `x` gives `[x]`. |
-// | `is_quoted(x)` | `true` when `x` is a scalar written in quotes in its file (`"8080:80"`, `'./data:/data'`); `false` for plain scalars, computed values, containers and `null`. |
+// | `bytes(x)` | a compose byte value as a decimal number of bytes: a string `AMOUNT[ ]UNIT` with
+// AMOUNT `[0-9]+(\.[0-9]+)?` and UNIT one of `b`, `k`, `kb`, `kib`, `m`, `mb`, `mib`, `g`, `gb`,
+// `gib`, `t`, `tb`, `tib`, `p`, `pb`, `pib` (any case, every unit a power of 1024 as Docker's
+// go-units reads them) or none; a fractional result is truncated (`bytes("1.5k") == 1536`,
+// `bytes("0.3k") == 307`). A non-negative integer decimal is already bytes. Anything else (`"-1g"`,
+// `"1x"`, `"${MEM}"`, `1.5`) gives `null`. | | `find_cycle(graph)`, `find_cycle(nodes, key)` | the
+// first cycle of a directed graph as a list of names that starts and ends with the same name
+// (`["a","b","a"]`; a self-loop is `["a","a"]`), or `null`. `graph` maps each name to its edges: a
+// list of names, a map whose keys are the names (the normalised `depends_on`), or `null`. With
+// `key`, the edges of node `n` are `nodes[n][key]`, so `find_cycle(compose.services, "depends_on")`
+// needs no graph built by hand. Edges to names that are not nodes are ignored. Deterministic: a
+// depth-first search from each node in map order, edges in order; the cycle starts at the node the
+// search reached first. | | `leaves(x)` | every scalar (string, decimal, bool, date) inside `x`,
+// depth first in document order, each keeping its location, so a rule can look at "any value" of a
+// service: `for s in leaves(svc)`. Null values and empty containers contribute nothing; a scalar
+// `x` gives `[x]`. | | `is_quoted(x)` | `true` when `x` is a scalar written in quotes in its file
+// (`"8080:80"`, `'./data:/data'`); `false` for plain scalars, computed values, containers and
+// `null`. |
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -71,7 +85,8 @@ bool ParseBytes(std::string_view text, Decimal* out) {
     return false;  // a trailing space and nothing else
   }
   Decimal product;
-  if (Decimal::Mul(*amount, Decimal::FromInt(multiplier), &product) != DecimalStatus::kOk) return false;
+  if (Decimal::Mul(*amount, Decimal::FromInt(multiplier), &product) != DecimalStatus::kOk)
+    return false;
   Decimal fraction;
   if (Decimal::Mod(product, Decimal::FromInt(1), &fraction) != DecimalStatus::kOk) return false;
   Decimal whole;
@@ -107,7 +122,8 @@ bool EdgesOf(const Value& edges, std::vector<std::string_view>* out, CallContext
   if (edges.is(Type::kList)) {
     for (const Value& item : edges.as_list()) {
       if (!item.is(Type::kString)) {
-        Invalid(ctx, "find_cycle", "edges must be names (strings), got " + std::string(TypeName(item.type())),
+        Invalid(ctx, "find_cycle",
+                "edges must be names (strings), got " + std::string(TypeName(item.type())),
                 "type.mismatch");
         return false;
       }
@@ -116,7 +132,8 @@ bool EdgesOf(const Value& edges, std::vector<std::string_view>* out, CallContext
     return true;
   }
   Invalid(ctx, "find_cycle",
-          "a node's edges must be a list of names, a map or null, got " + std::string(TypeName(edges.type())),
+          "a node's edges must be a list of names, a map or null, got " +
+              std::string(TypeName(edges.type())),
           "type.mismatch");
   return false;
 }
@@ -131,7 +148,8 @@ Value FindCycle(std::span<const Value> args, CallContext& ctx) {
   }
   std::span<const MapEntry> nodes = graph.as_map();
   std::unordered_map<std::string_view, std::size_t> index;
-  for (std::size_t i = 0; i < nodes.size(); ++i) index.emplace(nodes[i].key, i);  // first wins, as Find does
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    index.emplace(nodes[i].key, i);  // first wins, as Find does
 
   // Adjacency as node indices, built once.
   std::vector<std::vector<std::size_t>> adjacency(nodes.size());
@@ -178,7 +196,8 @@ Value FindCycle(std::span<const Value> args, CallContext& ctx) {
         std::vector<Value> cycle;
         std::size_t start = stack.size();
         while (stack[start - 1].node != to) --start;
-        for (std::size_t s = start - 1; s < stack.size(); ++s) cycle.push_back(Value::String(nodes[stack[s].node].key));
+        for (std::size_t s = start - 1; s < stack.size(); ++s)
+          cycle.push_back(Value::String(nodes[stack[s].node].key));
         cycle.push_back(Value::String(nodes[to].key));
         return MakeList(ctx.arena, cycle);
       }

@@ -42,7 +42,9 @@ bool FiscalYearOf(std::span<const Value> args, CallContext& ctx, const char* nam
       return false;
     }
     if (!IntegerArg(args[1], 1, 12, &month)) {
-      Invalid(ctx, name, "the start month must be an integer in 1..12, got " + args[1].as_decimal().ToString());
+      Invalid(
+          ctx, name,
+          "the start month must be an integer in 1..12, got " + args[1].as_decimal().ToString());
       return false;
     }
   }
@@ -55,8 +57,8 @@ bool FiscalYearOf(std::span<const Value> args, CallContext& ctx, const char* nam
 Value FiscalYear(std::span<const Value> args, CallContext& ctx) {
   int year = 0, month = 0;
   if (!FiscalYearOf(args, ctx, "fiscal_year", &year, &month)) return Value::Null();
-  const std::string label =
-      month == 1 ? fmt::format("{:04d}", year) : fmt::format("{:04d}-{:02d}", year, (year + 1) % 100);
+  const std::string label = month == 1 ? fmt::format("{:04d}", year)
+                                       : fmt::format("{:04d}-{:02d}", year, (year + 1) % 100);
   return StringResult(ctx, label);
 }
 

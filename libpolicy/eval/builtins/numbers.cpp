@@ -6,13 +6,13 @@
 // the same whether or not the evaluator has applied the table's NullPolicy.
 // Results are fresh numbers without a location: LANGUAGE.md section 5 gives a
 // location only to the string functions it lists.
-#include "libpolicy/eval/builtins/support.h"
-
 #include <fmt/format.h>
 
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "libpolicy/eval/builtins/support.h"
 
 namespace policy::eval {
 namespace {
@@ -24,7 +24,8 @@ std::string Describe(const Value& v) { return std::string(TypeName(v.type())); }
 Value Abs(std::span<const Value> args, CallContext& ctx) {
   const Value& x = args[0];
   if (x.is_null()) return Value::Null();
-  if (!x.is(Type::kDecimal)) return ctx.Fail("type.mismatch", "abs needs a decimal, got " + Describe(x));
+  if (!x.is(Type::kDecimal))
+    return ctx.Fail("type.mismatch", "abs needs a decimal, got " + Describe(x));
   // |coefficient| < 10^38 on both sides of zero, so negation cannot overflow.
   return Value::Number(x.as_decimal().Abs());
 }
@@ -37,8 +38,8 @@ Value Extreme(std::span<const Value> args, CallContext& ctx, bool want_max) {
   if (args.size() == 1) {
     if (args[0].is_null()) return Value::Null();
     if (!args[0].is(Type::kList)) {
-      return ctx.Fail("type.mismatch",
-                      fmt::format("{} of one argument needs a list, got {}", name, Describe(args[0])));
+      return ctx.Fail("type.mismatch", fmt::format("{} of one argument needs a list, got {}", name,
+                                                   Describe(args[0])));
     }
     items = args[0].as_list();
     // Like SQL's MIN/MAX: no elements, no extreme.
@@ -52,7 +53,8 @@ Value Extreme(std::span<const Value> args, CallContext& ctx, bool want_max) {
       continue;
     }
     if (!item.is(Type::kDecimal)) {
-      return ctx.Fail("type.mismatch", fmt::format("{} needs decimals, got {}", name, Describe(item)));
+      return ctx.Fail("type.mismatch",
+                      fmt::format("{} needs decimals, got {}", name, Describe(item)));
     }
     const Decimal& d = item.as_decimal();
     if (best == nullptr || (want_max ? d > *best : d < *best)) best = &d;
@@ -77,14 +79,15 @@ Value Round(std::span<const Value> args, CallContext& ctx) {
   }
   const Value& x = args[0];
   const Value& n = args[1];
-  if (!x.is(Type::kDecimal)) return ctx.Fail("type.mismatch", "round needs a decimal, got " + Describe(x));
+  if (!x.is(Type::kDecimal))
+    return ctx.Fail("type.mismatch", "round needs a decimal, got " + Describe(x));
   if (!n.is(Type::kDecimal)) {
     return ctx.Fail("type.mismatch", "round's digit count must be a decimal, got " + Describe(n));
   }
   const std::optional<int64_t> digits = n.as_decimal().ToInt64();
   if (!digits || *digits < -kMaxRoundDigits || *digits > kMaxRoundDigits) {
-    return ctx.Fail("value.invalid",
-                    "round's digit count must be an integer in -38..38, got " + n.as_decimal().ToString());
+    return ctx.Fail("value.invalid", "round's digit count must be an integer in -38..38, got " +
+                                         n.as_decimal().ToString());
   }
   Rounding mode = Rounding::kHalfAwayFromZero;
   if (args.size() == 3) {
@@ -93,17 +96,18 @@ Value Round(std::span<const Value> args, CallContext& ctx) {
     }
     const std::optional<Rounding> parsed = ParseRounding(args[2].as_string());
     if (!parsed) {
-      return ctx.Fail("value.invalid",
-                      fmt::format("round's mode must be \"half_even\" or \"half_away_from_zero\", got \"{}\"",
-                                  args[2].as_string()));
+      return ctx.Fail(
+          "value.invalid",
+          fmt::format("round's mode must be \"half_even\" or \"half_away_from_zero\", got \"{}\"",
+                      args[2].as_string()));
     }
     mode = *parsed;
   }
   Decimal out;
   const DecimalStatus status = x.as_decimal().Round(static_cast<int>(*digits), mode, &out);
   if (status != DecimalStatus::kOk) {
-    return ctx.Fail(DecimalErrorCode(status),
-                    fmt::format("round({}, {}) does not fit 38 digits", x.as_decimal().ToString(), *digits));
+    return ctx.Fail(DecimalErrorCode(status), fmt::format("round({}, {}) does not fit 38 digits",
+                                                          x.as_decimal().ToString(), *digits));
   }
   return Value::Number(out);
 }
@@ -111,7 +115,8 @@ Value Round(std::span<const Value> args, CallContext& ctx) {
 Value Sum(std::span<const Value> args, CallContext& ctx) {
   const Value& list = args[0];
   if (list.is_null()) return Value::Null();
-  if (!list.is(Type::kList)) return ctx.Fail("type.mismatch", "sum needs a list, got " + Describe(list));
+  if (!list.is(Type::kList))
+    return ctx.Fail("type.mismatch", "sum needs a list, got " + Describe(list));
   Decimal total;
   bool saw_null = false;
   for (const Value& item : list.as_list()) {
@@ -120,14 +125,16 @@ Value Sum(std::span<const Value> args, CallContext& ctx) {
       continue;
     }
     if (!item.is(Type::kDecimal)) {
-      return ctx.Fail("type.mismatch", "sum needs a list of decimals, got an element of type " + Describe(item));
+      return ctx.Fail("type.mismatch",
+                      "sum needs a list of decimals, got an element of type " + Describe(item));
     }
     if (saw_null) continue;  // the result is null; keep checking the types only
     Decimal next;
     const DecimalStatus status = Decimal::Add(total, item.as_decimal(), &next);
     if (status != DecimalStatus::kOk) {
       return ctx.Fail(DecimalErrorCode(status),
-                      fmt::format("sum overflows adding {} to {}", item.as_decimal().ToString(), total.ToString()));
+                      fmt::format("sum overflows adding {} to {}", item.as_decimal().ToString(),
+                                  total.ToString()));
     }
     total = next;
   }

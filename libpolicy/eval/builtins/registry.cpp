@@ -11,11 +11,13 @@ namespace {
 const std::vector<Builtin>& Table() {
   static const std::vector<Builtin> table = [] {
     std::vector<Builtin> all;
-    for (auto family : {TypeBuiltins(), StringBuiltins(), TextBuiltins(), NumberBuiltins(), DateBuiltins(),
-                        CollectionBuiltins(), ComposeBuiltins(), ComposeExtraBuiltins()}) {
+    for (auto family :
+         {TypeBuiltins(), StringBuiltins(), TextBuiltins(), NumberBuiltins(), DateBuiltins(),
+          CollectionBuiltins(), ComposeBuiltins(), ComposeExtraBuiltins()}) {
       all.insert(all.end(), family.begin(), family.end());
     }
-    std::sort(all.begin(), all.end(), [](const Builtin& a, const Builtin& b) { return a.name < b.name; });
+    std::sort(all.begin(), all.end(),
+              [](const Builtin& a, const Builtin& b) { return a.name < b.name; });
     return all;
   }();
   return table;

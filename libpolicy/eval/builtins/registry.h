@@ -8,13 +8,13 @@
 
 namespace policy::eval {
 
-std::span<const Builtin> TypeBuiltins();        // types.cpp
-std::span<const Builtin> StringBuiltins();      // strings.cpp
-std::span<const Builtin> TextBuiltins();        // text.cpp
-std::span<const Builtin> NumberBuiltins();      // numbers.cpp
-std::span<const Builtin> DateBuiltins();        // dates.cpp
-std::span<const Builtin> CollectionBuiltins();  // collections.cpp
-std::span<const Builtin> ComposeBuiltins();     // compose.cpp
+std::span<const Builtin> TypeBuiltins();          // types.cpp
+std::span<const Builtin> StringBuiltins();        // strings.cpp
+std::span<const Builtin> TextBuiltins();          // text.cpp
+std::span<const Builtin> NumberBuiltins();        // numbers.cpp
+std::span<const Builtin> DateBuiltins();          // dates.cpp
+std::span<const Builtin> CollectionBuiltins();    // collections.cpp
+std::span<const Builtin> ComposeBuiltins();       // compose.cpp
 std::span<const Builtin> ComposeExtraBuiltins();  // compose_extra.cpp
 
 }  // namespace policy::eval

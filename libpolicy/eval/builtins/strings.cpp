@@ -56,7 +56,8 @@ Value ChangeCase(std::span<const Value> args, CallContext& ctx, bool upper) {
       if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     }
   } else {
-    icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+    icu::UnicodeString u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
     if (upper) {
       u.toUpper(icu::Locale::getRoot());
     } else {
@@ -92,7 +93,8 @@ Value StringTest(std::span<const Value> args, CallContext& ctx, const char* name
     return Value::Bool(false);
   }
   if (!s.is(Type::kString)) {
-    return Mismatch(ctx, name, 0, where == Position::kAnywhere ? "a string or a list" : "a string", s);
+    return Mismatch(ctx, name, 0, where == Position::kAnywhere ? "a string or a list" : "a string",
+                    s);
   }
   if (!part.is(Type::kString)) return Mismatch(ctx, name, 1, "a string", part);
   std::string_view hay = s.as_string();
@@ -131,7 +133,8 @@ Value Split(std::span<const Value> args, CallContext& ctx) {
     std::string_view needle = sep.as_string();
     if (needle.empty()) return Invalid(ctx, "split", "the separator is empty");
     std::size_t start = 0;
-    for (std::size_t hit = s.find(needle); hit != std::string_view::npos; hit = s.find(needle, start)) {
+    for (std::size_t hit = s.find(needle); hit != std::string_view::npos;
+         hit = s.find(needle, start)) {
       add(s.substr(start, hit - start));
       start = hit + needle.size();
     }
@@ -175,8 +178,9 @@ Value Join(std::span<const Value> args, CallContext& ctx) {
   for (const Value& item : list.as_list()) {
     if (item.is_null()) return Value::Null();
     if (item.is(Type::kList) || item.is(Type::kMap) || item.is(Type::kRegex)) {
-      return Invalid(ctx, "join", "elements must be strings, decimals, dates or bools, got a " +
-                                      std::string(TypeName(item.type())),
+      return Invalid(ctx, "join",
+                     "elements must be strings, decimals, dates or bools, got a " +
+                         std::string(TypeName(item.type())),
                      "type.mismatch");
     }
     if (!first) out += sep.as_string();
@@ -200,7 +204,8 @@ Value Replace(std::span<const Value> args, CallContext& ctx) {
     std::string_view needle = old.as_string();
     if (needle.empty()) return Invalid(ctx, "replace", "the text to replace is empty");
     std::size_t start = 0;
-    for (std::size_t hit = s.find(needle); hit != std::string_view::npos; hit = s.find(needle, start)) {
+    for (std::size_t hit = s.find(needle); hit != std::string_view::npos;
+         hit = s.find(needle, start)) {
       out.append(s.substr(start, hit - start));
       out.append(with.as_string());
       start = hit + needle.size();
@@ -212,7 +217,8 @@ Value Replace(std::span<const Value> args, CallContext& ctx) {
     std::string why;
     // Checked first: RE2 would otherwise log a bad rewrite to stderr.
     if (!re.CheckRewriteString(rewrite, &why)) {
-      return Invalid(ctx, "replace", "invalid replacement \"" + std::string(with.as_string()) + "\": " + why,
+      return Invalid(ctx, "replace",
+                     "invalid replacement \"" + std::string(with.as_string()) + "\": " + why,
                      "regex.replace");
     }
     out.assign(s);
@@ -233,12 +239,14 @@ Value Substr(std::span<const Value> args, CallContext& ctx) {
   int64_t count = INT64_MAX;
   if (!args[1].is(Type::kDecimal)) return Mismatch(ctx, "substr", 1, "a decimal", args[1]);
   if (!IntegerArg(args[1], 0, INT64_MAX, &start)) {
-    return Invalid(ctx, "substr", "start must be an integer >= 0, got " + args[1].as_decimal().ToString());
+    return Invalid(ctx, "substr",
+                   "start must be an integer >= 0, got " + args[1].as_decimal().ToString());
   }
   if (args.size() == 3) {
     if (!args[2].is(Type::kDecimal)) return Mismatch(ctx, "substr", 2, "a decimal", args[2]);
     if (!IntegerArg(args[2], 0, INT64_MAX, &count)) {
-      return Invalid(ctx, "substr", "length must be an integer >= 0, got " + args[2].as_decimal().ToString());
+      return Invalid(ctx, "substr",
+                     "length must be an integer >= 0, got " + args[2].as_decimal().ToString());
     }
   }
   std::string_view s = x.as_string();
@@ -265,15 +273,17 @@ Value Capture(std::span<const Value> args, CallContext& ctx) {
   if (group.is(Type::kDecimal)) {
     int64_t n = 0;
     if (!IntegerArg(group, 0, groups, &n)) {
-      return Invalid(ctx, "capture", "group " + group.as_decimal().ToString() + " does not exist (the regex has " +
-                                         std::to_string(groups) + ")");
+      return Invalid(ctx, "capture",
+                     "group " + group.as_decimal().ToString() + " does not exist (the regex has " +
+                         std::to_string(groups) + ")");
     }
     index = static_cast<int>(n);
   } else if (group.is(Type::kString)) {
     const auto& names = re.NamedCapturingGroups();
     auto it = names.find(std::string(group.as_string()));
     if (it == names.end()) {
-      return Invalid(ctx, "capture", "the regex has no group named \"" + std::string(group.as_string()) + "\"");
+      return Invalid(ctx, "capture",
+                     "the regex has no group named \"" + std::string(group.as_string()) + "\"");
     }
     index = it->second;
   } else {
@@ -281,8 +291,8 @@ Value Capture(std::span<const Value> args, CallContext& ctx) {
   }
   std::string_view s = x.as_string();
   std::vector<re2::StringPiece> matches(static_cast<std::size_t>(index) + 1);
-  if (!re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), re2::RE2::UNANCHORED, matches.data(),
-                index + 1)) {
+  if (!re.Match(re2::StringPiece(s.data(), s.size()), 0, s.size(), re2::RE2::UNANCHORED,
+                matches.data(), index + 1)) {
     return Value::Null();
   }
   const re2::StringPiece& m = matches[static_cast<std::size_t>(index)];

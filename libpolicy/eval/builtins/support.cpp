@@ -7,8 +7,8 @@ namespace policy::eval {
 
 Value Mismatch(CallContext& ctx, std::string_view fn, std::size_t index, std::string_view want,
                const Value& got) {
-  return ctx.Fail("type.mismatch",
-                  fmt::format("{}(): argument {} must be {}, got {}", fn, index + 1, want, TypeName(got.type())));
+  return ctx.Fail("type.mismatch", fmt::format("{}(): argument {} must be {}, got {}", fn,
+                                               index + 1, want, TypeName(got.type())));
 }
 
 Value Invalid(CallContext& ctx, std::string_view fn, std::string_view message, const char* code) {
@@ -71,7 +71,6 @@ char32_t NextCodePoint(std::string_view s, std::size_t* pos) {
   *pos = i + static_cast<std::size_t>(len);
   return cp;
 }
-
 
 bool IsUnicodeSpace(char32_t cp) {
   // ASCII first: most text is, and ICU's property lookup is the slow path.

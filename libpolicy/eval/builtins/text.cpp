@@ -13,7 +13,8 @@
 namespace policy::eval {
 namespace {
 
-bool StringArg(std::span<const Value> args, CallContext& ctx, const char* name, std::string_view* out) {
+bool StringArg(std::span<const Value> args, CallContext& ctx, const char* name,
+               std::string_view* out) {
   if (!args[0].is(Type::kString)) {
     Mismatch(ctx, name, 0, "a string", args[0]);
     return false;
@@ -64,7 +65,8 @@ Value DigitsOnly(std::span<const Value> args, CallContext& ctx) {
   for (std::size_t pos = first; pos < s.size();) {
     const std::size_t start = pos;
     if (!IsDigitSeparator(NextCodePoint(s, &pos))) {
-      std::copy(s.begin() + static_cast<std::ptrdiff_t>(start), s.begin() + static_cast<std::ptrdiff_t>(pos), out + n);
+      std::copy(s.begin() + static_cast<std::ptrdiff_t>(start),
+                s.begin() + static_cast<std::ptrdiff_t>(pos), out + n);
       n += pos - start;
     }
   }
@@ -86,8 +88,10 @@ Value IsNfc(std::span<const Value> args, CallContext& ctx) {
   if (!StringArg(args, ctx, "is_nfc", &s)) return Value::Null();
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  if (U_FAILURE(status) || nfc == nullptr) return Invalid(ctx, "is_nfc", "ICU normalisation data is unavailable");
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  if (U_FAILURE(status) || nfc == nullptr)
+    return Invalid(ctx, "is_nfc", "ICU normalisation data is unavailable");
+  icu::UnicodeString u =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   const UBool normalized = nfc->isNormalized(u, status);
   if (U_FAILURE(status)) return Invalid(ctx, "is_nfc", "ICU could not check the text");
   return Value::Bool(normalized != 0);
@@ -193,7 +197,8 @@ Value InterpolationDefault(std::span<const Value> args, CallContext& ctx) {
   std::string_view s;
   if (!StringArg(args, ctx, "interpolation_default", &s)) return Value::Null();
   Reference ref;
-  if (!FirstReference(s, &ref) || (ref.modifier != ":-" && ref.modifier != "-")) return Value::Null();
+  if (!FirstReference(s, &ref) || (ref.modifier != ":-" && ref.modifier != "-"))
+    return Value::Null();
   return Value::String(ref.operand);
 }
 

@@ -48,8 +48,9 @@ Value ToDate(std::span<const Value> args, CallContext& ctx) {
     if (!args[1].is(Type::kString)) return Mismatch(ctx, "date", 1, "a string pattern", args[1]);
     pattern = args[1].as_string();
     if (!Date::IsValidPattern(pattern)) {
-      return Invalid(ctx, "date",
-                     "pattern \"" + std::string(pattern) + "\" must hold YYYY, MM and DD once each");
+      return Invalid(
+          ctx, "date",
+          "pattern \"" + std::string(pattern) + "\" must hold YYYY, MM and DD once each");
     }
   }
   if (x.is(Type::kDate)) return x;

@@ -32,7 +32,8 @@ int main() {
   ctx.tool_version = policy::Version();
   ctx.rules = policy::ListRules(*compiled.program);
   std::string json = policy::report::FormatJson(report, ctx);
-  if (report.findings.size() != 1 || report.findings[0].line != 3 || json.find("\"C-001\"") == std::string::npos) {
+  if (report.findings.size() != 1 || report.findings[0].line != 3 ||
+      json.find("\"C-001\"") == std::string::npos) {
     std::cerr << "unexpected report:\n" << json;
     return 1;
   }

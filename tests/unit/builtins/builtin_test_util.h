@@ -1,13 +1,13 @@
 #pragma once
 // Calls builtins the way the evaluator does (null policy first), and renders
 // the outcome as text so tests compare one string.
-#include "libpolicy/eval/builtins.h"
-
 #include <doctest/doctest.h>
 
 #include <deque>
 #include <string>
 #include <vector>
+
+#include "libpolicy/eval/builtins.h"
 
 namespace policy::eval::testing {
 
@@ -23,7 +23,8 @@ class Runner {
     REQUIRE_MESSAGE(b != nullptr, std::string(name));
     REQUIRE(args.size() >= b->min_args);
     if (b->max_args != kVariadic) REQUIRE(args.size() <= b->max_args);
-    if (b->nulls == NullPolicy::kFalse && !args.empty() && args[0].is_null()) return Value::Bool(false);
+    if (b->nulls == NullPolicy::kFalse && !args.empty() && args[0].is_null())
+      return Value::Bool(false);
     if (b->nulls == NullPolicy::kPropagate) {
       for (const Value& a : args) {
         if (a.is_null()) return Value::Null();

@@ -26,8 +26,8 @@ TEST_CASE("bytes reads compose byte values, 1024-based") {
 
 TEST_CASE("bytes: anything else is null") {
   Runner r;
-  for (const char* bad : {"", " ", "m", "-1g", "+1g", "1x", "1ki", "1bb", "1ib", "1gbb", "1.g", ".5g", "1..5g",
-                          "${MEM_LIMIT}", "1  g", "1g ", " 1g", "1e3", "１g"}) {
+  for (const char* bad : {"", " ", "m", "-1g", "+1g", "1x", "1ki", "1bb", "1ib", "1gbb", "1.g",
+                          ".5g", "1..5g", "${MEM_LIMIT}", "1  g", "1g ", " 1g", "1e3", "１g"}) {
     CHECK_MESSAGE(r.Text("bytes", {r.S(bad)}) == "null", bad);
   }
   CHECK(r.Text("bytes", {r.N("1.5")}) == "null");
@@ -63,9 +63,10 @@ TEST_CASE("find_cycle over name -> list of names") {
 TEST_CASE("find_cycle with map edges and a key, as compose services") {
   Runner r;
   Value started = r.M({{"condition", r.S("service_started")}});
-  Value services = r.M({{"web", r.M({{"image", r.S("nginx")}, {"depends_on", r.M({{"api", started}})}})},
-                        {"api", r.M({{"depends_on", r.M({{"db", started}, {"web", started}})}})},
-                        {"db", r.M({{"image", r.S("postgres")}})}});
+  Value services =
+      r.M({{"web", r.M({{"image", r.S("nginx")}, {"depends_on", r.M({{"api", started}})}})},
+           {"api", r.M({{"depends_on", r.M({{"db", started}, {"web", started}})}})},
+           {"db", r.M({{"image", r.S("postgres")}})}});
   CHECK(r.Text("find_cycle", {services, r.S("depends_on")}) == "[\"web\",\"api\",\"web\"]");
   Value fine = r.M({{"web", r.M({{"depends_on", r.M({{"db", started}})}})}, {"db", r.M({})}});
   CHECK(r.Text("find_cycle", {fine, r.S("depends_on")}) == "null");

@@ -29,8 +29,10 @@ TEST_CASE("parse_image: names without a registry") {
   CHECK(Parts(r, "redis") == "-|redis|-|-");
   CHECK(Parts(r, "redis:7-alpine") == "-|redis|7-alpine|-");
   CHECK(Parts(r, "library/redis:latest") == "-|library/redis|latest|-");
-  CHECK(Parts(r, "bitnami/postgresql:16.2.0-debian-12-r8") == "-|bitnami/postgresql|16.2.0-debian-12-r8|-");
-  CHECK(Parts(r, "my_org/my__app/sub-name---x:v1.0_rc") == "-|my_org/my__app/sub-name---x|v1.0_rc|-");
+  CHECK(Parts(r, "bitnami/postgresql:16.2.0-debian-12-r8") ==
+        "-|bitnami/postgresql|16.2.0-debian-12-r8|-");
+  CHECK(Parts(r, "my_org/my__app/sub-name---x:v1.0_rc") ==
+        "-|my_org/my__app/sub-name---x|v1.0_rc|-");
 }
 
 TEST_CASE("parse_image: registries") {
@@ -47,7 +49,8 @@ TEST_CASE("parse_image: registries") {
 TEST_CASE("parse_image: tags and digests") {
   Runner r;
   CHECK(Parts(r, "nginx:latest@sha256:" + kHex) == "-|nginx|latest|sha256:" + kHex);
-  CHECK(Parts(r, "nginx@sha512:" + std::string(128, '0')) == "-|nginx|-|sha512:" + std::string(128, '0'));
+  CHECK(Parts(r, "nginx@sha512:" + std::string(128, '0')) ==
+        "-|nginx|-|sha512:" + std::string(128, '0'));
   CHECK(Parts(r, "nginx@sha256:" + std::string(63, 'a')) == "null");
   CHECK(Parts(r, "nginx@sha256:" + std::string(64, 'A')) == "null");
   CHECK(Parts(r, "nginx@md5:abc") == "null");
@@ -58,9 +61,9 @@ TEST_CASE("parse_image: tags and digests") {
 
 TEST_CASE("parse_image: invalid or interpolated references are null") {
   Runner r;
-  for (const char* bad : {"", "${IMG}", "redis:${TAG}", "Redis", "redis:", ":tag", "a//b", "/a", "a/", "-a",
-                          "a-", "a..b", "a___b", "host:port/x", "re dis", "redis:7 ", "nginx@", "a@b@c",
-                          "localhost:/a"}) {
+  for (const char* bad :
+       {"", "${IMG}", "redis:${TAG}", "Redis", "redis:", ":tag", "a//b", "/a", "a/", "-a", "a-",
+        "a..b", "a___b", "host:port/x", "re dis", "redis:7 ", "nginx@", "a@b@c", "localhost:/a"}) {
     CHECK_MESSAGE(Parts(r, bad) == "null", bad);
   }
   CHECK(Parts(r, std::string(256, 'a')) == "null");

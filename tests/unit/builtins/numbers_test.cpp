@@ -1,11 +1,11 @@
 // The numbers builtins: abs, min, max, round, sum (LANGUAGE.md section 8).
-#include "libpolicy/eval/builtins/registry.h"
-
 #include <doctest/doctest.h>
 
 #include <initializer_list>
 #include <string>
 #include <vector>
+
+#include "libpolicy/eval/builtins/registry.h"
 
 namespace policy::eval {
 namespace {
@@ -150,7 +150,8 @@ TEST_CASE("the VAT example of LANGUAGE.md rounds to the paisa") {
   // round(row.net_amount * vat_rate / 100, 2) with net 100.07 and rate 15.
   Decimal product;
   Decimal quotient;
-  REQUIRE(Decimal::Mul(*Decimal::Parse("100.07"), Decimal::FromInt(15), &product) == DecimalStatus::kOk);
+  REQUIRE(Decimal::Mul(*Decimal::Parse("100.07"), Decimal::FromInt(15), &product) ==
+          DecimalStatus::kOk);
   REQUIRE(Decimal::Div(product, Decimal::FromInt(100), &quotient) == DecimalStatus::kOk);
   Call c;
   CHECK(c.Run("round", {Value::Number(quotient), Num("2")}) == "15.01");

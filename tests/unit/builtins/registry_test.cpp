@@ -9,11 +9,12 @@ using namespace policy::eval;
 
 TEST_CASE("registry: every function of LANGUAGE.md section 8 is there, once") {
   const std::set<std::string_view> expected = {
-      "type", "decimal", "string", "date", "len", "lower", "upper", "trim", "starts_with", "ends_with",
-      "contains", "split", "join", "replace", "substr", "capture", "normalize_digits", "digits_only",
-      "is_bengali", "is_nfc", "entropy", "redact", "is_interpolated", "interpolation_default", "abs", "min",
-      "max", "round", "sum", "year", "month", "day", "fiscal_year", "fiscal_year_start", "fiscal_year_end",
-      "keys", "values", "has", "sort", "unique", "parse_image",
+      "type", "decimal", "string", "date", "len", "lower", "upper", "trim", "starts_with",
+      "ends_with", "contains", "split", "join", "replace", "substr", "capture", "normalize_digits",
+      "digits_only", "is_bengali", "is_nfc", "entropy", "redact", "is_interpolated",
+      "interpolation_default", "abs", "min", "max", "round", "sum", "year", "month", "day",
+      "fiscal_year", "fiscal_year_start", "fiscal_year_end", "keys", "values", "has", "sort",
+      "unique", "parse_image",
       // compose_extra.cpp (the readiness pack's helpers)
       "bytes", "find_cycle", "leaves", "is_quoted"};
   std::set<std::string_view> seen;
@@ -35,14 +36,16 @@ TEST_CASE("registry: every function of LANGUAGE.md section 8 is there, once") {
 }
 
 TEST_CASE("registry: null policies follow LANGUAGE.md section 4") {
-  for (const char* name : {"starts_with", "ends_with", "contains", "has", "is_bengali", "is_interpolated", "is_nfc"}) {
+  for (const char* name :
+       {"starts_with", "ends_with", "contains", "has", "is_bengali", "is_interpolated", "is_nfc"}) {
     CHECK_MESSAGE(FindBuiltin(name)->nulls == NullPolicy::kFalse, name);
     CHECK(FindBuiltin(name)->result == Type::kBool);
   }
   for (const char* name : {"type", "sum", "min", "max"}) {
     CHECK_MESSAGE(FindBuiltin(name)->nulls == NullPolicy::kCustom, name);
   }
-  for (const char* name : {"lower", "trim", "round", "fiscal_year", "parse_image", "split", "date"}) {
+  for (const char* name :
+       {"lower", "trim", "round", "fiscal_year", "parse_image", "split", "date"}) {
     CHECK_MESSAGE(FindBuiltin(name)->nulls == NullPolicy::kPropagate, name);
   }
 }

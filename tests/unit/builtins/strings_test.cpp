@@ -85,8 +85,8 @@ TEST_CASE("join") {
   Runner r;
   CHECK(r.Text("join", {r.L({r.S("a"), r.S("b")}), r.S(", ")}) == "\"a, b\"");
   CHECK(r.Text("join", {r.L({}), r.S(",")}) == "\"\"");
-  CHECK(r.Text("join", {r.L({r.S("v"), r.N("1.50"), r.D("2024-01-02"), Value::Bool(true)}), r.S("|")}) ==
-        "\"v|1.50|2024-01-02|true\"");
+  CHECK(r.Text("join", {r.L({r.S("v"), r.N("1.50"), r.D("2024-01-02"), Value::Bool(true)}),
+                        r.S("|")}) == "\"v|1.50|2024-01-02|true\"");
   CHECK(r.Text("join", {r.L({r.S("a"), Value::Null()}), r.S(",")}) == "null");
   CHECK(r.Text("join", {r.L({r.L({})}), r.S(",")}) == "error type.mismatch");
   CHECK(r.Text("join", {r.S("ab"), r.S(",")}) == "error type.mismatch");
@@ -102,7 +102,8 @@ TEST_CASE("replace: literal text or a regex") {
   RE2 digits("[0-9]+");
   CHECK(r.Text("replace", {r.S("a1b22c"), Value::Regex(&digits), r.S("#")}) == "\"a#b#c\"");
   RE2 swap("(\\w+)@(\\w+)");
-  CHECK(r.Text("replace", {r.S("user@host"), Value::Regex(&swap), r.S("\\2 \\1")}) == "\"host user\"");
+  CHECK(r.Text("replace", {r.S("user@host"), Value::Regex(&swap), r.S("\\2 \\1")}) ==
+        "\"host user\"");
   CHECK(r.Text("replace", {r.S("x"), Value::Regex(&digits), r.S("\\1")}) == "error regex.replace");
   CHECK(r.Text("replace", {r.S("x"), r.N("1"), r.S("y")}) == "error type.mismatch");
   CHECK(r.Text("replace", {r.S("x"), r.S("x"), r.N("1")}) == "error type.mismatch");
@@ -125,13 +126,17 @@ TEST_CASE("substr counts code points from 0") {
 TEST_CASE("capture by number or name") {
   Runner r;
   RE2 re("(?P<user>[a-z]+)@(?P<host>[a-z.]+)");
-  CHECK(r.Text("capture", {r.S("mail: bob@example.org"), Value::Regex(&re), r.N("2")}) == "\"example.org\"");
-  CHECK(r.Text("capture", {r.S("mail: bob@example.org"), Value::Regex(&re), r.S("user")}) == "\"bob\"");
-  CHECK(r.Text("capture", {r.S("mail: bob@example.org"), Value::Regex(&re), r.N("0")}) == "\"bob@example.org\"");
+  CHECK(r.Text("capture", {r.S("mail: bob@example.org"), Value::Regex(&re), r.N("2")}) ==
+        "\"example.org\"");
+  CHECK(r.Text("capture", {r.S("mail: bob@example.org"), Value::Regex(&re), r.S("user")}) ==
+        "\"bob\"");
+  CHECK(r.Text("capture", {r.S("mail: bob@example.org"), Value::Regex(&re), r.N("0")}) ==
+        "\"bob@example.org\"");
   CHECK(r.Text("capture", {r.S("no address"), Value::Regex(&re), r.N("1")}) == "null");
   CHECK(r.Text("capture", {r.S("x"), Value::Regex(&re), r.N("3")}) == "error value.invalid");
   CHECK(r.Text("capture", {r.S("x"), Value::Regex(&re), r.S("nope")}) == "error value.invalid");
-  CHECK(r.Text("capture", {r.S("x"), Value::Regex(&re), Value::Bool(true)}) == "error type.mismatch");
+  CHECK(r.Text("capture", {r.S("x"), Value::Regex(&re), Value::Bool(true)}) ==
+        "error type.mismatch");
   CHECK(r.Text("capture", {r.S("x"), r.S("x"), r.N("0")}) == "error type.mismatch");
   RE2 optional("a(b)?c");
   CHECK(r.Text("capture", {r.S("ac"), Value::Regex(&optional), r.N("1")}) == "null");

@@ -7,11 +7,11 @@ TEST_CASE("normalize_digits turns every Nd digit into ASCII") {
   Runner r;
   CHECK(r.Text("normalize_digits", {r.S("০১৭১১")}) == "\"01711\"");
   CHECK(r.Text("normalize_digits", {r.S("০১২৩৪৫৬৭৮৯")}) == "\"0123456789\"");
-  CHECK(r.Text("normalize_digits", {r.S("٠١٢٣")}) == "\"0123\"");    // Arabic-Indic
-  CHECK(r.Text("normalize_digits", {r.S("०९")}) == "\"09\"");        // Devanagari
-  CHECK(r.Text("normalize_digits", {r.S("１２")}) == "\"12\"");      // fullwidth
+  CHECK(r.Text("normalize_digits", {r.S("٠١٢٣")}) == "\"0123\"");  // Arabic-Indic
+  CHECK(r.Text("normalize_digits", {r.S("०९")}) == "\"09\"");      // Devanagari
+  CHECK(r.Text("normalize_digits", {r.S("１２")}) == "\"12\"");    // fullwidth
   CHECK(r.Text("normalize_digits", {r.S("TIN: ১২-৩")}) == "\"TIN: 12-3\"");
-  CHECK(r.Text("normalize_digits", {r.S("½ ²")}) == "\"½ ²\"");    // not Nd
+  CHECK(r.Text("normalize_digits", {r.S("½ ²")}) == "\"½ ²\"");  // not Nd
   CHECK(r.Text("normalize_digits", {r.S("abc")}) == "\"abc\"");
   CHECK(r.Text("normalize_digits", {r.N("1")}) == "error type.mismatch");
   Value out = r.Call("normalize_digits", {r.Located("১", 5, 6)});
@@ -21,8 +21,13 @@ TEST_CASE("normalize_digits turns every Nd digit into ASCII") {
 
 TEST_CASE("digits_only removes separators and white space only") {
   Runner r;
-  CHECK(r.Text("digits_only", {r.S("+880 (171) 123-45.67/8")}) == "\"+8801711234567" "8\"");
-  CHECK(r.Text("digits_only", {r.S("01\xE2\x80\x8B" "7\xEF\xBB\xBF" "1\xC2\xA0" "1")}) == "\"01711\"");
+  CHECK(r.Text("digits_only", {r.S("+880 (171) 123-45.67/8")}) ==
+        "\"+8801711234567"
+        "8\"");
+  CHECK(r.Text("digits_only", {r.S("01\xE2\x80\x8B"
+                                   "7\xEF\xBB\xBF"
+                                   "1\xC2\xA0"
+                                   "1")}) == "\"01711\"");
   CHECK(r.Text("digits_only", {r.S("12a_b")}) == "\"12a_b\"");
   CHECK(r.Text("digits_only", {r.S("১-২")}) == "\"১২\"");
   Value out = r.Call("digits_only", {r.Located("1 2", 8, 1)});
@@ -35,8 +40,8 @@ TEST_CASE("is_bengali and is_nfc") {
   CHECK(r.Text("is_bengali", {r.S("abc ১")}) == "true");
   CHECK(r.Text("is_bengali", {r.S("abc")}) == "false");
   CHECK(r.Text("is_bengali", {Value::Null()}) == "false");
-  CHECK(r.Text("is_nfc", {r.S("caf\xC3\xA9")}) == "true");       // precomposed é
-  CHECK(r.Text("is_nfc", {r.S("cafe\xCC\x81")}) == "false");     // e + combining acute
+  CHECK(r.Text("is_nfc", {r.S("caf\xC3\xA9")}) == "true");    // precomposed é
+  CHECK(r.Text("is_nfc", {r.S("cafe\xCC\x81")}) == "false");  // e + combining acute
   CHECK(r.Text("is_nfc", {r.S("")}) == "true");
   CHECK(r.Text("is_nfc", {Value::Null()}) == "false");
   CHECK(r.Text("is_nfc", {r.N("1")}) == "error type.mismatch");
@@ -64,8 +69,8 @@ TEST_CASE("redact keeps two code points of long secrets") {
 
 TEST_CASE("is_interpolated finds unescaped references") {
   Runner r;
-  for (const char* yes : {"${DB_PASSWORD}", "$DB_PASSWORD", "pre-${X:-d}-post", "$$ then $X", "${X:?required}",
-                          "${X-}", "${X+alt}"}) {
+  for (const char* yes : {"${DB_PASSWORD}", "$DB_PASSWORD", "pre-${X:-d}-post", "$$ then $X",
+                          "${X:?required}", "${X-}", "${X+alt}"}) {
     CHECK_MESSAGE(r.Text("is_interpolated", {r.S(yes)}) == "true", yes);
   }
   for (const char* no : {"plain", "$$X", "$${X}", "cost: 5$", "$1", "${", "${X", "${1}", "$", ""}) {

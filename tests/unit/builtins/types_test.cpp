@@ -46,7 +46,8 @@ TEST_CASE("date parses ISO text and patterns") {
   Runner r;
   CHECK(r.Text("date", {r.S("2024-07-01")}) == "\"2024-07-01\"");
   CHECK(r.Text("date", {r.S(" 2024-07-01\t")}) == "\"2024-07-01\"");
-  CHECK(r.Text("date", {r.S("\xE0\xA7\xA8\xE0\xA7\xA6\xE0\xA7\xA8\xE0\xA7\xAA-07-01")}) == "\"2024-07-01\"");
+  CHECK(r.Text("date", {r.S("\xE0\xA7\xA8\xE0\xA7\xA6\xE0\xA7\xA8\xE0\xA7\xAA-07-01")}) ==
+        "\"2024-07-01\"");
   CHECK(r.Text("date", {r.S("2024-02-30")}) == "null");
   CHECK(r.Text("date", {r.S("01/07/2024")}) == "null");
   CHECK(r.Text("date", {r.S("01/07/2024"), r.S("DD/MM/YYYY")}) == "\"2024-07-01\"");

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "cli/config.h"
+
+#include <doctest/doctest.h>
 
 using policy::cli::ParseConfig;
 
@@ -57,16 +57,18 @@ TEST_CASE("config: errors name the file, the line and the key") {
   CHECK(ErrorOf("builtin: maybe\n") ==
         "cfg/.policy-check.yaml:1:10: error: 'builtin' must be true or false");
   CHECK(ErrorOf("builtin: \"true\"\n").find("must be true or false") != std::string::npos);
-  CHECK(ErrorOf("fail_on: sometimes\n").find(":1:10: error: 'fail_on' must be") != std::string::npos);
-  CHECK(ErrorOf("exclude: {a: 1}\n").find("'exclude' must be a list of strings") != std::string::npos);
+  CHECK(ErrorOf("fail_on: sometimes\n").find(":1:10: error: 'fail_on' must be") !=
+        std::string::npos);
+  CHECK(ErrorOf("exclude: {a: 1}\n").find("'exclude' must be a list of strings") !=
+        std::string::npos);
   CHECK(ErrorOf("rules_config:\n  X-1: {severity: fatal}\n")
             .find(":2:19: error: 'severity' must be error, warning or info") != std::string::npos);
   CHECK(ErrorOf("rules_config:\n  X-1: {level: error}\n")
             .find(":2:9: error: unknown key 'level' in rules_config.X-1") != std::string::npos);
   CHECK(ErrorOf("rules_config:\n  SCHEMA: {severity: info}\n").find("stay errors") !=
         std::string::npos);
-  CHECK(ErrorOf("inputs:\n  - kind: records\n").find(":2:5: error: an entry of 'inputs' needs 'path'") !=
-        std::string::npos);
+  CHECK(ErrorOf("inputs:\n  - kind: records\n")
+            .find(":2:5: error: an entry of 'inputs' needs 'path'") != std::string::npos);
   CHECK(ErrorOf("inputs:\n  - path: x\n    kind: table\n").find(":3:11:") != std::string::npos);
   CHECK(ErrorOf("rules: [unclosed\n").find("cfg/.policy-check.yaml:") == 0);
   CHECK(ErrorOf("- a\n- b\n").find("must be a mapping") != std::string::npos);
@@ -74,7 +76,8 @@ TEST_CASE("config: errors name the file, the line and the key") {
 }
 
 TEST_CASE("config: unknown rule ids against the catalogue, with their lines") {
-  auto r = ParseConfig("rules_config:\n  A-1: {enabled: false}\n  B-2: {severity: info}\n", "c.yaml");
+  auto r =
+      ParseConfig("rules_config:\n  A-1: {enabled: false}\n  B-2: {severity: info}\n", "c.yaml");
   REQUIRE(r.config);
   policy::RuleInfo a;
   a.id = "A-1";
@@ -84,9 +87,10 @@ TEST_CASE("config: unknown rule ids against the catalogue, with their lines") {
 }
 
 TEST_CASE("config: the command line wins over the file") {
-  auto r = ParseConfig("builtin: false\nfail_on: never\nparams: {a.b: 1, c.d: 2}\n"
-                       "rules_config: {X-1: {severity: info, enabled: true}}\n",
-                       "/r/.policy-check.yaml");
+  auto r = ParseConfig(
+      "builtin: false\nfail_on: never\nparams: {a.b: 1, c.d: 2}\n"
+      "rules_config: {X-1: {severity: info, enabled: true}}\n",
+      "/r/.policy-check.yaml");
   REQUIRE(r.config);
   policy::cli::Options o;
   o.params = {{"a.b", "9"}};

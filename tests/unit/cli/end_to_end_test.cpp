@@ -1,6 +1,5 @@
 // Runs the built policy-check binary as a user would, from the fixtures directory.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -102,7 +101,8 @@ TEST_CASE("cli: rule packs' tests/ fixtures are not walked") {
 
 TEST_CASE("cli: -o writes the report to a file") {
   std::string out = (std::filesystem::temp_directory_path() /
-                     ("policy-cli-o-" + std::to_string(::getpid()) + ".json")).string();
+                     ("policy-cli-o-" + std::to_string(::getpid()) + ".json"))
+                        .string();
   Run r = PolicyCheck(kRules + "-f json -o " + out + " inputs/bad/compose.yaml");
   CHECK(r.code == 1);
   CHECK(r.out.empty());
@@ -161,10 +161,11 @@ TEST_CASE("cli: rules and explain") {
   CHECK(Has(explain.out, "CLI-IMG-001: Service images are pinned to a tag other than latest"));
   CHECK(Has(explain.out, "Remedy: Pin a release"));
   CHECK(Has(explain.out, "clitest.images.min_tag_parts: decimal = 1\n"));
-  Run overridden =
-      PolicyCheck("explain CLI-IMG-001 --no-builtin -r rules --param clitest.images.min_tag_parts=3");
+  Run overridden = PolicyCheck(
+      "explain CLI-IMG-001 --no-builtin -r rules --param clitest.images.min_tag_parts=3");
   CHECK(Has(overridden.out, "clitest.images.min_tag_parts: decimal = 3\n"));
-  CHECK(PolicyCheck("explain CLI-IMG-001 --no-builtin -r rules --param clitest.images.min_tag_parts=x")
+  CHECK(PolicyCheck(
+            "explain CLI-IMG-001 --no-builtin -r rules --param clitest.images.min_tag_parts=x")
             .code == 2);
   Run unknown = PolicyCheck("explain CLI-IMG-999 --no-builtin -r rules");
   CHECK(unknown.code == 2);

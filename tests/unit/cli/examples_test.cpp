@@ -7,27 +7,34 @@
 using cli_test::PolicyCheckIn;
 
 namespace {
-bool Has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool Has(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 }  // namespace
 
 TEST_CASE("examples: the ERP reference stack's readiness matrix") {
-  auto r = PolicyCheckIn(POLICY_SOURCE_DIR, "-f markdown examples/erp/docker-compose.yml -c /dev/null");
+  auto r =
+      PolicyCheckIn(POLICY_SOURCE_DIR, "-f markdown examples/erp/docker-compose.yml -c /dev/null");
   CHECK(r.code == 1);
   CHECK(Has(r.out, "Readiness: 13% (5/39 services ready)"));
   // The five services planted production-ready, and a broken one.
   for (const char* ready : {"prometheus", "audit", "configuration", "finance", "customer-portal"}) {
     CAPTURE(ready);
-    CHECK(Has(r.out, std::string("| `") + ready + "` | ✅ | ✅ | ✅ | ✅ | ✅ | ✅ | ✅ | ✅ | ✅ | ✅ | 100% | ✅ |"));
+    CHECK(Has(r.out, std::string("| `") + ready +
+                         "` | ✅ | ✅ | ✅ | ✅ | ✅ | ✅ | ✅ | ✅ | ✅ | ✅ | 100% | ✅ |"));
   }
   CHECK(Has(r.out, "| `traefik` | ❌ |"));
 }
 
 TEST_CASE("examples: the language demo gives the findings examples/README.md lists") {
   auto r = PolicyCheckIn(POLICY_SOURCE_DIR,
-                         "--no-builtin --rules examples/rules examples/compose.yaml examples/invoices.csv -c /dev/null");
+                         "--no-builtin --rules examples/rules examples/compose.yaml "
+                         "examples/invoices.csv -c /dev/null");
   CHECK(r.code == 1);
   CHECK(Has(r.err, "18 errors, 3 warnings in 2 files"));
-  CHECK(Has(r.out, "examples/compose.yaml:31:26: error: service 'postgres': POSTGRES_PASSWORD is hardcoded (er****)"));
+  CHECK(Has(r.out,
+            "examples/compose.yaml:31:26: error: service 'postgres': POSTGRES_PASSWORD is "
+            "hardcoded (er****)"));
   CHECK_FALSE(Has(r.out, "erp-admin-2024"));  // the planted password is never printed
 }
 

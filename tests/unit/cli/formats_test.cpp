@@ -64,8 +64,9 @@ TEST_CASE("formats: junit parses with xml.etree, one suite per file, one case pe
   Run v = cli_test::Shell("python3 '" + kScripts + "/check_junit.py' '" + out + "'");
   CHECK_MESSAGE(v.code == 0, v.out);
   CHECK(Has(v.out, "inputs/bad/compose.yaml 2 1 0\n"));
-  CHECK(Has(v.out, "  FAIL CLI-IMG-001 inputs/bad/compose.yaml:3:12: error: service 'web': image "
-                   "'nginx:latest' is not pinned [CLI-IMG-001]\n"));
+  CHECK(Has(v.out,
+            "  FAIL CLI-IMG-001 inputs/bad/compose.yaml:3:12: error: service 'web': image "
+            "'nginx:latest' is not pinned [CLI-IMG-001]\n"));
   CHECK(Has(v.out, "inputs/good/compose.yaml 2 0 0\n"));
   CHECK(Has(v.out, "inputs/warn/compose.yaml 2 1 0\n"));
   fs::remove_all(dir);
@@ -96,7 +97,8 @@ TEST_CASE("formats: no format prints a hardcoded secret") {
 TEST_CASE("inputs: output is identical for --jobs 1 and --jobs 4") {
   for (const char* format : {"json", "sarif", "junit", "text"}) {
     CAPTURE(format);
-    std::string args = std::string("-f ") + format + " --fail-on never inputs secret pack configured";
+    std::string args =
+        std::string("-f ") + format + " --fail-on never inputs secret pack configured";
     Run one = InData("--jobs 1 " + args);
     Run four = InData("--jobs 4 " + args);
     CHECK(one.code == four.code);
@@ -194,8 +196,8 @@ TEST_CASE("compose-merge: the files are checked as one project") {
   std::string args = "--no-builtin -r " + cli_test::kData + "/rules ";
   Run alone = cli_test::PolicyCheckIn(dir.string(), args + "compose.yaml");
   CHECK(alone.code == 1);
-  Run merged =
-      cli_test::PolicyCheckIn(dir.string(), args + "--compose-merge compose.yaml compose.prod.yaml");
+  Run merged = cli_test::PolicyCheckIn(dir.string(),
+                                       args + "--compose-merge compose.yaml compose.prod.yaml");
   CHECK_MESSAGE(merged.code == 0, (merged.out + merged.err));
   CHECK(Has(merged.err, "in 1 file"));
   fs::remove_all(dir);
@@ -216,12 +218,14 @@ TEST_CASE("rules: docs/rules.md is `policy-check rules -f markdown` of the built
   std::string expected = cli_test::Slurp(POLICY_SOURCE_DIR "/docs/rules.md");
   Run r = InData("rules -f markdown");
   CHECK(r.code == 0);
-  std::string generated = cli_test::Shell("POLICY_CHECK='" + std::string(POLICY_CHECK_PATH) +
-                                          "' '" POLICY_SOURCE_DIR "/scripts/rule-table.sh' --stdout")
-                              .out;
+  std::string generated =
+      cli_test::Shell("POLICY_CHECK='" + std::string(POLICY_CHECK_PATH) +
+                      "' '" POLICY_SOURCE_DIR "/scripts/rule-table.sh' --stdout")
+          .out;
   CHECK_MESSAGE(expected == generated,
                 "docs/rules.md is stale: run scripts/rule-table.sh to regenerate it");
   CHECK(Has(expected, r.out));
   std::string readme = cli_test::Slurp(POLICY_SOURCE_DIR "/README.md");
-  CHECK_MESSAGE(Has(readme, "<!-- rules:begin -->\n" + r.out), "the README's rule table is stale: run scripts/rule-table.sh");
+  CHECK_MESSAGE(Has(readme, "<!-- rules:begin -->\n" + r.out),
+                "the README's rule table is stale: run scripts/rule-table.sh");
 }

@@ -44,8 +44,10 @@ TEST_CASE("baseline: written sorted, read back, applied to unsuppressed findings
   std::string text = policy::cli::FormatBaseline(report, "");
   CHECK(text ==
         "{\n  \"version\": 1,\n  \"fingerprints\": [\n"
-        "    {\n      \"rule\": \"A-1\",\n      \"file\": \"z.yaml\",\n      \"fingerprint\": \"aaaa\"\n    },\n"
-        "    {\n      \"rule\": \"B-1\",\n      \"file\": \"z.yaml\",\n      \"fingerprint\": \"bbbb\"\n    }\n"
+        "    {\n      \"rule\": \"A-1\",\n      \"file\": \"z.yaml\",\n      \"fingerprint\": "
+        "\"aaaa\"\n    },\n"
+        "    {\n      \"rule\": \"B-1\",\n      \"file\": \"z.yaml\",\n      \"fingerprint\": "
+        "\"bbbb\"\n    }\n"
         "  ]\n}\n");
   std::string error;
   auto baseline = policy::cli::ParseBaseline(text, error);
@@ -61,6 +63,7 @@ TEST_CASE("baseline: written sorted, read back, applied to unsuppressed findings
   CHECK_FALSE(policy::cli::ParseBaseline("[]", error));
   CHECK_FALSE(policy::cli::ParseBaseline("{\"version\": 2, \"fingerprints\": []}", error));
   CHECK(error.find("version") != std::string::npos);
-  CHECK_FALSE(policy::cli::ParseBaseline("{\"version\": 1, \"fingerprints\": [{\"rule\": 1}]}", error));
+  CHECK_FALSE(
+      policy::cli::ParseBaseline("{\"version\": 1, \"fingerprints\": [{\"rule\": 1}]}", error));
   CHECK(error == "fingerprints[0] needs string \"rule\" and \"fingerprint\"");
 }

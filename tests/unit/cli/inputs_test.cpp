@@ -1,13 +1,12 @@
+#include "cli/inputs.h"
+
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <unistd.h>
-
-#include "cli/inputs.h"
 
 namespace fs = std::filesystem;
 

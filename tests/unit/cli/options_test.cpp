@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "cli/options.h"
+
+#include <doctest/doctest.h>
 
 using policy::cli::ColorMode;
 using policy::cli::Command;
@@ -38,8 +38,8 @@ TEST_CASE("options: both '--opt value' and '--opt=value', short forms, repeats")
 
 TEST_CASE("options: values of every kind") {
   auto r = ParseArgs({"-f", "json", "-o", "out.json", "--kind=records", "--delimiter", ";",
-                      "--fail-on", "warning", "--jobs", "4", "--max-findings=0", "--color",
-                      "never", "-q", "-v", "-"});
+                      "--fail-on", "warning", "--jobs", "4", "--max-findings=0", "--color", "never",
+                      "-q", "-v", "-"});
   REQUIRE(r.error.empty());
   const auto& o = r.options;
   CHECK(o.format == Format::kJson);
@@ -146,9 +146,10 @@ TEST_CASE("options: --help and --version win, '--' ends the options") {
 TEST_CASE("options: the usage text lists every option") {
   std::string usage = policy::cli::UsageText();
   for (const char* option :
-       {"--rules", "--no-builtin", "--format", "--output", "--kind", "--delimiter", "--fail-on",
-        "--only", "--skip", "--param", "--jobs", "--max-findings", "--color", "--quiet",
-        "--verbose", "--version", "--help", "rules", "explain", "compile", "test"}) {
+       {"--rules",   "--no-builtin", "--format",  "--output",  "--kind", "--delimiter",
+        "--fail-on", "--only",       "--skip",    "--param",   "--jobs", "--max-findings",
+        "--color",   "--quiet",      "--verbose", "--version", "--help", "rules",
+        "explain",   "compile",      "test"}) {
     CHECK_MESSAGE(usage.find(option) != std::string::npos, option);
   }
 }

@@ -1,7 +1,8 @@
+#include "cli/pack_test.h"
+
 #include <doctest/doctest.h>
 
 #include "cli/exit_code.h"
-#include "cli/pack_test.h"
 
 namespace {
 
@@ -19,7 +20,8 @@ policy::Finding At(std::string rule, uint32_t line, uint32_t column) {
 TEST_CASE("pack test: expectations parse, bad files say why") {
   std::string error;
   auto ok = policy::cli::ParseExpected(
-      R"([{"rule": "RDY-IMG-001", "line": 4, "column": 12}, {"rule": "SCHEMA", "line": 2}])", error);
+      R"([{"rule": "RDY-IMG-001", "line": 4, "column": 12}, {"rule": "SCHEMA", "line": 2}])",
+      error);
   REQUIRE(ok.has_value());
   REQUIRE(ok->size() == 2);
   CHECK((*ok)[0].column == 12u);
@@ -38,7 +40,8 @@ TEST_CASE("pack test: expectations parse, bad files say why") {
 
 TEST_CASE("pack test: multiset comparison reports missing and unexpected findings") {
   using policy::cli::Expectation;
-  std::vector<Expectation> expected = {{"A-B-1", 3, std::nullopt}, {"A-B-1", 3, 7}, {"A-B-2", 9, 1}};
+  std::vector<Expectation> expected = {
+      {"A-B-1", 3, std::nullopt}, {"A-B-1", 3, 7}, {"A-B-2", 9, 1}};
   // Two findings of A-B-1 on line 3 satisfy both expectations whatever their order.
   std::vector<policy::Finding> actual = {At("A-B-1", 3, 7), At("A-B-1", 3, 2), At("A-B-3", 5, 1)};
   auto diffs = policy::cli::CompareFindings(expected, actual);

@@ -7,8 +7,9 @@
 #include "tests/unit/cli/run_cli.h"
 
 TEST_CASE("pre-commit: a commit with a hardcoded password is refused, the fix accepted") {
-  cli_test::Run r = cli_test::Shell("bash '" POLICY_SOURCE_DIR "/tests/precommit/run_e2e.sh' '" POLICY_SOURCE_DIR
-                                    "' '" POLICY_CHECK_PATH "'");
+  cli_test::Run r =
+      cli_test::Shell("bash '" POLICY_SOURCE_DIR "/tests/precommit/run_e2e.sh' '" POLICY_SOURCE_DIR
+                      "' '" POLICY_CHECK_PATH "'");
   if (r.code == 77) {
     MESSAGE("skipped in part: " << r.out);
     return;

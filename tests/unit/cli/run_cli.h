@@ -30,9 +30,9 @@ inline std::string Slurp(const std::filesystem::path& p) {
 // A fresh scratch directory per call, removed by the caller (or left in /tmp).
 inline std::filesystem::path ScratchDir(const std::string& tag) {
   static std::atomic<int> counter{0};
-  auto dir = std::filesystem::temp_directory_path() /
-             ("policy-cli-" + tag + "-" + std::to_string(::getpid()) + "-" +
-              std::to_string(counter++));
+  auto dir =
+      std::filesystem::temp_directory_path() /
+      ("policy-cli-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
@@ -45,8 +45,8 @@ inline Run PolicyCheckIn(const std::string& cwd, const std::string& args,
   fs::path dir = ScratchDir("run");
   std::ofstream(dir / "in") << input;
   std::string command = "cd '" + cwd + "' && NO_COLOR= '" + POLICY_CHECK_PATH + "' " + args +
-                        " <'" + (dir / "in").string() + "' >'" + (dir / "out").string() +
-                        "' 2>'" + (dir / "err").string() + "'";
+                        " <'" + (dir / "in").string() + "' >'" + (dir / "out").string() + "' 2>'" +
+                        (dir / "err").string() + "'";
   int status = std::system(command.c_str());
   Run run;
   run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -73,12 +73,14 @@ TEST_CASE("decimal: parse with exponents never goes through double") {
   CHECK(Str("1e37") == "10000000000000000000000000000000000000");
   CHECK(Str("0e400") == "0");
   // Trailing zeros beyond scale 38 are dropped exactly instead of failing.
-  CHECK(Str("1.0000000000000000000000000000000000000000") == "1.0000000000000000000000000000000000000");
+  CHECK(Str("1.0000000000000000000000000000000000000000") ==
+        "1.0000000000000000000000000000000000000");
 }
 
 TEST_CASE("decimal: parse rejects malformed or out of range text") {
-  for (const char* bad : {"1,5", "", "abc", "1e400", "1e-400", "-", "+", ".", "1..2", "1.2.3", "e5", "1e",
-                          "1e+", " 1", "1 ", "0x10", "١", "1_000", "--1", "inf", "NaN"}) {
+  for (const char* bad :
+       {"1,5", "",    "abc", "1e400", "1e-400", "-", "+",     ".",   "1..2", "1.2.3", "e5",
+        "1e",  "1e+", " 1",  "1 ",    "0x10",   "١", "1_000", "--1", "inf",  "NaN"}) {
     CHECK_MESSAGE(!Decimal::Parse(bad).has_value(), bad);
   }
   // 38 significant digits fit, 39 do not.
@@ -88,7 +90,8 @@ TEST_CASE("decimal: parse rejects malformed or out of range text") {
   CHECK(!Decimal::Parse("1e38").has_value());
   CHECK(Decimal::Parse("99999999999999999999999999999999999999").has_value());
   // Scale 38 fits, scale 39 with a nonzero last digit does not.
-  CHECK(Str("0.00000000000000000000000000000000000001") == "0.00000000000000000000000000000000000001");
+  CHECK(Str("0.00000000000000000000000000000000000001") ==
+        "0.00000000000000000000000000000000000001");
   CHECK(!Decimal::Parse("0.000000000000000000000000000000000000001").has_value());
 }
 
@@ -117,13 +120,17 @@ TEST_CASE("decimal: addition and subtraction keep the larger scale") {
   CHECK(SubS("10", "0.001") == "9.999");
   // Both operands near the limit: the sum needs 39 digits and has no fraction.
   Decimal out = Decimal::FromInt(7);
-  CHECK(Decimal::Add(D("99999999999999999999999999999999999999"), D("1"), &out) == DecimalStatus::kOverflow);
+  CHECK(Decimal::Add(D("99999999999999999999999999999999999999"), D("1"), &out) ==
+        DecimalStatus::kOverflow);
   CHECK(out == Decimal::FromInt(7));  // unchanged on error
   // `+` is exact: a sum that needs 39 digits is an overflow, never rounded.
-  CHECK(Decimal::Add(D("10000000000000000000000000000000000000"), D("0.5"), &out) == DecimalStatus::kOverflow);
-  CHECK(Decimal::Add(D("1"), D("0.00000000000000000000000000000000000001"), &out) == DecimalStatus::kOverflow);
+  CHECK(Decimal::Add(D("10000000000000000000000000000000000000"), D("0.5"), &out) ==
+        DecimalStatus::kOverflow);
+  CHECK(Decimal::Add(D("1"), D("0.00000000000000000000000000000000000001"), &out) ==
+        DecimalStatus::kOverflow);
   // Trailing fractional zeros may go: the value stays exact.
-  CHECK(AddS("10000000000000000000000000000000000000", "0.0") == "10000000000000000000000000000000000000");
+  CHECK(AddS("10000000000000000000000000000000000000", "0.0") ==
+        "10000000000000000000000000000000000000");
 }
 
 TEST_CASE("decimal: multiplication adds scales and detects overflow") {
@@ -134,15 +141,18 @@ TEST_CASE("decimal: multiplication adds scales and detects overflow") {
   CHECK(MulS("100", "15") == "1500");
   Decimal out;
   CHECK(Decimal::Mul(D("1e30"), D("1e10"), &out) == DecimalStatus::kOverflow);
-  CHECK(Decimal::Mul(D("99999999999999999999999999999999999999"), D("99999999999999999999999999999999999999"),
+  CHECK(Decimal::Mul(D("99999999999999999999999999999999999999"),
+                     D("99999999999999999999999999999999999999"),
                      &out) == DecimalStatus::kOverflow);
   // `*` is exact (LANGUAGE.md section 4): a product beyond scale 38 or 38 digits
   // that would lose a non-zero digit is an overflow, never rounded.
-  CHECK(Decimal::Mul(D("0.00000000000000000001"), D("0.00000000000000000005"), &out) == DecimalStatus::kOverflow);
+  CHECK(Decimal::Mul(D("0.00000000000000000001"), D("0.00000000000000000005"), &out) ==
+        DecimalStatus::kOverflow);
   CHECK(Decimal::Mul(D("1234567890123456789.0123456789"), D("1000000000.000000001"), &out) ==
         DecimalStatus::kOverflow);
   // Trailing zeros beyond scale 38 go without loss.
-  CHECK(MulS("0.10000000000000000000", "0.10000000000000000000") == "0.01000000000000000000000000000000000000");
+  CHECK(MulS("0.10000000000000000000", "0.10000000000000000000") ==
+        "0.01000000000000000000000000000000000000");
 }
 
 TEST_CASE("decimal: division") {
@@ -193,7 +203,8 @@ TEST_CASE("decimal: rounding") {
   CHECK(RoundS("0.4", 0) == "0");
   CHECK(RoundS("-0.4", 0) == "0");
   CHECK(RoundS("123", -38) == "0");
-  CHECK(RoundS("0.00000000000000000000000000000000000001", 38) == "0.00000000000000000000000000000000000001");
+  CHECK(RoundS("0.00000000000000000000000000000000000001", 38) ==
+        "0.00000000000000000000000000000000000001");
   Decimal out;
   CHECK(D("1").Round(39, Rounding::kHalfEven, &out) == DecimalStatus::kInvalid);
   CHECK(D("1").Round(-39, Rounding::kHalfEven, &out) == DecimalStatus::kInvalid);
@@ -209,7 +220,8 @@ TEST_CASE("decimal: comparison is by value") {
   CHECK(D("1.49") < D("1.5"));
   CHECK(D("-2") < D("-1.5"));
   CHECK(D("-0.1") < D("0"));
-  CHECK(D("99999999999999999999999999999999999999") > D("0.99999999999999999999999999999999999999"));
+  CHECK(D("99999999999999999999999999999999999999") >
+        D("0.99999999999999999999999999999999999999"));
   CHECK(D("0.00000000000000000000000000000000000001") > D("0"));
   CHECK(D("1e10") == D("10000000000.0000"));
 }

@@ -54,7 +54,8 @@ TEST_CASE("value: equality") {
   CHECK(!Equal(Num("1"), Value::String("1")));
   CHECK(Equal(Value::String("a"), Value::String("a")));
   CHECK(!Equal(Value::String("a"), Value::String("A")));
-  CHECK(Equal(Value::OfDate(*Date::ParseIso("2024-01-01")), Value::OfDate(*Date::FromYmd(2024, 1, 1))));
+  CHECK(Equal(Value::OfDate(*Date::ParseIso("2024-01-01")),
+              Value::OfDate(*Date::FromYmd(2024, 1, 1))));
   Value l1[] = {Value::String("a"), Num("1")};
   Value l2[] = {Value::String("a"), Num("1.0")};
   Value l3[] = {Num("1"), Value::String("a")};

@@ -85,11 +85,11 @@ TEST_CASE("bd pack: compiles without diagnostics") {
 }
 
 TEST_CASE("bd pack: the catalogue of RULES.md, each rule with its metadata") {
-  const std::set<std::string> catalogue = {
-      "BD-TIN-001", "BD-TIN-002", "BD-BIN-001", "BD-BIN-002", "BD-NID-001", "BD-NID-002",
-      "BD-NID-003", "BD-MOB-001", "BD-MOB-002", "BD-PHN-001", "BD-VAT-001", "BD-VAT-002",
-      "BD-VAT-003", "BD-FY-001",  "BD-FY-002",  "BD-INV-001", "BD-INV-002", "BD-TXT-001",
-      "BD-RJK-001"};
+  const std::set<std::string> catalogue = {"BD-TIN-001", "BD-TIN-002", "BD-BIN-001", "BD-BIN-002",
+                                           "BD-NID-001", "BD-NID-002", "BD-NID-003", "BD-MOB-001",
+                                           "BD-MOB-002", "BD-PHN-001", "BD-VAT-001", "BD-VAT-002",
+                                           "BD-VAT-003", "BD-FY-001",  "BD-FY-002",  "BD-INV-001",
+                                           "BD-INV-002", "BD-TXT-001", "BD-RJK-001"};
   std::set<std::string> ids;
   for (const policy::RuleInfo& r : policy::ListRules(Pack())) {
     CAPTURE(r.id);
@@ -106,9 +106,9 @@ TEST_CASE("bd pack: the catalogue of RULES.md, each rule with its metadata") {
   std::map<std::string, std::string> params;
   for (const policy::ParamInfo& p : policy::ListParams(Pack())) params[p.name] = p.type;
   const std::map<std::string, std::string> expected = {
-      {"bd.vat_rate", "decimal"},      {"bd.vat_rates", "list"},
-      {"bd.tin_legacy_ok", "bool"},    {"bd.bin_legacy_ok", "bool"},
-      {"bd.plan_formats", "bool"},     {"bd.fy_start_month", "decimal"},
+      {"bd.vat_rate", "decimal"},          {"bd.vat_rates", "list"},
+      {"bd.tin_legacy_ok", "bool"},        {"bd.bin_legacy_ok", "bool"},
+      {"bd.plan_formats", "bool"},         {"bd.fy_start_month", "decimal"},
       {"bd.nid_max_birth_year", "decimal"}};
   CHECK(params == expected);
 }
@@ -152,7 +152,8 @@ TEST_CASE("bd pack: every fixture gives exactly its expected findings") {
       for (std::size_t i = 0; i < expected.size(); ++i) {
         if (std::get<2>(expected[i]) != 0) continue;
         for (const Place& a : actual) {
-          if (std::get<0>(a) == std::get<0>(expected[i]) && std::get<1>(a) == std::get<1>(expected[i])) {
+          if (std::get<0>(a) == std::get<0>(expected[i]) &&
+              std::get<1>(a) == std::get<1>(expected[i])) {
             std::get<2>(expected[i]) = std::get<2>(a);
             break;
           }
@@ -160,8 +161,9 @@ TEST_CASE("bd pack: every fixture gives exactly its expected findings") {
       }
       std::sort(expected.begin(), expected.end());
       std::sort(actual.begin(), actual.end());
-      CHECK_MESSAGE(actual == expected, "expected:\n" << Describe(expected) << "actual:\n"
-                                                      << DescribeFindings(report.findings));
+      CHECK_MESSAGE(actual == expected, "expected:\n"
+                                            << Describe(expected) << "actual:\n"
+                                            << DescribeFindings(report.findings));
       for (const auto& [rule, c] : report.by_rule) {
         failed[rule] += c.failed;
         passed[rule] += c.evaluated - std::min(c.evaluated, c.failed);

@@ -135,15 +135,24 @@ const IdentifierVector kIdentifierVectors[] = {
 
 // One complete, valid Mushak-6.3 invoice; a vector overrides some fields.
 const std::vector<std::pair<std::string, std::string>> kInvoice = {
-    {"invoice_no", "INV-1"},        {"issue_date", "2024-07-01"},
-    {"issue_time", "10:15"},        {"fiscal_year", "2024-25"},
-    {"seller_name", "Acme Ltd"},    {"seller_bin", "9234567890127"},
-    {"seller_address", "Dhaka"},    {"buyer_name", "Beta Ltd"},
-    {"buyer_bin", "9234567890127"}, {"buyer_address", "Chattogram"},
-    {"description", "Cement"},      {"quantity", "1"},
-    {"unit_price", "1000.00"},      {"net_amount", "1000.00"},
-    {"sd_amount", ""},              {"vat_rate", "15"},
-    {"vat_amount", "150.00"},       {"total_amount", "1150.00"},
+    {"invoice_no", "INV-1"},
+    {"issue_date", "2024-07-01"},
+    {"issue_time", "10:15"},
+    {"fiscal_year", "2024-25"},
+    {"seller_name", "Acme Ltd"},
+    {"seller_bin", "9234567890127"},
+    {"seller_address", "Dhaka"},
+    {"buyer_name", "Beta Ltd"},
+    {"buyer_bin", "9234567890127"},
+    {"buyer_address", "Chattogram"},
+    {"description", "Cement"},
+    {"quantity", "1"},
+    {"unit_price", "1000.00"},
+    {"net_amount", "1000.00"},
+    {"sd_amount", ""},
+    {"vat_rate", "15"},
+    {"vat_amount", "150.00"},
+    {"total_amount", "1150.00"},
 };
 
 std::string InvoiceCsv(const std::map<std::string, std::string>& overrides,
@@ -153,7 +162,8 @@ std::string InvoiceCsv(const std::map<std::string, std::string>& overrides,
     if (std::find(drop.begin(), drop.end(), field) != drop.end()) continue;
     auto it = overrides.find(field);
     header += (header.empty() ? "" : ",") + field;
-    row += (row.empty() && header == field ? "" : ",") + Cell(it == overrides.end() ? value : it->second);
+    row += (row.empty() && header == field ? "" : ",") +
+           Cell(it == overrides.end() ? value : it->second);
   }
   return header + "\n" + row + "\n";
 }
@@ -168,7 +178,11 @@ struct InvoiceVector {
 
 // BD-VECTORS.md, section "Fiscal year and VAT", in order.
 const std::vector<InvoiceVector> kInvoiceVectors = {
-    {"date 2024-06-30, label 2023-24", {{"issue_date", "2024-06-30"}, {"fiscal_year", "2023-24"}}, {}, {}, {}},
+    {"date 2024-06-30, label 2023-24",
+     {{"issue_date", "2024-06-30"}, {"fiscal_year", "2023-24"}},
+     {},
+     {},
+     {}},
     {"date 2024-07-01, label 2024-25", {{"fiscal_year", "2024-25"}}, {}, {}, {}},
     {"date 2024-07-01, label FY2024-25", {{"fiscal_year", "FY2024-25"}}, {}, {}, {}},
     {"date 2024-07-01, label FY 2024-25", {{"fiscal_year", "FY 2024-25"}}, {}, {}, {}},
@@ -177,29 +191,55 @@ const std::vector<InvoiceVector> kInvoiceVectors = {
     {"date 2024-07-01, label 2023-24", {{"fiscal_year", "2023-24"}}, {}, {}, {"BD-FY-001"}},
     {"label 2024-26", {{"fiscal_year", "2024-26"}}, {}, {}, {"BD-FY-001"}},
     {"bd.fy_start_month=1: date 2024-12-31, label 2024",
-     {{"issue_date", "2024-12-31"}, {"fiscal_year", "2024"}}, {}, {{"bd.fy_start_month", "1"}}, {}},
+     {{"issue_date", "2024-12-31"}, {"fiscal_year", "2024"}},
+     {},
+     {{"bd.fy_start_month", "1"}},
+     {}},
     {"bd.fy_start_month=1: date 2024-12-31, label 2024-25",
-     {{"issue_date", "2024-12-31"}, {"fiscal_year", "2024-25"}}, {}, {{"bd.fy_start_month", "1"}},
+     {{"issue_date", "2024-12-31"}, {"fiscal_year", "2024-25"}},
+     {},
+     {{"bd.fy_start_month", "1"}},
      {"BD-FY-001"}},
     {"net 1000.00, rate 15, VAT 150.00, total 1150.00", {}, {}, {}, {}},
     {"net 333.33, rate 15, VAT 50.00",
-     {{"unit_price", "333.33"}, {"net_amount", "333.33"}, {"vat_amount", "50.00"}, {"total_amount", "383.33"}},
-     {}, {}, {}},
+     {{"unit_price", "333.33"},
+      {"net_amount", "333.33"},
+      {"vat_amount", "50.00"},
+      {"total_amount", "383.33"}},
+     {},
+     {},
+     {}},
     {"net 1000.00, SD 100.00, rate 15, VAT 165.00, total 1265.00",
-     {{"sd_amount", "100.00"}, {"vat_amount", "165.00"}, {"total_amount", "1265.00"}}, {}, {}, {}},
+     {{"sd_amount", "100.00"}, {"vat_amount", "165.00"}, {"total_amount", "1265.00"}},
+     {},
+     {},
+     {}},
     {"net 100.00, rate 15, VAT 15.01",
-     {{"unit_price", "100.00"}, {"net_amount", "100.00"}, {"vat_amount", "15.01"}, {"total_amount", "115.01"}},
-     {}, {}, {"BD-VAT-001"}},
-    {"rate 12", {{"vat_rate", "12"}, {"vat_amount", "120.00"}, {"total_amount", "1120.00"}}, {}, {},
+     {{"unit_price", "100.00"},
+      {"net_amount", "100.00"},
+      {"vat_amount", "15.01"},
+      {"total_amount", "115.01"}},
+     {},
+     {},
+     {"BD-VAT-001"}},
+    {"rate 12",
+     {{"vat_rate", "12"}, {"vat_amount", "120.00"}, {"total_amount", "1120.00"}},
+     {},
+     {},
      {"BD-VAT-002"}},
     {"Mushak-6.3 record without issue time (empty)", {{"issue_time", ""}}, {}, {}, {"BD-INV-001"}},
     {"Mushak-6.3 record without issue time (no column)", {}, {"issue_time"}, {}, {"BD-INV-001"}},
     {"Mushak-6.3 record without buyer BIN", {{"buyer_bin", ""}}, {}, {}, {}},
     // The row's rate wins over bd.vat_rate; bd.vat_rate applies when the row has none.
     {"row rate 7.5 with bd.vat_rate=15",
-     {{"vat_rate", "7.5"}, {"vat_amount", "75.00"}, {"total_amount", "1075.00"}}, {}, {}, {}},
+     {{"vat_rate", "7.5"}, {"vat_amount", "75.00"}, {"total_amount", "1075.00"}},
+     {},
+     {},
+     {}},
     {"no row rate, bd.vat_rate=7.5",
-     {{"vat_rate", ""}, {"vat_amount", "75.00"}, {"total_amount", "1075.00"}}, {}, {{"bd.vat_rate", "7.5"}},
+     {{"vat_rate", ""}, {"vat_amount", "75.00"}, {"total_amount", "1075.00"}},
+     {},
+     {{"bd.vat_rate", "7.5"}},
      {"BD-INV-001"}},
     {"total not net + SD + VAT", {{"total_amount", "1150.01"}}, {}, {}, {"BD-VAT-003"}},
 };
@@ -236,9 +276,12 @@ TEST_CASE("bd vectors: params switch the identifier readings") {
   CHECK(RuleIds(Pack(strict), "v.csv", "bin\n9234567890127\n") == Ids{"BD-BIN-001"});
   CHECK(RuleIds(Pack(strict), "v.csv", "nid\n12345678901234\n").empty());
 
-  CHECK(RuleIds(Pack({{"bd.tin_legacy_ok", "false"}}), "v.csv", "tin\n1234567890\n") == Ids{"BD-TIN-001"});
-  CHECK(RuleIds(Pack({{"bd.bin_legacy_ok", "false"}}), "v.csv", "bin\n12345678901\n") == Ids{"BD-BIN-001"});
-  CHECK(RuleIds(Pack({{"bd.nid_max_birth_year", "2100"}}), "v.csv", "nid\n20991592824588424\n").empty());
+  CHECK(RuleIds(Pack({{"bd.tin_legacy_ok", "false"}}), "v.csv", "tin\n1234567890\n") ==
+        Ids{"BD-TIN-001"});
+  CHECK(RuleIds(Pack({{"bd.bin_legacy_ok", "false"}}), "v.csv", "bin\n12345678901\n") ==
+        Ids{"BD-BIN-001"});
+  CHECK(RuleIds(Pack({{"bd.nid_max_birth_year", "2100"}}), "v.csv", "nid\n20991592824588424\n")
+            .empty());
 }
 
 TEST_CASE("bd vectors: fiscal year, VAT and Mushak-6.3 (BD-VECTORS.md)") {
@@ -265,5 +308,6 @@ TEST_CASE("bd vectors: fiscal-year files (BD-FY-002)") {
   CHECK(RuleIds(Pack(), "invoices-q3.csv", text).empty());
   // Calendar years: a bare year in the name is the label.
   const Params calendar = {{"bd.fy_start_month", "1"}};
-  CHECK(RuleIds(Pack(calendar), "ledger-2024.csv", "date\n2024-12-31\n2025-01-01\n") == Ids{"BD-FY-002"});
+  CHECK(RuleIds(Pack(calendar), "ledger-2024.csv", "date\n2024-12-31\n2025-01-01\n") ==
+        Ids{"BD-FY-002"});
 }

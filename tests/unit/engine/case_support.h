@@ -26,8 +26,7 @@ inline void WriteFile(const std::filesystem::path& p, const std::string& text) {
 
 // Compiles one in-memory rule file with no built-in packs.
 inline policy::CompileResult CompileText(
-    const std::string& text,
-    std::vector<std::pair<std::string, std::string>> params = {}) {
+    const std::string& text, std::vector<std::pair<std::string, std::string>> params = {}) {
   policy::CompileOptions options;
   options.builtin = false;
   options.sources.push_back({"test.policy", text, "."});
@@ -47,9 +46,9 @@ inline std::string DescribeDiagnostics(const std::vector<policy::Diagnostic>& di
 inline std::string DescribeFindings(const std::vector<policy::Finding>& findings) {
   std::string out;
   for (const auto& f : findings) {
-    out += f.file + ":" + std::to_string(f.line) + ":" + std::to_string(f.column) + ": " +
-           f.rule + " " + policy::FindingKindName(f.kind) + " " +
-           policy::SeverityName(f.severity) + " [" + f.path + "] " + f.message + "\n";
+    out += f.file + ":" + std::to_string(f.line) + ":" + std::to_string(f.column) + ": " + f.rule +
+           " " + policy::FindingKindName(f.kind) + " " + policy::SeverityName(f.severity) + " [" +
+           f.path + "] " + f.message + "\n";
   }
   return out;
 }

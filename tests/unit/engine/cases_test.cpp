@@ -78,7 +78,8 @@ void CheckDiagnostics(const std::vector<policy::Diagnostic>& actual, const json&
     if (e.contains("code")) {
       // Codes are not final yet: a prefix ("name.") is enough.
       const std::string code = e["code"];
-      CHECK_MESSAGE(d.code.rfind(code, 0) == 0, "code " << d.code << " does not start with " << code);
+      CHECK_MESSAGE(d.code.rfind(code, 0) == 0,
+                    "code " << d.code << " does not start with " << code);
     }
     CHECK(std::string(policy::SeverityName(d.severity)) == Str(e, "severity", "error"));
     if (e.contains("line")) CHECK(d.line == e["line"].get<uint32_t>());
@@ -98,13 +99,15 @@ void CheckDiagnostics(const std::vector<policy::Diagnostic>& actual, const json&
       CHECK(d.notes.size() == e["notes"].size());
       for (std::size_t n = 0; n < std::min(d.notes.size(), e["notes"].size()); ++n) {
         CHECK(d.notes[n].line == e["notes"][n].at("line").get<uint32_t>());
-        if (e["notes"][n].contains("column")) CHECK(d.notes[n].column == e["notes"][n]["column"].get<uint32_t>());
+        if (e["notes"][n].contains("column"))
+          CHECK(d.notes[n].column == e["notes"][n]["column"].get<uint32_t>());
       }
     }
     if (e.contains("help_contains")) {
       const std::string part = e["help_contains"];
       // The suggestion may sit in the help or in the message itself.
-      const bool found = d.help.find(part) != std::string::npos || d.message.find(part) != std::string::npos;
+      const bool found =
+          d.help.find(part) != std::string::npos || d.message.find(part) != std::string::npos;
       CHECK_MESSAGE(found, "help '" << d.help << "' lacks '" << part << "'");
     }
   }
@@ -152,7 +155,8 @@ void CheckFindings(const std::vector<policy::Finding>& actual, const json& expec
   }
 }
 
-void CheckCounters(const std::map<std::string, policy::RuleCounters>& actual, const json& expected) {
+void CheckCounters(const std::map<std::string, policy::RuleCounters>& actual,
+                   const json& expected) {
   for (const auto& [rule, counters] : expected.items()) {
     INFO("by_rule " << rule);
     auto it = actual.find(rule);
@@ -176,12 +180,14 @@ void RunCase(const std::string& name) {
   copts.builtin = false;
   const std::vector<fs::path> rule_files = RuleFiles(dir);
   if (rule_files.size() == 1 && rule_files[0].filename() == "rules.policy") {
-    copts.sources.push_back({case_dir + "/rules.policy", policy_test::ReadFile(dir / "rules.policy"), case_dir});
+    copts.sources.push_back(
+        {case_dir + "/rules.policy", policy_test::ReadFile(dir / "rules.policy"), case_dir});
   } else {
     copts.rule_paths = {case_dir};
   }
   if (expected.contains("params")) {
-    for (const auto& [k, v] : expected["params"].items()) copts.params.emplace_back(k, v.get<std::string>());
+    for (const auto& [k, v] : expected["params"].items())
+      copts.params.emplace_back(k, v.get<std::string>());
   }
   const policy::CompileResult compiled = policy::Compile(copts);
   CheckDiagnostics(compiled.diagnostics, expected.value("diagnostics", json::array()));
@@ -219,13 +225,15 @@ void RunCase(const std::string& name) {
   {
     std::string dump;
     for (const auto& p : report.problems) {
-      dump += p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + p.message + "\n";
+      dump += p.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " +
+              p.message + "\n";
     }
     INFO("problems:\n" << dump);
     CHECK(report.problems.size() == problems.size());
     for (std::size_t i = 0; i < std::min(problems.size(), report.problems.size()); ++i) {
       CHECK(report.problems[i].file == case_dir + "/" + problems[i].at("file").get<std::string>());
-      if (problems[i].contains("line")) CHECK(report.problems[i].line == problems[i]["line"].get<uint32_t>());
+      if (problems[i].contains("line"))
+        CHECK(report.problems[i].line == problems[i]["line"].get<uint32_t>());
     }
   }
 
@@ -237,7 +245,8 @@ void RunCase(const std::string& name) {
     const std::string s = secret.get<std::string>();
     for (const policy::Finding& f : report.findings) {
       CHECK_MESSAGE(f.message.find(s) == std::string::npos, "secret in message: " << f.message);
-      CHECK_MESSAGE(f.source_line.find(s) == std::string::npos, "secret in source line: " << f.source_line);
+      CHECK_MESSAGE(f.source_line.find(s) == std::string::npos,
+                    "secret in source line: " << f.source_line);
       CHECK_MESSAGE(f.path.find(s) == std::string::npos, "secret in path: " << f.path);
     }
   }

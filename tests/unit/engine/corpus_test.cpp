@@ -30,7 +30,8 @@ std::map<std::string, fs::path> CorpusFiles() {
   std::map<std::string, fs::path> out;
   for (const auto& entry : fs::directory_iterator(CorpusDir())) {
     if (!entry.is_directory()) continue;
-    for (const char* name : {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}) {
+    for (const char* name :
+         {"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}) {
       if (fs::exists(entry.path() / name)) {
         out[entry.path().filename().string()] = entry.path() / name;
         break;
@@ -76,7 +77,8 @@ TEST_CASE("corpus: the readiness pack on awesome-compose gives exactly the revie
   policy::CheckOptions options;
   options.max_findings = 0;
   policy::Report report = policy::Check(*compiled.program, inputs, options);
-  for (const policy::Problem& p : report.problems) FAIL_CHECK(p.file << ":" << p.line << ": " << p.message);
+  for (const policy::Problem& p : report.problems)
+    FAIL_CHECK(p.file << ":" << p.line << ": " << p.message);
   CHECK(report.files == files.size());
 
   std::map<std::string, std::vector<Key>> actual;
@@ -103,8 +105,10 @@ TEST_CASE("corpus: the readiness pack on awesome-compose gives exactly the revie
       std::sort(expected.begin(), expected.end());
       std::sort(got.begin(), got.end());
       std::vector<Key> missing, unexpected;
-      std::set_difference(expected.begin(), expected.end(), got.begin(), got.end(), std::back_inserter(missing));
-      std::set_difference(got.begin(), got.end(), expected.begin(), expected.end(), std::back_inserter(unexpected));
+      std::set_difference(expected.begin(), expected.end(), got.begin(), got.end(),
+                          std::back_inserter(missing));
+      std::set_difference(got.begin(), got.end(), expected.begin(), expected.end(),
+                          std::back_inserter(unexpected));
       INFO(path.string(), "\nmissing:\n", Describe(missing), "unexpected:\n", Describe(unexpected));
       CHECK(missing.empty());
       CHECK(unexpected.empty());

@@ -32,8 +32,9 @@ policy::Report Run(const policy::Program& program, const std::vector<policy::Inp
 }
 
 bool HasError(const std::vector<policy::Diagnostic>& diags) {
-  return std::any_of(diags.begin(), diags.end(),
-                     [](const policy::Diagnostic& d) { return d.severity == policy::Severity::kError; });
+  return std::any_of(diags.begin(), diags.end(), [](const policy::Diagnostic& d) {
+    return d.severity == policy::Severity::kError;
+  });
 }
 
 bool IsFingerprint(const std::string& fp) {
@@ -68,19 +69,22 @@ TEST_CASE("params: an override replaces the default") {
   CHECK(params[0].type == "decimal");
   CHECK(params[0].value == "7.5");
 
-  const auto report = Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 15\n")});
+  const auto report =
+      Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 15\n")});
   INFO(DescribeFindings(report.findings));
   REQUIRE(report.findings.size() == 1);
   CHECK(report.findings[0].message == "rate 7.5");
   // 7.50 == 7.5: decimals compare by value, not scale.
-  const auto ok = Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 7.50\n")});
+  const auto ok = Run(*compiled.program,
+                      {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 7.50\n")});
   CHECK(ok.findings.empty());
 }
 
 TEST_CASE("params: the default holds without an override") {
   const auto compiled = CompileText(kVatRules);
   REQUIRE(compiled.program);
-  const auto report = Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 15\n")});
+  const auto report =
+      Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 15\n")});
   CHECK(report.findings.empty());
   CHECK(policy::ListParams(*compiled.program).at(0).value == "15");
 }
@@ -107,9 +111,11 @@ rule EX-PARAM-002 {
   const auto compiled = CompileText(rules, {{"prefix", "7.5"}});
   INFO(DescribeDiagnostics(compiled.diagnostics));
   REQUIRE(compiled.program);
-  const auto pass = Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "s: \"7.5\"\n")});
+  const auto pass = Run(*compiled.program,
+                        {Memory("mem/doc.yaml", policy::InputKind::kDocument, "s: \"7.5\"\n")});
   CHECK(pass.findings.empty());
-  const auto fail = Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "s: \"v\"\n")});
+  const auto fail =
+      Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "s: \"v\"\n")});
   REQUIRE(fail.findings.size() == 1);
   CHECK(fail.findings[0].message == "7.5");
 }
@@ -128,14 +134,17 @@ rule EX-PARAM-003 {
   const auto compiled = CompileText(rules, {{"strict", "true"}, {"rates", "[15, 7.5]"}});
   INFO(DescribeDiagnostics(compiled.diagnostics));
   REQUIRE(compiled.program);
-  const auto pass = Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 7.5\n")});
+  const auto pass =
+      Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 7.5\n")});
   CHECK(pass.findings.empty());
-  const auto fail = Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 5\n")});
+  const auto fail =
+      Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 5\n")});
   CHECK(fail.findings.size() == 1);
 
   const auto off = CompileText(rules);
   REQUIRE(off.program);
-  const auto skipped = Run(*off.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 5\n")});
+  const auto skipped =
+      Run(*off.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "rate: 5\n")});
   CHECK(skipped.findings.empty());
   CHECK(skipped.by_rule.at("EX-PARAM-003").skipped == 1);
 }
@@ -150,10 +159,9 @@ TEST_CASE("rule files: 100 000 nested parentheses are syntax.too_deep, not a cra
     text += "\n}\n";
     const auto compiled = CompileText(text);
     CHECK_FALSE(compiled.program);
-    const bool too_deep = std::any_of(compiled.diagnostics.begin(), compiled.diagnostics.end(),
-                                      [](const policy::Diagnostic& d) {
-                                        return d.code == "syntax.too_deep" && d.line == 4;
-                                      });
+    const bool too_deep = std::any_of(
+        compiled.diagnostics.begin(), compiled.diagnostics.end(),
+        [](const policy::Diagnostic& d) { return d.code == "syntax.too_deep" && d.line == 4; });
     INFO(DescribeDiagnostics(compiled.diagnostics));
     CHECK(too_deep);
   }
@@ -169,7 +177,8 @@ TEST_CASE("rule files: nesting of 256 is still accepted") {
   const auto compiled = CompileText(text);
   INFO(DescribeDiagnostics(compiled.diagnostics));
   REQUIRE(compiled.program);
-  const auto report = Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "a: 2\n")});
+  const auto report =
+      Run(*compiled.program, {Memory("mem/doc.yaml", policy::InputKind::kDocument, "a: 2\n")});
   CHECK(report.findings.size() == 1);
 }
 
@@ -183,7 +192,8 @@ TEST_CASE("fingerprints: 16 hex digits; equal ones in a file get :2, :3") {
   const auto compiled = CompileText(rules);
   REQUIRE(compiled.program);
   const auto report =
-      Run(*compiled.program, {Memory("mem/data.csv", policy::InputKind::kRecords, "k,v\na,1\nb,2\na,1\na,1\n")});
+      Run(*compiled.program,
+          {Memory("mem/data.csv", policy::InputKind::kRecords, "k,v\na,1\nb,2\na,1\na,1\n")});
   INFO(DescribeFindings(report.findings));
   REQUIRE(report.findings.size() == 4);
   const std::string first = report.findings[0].fingerprint;
@@ -210,8 +220,10 @@ TEST_CASE("fingerprints survive lines moving and edits elsewhere") {
   const std::string after =
       "# a comment moves everything down\nservices:\n  db:\n    image: postgres:16\n  web:\n"
       "    restart: always\n    image: nginx:latest\n";
-  const auto a = Run(*compiled.program, {Memory("mem/compose.yaml", policy::InputKind::kCompose, before)});
-  const auto b = Run(*compiled.program, {Memory("mem/compose.yaml", policy::InputKind::kCompose, after)});
+  const auto a =
+      Run(*compiled.program, {Memory("mem/compose.yaml", policy::InputKind::kCompose, before)});
+  const auto b =
+      Run(*compiled.program, {Memory("mem/compose.yaml", policy::InputKind::kCompose, after)});
   REQUIRE(a.findings.size() == 1);
   REQUIRE(b.findings.size() == 1);
   CHECK(a.findings[0].line == 3);
@@ -219,7 +231,8 @@ TEST_CASE("fingerprints survive lines moving and edits elsewhere") {
   CHECK(IsFingerprint(a.findings[0].fingerprint));
   CHECK(a.findings[0].fingerprint == b.findings[0].fingerprint);
   // Another file is another fingerprint.
-  const auto c = Run(*compiled.program, {Memory("other/compose.yaml", policy::InputKind::kCompose, before)});
+  const auto c =
+      Run(*compiled.program, {Memory("other/compose.yaml", policy::InputKind::kCompose, before)});
   REQUIRE(c.findings.size() == 1);
   CHECK(c.findings[0].fingerprint != a.findings[0].fingerprint);
 }
@@ -247,8 +260,12 @@ rule FP-PLAIN-001 {
   auto doc = [](const std::string& secret) {
     return "services:\n  db:\n    environment:\n      DB_PASSWORD: " + secret + "\n";
   };
-  const auto a = Run(*compiled.program, {Memory("mem/compose.yaml", policy::InputKind::kCompose, doc("FirstSecret1"))});
-  const auto b = Run(*compiled.program, {Memory("mem/compose.yaml", policy::InputKind::kCompose, doc("OtherSecret2"))});
+  const auto a =
+      Run(*compiled.program,
+          {Memory("mem/compose.yaml", policy::InputKind::kCompose, doc("FirstSecret1"))});
+  const auto b =
+      Run(*compiled.program,
+          {Memory("mem/compose.yaml", policy::InputKind::kCompose, doc("OtherSecret2"))});
   INFO(DescribeFindings(a.findings));
   REQUIRE(a.findings.size() == 2);
   REQUIRE(b.findings.size() == 2);
@@ -272,11 +289,13 @@ TEST_CASE("determinism: the same findings whatever the number of jobs") {
   // Big enough to be split across workers; every 7th row is wrong.
   std::string csv = "invoice_no,issue_date,fiscal_year,net_amount,vat_amount\n";
   for (int i = 0; i < 5000; ++i) {
-    csv += "INV-" + std::to_string(i) + ",2024-07-10,2024-25,100," + (i % 7 == 0 ? "14.00" : "15.00") + "\n";
+    csv += "INV-" + std::to_string(i) + ",2024-07-10,2024-25,100," +
+           (i % 7 == 0 ? "14.00" : "15.00") + "\n";
   }
   std::vector<policy::Input> inputs;
   for (int f = 0; f < 4; ++f) {
-    policy::Input in = Memory("mem/invoices-" + std::to_string(f) + ".csv", policy::InputKind::kRecords, csv);
+    policy::Input in =
+        Memory("mem/invoices-" + std::to_string(f) + ".csv", policy::InputKind::kRecords, csv);
     in.schema = "invoice";
     inputs.push_back(in);
   }
@@ -294,8 +313,8 @@ TEST_CASE("determinism: the same findings whatever the number of jobs") {
     for (std::size_t i = 0; i < one.findings.size(); ++i) {
       const auto& x = one.findings[i];
       const auto& y = many.findings[i];
-      CHECK_MESSAGE((x.file == y.file && x.line == y.line && x.column == y.column && x.rule == y.rule &&
-                     x.message == y.message && x.fingerprint == y.fingerprint),
+      CHECK_MESSAGE((x.file == y.file && x.line == y.line && x.column == y.column &&
+                     x.rule == y.rule && x.message == y.message && x.fingerprint == y.fingerprint),
                     "finding " << i << " differs");
       if (x.file != y.file || x.line != y.line || x.fingerprint != y.fingerprint) break;
     }
@@ -314,7 +333,8 @@ TEST_CASE("max_findings: the rest are counted, not listed") {
   REQUIRE(compiled.program);
   std::string csv = "v\n";
   for (int i = 0; i < 150; ++i) csv += "x" + std::to_string(i) + "\n";
-  const auto report = Run(*compiled.program, {Memory("mem/data.csv", policy::InputKind::kRecords, csv)});
+  const auto report =
+      Run(*compiled.program, {Memory("mem/data.csv", policy::InputKind::kRecords, csv)});
   // Default for record inputs: 100 listed.
   CHECK(report.findings.size() == 100);
   CHECK(report.by_rule.at("MAXF-001").failed == 150);

@@ -91,7 +91,7 @@ std::string RandomBytes(std::size_t n) {
 }
 
 struct HostileCase {
-  const char* name;      // file name (its extension sets the kind)
+  const char* name;  // file name (its extension sets the kind)
   std::string text;
 };
 
@@ -106,7 +106,8 @@ std::vector<HostileCase> HostileCases() {
       {"binary.yaml", RandomBytes(4096)},
       {"compose.yaml", AliasBomb()},
       {"deep.yaml", Repeat("[", 100000) + Repeat("]", 100000) + "\n"},
-      {"deep-block.yaml", [] {
+      {"deep-block.yaml",
+       [] {
          std::string t;
          for (int i = 0; i < 100000; ++i) t += "- ";
          return t + "x\n";
@@ -125,7 +126,8 @@ TEST_CASE("hostile inputs are problems, and the other inputs are still checked")
   REQUIRE(compiled.program);
   TempDir dir;
   const std::string good_doc = dir.Write("good.yaml", "name: fine\n");
-  const std::string good_compose = dir.Write("docker-compose.yml", "services:\n  api:\n    image: acme/api:1\n");
+  const std::string good_compose =
+      dir.Write("docker-compose.yml", "services:\n  api:\n    image: acme/api:1\n");
   const std::string good_csv = dir.Write("good.csv", "id,never\n1,a\n");
 
   for (const HostileCase& hc : HostileCases()) {
@@ -151,8 +153,9 @@ TEST_CASE("hostile inputs are problems, and the other inputs are still checked")
       for (const policy::Problem& p : report.problems) CHECK(p.file == bad);
 
       auto count = [&](const std::string& file, const char* rule) {
-        return std::count_if(report.findings.begin(), report.findings.end(),
-                             [&](const policy::Finding& f) { return f.file == file && f.rule == rule; });
+        return std::count_if(
+            report.findings.begin(), report.findings.end(),
+            [&](const policy::Finding& f) { return f.file == file && f.rule == rule; });
       };
       CHECK(count(good_doc, "HOST-DOC-001") == 1);
       CHECK(count(good_compose, "HOST-CMP-001") == 1);
@@ -213,7 +216,8 @@ TEST_CASE("hostile: a missing input is a problem, the others are checked") {
   missing.path = (fs::temp_directory_path() / "policy-hostile-does-not-exist.yaml").string();
   policy::Input present;
   present.path = good;
-  const policy::Report report = policy::Check(*compiled.program, {missing, present}, policy::CheckOptions{});
+  const policy::Report report =
+      policy::Check(*compiled.program, {missing, present}, policy::CheckOptions{});
   REQUIRE(report.problems.size() == 1);
   CHECK(report.problems[0].file == missing.path);
   CHECK(report.findings.size() == 1);

@@ -46,20 +46,24 @@ struct Fixture {
 // Every NAME.expected.json with its NAME.yaml / NAME.yml, sorted.
 std::vector<Fixture> Fixtures() {
   std::vector<Fixture> out;
-  for (const auto& [dir, opt_in] : {std::pair{PackDir() / "tests", false}, {PackDir() / "tests" / "opt_in", true}}) {
+  for (const auto& [dir, opt_in] :
+       {std::pair{PackDir() / "tests", false}, {PackDir() / "tests" / "opt_in", true}}) {
     for (const auto& entry : fs::directory_iterator(dir)) {
       const std::string name = entry.path().filename().string();
       const std::string suffix = ".expected.json";
-      if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+      if (name.size() <= suffix.size() ||
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
         continue;
       }
       const std::string stem = name.substr(0, name.size() - suffix.size());
       for (const char* ext : {".yaml", ".yml"}) {
-        if (fs::exists(dir / (stem + ext))) out.push_back({dir / (stem + ext), entry.path(), opt_in});
+        if (fs::exists(dir / (stem + ext)))
+          out.push_back({dir / (stem + ext), entry.path(), opt_in});
       }
     }
   }
-  std::sort(out.begin(), out.end(), [](const Fixture& a, const Fixture& b) { return a.input < b.input; });
+  std::sort(out.begin(), out.end(),
+            [](const Fixture& a, const Fixture& b) { return a.input < b.input; });
   return out;
 }
 
@@ -106,17 +110,19 @@ TEST_CASE("readiness pack: every fixture gives exactly its expected findings") {
       CHECK(report.problems.empty());
       std::vector<Key> actual;
       for (const policy::Finding& finding : report.findings) {
-        CHECK_MESSAGE(finding.kind == policy::FindingKind::kFinding, finding.rule << ": " << finding.message);
+        CHECK_MESSAGE(finding.kind == policy::FindingKind::kFinding,
+                      finding.rule << ": " << finding.message);
         actual.emplace_back(finding.rule, finding.line, finding.column);
       }
       std::sort(actual.begin(), actual.end());
       const std::vector<Key> expected = ExpectedKeys(f.expected);
       std::vector<Key> missing, unexpected;
-      std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(), std::back_inserter(missing));
+      std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                          std::back_inserter(missing));
       std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
                           std::back_inserter(unexpected));
-      INFO(f.input.string(), "\nmissing:\n", Describe(missing), "unexpected:\n", Describe(unexpected),
-           policy_test::DescribeFindings(report.findings));
+      INFO(f.input.string(), "\nmissing:\n", Describe(missing), "unexpected:\n",
+           Describe(unexpected), policy_test::DescribeFindings(report.findings));
       CHECK(missing.empty());
       CHECK(unexpected.empty());
     }
@@ -143,9 +149,9 @@ TEST_CASE("readiness pack: catalogue metadata") {
   auto program = CompilePack();
   const std::vector<policy::RuleInfo> rules = policy::ListRules(*program);
   CHECK(rules.size() == 54);
-  const std::set<std::string> areas = {"area_image",   "area_health",  "area_secrets", "area_resources",
-                                       "area_logging", "area_restart", "area_network", "area_privileges",
-                                       "area_tls",     "area_api"};
+  const std::set<std::string> areas = {
+      "area_image",   "area_health",  "area_secrets",    "area_resources", "area_logging",
+      "area_restart", "area_network", "area_privileges", "area_tls",       "area_api"};
   for (const policy::RuleInfo& rule : rules) {
     INFO(rule.id);
     CHECK(rule.id.rfind("RDY-", 0) == 0);
@@ -153,8 +159,9 @@ TEST_CASE("readiness pack: catalogue metadata") {
     CHECK_FALSE(rule.title.empty());
     CHECK_FALSE(rule.remedy.empty());
     CHECK_FALSE(rule.doc.empty());
-    const auto area_count = std::count_if(rule.tags.begin(), rule.tags.end(),
-                                          [](const std::string& t) { return t.rfind("area_", 0) == 0; });
+    const auto area_count =
+        std::count_if(rule.tags.begin(), rule.tags.end(),
+                      [](const std::string& t) { return t.rfind("area_", 0) == 0; });
     CHECK(area_count == 1);
     for (const std::string& t : rule.tags) {
       if (t.rfind("area_", 0) == 0) CHECK_MESSAGE(areas.count(t) == 1, t);
@@ -199,7 +206,8 @@ TEST_CASE("readiness pack: params change the verdicts") {
       "  cache:\n"
       "    image: redis:7-alpine\n"
       "  job:\n"
-      "    image: app:1.0.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+      "    image: "
+      "app:1.0.0@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
       "    restart: on-failure:8\n";
   auto run = [&](std::vector<std::pair<std::string, std::string>> params, const std::string& rule) {
     policy::CompileOptions options;
@@ -216,15 +224,18 @@ TEST_CASE("readiness pack: params change the verdicts") {
     check.jobs = 1;
     check.only = {rule};
     std::vector<std::string> services;
-    for (const policy::Finding& finding : policy::Check(*compiled.program, {input}, check).findings) {
+    for (const policy::Finding& finding :
+         policy::Check(*compiled.program, {input}, check).findings) {
       services.push_back(finding.path);
     }
     return services;
   };
   CHECK(run({}, "RDY-IMG-002") == std::vector<std::string>{"services.cache.image"});
   CHECK(run({{"readiness.pin_level", "tag"}}, "RDY-IMG-002").empty());
-  CHECK(run({{"readiness.version_parts", "2"}}, "RDY-IMG-002") == std::vector<std::string>{"services.cache.image"});
-  CHECK(run({{"readiness.pin_level", "digest"}}, "RDY-IMG-002") == std::vector<std::string>{"services.cache.image"});
+  CHECK(run({{"readiness.version_parts", "2"}}, "RDY-IMG-002") ==
+        std::vector<std::string>{"services.cache.image"});
+  CHECK(run({{"readiness.pin_level", "digest"}}, "RDY-IMG-002") ==
+        std::vector<std::string>{"services.cache.image"});
   CHECK(run({}, "RDY-RST-002") == std::vector<std::string>{"services.job.restart"});
   CHECK(run({{"readiness.max_restart_attempts", "10"}}, "RDY-RST-002").empty());
   CHECK(run({}, "RDY-HLT-001").size() == 2);

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "libpolicy/eval/suppressions.h"
+
+#include <doctest/doctest.h>
 
 using policy::eval::FindDirective;
 using policy::eval::ParseDirectives;
@@ -24,7 +24,8 @@ TEST_CASE("suppressions: line, line above, ids and tags, reasons") {
   CHECK(FindDirective(d, "RDY-PRV-001", {"network"}, 5) == nullptr);
 }
 
-TEST_CASE("suppressions: ignore-file covers every line; block scalars and quotes hold no directives") {
+TEST_CASE(
+    "suppressions: ignore-file covers every line; block scalars and quotes hold no directives") {
   auto d = ParseDirectives(
       "# policy-check: ignore-file RDY-HLT-001 -- one-shot jobs\n"
       "services:\n"

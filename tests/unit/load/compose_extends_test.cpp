@@ -27,7 +27,9 @@ std::string Keys(const Value* map) {
 
 std::string PathOf(const Value* v) { return v == nullptr ? "<missing>" : RenderPath(v->path()); }
 
-TEST_CASE("compose extends: base keys under the service's own, located at the base, reached by the service's path") {
+TEST_CASE(
+    "compose extends: base keys under the service's own, located at the base, reached by the "
+    "service's path") {
   auto c = Normalized(
       "x-note: 1\n"
       "services:\n"

@@ -41,9 +41,13 @@ std::string Keys(const Value* map) {
   return out;
 }
 
-std::size_t Size(const Value* list) { return list != nullptr && list->is(Type::kList) ? list->as_list().size() : 0; }
+std::size_t Size(const Value* list) {
+  return list != nullptr && list->is(Type::kList) ? list->as_list().size() : 0;
+}
 
-TEST_CASE("compose merge: scalars are overridden, maps merge key by key, each value keeps its file and line") {
+TEST_CASE(
+    "compose merge: scalars are overridden, maps merge key by key, each value keeps its file and "
+    "line") {
   auto doc = Merged({{"compose.yml",
                       "services:\n"
                       "  db:\n"
@@ -71,7 +75,8 @@ TEST_CASE("compose merge: scalars are overridden, maps merge key by key, each va
   CHECK(Str(At(root, "services.db.environment.POSTGRES_PASSWORD")) == "${DB_PASSWORD:?set it}");
   CHECK(From(At(root, "services.db.environment.POSTGRES_PASSWORD")) == "1@5:26");
   CHECK(From(At(root, "services.db.environment.PGDATA")) == "1@6:15");
-  CHECK(RenderPath(At(root, "services.db.environment.PGDATA")->path()) == "services.db.environment.PGDATA");
+  CHECK(RenderPath(At(root, "services.db.environment.PGDATA")->path()) ==
+        "services.db.environment.PGDATA");
   // A merged mapping is located where the later file writes it.
   CHECK(From(At(root, "services.db")) == "1@2:3");
 }
@@ -281,7 +286,8 @@ TEST_CASE("compose merge: three files, file indexes in order; an empty file chan
   REQUIRE(none != nullptr);
   CHECK(none->root.is_null());
 
-  auto second_only = Merged({{"empty.yml", ""}, {"b.yml", "services:\n  s:\n    image: b:1.0.0\n"}});
+  auto second_only =
+      Merged({{"empty.yml", ""}, {"b.yml", "services:\n  s:\n    image: b:1.0.0\n"}});
   CHECK(From(At(second_only->root, "services.s.image")) == "1@3:12");
 }
 

@@ -52,7 +52,9 @@ TEST_CASE("compose: environment list form becomes a map located at each item") {
   CHECK(Where(env) == "3:5-3:16");
 }
 
-TEST_CASE("compose: map-form environment, labels, sysctls and build.args: numbers and bools become text") {
+TEST_CASE(
+    "compose: map-form environment, labels, sysctls and build.args: numbers and bools become "
+    "text") {
   auto c = Normalized(
       "services:\n"
       "  app:\n"
@@ -77,7 +79,8 @@ TEST_CASE("compose: map-form environment, labels, sysctls and build.args: number
   const Value* labels = At(c.root(), "services.app.labels");
   REQUIRE(labels->Find("traefik.enable") != nullptr);
   CHECK(Str(labels->Find("traefik.enable")) == "true");
-  CHECK(RenderPath(labels->Find("traefik.enable")->path()) == "services.app.labels[\"traefik.enable\"]");
+  CHECK(RenderPath(labels->Find("traefik.enable")->path()) ==
+        "services.app.labels[\"traefik.enable\"]");
   const Value* sysctls = At(c.root(), "services.app.sysctls");
   CHECK(Str(sysctls->Find("net.core.somaxconn")) == "1024");
   CHECK(Str(At(c.root(), "services.app.build.args.VERSION")) == "1");

@@ -57,7 +57,8 @@ inline DocumentsResult Yaml(std::string_view text, bool single = true, LoadLimit
 
 inline std::string ErrorText(const std::optional<InputError>& e) {
   if (!e) return "<no error>";
-  return e->file + ":" + std::to_string(e->line) + ":" + std::to_string(e->column) + ": " + e->message;
+  return e->file + ":" + std::to_string(e->line) + ":" + std::to_string(e->column) + ": " +
+         e->message;
 }
 
 }  // namespace policy::load::test

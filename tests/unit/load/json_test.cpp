@@ -10,7 +10,9 @@ DocumentsResult Json(std::string_view text, LoadLimits limits = {}) {
 }
 
 TEST_CASE("json: values keep their types and positions") {
-  auto r = Json("{\n  \"name\": \"é\",\n  \"n\": 0.1,\n  \"list\": [true, null, {\"k\": -2e3}],\n  \"obj\": {}\n}\n");
+  auto r = Json(
+      "{\n  \"name\": \"é\",\n  \"n\": 0.1,\n  \"list\": [true, null, {\"k\": -2e3}],\n  \"obj\": "
+      "{}\n}\n");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
   const Value& root = r.documents[0]->root;
   CHECK(Str(At(root, "name")) == "é");
@@ -29,7 +31,9 @@ TEST_CASE("json: values keep their types and positions") {
 }
 
 TEST_CASE("json: numbers are exact; more than 38 digits read as a string") {
-  auto r = Json("[0.1, 1.50, 12345678901234567890123456789012345678, 123456789012345678901234567890123456789, 1e400]");
+  auto r = Json(
+      "[0.1, 1.50, 12345678901234567890123456789012345678, "
+      "123456789012345678901234567890123456789, 1e400]");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
   const Value& root = r.documents[0]->root;
   CHECK(Dec(At(root, "[0]")) == "0.1");

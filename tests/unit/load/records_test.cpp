@@ -1,9 +1,9 @@
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "helpers.h"
 
@@ -30,11 +30,16 @@ struct ReadAll {
 
 std::string Cell(const Value& v) {
   switch (v.type()) {
-    case Type::kNull: return "<null>";
-    case Type::kString: return std::string(v.as_string());
-    case Type::kDecimal: return "d:" + v.as_decimal().ToString();
-    case Type::kBool: return v.as_bool() ? "b:true" : "b:false";
-    default: return "<" + std::string(TypeName(v.type())) + ">";
+    case Type::kNull:
+      return "<null>";
+    case Type::kString:
+      return std::string(v.as_string());
+    case Type::kDecimal:
+      return "d:" + v.as_decimal().ToString();
+    case Type::kBool:
+      return v.as_bool() ? "b:true" : "b:false";
+    default:
+      return "<" + std::string(TypeName(v.type())) + ">";
   }
 }
 
@@ -61,7 +66,8 @@ ReadAll Read(const std::string& text, RecordFormat format, std::size_t chunk_byt
       for (const MapEntry& e : rec.row.as_map()) {
         s.cells.push_back(Cell(e.value));
         s.where.push_back(Where(&e.value));
-        if (format == RecordFormat::kCsv) CHECK(RenderPath(e.value.path()) == "row." + std::string(e.key));
+        if (format == RecordFormat::kCsv)
+          CHECK(RenderPath(e.value.path()) == "row." + std::string(e.key));
       }
       for (const RecordIssue& i : rec.issues) {
         s.issues.push_back(std::to_string(i.line) + ":" + std::to_string(i.column) + ":" +
@@ -240,9 +246,10 @@ TEST_CASE("csv: reads files; a missing file is an error; an empty file has no re
 }
 
 TEST_CASE("jsonl: typed values, nested paths, blank lines skipped") {
-  auto r = Read("{\"tin\": \"123\", \"amount\": 10.50, \"ok\": true, \"x\": null, \"a\": {\"b\": [1]}}\n\n"
-                "  {\"tin\": \"é\\n\"}\r\n",
-                RecordFormat::kJsonLines);
+  auto r = Read(
+      "{\"tin\": \"123\", \"amount\": 10.50, \"ok\": true, \"x\": null, \"a\": {\"b\": [1]}}\n\n"
+      "  {\"tin\": \"é\\n\"}\r\n",
+      RecordFormat::kJsonLines);
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
   REQUIRE(r.records.size() == 2);
   CHECK(r.records[0].line == 1);
@@ -291,7 +298,8 @@ TEST_CASE("jsonl: a bad line stops the input with its line and column") {
 
 TEST_CASE("jsonl: tiny chunks give the same records") {
   std::string text;
-  for (int i = 0; i < 50; ++i) text += "{\"i\": " + std::to_string(i) + ", \"s\": \"ä" + std::to_string(i) + "\"}\n";
+  for (int i = 0; i < 50; ++i)
+    text += "{\"i\": " + std::to_string(i) + ", \"s\": \"ä" + std::to_string(i) + "\"}\n";
   auto big = Read(text, RecordFormat::kJsonLines);
   auto small = Read(text, RecordFormat::kJsonLines, 7);
   REQUIRE(!big.error);

@@ -57,17 +57,33 @@ TEST_CASE("yaml: core schema typing") {
     const char* rendered;  // decimal text or string value; "" when not checked
   };
   const Row rows[] = {
-      {"null", Type::kNull, ""},       {"Null", Type::kNull, ""},      {"NULL", Type::kNull, ""},
-      {"~", Type::kNull, ""},          {"true", Type::kBool, ""},      {"False", Type::kBool, ""},
-      {"TRUE", Type::kBool, ""},       {"yes", Type::kString, "yes"},  {"on", Type::kString, "on"},
-      {"22:22", Type::kString, "22:22"}, {".inf", Type::kString, ".inf"},
-      {"2024-01-05", Type::kString, "2024-01-05"}, {"42", Type::kDecimal, "42"},
-      {"-1.50", Type::kDecimal, "-1.50"}, {"+7", Type::kDecimal, "7"},  {".5", Type::kDecimal, "0.5"},
-      {"1e3", Type::kDecimal, "1000"}, {"0x1F", Type::kDecimal, "31"}, {"0o17", Type::kDecimal, "15"},
-      {"0x", Type::kString, "0x"},     {"0o8", Type::kString, "0o8"},  {"1_000", Type::kString, "1_000"},
+      {"null", Type::kNull, ""},
+      {"Null", Type::kNull, ""},
+      {"NULL", Type::kNull, ""},
+      {"~", Type::kNull, ""},
+      {"true", Type::kBool, ""},
+      {"False", Type::kBool, ""},
+      {"TRUE", Type::kBool, ""},
+      {"yes", Type::kString, "yes"},
+      {"on", Type::kString, "on"},
+      {"22:22", Type::kString, "22:22"},
+      {".inf", Type::kString, ".inf"},
+      {"2024-01-05", Type::kString, "2024-01-05"},
+      {"42", Type::kDecimal, "42"},
+      {"-1.50", Type::kDecimal, "-1.50"},
+      {"+7", Type::kDecimal, "7"},
+      {".5", Type::kDecimal, "0.5"},
+      {"1e3", Type::kDecimal, "1000"},
+      {"0x1F", Type::kDecimal, "31"},
+      {"0o17", Type::kDecimal, "15"},
+      {"0x", Type::kString, "0x"},
+      {"0o8", Type::kString, "0o8"},
+      {"1_000", Type::kString, "1_000"},
       {"123456789012345678901234567890123456789", Type::kString,
        "123456789012345678901234567890123456789"},
-      {"\"42\"", Type::kString, "42"}, {"'true'", Type::kString, "true"}, {"!!str 5", Type::kString, "5"},
+      {"\"42\"", Type::kString, "42"},
+      {"'true'", Type::kString, "true"},
+      {"!!str 5", Type::kString, "5"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.text);
@@ -183,7 +199,10 @@ TEST_CASE("yaml: invalid UTF-8 and binary input are clear errors") {
   CHECK(r.error->line == 2);
   CHECK(r.error->column == 5);
   CHECK(r.error->message == "invalid UTF-8");
-  std::string garbage("\x7F" "ELF\x02\x01\x01\x00\x00\x00", 10);
+  std::string garbage(
+      "\x7F"
+      "ELF\x02\x01\x01\x00\x00\x00",
+      10);
   auto g = Yaml(garbage);
   REQUIRE(g.error);
   CHECK(g.error->line == 1);

@@ -24,7 +24,8 @@ std::vector<policy::RuleInfo> Rules() {
 }  // namespace
 
 TEST_CASE("catalogue: text has one aligned line per rule") {
-  std::string text = policy::report::FormatCatalogue(Rules(), policy::report::CatalogueFormat::kText);
+  std::string text =
+      policy::report::FormatCatalogue(Rules(), policy::report::CatalogueFormat::kText);
   CHECK(text ==
         "RDY-IMG-001  error    compose           Images are pinned  [readiness, area_images]\n"
         "BD-VAT-001   warning  records(invoice)  VAT | rate  (disabled)\n");
@@ -43,7 +44,9 @@ TEST_CASE("catalogue: json is an array of rule objects") {
 }
 
 TEST_CASE("catalogue: markdown table escapes pipes") {
-  std::string md = policy::report::FormatCatalogue(Rules(), policy::report::CatalogueFormat::kMarkdown);
+  std::string md =
+      policy::report::FormatCatalogue(Rules(), policy::report::CatalogueFormat::kMarkdown);
   CHECK(md.rfind("| id | severity | title | tags | target |\n|---|---|---|---|---|\n", 0) == 0);
-  CHECK(md.find("| BD-VAT-001 | warning | VAT \\| rate |  | records(invoice) |\n") != std::string::npos);
+  CHECK(md.find("| BD-VAT-001 | warning | VAT \\| rate |  | records(invoice) |\n") !=
+        std::string::npos);
 }

@@ -55,16 +55,17 @@ TEST_CASE("json: top-level, finding, summary and by_rule keys in the documented 
   std::string text = policy::report::FormatJson(SampleReport(), ctx);
   CHECK(text.back() == '\n');
   auto j = nlohmann::ordered_json::parse(text);
-  CHECK(Keys(j) == std::vector<std::string>{"version", "tool_version", "findings", "summary", "problems"});
+  CHECK(Keys(j) ==
+        std::vector<std::string>{"version", "tool_version", "findings", "summary", "problems"});
   CHECK(j["version"] == 1);
   CHECK(j["tool_version"] == "0.1.0");
   REQUIRE(j["findings"].size() == 3);
   CHECK(Keys(j["findings"][0]) ==
         std::vector<std::string>{"rule", "severity", "kind", "message", "file", "line", "column",
                                  "end_line", "end_column", "path", "fingerprint", "suppressed"});
-  CHECK(Keys(j["summary"]) ==
-        std::vector<std::string>{"files", "findings", "errors", "warnings", "infos", "suppressed",
-                                 "baselined", "truncated", "by_rule"});
+  CHECK(Keys(j["summary"]) == std::vector<std::string>{"files", "findings", "errors", "warnings",
+                                                       "infos", "suppressed", "baselined",
+                                                       "truncated", "by_rule"});
   CHECK(Keys(j["summary"]["by_rule"]["RDY-IMG-001"]) ==
         std::vector<std::string>{"evaluated", "skipped", "failed", "errors", "listed"});
   CHECK(Keys(j["problems"][0]) == std::vector<std::string>{"file", "line", "column", "message"});

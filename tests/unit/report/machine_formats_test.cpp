@@ -59,13 +59,15 @@ policy::Report MakeReport() {
                           "POSTGRES_PASSWORD is hardcoded (S3****)\nline two <&>");
   b.suppressed = Suppression::kInline;
   r.findings.push_back(b);
-  Finding c = MakeFinding("RDY-SEC-001", Severity::kError, "other.yaml", 2, 1, "100% bad, really: yes");
+  Finding c =
+      MakeFinding("RDY-SEC-001", Severity::kError, "other.yaml", 2, 1, "100% bad, really: yes");
   c.suppressed = Suppression::kBaseline;
   r.findings.push_back(c);
   Finding d = MakeFinding("SCHEMA", Severity::kError, "data.csv", 0, 0, "missing column 'tin'");
   d.kind = policy::FindingKind::kSchema;
   r.findings.push_back(d);
-  r.findings.push_back(MakeFinding("RDY-PRV-003", Severity::kInfo, "other.yaml", 2, 3, "no cap_drop"));
+  r.findings.push_back(
+      MakeFinding("RDY-PRV-003", Severity::kInfo, "other.yaml", 2, 3, "no cap_drop"));
   r.problems.push_back({"broken.yaml", 4, 2, "did not find expected key", false});
   r.files = 4;
   return r;
@@ -122,7 +124,8 @@ TEST_CASE("junit: suites per input, testcases per rule, failures list unsuppress
       {"clean.yaml", {"RDY-IMG-001"}}};
   std::string xml = policy::report::FormatJunitSuites(MakeReport(), MakeContext(), inputs);
   CHECK(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0) == 0);
-  CHECK(xml.find("<testsuite name=\"app dir/compose.yaml\" tests=\"3\" failures=\"1\" errors=\"0\"") !=
+  CHECK(xml.find(
+            "<testsuite name=\"app dir/compose.yaml\" tests=\"3\" failures=\"1\" errors=\"0\"") !=
         std::string::npos);
   CHECK(xml.find("<testcase name=\"RDY-SEC-001\" classname=\"app dir/compose.yaml\"/>") !=
         std::string::npos);
@@ -131,9 +134,11 @@ TEST_CASE("junit: suites per input, testcases per rule, failures list unsuppress
                  "[RDY-IMG-001]") != std::string::npos);
   // Files only the report knows, sorted after the inputs; problems are <error>s.
   CHECK(xml.find("<testsuite name=\"broken.yaml\"") < xml.find("<testsuite name=\"data.csv\""));
-  CHECK(xml.find("<error message=\"did not find expected key\" type=\"input\">") != std::string::npos);
-  CHECK(xml.find("<testsuites name=\"policy-check 0.1.0\" tests=\"8\" failures=\"3\" errors=\"1\"") !=
+  CHECK(xml.find("<error message=\"did not find expected key\" type=\"input\">") !=
         std::string::npos);
+  CHECK(
+      xml.find("<testsuites name=\"policy-check 0.1.0\" tests=\"8\" failures=\"3\" errors=\"1\"") !=
+      std::string::npos);
   // The suppressed secret is not printed, only counted.
   CHECK(xml.find("line two") == std::string::npos);
 }

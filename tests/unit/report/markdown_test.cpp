@@ -47,8 +47,8 @@ policy::RuleInfo Rule(const std::string& id, std::vector<std::string> tags, bool
   return r;
 }
 
-policy::Finding At(const std::string& file, uint32_t line, const std::string& rule, const std::string& path,
-                   policy::Severity severity = policy::Severity::kError) {
+policy::Finding At(const std::string& file, uint32_t line, const std::string& rule,
+                   const std::string& path, policy::Severity severity = policy::Severity::kError) {
   policy::Finding f;
   f.rule = rule;
   f.severity = severity;
@@ -66,10 +66,8 @@ policy::report::Context Rules() {
   // Areas come in RULES.md order whatever the rules' order; a disabled rule's
   // area and rules without an area add no column.
   ctx.rules = {Rule("RDY-SEC-001", {"readiness", "area_secrets", "secret"}),
-               Rule("RDY-IMG-001", {"area_image"}),
-               Rule("RDY-HLT-001", {"area_health"}),
-               Rule("RDY-TLS-001", {"area_tls"}, false),
-               Rule("RDY-VER-001", {"readiness"})};
+               Rule("RDY-IMG-001", {"area_image"}), Rule("RDY-HLT-001", {"area_health"}),
+               Rule("RDY-TLS-001", {"area_tls"}, false), Rule("RDY-VER-001", {"readiness"})};
   return ctx;
 }
 
@@ -82,7 +80,8 @@ constexpr const char* kCompose =
     "  clean:\n"
     "    image: redis:7.2.4\n";
 
-TEST_CASE("markdown: one row per service in file order, one column per area, scores and readiness") {
+TEST_CASE(
+    "markdown: one row per service in file order, one column per area, scores and readiness") {
   TempCompose compose(kCompose);
   const std::string& file = compose.path();
   policy::Report report;
@@ -93,7 +92,8 @@ TEST_CASE("markdown: one row per service in file order, one column per area, sco
       // A warning of an area fails the cell but leaves the service ready.
       At(file, 4, "RDY-HLT-001", "services[\"api-gateway\"]", policy::Severity::kWarning),
       // Info findings never fail a cell.
-      At(file, 5, "RDY-SEC-001", "services[\"api-gateway\"].environment.X", policy::Severity::kInfo),
+      At(file, 5, "RDY-SEC-001", "services[\"api-gateway\"].environment.X",
+         policy::Severity::kInfo),
   };
   // Suppressed and baselined findings do not count.
   policy::Finding suppressed = At(file, 7, "RDY-IMG-001", "services.clean.image");
@@ -108,10 +108,13 @@ TEST_CASE("markdown: one row per service in file order, one column per area, sco
       "\n"
       "Readiness: 67% (2/3 services ready)\n"
       "\n"
-      "✅ no unsuppressed error or warning of the area's rules touches the service; ❌ at least one does. "
+      "✅ no unsuppressed error or warning of the area's rules touches the service; ❌ at least one "
+      "does. "
       "Score: areas passing. A service is ready when no error touches it.\n"
       "\n"
-      "## `" + file + "`\n"
+      "## `" +
+      file +
+      "`\n"
       "\n"
       "2/3 services ready.\n"
       "\n"
@@ -123,16 +126,20 @@ TEST_CASE("markdown: one row per service in file order, one column per area, sco
       "\n"
       "File-level findings:\n"
       "\n"
-      "- `" + file + ":1:5` info RDY-VER-001: RDY-VER-001 at version\n";
+      "- `" +
+      file + ":1:5` info RDY-VER-001: RDY-VER-001 at version\n";
   CHECK(md == expected);
   // Deterministic.
   CHECK(policy::report::FormatMarkdown(report, Rules()) == md);
 }
 
-TEST_CASE("markdown: evaluation errors make a service not ready; rules without an area only affect readiness") {
+TEST_CASE(
+    "markdown: evaluation errors make a service not ready; rules without an area only affect "
+    "readiness") {
   TempCompose compose(kCompose);
   policy::Report report;
-  policy::Finding eval = At(compose.path(), 5, "RDY-SEC-001", "services.clean.environment", policy::Severity::kInfo);
+  policy::Finding eval =
+      At(compose.path(), 5, "RDY-SEC-001", "services.clean.environment", policy::Severity::kInfo);
   eval.kind = policy::FindingKind::kEvaluationError;
   report.findings.push_back(eval);
   report.findings.push_back(At(compose.path(), 3, "RDY-PRV-001", "services.postgres.privileged"));
@@ -146,21 +153,25 @@ TEST_CASE("markdown: evaluation errors make a service not ready; rules without a
 TEST_CASE("markdown: a file that cannot be read again lists the services its findings name") {
   policy::Report report;
   report.findings.push_back(At("gone/compose.yaml", 3, "RDY-IMG-001", "services.web.image"));
-  report.findings.push_back(At("gone/compose.yaml", 9, "RDY-HLT-001", "services.db", policy::Severity::kWarning));
+  report.findings.push_back(
+      At("gone/compose.yaml", 9, "RDY-HLT-001", "services.db", policy::Severity::kWarning));
   std::string md = policy::report::FormatMarkdown(report, Rules());
-  CHECK(md.find("The file could not be read again to list its services: only services with findings are listed.") !=
-        std::string::npos);
+  CHECK(md.find("The file could not be read again to list its services: only services with "
+                "findings are listed.") != std::string::npos);
   CHECK(md.find("Readiness: 50% (1/2 services ready)") != std::string::npos);
-  CHECK(md.find("| `web` | ❌ | ✅ | ✅ | 67% | ❌ |\n| `db` | ✅ | ❌ | ✅ | 67% | ✅ |") != std::string::npos);
+  CHECK(md.find("| `web` | ❌ | ✅ | ✅ | 67% | ❌ |\n| `db` | ✅ | ❌ | ✅ | 67% | ✅ |") !=
+        std::string::npos);
 }
 
 TEST_CASE("markdown: several compose files, other inputs and problems") {
   TempCompose a("services:\n  web:\n    image: nginx\n", "compose.yaml");
-  TempCompose b("services:\n  worker:\n    image: erp/worker:1.0.0\n  db:\n    image: postgres:16.4\n",
-                "docker-compose.prod.yml");
+  TempCompose b(
+      "services:\n  worker:\n    image: erp/worker:1.0.0\n  db:\n    image: postgres:16.4\n",
+      "docker-compose.prod.yml");
   policy::Report report;
   report.findings.push_back(At(a.path(), 3, "RDY-IMG-001", "services.web.image"));
-  report.findings.push_back(At(b.path(), 4, "RDY-HLT-001", "services.db", policy::Severity::kWarning));
+  report.findings.push_back(
+      At(b.path(), 4, "RDY-HLT-001", "services.db", policy::Severity::kWarning));
   policy::Finding row = At("data/invoices.csv", 2, "BD-VAT-001", "row.vat_amount");
   report.findings.push_back(row);
   report.problems.push_back({"broken/compose.yml", 4, 3, "duplicate key 'image'", false});
@@ -168,10 +179,12 @@ TEST_CASE("markdown: several compose files, other inputs and problems") {
   CHECK(md.find("Readiness: 67% (2/3 services ready)") != std::string::npos);
   CHECK(md.find("## `" + a.path() + "`\n\n0/1 services ready.") != std::string::npos);
   CHECK(md.find("## `" + b.path() + "`\n\n2/2 services ready.") != std::string::npos);
-  CHECK(md.find("| `worker` | ✅ | ✅ | ✅ | 100% | ✅ |\n| `db` | ✅ | ❌ | ✅ | 67% | ✅ |") != std::string::npos);
+  CHECK(md.find("| `worker` | ✅ | ✅ | ✅ | 100% | ✅ |\n| `db` | ✅ | ❌ | ✅ | 67% | ✅ |") !=
+        std::string::npos);
   CHECK(md.find("## Other inputs") != std::string::npos);
   CHECK(md.find("- `data/invoices.csv`: 1 error, 0 warnings\n") != std::string::npos);
-  CHECK(md.find("## Inputs not checked\n\n- `broken/compose.yml:4:3`: duplicate key 'image'\n") != std::string::npos);
+  CHECK(md.find("## Inputs not checked\n\n- `broken/compose.yml:4:3`: duplicate key 'image'\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("markdown: no compose findings, no areas, and text that would break a table") {
