@@ -62,7 +62,7 @@ struct RuleOutcome {
 
 class Runner {
  public:
-  explicit Runner(Arena& scratch) : scratch_(scratch), eval_(scratch) {}
+  explicit Runner(Arena& scratch) : eval_(scratch) {}
 
   // Evaluates `rule` on `subject`. `typed` is the record's typed schema fields
   // (or null); `record` is null except for record inputs. For `unique` rules,
@@ -94,7 +94,6 @@ class Runner {
   const Value* InnermostForValue() const;
   std::string Interpolate(const Node* n);
 
-  Arena& scratch_;
   Evaluator eval_;
   // The current run.
   const CompiledRule* rule_ = nullptr;

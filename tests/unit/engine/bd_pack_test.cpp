@@ -207,7 +207,10 @@ TEST_CASE("bd pack: the benchmark generator's planted faults are found exactly")
       policy::Report report = CheckOne(Pack(), out);
       CHECK(report.problems.empty());
       const json& findings = expected.at("findings");
-      for (const auto& [rule, n] : findings.items()) {
+      // Named, not structured bindings: Clang 14 cannot capture those in doctest's lambdas.
+      for (const auto& item : findings.items()) {
+        const std::string rule = item.key();
+        const json& n = item.value();
         CAPTURE(rule);
         CHECK(n.get<uint64_t>() > 0);
         auto it = report.by_rule.find(rule);
@@ -215,7 +218,9 @@ TEST_CASE("bd pack: the benchmark generator's planted faults are found exactly")
         CHECK(it->second.failed == n.get<uint64_t>());
       }
       // Everything else is clean: no other rule fails, nothing errs, no SCHEMA.
-      for (const auto& [rule, c] : report.by_rule) {
+      for (const auto& entry : report.by_rule) {
+        const std::string& rule = entry.first;
+        const policy::RuleCounters& c = entry.second;
         CAPTURE(rule);
         CHECK(c.errors == 0);
         if (!findings.contains(rule)) CHECK(c.failed == 0);

@@ -157,7 +157,10 @@ void CheckFindings(const std::vector<policy::Finding>& actual, const json& expec
 
 void CheckCounters(const std::map<std::string, policy::RuleCounters>& actual,
                    const json& expected) {
-  for (const auto& [rule, counters] : expected.items()) {
+  for (const auto& item : expected.items()) {
+    // Named, not structured bindings: Clang 14 cannot capture those in doctest's lambdas.
+    const std::string rule = item.key();
+    const json& counters = item.value();
     INFO("by_rule " << rule);
     auto it = actual.find(rule);
     CHECK_MESSAGE(it != actual.end(), "no counters for " << rule);

@@ -150,7 +150,9 @@ rule EX-PARAM-003 {
 }
 
 TEST_CASE("rule files: 100 000 nested parentheses are syntax.too_deep, not a crash") {
-  for (const auto& [open, close] : {std::pair{"(", ")"}, std::pair{"[", "]"}}) {
+  for (const auto& brackets : {std::pair{"(", ")"}, std::pair{"[", "]"}}) {
+    const char* open = brackets.first;
+    const char* close = brackets.second;
     CAPTURE(open);
     std::string text = "rule DEEP-001 {\n  title \"deep\"\n  on document\n  require ";
     for (int i = 0; i < 100000; ++i) text += open;
