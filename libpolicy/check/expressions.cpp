@@ -308,8 +308,7 @@ const Node* ExprCompiler::MakeRegex(const std::string& pattern, const Expr& wher
   return n;
 }
 
-const Node* ExprCompiler::CompileRegexOperand(const Expr& e, bool allow_string, bool* ok) {
-  *ok = true;
+const Node* ExprCompiler::CompileRegexOperand(const Expr& e, bool allow_string) {
   if (e.kind == ExprKind::kRegex) return MakeRegex(e.text, e);
   if (e.kind == ExprKind::kName && !Lookup(e.text)) {
     auto p = scope_.params.find(e.text);
@@ -318,7 +317,6 @@ const Node* ExprCompiler::CompileRegexOperand(const Expr& e, bool allow_string, 
     }
   }
   if (allow_string) return Compile(e);
-  *ok = false;
   ctx_.Error(file_, e.span, "regex.expected",
              "expected a regex literal /.../ or a string param here");
   return nullptr;
@@ -372,8 +370,7 @@ const Node* ExprCompiler::CompileCall(const Expr& e) {
   for (size_t i = 0; i < argc; ++i) {
     const Node* c = nullptr;
     if (static_cast<int>(i) == b->regex_arg) {
-      bool regex_ok = true;
-      c = CompileRegexOperand(*e.args[i], !b->regex_only, &regex_ok);
+      c = CompileRegexOperand(*e.args[i], !b->regex_only);
     } else {
       c = Compile(*e.args[i]);
     }
@@ -432,8 +429,7 @@ const Node* ExprCompiler::CompileBinary(const Expr& e, bool keep) {
   const Node* left = Compile(*e.args[0]);
   const Node* right = nullptr;
   if (e.op == BinaryOp::kMatches) {
-    bool ok = true;
-    right = CompileRegexOperand(*e.args[1], false, &ok);
+    right = CompileRegexOperand(*e.args[1], false);
   } else {
     right = Compile(*e.args[1]);
   }

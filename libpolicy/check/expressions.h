@@ -54,7 +54,7 @@ class ExprCompiler {
   const eval::Node* CompileQuantifier(const syntax::Expr& e);
   // A regex operand: a literal, or a string param (compiled after overrides).
   // With `allow_string`, any other expression is compiled as a plain operand.
-  const eval::Node* CompileRegexOperand(const syntax::Expr& e, bool allow_string, bool* ok);
+  const eval::Node* CompileRegexOperand(const syntax::Expr& e, bool allow_string);
   const eval::Node* MakeRegex(const std::string& pattern, const syntax::Expr& where);
   const eval::Node* Fold(eval::Node* n);
   void CheckOperandTypes(const syntax::Expr& e, const eval::Node* n);
