@@ -52,9 +52,10 @@ struct Tally {
 };
 
 // One fixture with its expectations; prints its differences.
+// `opt_in`: the fixture is for the pack's opt_in rules, which run alone.
 void RunFixture(const Program& program, const std::set<std::string>& pack_rules,
-                const std::string& fixture, const std::string& expected_path, Streams& io,
-                Tally& tally) {
+                const std::string& fixture, const std::string& expected_path, bool opt_in,
+                Streams& io, Tally& tally) {
   std::optional<std::string> expected_text = ReadFile(expected_path);
   std::string error;
   std::optional<std::vector<Expectation>> expected =
@@ -70,6 +71,7 @@ void RunFixture(const Program& program, const std::set<std::string>& pack_rules,
   CheckOptions options;
   options.max_findings = 0;
   options.repo_root = FindRepoRoot();
+  if (opt_in) options.only = {"opt_in"};
   Report report = Check(program, {input}, options);
 
   std::vector<Finding> actual;
@@ -95,22 +97,10 @@ void RunFixture(const Program& program, const std::set<std::string>& pack_rules,
   }
 }
 
-void RunPack(const std::string& pack, const Options& options, Streams& io, Tally& tally) {
-  CompileOptions copts;
-  copts.builtin = false;
-  copts.rule_paths = {pack};
-  copts.params = options.params;
-  CompileResult compiled = CompileAndReport(copts, options, io);
-  if (!compiled.program) {
-    tally.cannot_run = true;
-    return;
-  }
-  std::set<std::string> pack_rules;
-  for (const RuleInfo& r : ListRules(*compiled.program)) pack_rules.insert(r.id);
-
-  std::string tests = Join(pack, "tests");
+// Every NAME.expected.json of `tests` with its input NAME.EXT.
+void RunFixturesIn(const Program& program, const std::set<std::string>& pack_rules,
+                   const std::string& tests, bool opt_in, Streams& io, Tally& tally) {
   std::vector<std::string> names = SortedChildren(tests);
-  std::set<std::string> fixtures_seen;
   for (const std::string& name : names) {
     if (name.size() <= std::string(kExpectedSuffix).size() ||
         name.compare(name.size() - std::string(kExpectedSuffix).size(), std::string::npos,
@@ -129,8 +119,30 @@ void RunPack(const std::string& pack, const Options& options, Streams& io, Tally
       ++tally.failed;
       continue;
     }
-    RunFixture(*compiled.program, pack_rules, Join(tests, *fixture), Join(tests, name), io, tally);
+    RunFixture(program, pack_rules, Join(tests, *fixture), Join(tests, name), opt_in, io, tally);
   }
+}
+
+void RunPack(const std::string& pack, const Options& options, Streams& io, Tally& tally) {
+  CompileOptions copts;
+  copts.builtin = false;
+  copts.rule_paths = {pack};
+  copts.params = options.params;
+  CompileResult compiled = CompileAndReport(copts, options, io);
+  if (!compiled.program) {
+    tally.cannot_run = true;
+    return;
+  }
+  std::set<std::string> pack_rules;
+  for (const RuleInfo& r : ListRules(*compiled.program)) pack_rules.insert(r.id);
+
+  // tests/ holds fixtures for the rules that run by default, tests/opt_in/ those
+  // for the opt_in rules (which run only when asked for).
+  std::string tests = Join(pack, "tests");
+  RunFixturesIn(*compiled.program, pack_rules, tests, false, io, tally);
+  std::error_code ec;
+  if (fs::is_directory(Join(tests, "opt_in"), ec))
+    RunFixturesIn(*compiled.program, pack_rules, Join(tests, "opt_in"), true, io, tally);
 }
 
 }  // namespace
