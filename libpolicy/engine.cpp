@@ -111,7 +111,8 @@ InputResult CheckOne(const Program& program, const ActiveRules& rules, const Inp
   InputKind kind = input.kind == InputKind::kAuto ? InferKind(input.path) : input.kind;
   std::string lower = Lower(input.path);
   bool json = EndsWith(lower, ".json");
-  bool stream = EndsWith(lower, ".csv") || EndsWith(lower, ".tsv") || EndsWith(lower, ".jsonl") ||
+  bool stream = input.format != RecordFormat::kAuto || EndsWith(lower, ".csv") ||
+                EndsWith(lower, ".tsv") || EndsWith(lower, ".jsonl") ||
                 EndsWith(lower, ".ndjson") ||
                 (kind == InputKind::kRecords && !json && !EndsWith(lower, ".yaml") &&
                  !EndsWith(lower, ".yml"));

@@ -88,6 +88,9 @@ std::vector<ParamInfo> ListParams(const Program& program);
 
 enum class InputKind : uint8_t { kAuto, kCompose, kRecords, kDocument };
 
+// How a record input is written; kAuto: by extension (.csv, .tsv, .jsonl, .ndjson).
+enum class RecordFormat : uint8_t { kAuto, kCsv, kTsv, kJsonLines };
+
 struct Input {
   std::string path;  // as named (shown in findings); "-" or any name for in-memory text
   InputKind kind = InputKind::kAuto;
@@ -98,6 +101,7 @@ struct Input {
   // --compose-merge: more compose files merged over `path`, in order, as
   // `docker compose -f path -f merge[0] ...` would; each value keeps its own file and line.
   std::vector<std::string> merge = {};
+  RecordFormat format = RecordFormat::kAuto;  // record inputs whose name says nothing
 };
 
 // Infers the kind from the file name (CLI.md "Inputs"); kAuto when unknown.

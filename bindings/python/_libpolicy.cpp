@@ -23,11 +23,8 @@ namespace py = pybind11;
 namespace policy::python {
 namespace {
 
-// The display name of in-memory rows. The engine picks the record format by
-// file extension, so rows are checked under kRecordsInput (JSON Lines) and the
-// name is put back to "<records>" in what the caller sees.
+// The name in-memory rows are checked under (written as JSON Lines).
 constexpr std::string_view kRecordsName = "<records>";
-constexpr std::string_view kRecordsInput = "<records>.jsonl";
 
 struct PyFinding {
   std::string rule;
@@ -268,16 +265,12 @@ class PyProgram {
 
   PyReport CheckRecords(const py::iterable& rows, const std::optional<std::string>& schema) const {
     Input in;
-    in.path = kRecordsInput;
+    in.path = kRecordsName;
     in.kind = InputKind::kRecords;
+    in.format = RecordFormat::kJsonLines;
     in.text = RowWriter().Write(rows);
     if (schema) in.schema = *schema;
-    Report report = RunReport(std::move(in));
-    for (Finding& f : report.findings)
-      if (f.file == kRecordsInput) f.file = kRecordsName;
-    for (Problem& p : report.problems)
-      if (p.file == kRecordsInput) p.file = kRecordsName;
-    return PyReport(std::move(report), rules_);
+    return PyReport(RunReport(std::move(in)), rules_);
   }
 
   std::vector<std::string> RuleIds() const {

@@ -252,10 +252,17 @@ class StreamChecker {
       : input_(input), display_(display), settings_(settings), result_(result) {
     (void)program;
     std::string lower = Lower(input.path);
-    options_.format = EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson")
-                          ? load::RecordFormat::kJsonLines
-                          : load::RecordFormat::kCsv;
-    options_.delimiter = input.delimiter ? input.delimiter : EndsWith(lower, ".tsv") ? '\t' : ',';
+    RecordFormat format = input.format;
+    if (format == RecordFormat::kAuto) {
+      format = EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson") ? RecordFormat::kJsonLines
+               : EndsWith(lower, ".tsv")                               ? RecordFormat::kTsv
+                                                                       : RecordFormat::kCsv;
+    }
+    options_.format = format == RecordFormat::kJsonLines ? load::RecordFormat::kJsonLines
+                                                         : load::RecordFormat::kCsv;
+    options_.delimiter = input.delimiter                ? input.delimiter
+                         : format == RecordFormat::kTsv ? '\t'
+                                                        : ',';
     options_.chunk_bytes = kChunkBytes;
     schema_ = BindSchema(program, input);
     rules_ = RulesFor(rules, schema_);
