@@ -35,6 +35,7 @@ void Arena::Reset() {
   }
   offset_ = 0;
   used_total_ = 0;
+  ++generation_;
 }
 
 }  // namespace policy

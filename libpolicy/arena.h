@@ -6,6 +6,7 @@
 // record allocates nothing from the heap once the arena has warmed up.
 // Not thread-safe: one arena belongs to one thread at a time.
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -43,6 +44,9 @@ class Arena {
   void Reset();
 
   std::size_t bytes_used() const { return used_total_; }
+  // Changes at every Reset(): a value cached with an older generation may point
+  // at memory that has been handed out again.
+  uint64_t generation() const { return generation_; }
 
  private:
   struct Block {
@@ -53,6 +57,7 @@ class Arena {
   std::size_t block_size_;
   std::size_t offset_ = 0;  // in the last block
   std::size_t used_total_ = 0;
+  uint64_t generation_ = 0;
 };
 
 }  // namespace policy

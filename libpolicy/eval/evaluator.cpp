@@ -359,6 +359,76 @@ Value Evaluator::EvalBuiltin(const Node* n, Value* slots, const Value* row) {
   return r;
 }
 
+namespace {
+
+uint64_t IdentityHash(const Value& v) {
+  uint64_t h = static_cast<uint64_t>(v.type()) * 31 + v.loc().line * 131 + v.loc().column;
+  switch (v.type()) {
+    case Type::kString:
+      return h ^ reinterpret_cast<uintptr_t>(v.as_string().data()) ^ v.as_string().size();
+    case Type::kDecimal:
+      return h ^ static_cast<uint64_t>(v.as_decimal().coefficient());
+    case Type::kBool:
+      return h ^ static_cast<uint64_t>(v.as_bool());
+    case Type::kDate:
+      return h ^ static_cast<uint64_t>(v.as_date().days());
+    case Type::kList:
+      return h ^ reinterpret_cast<uintptr_t>(v.as_list().data());
+    case Type::kMap:
+      return h ^ reinterpret_cast<uintptr_t>(v.as_map().data());
+    default:
+      return h;
+  }
+}
+
+bool SameLoc(const Loc& a, const Loc& b) {
+  return a.line == b.line && a.column == b.column && a.end_line == b.end_line &&
+         a.end_column == b.end_column && a.file == b.file;
+}
+
+// The same value, written in the same place: a def returns the same result for it.
+bool SameIdentity(const Value& a, const Value& b) {
+  if (a.type() != b.type() || !SameLoc(a.loc(), b.loc()) || a.path() != b.path() ||
+      a.flags() != b.flags())
+    return false;
+  switch (a.type()) {
+    case Type::kNull:
+      return true;
+    case Type::kBool:
+      return a.as_bool() == b.as_bool();
+    case Type::kDecimal:
+      return a.as_decimal().coefficient() == b.as_decimal().coefficient() &&
+             a.as_decimal().scale() == b.as_decimal().scale();
+    case Type::kString:
+      return a.as_string().data() == b.as_string().data() &&
+             a.as_string().size() == b.as_string().size();
+    case Type::kDate:
+      return a.as_date() == b.as_date();
+    case Type::kList:
+      return a.as_list().data() == b.as_list().data() && a.as_list().size() == b.as_list().size();
+    case Type::kMap:
+      return a.as_map().data() == b.as_map().data() && a.as_map().size() == b.as_map().size();
+    case Type::kRegex:
+      return a.as_regex() == b.as_regex();
+  }
+  return false;
+}
+
+}  // namespace
+
+Value Evaluator::CallDef(const CompiledDef& def, const Value* args, size_t argc) {
+  if (stack_.empty()) stack_.resize(kStackSlots);
+  if (stack_top_ + static_cast<size_t>(def.num_slots) > stack_.size())
+    return Fail("limit.depth", "def calls nest too deeply");
+  Value* frame = stack_.data() + stack_top_;
+  stack_top_ += static_cast<size_t>(def.num_slots);
+  for (int i = 0; i < def.num_slots; ++i) frame[i] = Value();
+  for (size_t i = 0; i < argc; ++i) frame[i] = args[i];
+  Value r = Eval(def.body, frame, nullptr);
+  stack_top_ -= static_cast<size_t>(def.num_slots);
+  return r;
+}
+
 Value Evaluator::EvalDefCall(const Node* n, Value* slots, const Value* row) {
   const CompiledDef& def = *n->def;
   // Allocated on first use (never resized later: frames point into it), so
@@ -366,6 +436,32 @@ Value Evaluator::EvalDefCall(const Node* n, Value* slots, const Value* row) {
   if (stack_.empty()) stack_.resize(kStackSlots);
   if (stack_top_ + static_cast<size_t>(def.num_slots) > stack_.size())
     return Fail("limit.depth", "def calls nest too deeply");
+  // One- and two-argument defs are remembered by their arguments' identity.
+  const size_t argc = n->args.size();
+  if (argc >= 1 && argc <= 2) {
+    Value args[2];
+    for (size_t i = 0; i < argc; ++i) {
+      args[i] = EvalOperand(n->args[i], slots, row);
+      if (call_.error.set()) return Value::Null();
+    }
+    if (def_memo_.empty()) def_memo_.resize(kDefMemoSize);
+    uint64_t h = reinterpret_cast<uintptr_t>(&def) * 0x9E3779B97F4A7C15ull;
+    for (size_t i = 0; i < argc; ++i) h = (h ^ IdentityHash(args[i])) * 1099511628211ull;
+    DefMemo& m = def_memo_[(h >> 40) % kDefMemoSize];
+    const uint64_t generation = arena().generation();
+    if (m.def == &def && m.generation == generation && SameIdentity(m.args[0], args[0]) &&
+        (argc == 1 || SameIdentity(m.args[1], args[1])))
+      return m.result;
+    Value r = CallDef(def, args, argc);
+    if (!call_.error.set()) {
+      m.def = &def;
+      m.generation = generation;
+      m.args[0] = args[0];
+      m.args[1] = argc == 2 ? args[1] : Value();
+      m.result = r;
+    }
+    return r;
+  }
   // Claim the frame before evaluating the arguments: an argument may call a def
   // itself, and its frame must go above this one.
   Value* frame = stack_.data() + stack_top_;

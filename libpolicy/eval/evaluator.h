@@ -59,6 +59,8 @@ class Evaluator {
   Value EvalIndex(const Value& base, const Value& index);
   Value EvalBuiltin(const Node* n, Value* slots, const Value* row);
   Value EvalDefCall(const Node* n, Value* slots, const Value* row);
+  // Runs `def` on evaluated arguments in a new frame.
+  Value CallDef(const CompiledDef& def, const Value* args, size_t argc);
   Value EvalQuantifier(const Node* n, Value* slots, const Value* row);
   Value EvalCollection(const Node* n, Value* slots, const Value* row);
   bool NeedBool(const Value& v, const char* what);
@@ -74,7 +76,20 @@ class Evaluator {
     char text[48];
   };
   static constexpr size_t kMemoSize = 256;
-  std::vector<MatchMemo> memo_;  // kMemoSize entries once the first match runs
+
+  // Recent calls of one- and two-argument defs. Defs are pure, so the same
+  // arguments give the same result; "the same" is identity (type, value, text
+  // address, location and path), since results carry their argument's location.
+  // Entries are valid while the scratch arena keeps its generation.
+  struct DefMemo {
+    const CompiledDef* def = nullptr;
+    uint64_t generation = 0;
+    Value args[2];
+    Value result;
+  };
+  static constexpr size_t kDefMemoSize = 64;
+  std::vector<DefMemo> def_memo_;  // kDefMemoSize entries once the first def runs
+  std::vector<MatchMemo> memo_;    // kMemoSize entries once the first match runs
 
   CallContext call_;
   std::vector<Value> stack_;  // frames of def calls: kStackSlots once the first def runs
