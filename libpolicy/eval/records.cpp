@@ -250,7 +250,6 @@ class StreamChecker {
   StreamChecker(const Program& program, const ActiveRules& rules, const Input& input,
                 const std::string& display, const Settings& settings, InputResult& result)
       : input_(input), display_(display), settings_(settings), result_(result) {
-    (void)program;
     std::string lower = Lower(input.path);
     RecordFormat format = input.format;
     if (format == RecordFormat::kAuto) {

@@ -6,25 +6,6 @@
 namespace policy::load::test {
 namespace {
 
-struct Compose {
-  DocumentsResult result;
-  const Value& root() const { return result.documents[0]->root; }
-};
-
-Compose Normalized(std::string_view text) {
-  Compose c{Yaml(text)};
-  REQUIRE_MESSAGE(!c.result.error, ErrorText(c.result.error));
-  NormalizeCompose(*c.result.documents[0]);
-  return c;
-}
-
-std::string Keys(const Value* map) {
-  if (map == nullptr || !map->is(Type::kMap)) return "<not a map>";
-  std::string out;
-  for (const MapEntry& e : map->as_map()) out += std::string(e.key) + ",";
-  return out;
-}
-
 std::string PathOf(const Value* v) { return v == nullptr ? "<missing>" : RenderPath(v->path()); }
 
 TEST_CASE(

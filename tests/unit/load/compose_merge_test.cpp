@@ -34,13 +34,6 @@ std::string From(const Value* v) {
          std::to_string(v->loc().column);
 }
 
-std::string Keys(const Value* map) {
-  if (map == nullptr || !map->is(Type::kMap)) return "<not a map>";
-  std::string out;
-  for (const MapEntry& e : map->as_map()) out += std::string(e.key) + ",";
-  return out;
-}
-
 std::size_t Size(const Value* list) {
   return list != nullptr && list->is(Type::kList) ? list->as_list().size() : 0;
 }

@@ -5,25 +5,6 @@
 namespace policy::load::test {
 namespace {
 
-struct Compose {
-  DocumentsResult result;
-  const Value& root() const { return result.documents[0]->root; }
-};
-
-Compose Normalized(std::string_view text) {
-  Compose c{Yaml(text)};
-  REQUIRE_MESSAGE(!c.result.error, ErrorText(c.result.error));
-  NormalizeCompose(*c.result.documents[0]);
-  return c;
-}
-
-std::string Keys(const Value* map) {
-  if (map == nullptr || !map->is(Type::kMap)) return "<not a map>";
-  std::string out;
-  for (const MapEntry& e : map->as_map()) out += std::string(e.key) + ",";
-  return out;
-}
-
 TEST_CASE("compose: environment list form becomes a map located at each item") {
   auto c = Normalized(
       "services:\n"

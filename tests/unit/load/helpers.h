@@ -61,4 +61,25 @@ inline std::string ErrorText(const std::optional<InputError>& e) {
          e->message;
 }
 
+// The keys of a map in order, comma-terminated: "a,b,".
+inline std::string Keys(const Value* map) {
+  if (map == nullptr || !map->is(Type::kMap)) return "<not a map>";
+  std::string out;
+  for (const MapEntry& e : map->as_map()) out += std::string(e.key) + ",";
+  return out;
+}
+
+// A compose file loaded and normalised; the test fails when it does not load.
+struct Compose {
+  DocumentsResult result;
+  const Value& root() const { return result.documents[0]->root; }
+};
+
+inline Compose Normalized(std::string_view text) {
+  Compose c{Yaml(text)};
+  REQUIRE_MESSAGE(!c.result.error, ErrorText(c.result.error));
+  NormalizeCompose(*c.result.documents[0]);
+  return c;
+}
+
 }  // namespace policy::load::test
