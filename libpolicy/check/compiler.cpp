@@ -420,12 +420,14 @@ std::string_view SpanText(const LoadedFile& f, syntax::Span s) {
   return std::string_view(f.source->text()).substr(s.begin, s.end - s.begin);
 }
 
-// True when `n` reads no slot but `key` (defs are pure: only their arguments count).
-bool ReadsOnly(const eval::Node* n, int key) {
+// True when `n` reads no slot outside `allowed` (defs are pure: only their
+// arguments count).
+bool ReadsOnly(const eval::Node* n, const std::vector<bool>& allowed) {
   if (n == nullptr) return false;
   switch (n->op) {
     case eval::NodeOp::kSlot:
-      return n->slot == key;
+      return n->slot >= 0 && static_cast<size_t>(n->slot) < allowed.size() &&
+             allowed[static_cast<size_t>(n->slot)];
     case eval::NodeOp::kRowField:
       return false;
     case eval::NodeOp::kQuantifier:
@@ -434,11 +436,11 @@ bool ReadsOnly(const eval::Node* n, int key) {
       break;
   }
   for (const eval::Node* a : n->args)
-    if (!ReadsOnly(a, key)) return false;
+    if (!ReadsOnly(a, allowed)) return false;
   return true;
 }
 
-void HoistKeyFilters(eval::CompiledRule& rule) {
+void HoistKeyFilters(eval::CompiledRule& rule, uint32_t& next_filter_id) {
   for (size_t i = 0; i + 1 < rule.clauses.size(); ++i) {
     eval::CompiledClause& c = rule.clauses[i];
     const eval::CompiledClause& next = rule.clauses[i + 1];
@@ -448,8 +450,26 @@ void HoistKeyFilters(eval::CompiledRule& rule) {
     const eval::Node* lead = next.expr;
     while (lead->op == eval::NodeOp::kBinary && lead->binary == syntax::BinaryOp::kAnd)
       lead = lead->args[0];
-    if (ReadsOnly(lead, c.slot)) c.key_filter = lead;
+    std::vector<bool> key_only(static_cast<size_t>(rule.num_slots), false);
+    key_only[static_cast<size_t>(c.slot)] = true;
+    if (ReadsOnly(lead, key_only)) {
+      c.key_filter = lead;
+      c.filter_id = next_filter_id++;
+    }
   }
+}
+
+// Counts the leading lets and wheres that depend on the input alone.
+void FindInputPrefix(eval::CompiledRule& rule) {
+  std::vector<bool> per_input(static_cast<size_t>(rule.num_slots), false);
+  per_input[eval::kSlotFile] = true;
+  size_t i = 0;
+  for (; i < rule.clauses.size(); ++i) {
+    const eval::CompiledClause& c = rule.clauses[i];
+    if (c.op == eval::ClauseOp::kFor || !ReadsOnly(c.expr, per_input)) break;
+    if (c.op == eval::ClauseOp::kLet) per_input[static_cast<size_t>(c.slot)] = true;
+  }
+  rule.input_prefix = i;
 }
 
 void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
@@ -622,7 +642,8 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   for (const syntax::Ident& id : ec.UnusedLets())
     ctx_.Warning(f, id.span, "name.unused_let", fmt::format("'{}' is never used", id.name));
   rule.num_slots = ec.num_slots();
-  HoistKeyFilters(rule);
+  HoistKeyFilters(rule, ctx_.program.num_key_filters);
+  FindInputPrefix(rule);
 
   if (auto it = rule_places_.find(rule.info.id); it != rule_places_.end()) {
     Diagnostic& d = ctx_.Add(f, r.id.span, Severity::kError, "rule.duplicate_id",

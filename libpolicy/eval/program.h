@@ -72,6 +72,9 @@ struct CompiledClause {
   // verdict per key is remembered, so picking fields by name costs one lookup
   // per field and record instead of an evaluation.
   const Node* key_filter = nullptr;
+  // Index of this key filter among the program's (Program::num_key_filters),
+  // for per-thread caches of verdicts by record shape.
+  uint32_t filter_id = 0;
 };
 
 struct SchemaField {
@@ -122,6 +125,10 @@ struct CompiledRule {
   const Node* default_lhs_node = nullptr;
   const Node* default_rhs_node = nullptr;
   int num_slots = kFirstFreeSlot;
+  // The leading clauses that read neither the subject nor the line (only `file`
+  // and params): on record inputs their verdict is the same for every record,
+  // so a `where` among them that is false for an input skips it at once.
+  size_t input_prefix = 0;
 };
 
 struct ParamValue {
@@ -139,6 +146,7 @@ namespace policy {
 class Program {
  public:
   std::vector<eval::CompiledRule> rules;  // sorted by id
+  uint32_t num_key_filters = 0;           // CompiledClause::filter_id < this
   std::vector<eval::ParamValue> params;
   std::deque<eval::Schema> schemas;  // stable addresses
   // Storage: nodes, defs, regexes, constant strings.

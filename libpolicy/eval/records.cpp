@@ -243,6 +243,23 @@ struct Worker {
   RecordTyper typer;
   Runner runner;
   load::Record record;
+  // JSON Lines: the keys of the last record and their shape id.
+  std::vector<std::string> last_keys;
+  uint64_t last_shape = 0;
+
+  // The shape of `row`: every CSV row has the input's; a JSON Lines row keeps
+  // the previous row's while its keys are the same, in the same order.
+  uint64_t ShapeOf(const Value& row, uint64_t csv_shape) {
+    if (csv_shape != 0) return csv_shape;
+    auto map = row.as_map();
+    bool same = last_shape != 0 && map.size() == last_keys.size();
+    for (size_t i = 0; same && i < map.size(); ++i) same = map[i].key == last_keys[i];
+    if (same) return last_shape;
+    last_keys.assign(map.size(), std::string());
+    for (size_t i = 0; i < map.size(); ++i) last_keys[i] = map[i].key;
+    last_shape = NewRecordShape();
+    return last_shape;
+  }
 };
 
 class StreamChecker {
@@ -288,6 +305,9 @@ class StreamChecker {
     for (unsigned t = 0; t < jobs; ++t)
       workers.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
     merger_ = std::make_unique<Worker>(options_, header, display_, schema_);
+    if (header) csv_shape_ = NewRecordShape();
+    for (const CompiledRule* rule : rules_)
+      dormant_.push_back(!merger_->runner.InputPrefixHolds(*rule, info_));
 
     // A pipeline of batches: the workers check batch N while this thread merges
     // batch N-1 (in file order: counts, listed findings, `unique`) and reads N+1.
@@ -389,9 +409,13 @@ class StreamChecker {
       issue(at, i.message);
     }
     Value row = w.typer.Type(rec, w.scratch, issue);
-    RecordInfo info{rec.line, row, rec.text};
+    RecordInfo info{rec.line, row, rec.text, w.ShapeOf(row, csv_shape_)};
     for (size_t k = 0; k < rules_.size(); ++k) {
       const CompiledRule& rule = *rules_[k];
+      if (dormant_[k]) {
+        ++outcomes[k].counters.skipped;
+        continue;
+      }
       if (rule.is_unique) {
         Runner::KeySink sink = [&](const Value& key, Runner&) { on_unique(k, key); };
         w.runner.Run(rule, row, w.typer.typed(), &info, info_, outcomes[k], &sink);
@@ -541,6 +565,8 @@ class StreamChecker {
   std::map<uint32_t, bool> unique_overflow_;
   std::unique_ptr<load::ChunkReader> reader_;
   std::unique_ptr<Worker> merger_;
+  uint64_t csv_shape_ = 0;     // the shape of every row of a CSV input
+  std::vector<bool> dormant_;  // per rule: its input prefix is false here
   bool stopped_ = false;
 };
 

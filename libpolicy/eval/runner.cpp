@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <atomic>
 #include <cstring>
 
 #include "libpolicy/eval/builtins.h"
@@ -16,6 +17,11 @@ std::string Redact(std::string_view s) {
     while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
   }
   return std::string(s.substr(0, i)) + "****";
+}
+
+uint64_t NewRecordShape() {
+  static std::atomic<uint64_t> next{1};
+  return next++;
 }
 
 namespace {
@@ -94,31 +100,36 @@ void Runner::Walk(size_t index) {
       Walk(index + 1);
       return;
     case ClauseOp::kFor: {
-      const bool two = c.slot2 >= 0;
       if (v.is(Type::kList)) {
         auto items = v.as_list();
         for (size_t i = 0; i < items.size(); ++i) {
-          slots_[c.slot] =
-              two ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
-          if (two) slots_[c.slot2] = items[i];
-          for_values_.push_back(items[i]);
-          Walk(index + 1);
-          for_values_.pop_back();
+          Value first =
+              c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
+          BindFor(c, first, items[i], index + 1);
         }
       } else if (v.is(Type::kMap)) {
-        for (const MapEntry& e : v.as_map()) {
-          slots_[c.slot] = Value::String(e.key).WithOriginOf(e.value);
+        auto map = v.as_map();
+        if (c.key_filter != nullptr && record_ != nullptr && record_->shape != 0 &&
+            map.data() == record_->row.as_map().data()) {
+          if (const std::vector<uint32_t>* passing = PassingKeys(c, v)) {
+            out_->counters.skipped += map.size() - passing->size();
+            for (uint32_t i : *passing)
+              BindFor(c, Value::String(map[i].key).WithOriginOf(map[i].value), map[i].value,
+                      index + 1);
+            return;
+          }
+        }
+        for (const MapEntry& e : map) {
+          Value key = Value::String(e.key).WithOriginOf(e.value);
           if (c.key_filter != nullptr) {
-            std::optional<bool> pass = KeyFilter(c, slots_[c.slot]);
+            slots_[c.slot] = key;
+            std::optional<bool> pass = KeyFilter(c, key);
             if (pass && !*pass) {
               ++out_->counters.skipped;
               continue;
             }
           }
-          if (two) slots_[c.slot2] = e.value;
-          for_values_.push_back(e.value);
-          Walk(index + 1);
-          for_values_.pop_back();
+          BindFor(c, key, e.value, index + 1);
         }
       } else if (!v.is_null()) {
         eval_.Fail("type.not_iterable",
@@ -128,6 +139,52 @@ void Runner::Walk(size_t index) {
       return;
     }
   }
+}
+
+void Runner::BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next) {
+  slots_[c.slot] = key;
+  if (c.slot2 >= 0) slots_[c.slot2] = value;
+  for_values_.push_back(value);
+  Walk(next);
+  for_values_.pop_back();
+}
+
+const std::vector<uint32_t>* Runner::PassingKeys(const CompiledClause& c, const Value& row) {
+  if (shapes_.size() <= c.filter_id) shapes_.resize(c.filter_id + 1);
+  ShapeVerdicts& s = shapes_[c.filter_id];
+  if (s.shape == record_->shape) return &s.passing;
+  s.shape = 0;
+  s.passing.clear();
+  auto map = row.as_map();
+  for (uint32_t i = 0; i < map.size(); ++i) {
+    Value key = Value::String(map[i].key).WithOriginOf(map[i].value);
+    slots_[c.slot] = key;
+    std::optional<bool> pass = KeyFilter(c, key);
+    if (!pass) return nullptr;
+    if (*pass) s.passing.push_back(i);
+  }
+  s.shape = record_->shape;
+  return &s.passing;
+}
+
+bool Runner::InputPrefixHolds(const CompiledRule& rule, const InputInfo& in) {
+  slots_.assign(static_cast<size_t>(rule.num_slots), Value());
+  slots_[kSlotFile] = Value::String(in.display_file);
+  eval_.ClearError();
+  for (size_t i = 0; i < rule.input_prefix; ++i) {
+    const CompiledClause& c = rule.clauses[i];
+    Value v = eval_.Eval(c.expr, slots_.data(), nullptr);
+    if (eval_.error().set()) {
+      eval_.ClearError();
+      return true;
+    }
+    if (c.op == ClauseOp::kLet) {
+      slots_[c.slot] = v;
+    } else if (c.op == ClauseOp::kWhere && v.is(Type::kBool) && !v.as_bool()) {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key) {

@@ -41,7 +41,13 @@ struct RecordInfo {
   uint32_t line = 0;
   Value row;
   std::string_view text;  // raw record bytes, for snippets
+  // Rows with the same non-zero shape have the same keys in the same order
+  // (every row of a CSV file; runs of JSON Lines records); see NewRecordShape.
+  uint64_t shape = 0;
 };
+
+// A shape id no row has had before (process-wide).
+uint64_t NewRecordShape();
 
 // A finding plus what the engine still needs to finish it.
 struct PendingFinding {
@@ -81,6 +87,11 @@ class Runner {
   // or it fails.
   Value LocatedAt(const Value& fallback);
 
+  // False when a `where` of the rule's input prefix (CompiledRule::input_prefix)
+  // is false for `in`: the rule then skips every record of the input. An error
+  // there counts as true, so that each record reports it.
+  bool InputPrefixHolds(const CompiledRule& rule, const InputInfo& in);
+
   // The `mostly` finding for an input, at its first line.
   static PendingFinding MostlyFinding(const CompiledRule& rule, const InputInfo& in,
                                       uint64_t passed, uint64_t total, uint32_t first_line);
@@ -115,6 +126,18 @@ class Runner {
   std::vector<KeyVerdict> verdicts_;
   // The key filter's verdict for `key`, or nullopt when it cannot be cached.
   std::optional<bool> KeyFilter(const CompiledClause& c, const Value& key);
+
+  // Per key filter (CompiledClause::filter_id): the indexes of the record's
+  // entries that pass it, for the last record shape seen.
+  struct ShapeVerdicts {
+    uint64_t shape = 0;
+    std::vector<uint32_t> passing;
+  };
+  std::vector<ShapeVerdicts> shapes_;
+  // The entries of the current record `row` that pass `c`'s key filter, or null
+  // when the verdicts cannot be cached.
+  const std::vector<uint32_t>* PassingKeys(const CompiledClause& c, const Value& row);
+  void BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next);
 };
 
 }  // namespace policy::eval

@@ -1,0 +1,96 @@
+// Work the engine does once per input or per record shape instead of per
+// record must not change what is found: fields picked by name when JSON Lines
+// records change their keys, and rules whose `where` depends on the file alone.
+#include <doctest/doctest.h>
+
+#include "libpolicy/engine.h"
+
+namespace {
+
+const policy::Program& Program() {
+  static const std::shared_ptr<const policy::Program> program = [] {
+    policy::CompileOptions options;
+    options.builtin = false;
+    options.sources.push_back({"t.policy", R"(
+rule SHP-001 {
+  title "id fields are short"
+  on records
+  for key, value in row
+  where key matches /_id$/ and value != null
+  require len(string(value)) < 4
+  at value
+}
+
+rule SHP-002 {
+  title "rows of 2024 files have a year"
+  on records
+  let label = capture(file, /(20[0-9][0-9])/, 1)
+  where label != null
+  require row.year == label
+  at row.year
+}
+)",
+                               "."});
+    return policy::Compile(options).program;
+  }();
+  return *program;
+}
+
+policy::Report Check(std::string path, policy::RecordFormat format, std::string text,
+                     unsigned jobs = 1) {
+  policy::Input in{std::move(path), policy::InputKind::kRecords, std::move(text)};
+  in.format = format;
+  policy::CheckOptions settings;
+  settings.jobs = jobs;
+  return policy::Check(Program(), {in}, settings);
+}
+
+std::vector<std::pair<std::string, uint32_t>> Found(const policy::Report& r) {
+  std::vector<std::pair<std::string, uint32_t>> out;
+  for (const auto& f : r.findings) out.emplace_back(f.rule, f.line);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("record shapes: JSON Lines records that change their keys") {
+  // Keys appear, vanish and change order from one record to the next.
+  std::string text =
+      "{\"a_id\": \"12345\", \"n\": 1}\n"
+      "{\"a_id\": \"1\", \"n\": 1}\n"
+      "{\"n\": 1, \"b_id\": \"123456\"}\n"
+      "{\"b_id\": \"9\", \"a_id\": \"99999\"}\n"
+      "{\"n\": 2}\n"
+      "{\"a_id\": \"77777\", \"n\": 1}\n";
+  policy::Report r = Check("rows.jsonl", policy::RecordFormat::kJsonLines, text);
+  using Lines = std::vector<std::pair<std::string, uint32_t>>;
+  CHECK(Found(r) == Lines{{"SHP-001", 1}, {"SHP-001", 3}, {"SHP-001", 4}, {"SHP-001", 6}});
+  const policy::RuleCounters& c = r.by_rule.at("SHP-001");
+  CHECK(c.evaluated == 6);  // the id fields
+  CHECK(c.skipped == 5);    // the n fields
+  CHECK(c.failed == 4);
+}
+
+TEST_CASE("record shapes: CSV columns picked by name on every row") {
+  std::string text = "x_id,n,y_id\n1,2,3\n12345,2,3\n1,2,34567\n";
+  policy::Report one = Check("rows.csv", policy::RecordFormat::kCsv, text, 1);
+  policy::Report two = Check("rows.csv", policy::RecordFormat::kCsv, text, 2);
+  using Lines = std::vector<std::pair<std::string, uint32_t>>;
+  CHECK(Found(one) == Lines{{"SHP-001", 3}, {"SHP-001", 4}});
+  CHECK(Found(two) == Found(one));
+  CHECK(one.by_rule.at("SHP-001").evaluated == 6);
+  CHECK(one.by_rule.at("SHP-001").skipped == 3);
+}
+
+TEST_CASE("record shapes: a where on the file name alone decides for the whole input") {
+  std::string text = "year,n\n2024,1\n2023,2\n";
+  policy::Report unlabeled = Check("rows.csv", policy::RecordFormat::kCsv, text);
+  CHECK(unlabeled.findings.empty());
+  CHECK(unlabeled.by_rule.at("SHP-002").skipped == 2);
+  CHECK(unlabeled.by_rule.at("SHP-002").evaluated == 0);
+
+  policy::Report labeled = Check("rows-2024.csv", policy::RecordFormat::kCsv, text);
+  REQUIRE(labeled.findings.size() == 1);
+  CHECK(labeled.findings[0].line == 3);
+  CHECK(labeled.by_rule.at("SHP-002").evaluated == 2);
+}
