@@ -286,10 +286,19 @@ std::string Decimal::ToString() const {
   U128 mag = Magnitude(coef_);
   char buf[48];
   int len = 0;
-  do {
-    buf[len++] = static_cast<char>('0' + static_cast<int>(mag % 10));
-    mag /= 10;
-  } while (mag != 0);
+  // 128-bit division is a library call per digit: most amounts fit 64 bits.
+  if (mag <= UINT64_MAX) {
+    uint64_t small = static_cast<uint64_t>(mag);
+    do {
+      buf[len++] = static_cast<char>('0' + static_cast<int>(small % 10));
+      small /= 10;
+    } while (small != 0);
+  } else {
+    do {
+      buf[len++] = static_cast<char>('0' + static_cast<int>(mag % 10));
+      mag /= 10;
+    } while (mag != 0);
+  }
   while (len < scale_ + 1) buf[len++] = '0';
   std::string out;
   out.reserve(static_cast<std::size_t>(len) + 2);
@@ -309,9 +318,10 @@ std::string Decimal::ToCanonicalString() const {
   return s;
 }
 
-bool Decimal::IsInteger() const { return Magnitude(coef_) % kPow10[scale_] == 0; }
+bool Decimal::IsInteger() const { return scale_ == 0 || Magnitude(coef_) % kPow10[scale_] == 0; }
 
 std::optional<int64_t> Decimal::ToInt64() const {
+  if (scale_ == 0 && coef_ <= INT64_MAX && coef_ >= INT64_MIN) return static_cast<int64_t>(coef_);
   if (!IsInteger()) return std::nullopt;
   I128 v = coef_ / static_cast<I128>(kPow10[scale_]);
   if (v > INT64_MAX || v < INT64_MIN) return std::nullopt;

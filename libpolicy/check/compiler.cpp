@@ -472,6 +472,73 @@ void FindInputPrefix(eval::CompiledRule& rule) {
   rule.input_prefix = i;
 }
 
+// Collects what `n` reads from outside: names bound before the memo point
+// (`before`) and record fields. False when it reads the row as a whole, or the
+// line, which would make every record different.
+bool CollectMemoInputs(const eval::Node* n, const std::vector<bool>& before,
+                       std::vector<const eval::Node*>& inputs) {
+  if (n == nullptr) return true;
+  auto add = [&](const eval::Node* input, auto same) {
+    for (const eval::Node* have : inputs)
+      if (have->op == input->op && same(have)) return;
+    inputs.push_back(input);
+  };
+  switch (n->op) {
+    case eval::NodeOp::kSlot:
+      if (n->slot == eval::kSlotSubject || n->slot == eval::kSlotLine) return false;
+      if (static_cast<size_t>(n->slot) < before.size() && before[static_cast<size_t>(n->slot)])
+        add(n, [&](const eval::Node* h) { return h->slot == n->slot; });
+      return true;  // else bound inside the suffix (let, for, quantifier)
+    case eval::NodeOp::kRowField:
+      add(n, [&](const eval::Node* h) { return h->slot == n->slot; });
+      return true;
+    case eval::NodeOp::kMember:
+      if (n->args[0]->op == eval::NodeOp::kSlot && n->args[0]->slot == eval::kSlotSubject) {
+        add(n, [&](const eval::Node* h) {
+          return h->args[0]->op == eval::NodeOp::kSlot && h->name == n->name;
+        });
+        return true;
+      }
+      break;
+    default:
+      break;
+  }
+  for (const eval::Node* a : n->args)
+    if (!CollectMemoInputs(a, before, inputs)) return false;
+  return true;
+}
+
+// The earliest clause from which the rule's outcome depends on a few values
+// alone (CompiledRule::memo_from).
+void FindMemoPoint(eval::CompiledRule& rule, uint32_t& next_memo_id) {
+  if (rule.is_unique || rule.mostly || rule.require == nullptr) return;
+  const size_t n = rule.clauses.size();
+  std::vector<bool> before(static_cast<size_t>(rule.num_slots), false);
+  before[eval::kSlotFile] = true;
+  for (size_t m = 0; m <= n; ++m) {
+    if (m > 0) {
+      const eval::CompiledClause& c = rule.clauses[m - 1];
+      if (c.slot >= 0) before[static_cast<size_t>(c.slot)] = true;
+      if (c.slot2 >= 0) before[static_cast<size_t>(c.slot2)] = true;
+    }
+    std::vector<const eval::Node*> inputs;
+    bool ok = CollectMemoInputs(rule.require, before, inputs);
+    for (size_t i = m; ok && i < n; ++i)
+      ok = CollectMemoInputs(rule.clauses[i].expr, before, inputs);
+    if (!ok) continue;
+    // Past the `where`s that follow: they are cheaper than a lookup, and the
+    // memo then sees only bindings that get as far as the real work.
+    while (m < n && rule.clauses[m].op == eval::ClauseOp::kWhere) ++m;
+    inputs.clear();
+    CollectMemoInputs(rule.require, before, inputs);
+    for (size_t i = m; i < n; ++i) CollectMemoInputs(rule.clauses[i].expr, before, inputs);
+    rule.memo_from = m;
+    rule.memo_inputs = std::move(inputs);
+    rule.memo_id = next_memo_id++;
+    return;
+  }
+}
+
 void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   eval::CompiledRule rule;
   rule.info.id = r.id.name;
@@ -644,6 +711,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   rule.num_slots = ec.num_slots();
   HoistKeyFilters(rule, ctx_.program.num_key_filters);
   FindInputPrefix(rule);
+  FindMemoPoint(rule, ctx_.program.num_memo_rules);
 
   if (auto it = rule_places_.find(rule.info.id); it != rule_places_.end()) {
     Diagnostic& d = ctx_.Add(f, r.id.span, Severity::kError, "rule.duplicate_id",

@@ -129,6 +129,15 @@ struct CompiledRule {
   // and params): on record inputs their verdict is the same for every record,
   // so a `where` among them that is false for an input skips it at once.
   size_t input_prefix = 0;
+  // Where a binding's outcome depends on a few scalar values alone: from
+  // clause `memo_from` on (clauses.size(): just `require`), the rule reads only
+  // constants, its own names and `memo_inputs` (names bound earlier, record
+  // fields). A binding that passes or is skipped is remembered by those values
+  // (Runner), so repeated values (names, cities, rates, dates) are decided once.
+  // SIZE_MAX: never (unique and mostly rules, or the suffix reads the row whole).
+  size_t memo_from = SIZE_MAX;
+  std::vector<const Node*> memo_inputs;
+  uint32_t memo_id = 0;  // < Program::num_memo_rules
 };
 
 struct ParamValue {
@@ -147,6 +156,7 @@ class Program {
  public:
   std::vector<eval::CompiledRule> rules;  // sorted by id
   uint32_t num_key_filters = 0;           // CompiledClause::filter_id < this
+  uint32_t num_memo_rules = 0;            // CompiledRule::memo_id < this
   std::vector<eval::ParamValue> params;
   std::deque<eval::Schema> schemas;  // stable addresses
   // Storage: nodes, defs, regexes, constant strings.

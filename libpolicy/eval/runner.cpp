@@ -70,7 +70,102 @@ void Runner::ReportError(const Value* located) {
   out_->findings.push_back(MakeFinding(FindingKind::kEvaluationError, std::move(message), located));
 }
 
+bool Runner::MemoKey(char* key, size_t* size) {
+  size_t n = 0;
+  auto put = [&](const void* data, size_t len) {
+    if (n + len > kMemoKeyBytes) return false;
+    std::memcpy(key + n, data, len);
+    n += len;
+    return true;
+  };
+  for (const Node* input : rule_->memo_inputs) {
+    Value v = eval_.EvalOperand(input, slots_.data(), typed_);
+    if (eval_.error().set()) {
+      eval_.ClearError();
+      return false;
+    }
+    // The flags too: is_quoted() tells a quoted "01" from 01.
+    const uint8_t head[2] = {static_cast<uint8_t>(v.type()), v.flags()};
+    if (!put(head, 2)) return false;
+    bool ok = true;
+    switch (v.type()) {
+      case Type::kNull:
+        break;
+      case Type::kBool: {
+        const char b = v.as_bool() ? 1 : 0;
+        ok = put(&b, 1);
+        break;
+      }
+      case Type::kDecimal: {
+        const Int128 coefficient = v.as_decimal().coefficient();
+        const uint8_t scale = static_cast<uint8_t>(v.as_decimal().scale());
+        ok = put(&coefficient, sizeof coefficient) && put(&scale, 1);
+        break;
+      }
+      case Type::kDate: {
+        const int32_t days = static_cast<int32_t>(v.as_date().days());
+        ok = put(&days, sizeof days);
+        break;
+      }
+      case Type::kString: {
+        std::string_view text = v.as_string();
+        if (text.size() > kMemoKeyBytes) return false;
+        const uint8_t len = static_cast<uint8_t>(text.size());
+        ok = put(&len, 1) && put(text.data(), text.size());
+        break;
+      }
+      default:
+        return false;  // lists, maps and regexes are not remembered
+    }
+    if (!ok) return false;
+  }
+  *size = n;
+  return true;
+}
+
+bool Runner::WalkMemo(size_t index) {
+  if (memo_stats_.size() <= rule_->memo_id) memo_stats_.resize(rule_->memo_id + 1);
+  MemoStats& stats = memo_stats_[rule_->memo_id];
+  if (stats.off) return false;
+  char key[kMemoKeyBytes];
+  size_t size = 0;
+  if (!MemoKey(key, &size)) return false;
+  if (memo_.empty()) memo_.resize(kMemoEntries);
+  uint64_t h = reinterpret_cast<uintptr_t>(rule_) * 0x9E3779B97F4A7C15ull;
+  for (size_t i = 0; i < size; ++i) h = (h ^ static_cast<unsigned char>(key[i])) * 1099511628211ull;
+  MemoEntry& e = memo_[(h >> 40) % kMemoEntries];
+  ++stats.lookups;
+  if (e.rule == rule_ && e.size == size && std::memcmp(e.key, key, size) == 0) {
+    ++stats.hits;
+    out_->counters.evaluated += e.evaluated;
+    out_->counters.skipped += e.skipped;
+    return true;
+  }
+  // Past a few thousand lookups, keep going only while at least 1 in 8 hits.
+  if (stats.lookups >= 4096 && stats.hits < stats.lookups / 8) stats.off = true;
+  const RuleCounters before = out_->counters;
+  const size_t findings = out_->findings.size();
+  WalkClauses(index);
+  const RuleCounters& after = out_->counters;
+  const uint64_t evaluated = after.evaluated - before.evaluated;
+  const uint64_t skipped = after.skipped - before.skipped;
+  if (after.failed == before.failed && after.errors == before.errors &&
+      out_->findings.size() == findings && evaluated <= UINT16_MAX && skipped <= UINT16_MAX) {
+    e.rule = rule_;
+    e.evaluated = static_cast<uint16_t>(evaluated);
+    e.skipped = static_cast<uint16_t>(skipped);
+    e.size = static_cast<uint8_t>(size);
+    std::memcpy(e.key, key, size);
+  }
+  return true;
+}
+
 void Runner::Walk(size_t index) {
+  if (index == rule_->memo_from && record_ != nullptr && WalkMemo(index)) return;
+  WalkClauses(index);
+}
+
+void Runner::WalkClauses(size_t index) {
   if (index == rule_->clauses.size()) {
     Terminal();
     return;

@@ -100,6 +100,7 @@ class Runner {
 
  private:
   void Walk(size_t clause);
+  void WalkClauses(size_t clause);
   void Terminal();
   void ReportError(const Value* located);
   const Value* InnermostForValue() const;
@@ -138,6 +139,32 @@ class Runner {
   // when the verdicts cannot be cached.
   const std::vector<uint32_t>* PassingKeys(const CompiledClause& c, const Value& row);
   void BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next);
+
+  // Outcomes of bindings by their memo inputs (CompiledRule::memo_from): only
+  // passes and skips, which leave nothing but counts behind.
+  static constexpr size_t kMemoKeyBytes = 110;
+  struct MemoEntry {
+    const CompiledRule* rule = nullptr;
+    uint16_t evaluated = 0;
+    uint16_t skipped = 0;
+    uint8_t size = 0;
+    char key[kMemoKeyBytes];
+  };
+  static constexpr size_t kMemoEntries = 4096;
+  std::vector<MemoEntry> memo_;
+  // Per rule (memo_id): lookups and hits; memoising stops for a rule whose
+  // inputs rarely repeat (invoice numbers, amounts).
+  struct MemoStats {
+    uint32_t lookups = 0;
+    uint32_t hits = 0;
+    bool off = false;
+  };
+  std::vector<MemoStats> memo_stats_;
+  // Writes the memo key of the current binding; false when an input is not a
+  // scalar or the key would be too long.
+  bool MemoKey(char* key, size_t* size);
+  // Walk(index) through the memo; false when the memo does not apply.
+  bool WalkMemo(size_t index);
 };
 
 }  // namespace policy::eval

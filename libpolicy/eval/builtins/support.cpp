@@ -79,6 +79,9 @@ bool IsUnicodeSpace(char32_t cp) {
 }
 
 std::string_view TrimUnicode(std::string_view s) {
+  // Most values start and end with a visible ASCII character: nothing to trim.
+  auto visible_ascii = [](char c) { return c > ' ' && static_cast<unsigned char>(c) < 0x80; };
+  if (s.empty() || (visible_ascii(s.front()) && visible_ascii(s.back()))) return s;
   std::size_t begin = 0;
   while (begin < s.size()) {
     std::size_t next = begin;

@@ -1,6 +1,7 @@
-// Work the engine does once per input or per record shape instead of per
-// record must not change what is found: fields picked by name when JSON Lines
-// records change their keys, and rules whose `where` depends on the file alone.
+// Work the engine does once per input, per record shape or per repeated value
+// instead of per record must not change what is found: fields picked by name
+// when JSON Lines records change their keys, rules whose `where` depends on the
+// file alone, and bindings remembered by the values they read.
 #include <doctest/doctest.h>
 
 #include "libpolicy/engine.h"
@@ -28,6 +29,24 @@ rule SHP-002 {
   where label != null
   require row.year == label
   at row.year
+}
+
+rule SHP-003 {
+  title "codes are upper case, and quoted when they start with 0"
+  on records
+  for key, value in row
+  where key matches /code$/
+  where value != null
+  require upper(value) == value and (not starts_with(value, "0") or is_quoted(value))
+  at value
+}
+
+rule SHP-004 {
+  title "rate fits the kind"
+  on records
+  where row.kind != null
+  require (row.kind == "std" and row.rate == "15") or (row.kind == "low" and row.rate != "15")
+  at row.rate
 }
 )",
                                "."});
@@ -93,4 +112,54 @@ TEST_CASE("record shapes: a where on the file name alone decides for the whole i
   REQUIRE(labeled.findings.size() == 1);
   CHECK(labeled.findings[0].line == 3);
   CHECK(labeled.by_rule.at("SHP-002").evaluated == 2);
+}
+
+TEST_CASE("record shortcuts: repeated values are decided once, failures every time") {
+  // Each value repeats many times; the failing ones must fail on every record,
+  // whatever passed before with the same text but another quoting.
+  std::string text = "code,kind,rate\n";
+  for (int i = 0; i < 3000; ++i) {
+    switch (i % 5) {
+      case 0:
+        text += "AB,std,15\n";
+        break;
+      case 1:
+        text += "ab,std,15\n";
+        break;  // SHP-003
+      case 2:
+        text += "\"01\",low,5\n";
+        break;
+      case 3:
+        text += "01,low,15\n";
+        break;  // SHP-003 (unquoted), SHP-004
+      default:
+        text += ",,\n";
+        break;  // skipped by both
+    }
+  }
+  for (unsigned jobs : {1u, 2u}) {
+    policy::CheckOptions options;
+    options.jobs = jobs;
+    options.max_findings = 0;
+    policy::Input in{"codes.csv", policy::InputKind::kRecords, text};
+    policy::Report r = policy::Check(Program(), {in}, options);
+    const policy::RuleCounters& code = r.by_rule.at("SHP-003");
+    CHECK(code.evaluated == 2400);
+    CHECK(code.skipped == 600 + 3000 * 2);  // empty codes; kind and rate by name
+    CHECK(code.failed == 1200);
+    const policy::RuleCounters& rate = r.by_rule.at("SHP-004");
+    CHECK(rate.evaluated == 2400);
+    CHECK(rate.skipped == 600);
+    CHECK(rate.failed == 600);
+    REQUIRE(r.findings.size() == 1800);
+    uint32_t expected_line = 3;
+    size_t code_findings = 0;
+    for (const auto& f : r.findings)
+      if (f.rule == "SHP-003") {
+        CHECK(f.line == expected_line);
+        expected_line += expected_line % 5 == 3 ? 2 : 3;  // rows 1 and 3 of each 5
+        ++code_findings;
+      }
+    CHECK(code_findings == 1200);
+  }
 }
