@@ -440,7 +440,19 @@ bool ReadsOnly(const eval::Node* n, const std::vector<bool>& allowed) {
   return true;
 }
 
-void HoistKeyFilters(eval::CompiledRule& rule, uint32_t& next_filter_id) {
+// `chain` (an `and` chain whose leftmost operand is `lead`) without `lead`;
+// null when `chain` is `lead`.
+const eval::Node* WithoutLead(const eval::Node* chain, const eval::Node* lead, Context& ctx) {
+  if (chain == lead) return nullptr;
+  const eval::Node* left = WithoutLead(chain->args[0], lead, ctx);
+  if (left == nullptr) return chain->args[1];
+  eval::Node* n = ctx.NewNode(eval::NodeOp::kBinary);
+  *n = *chain;
+  n->args = {left, chain->args[1]};
+  return n;
+}
+
+void HoistKeyFilters(eval::CompiledRule& rule, uint32_t& next_filter_id, Context& ctx) {
   for (size_t i = 0; i + 1 < rule.clauses.size(); ++i) {
     eval::CompiledClause& c = rule.clauses[i];
     const eval::CompiledClause& next = rule.clauses[i + 1];
@@ -455,6 +467,7 @@ void HoistKeyFilters(eval::CompiledRule& rule, uint32_t& next_filter_id) {
     if (ReadsOnly(lead, key_only)) {
       c.key_filter = lead;
       c.filter_id = next_filter_id++;
+      c.where_rest = WithoutLead(next.expr, lead, ctx);
     }
   }
 }
@@ -709,7 +722,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   for (const syntax::Ident& id : ec.UnusedLets())
     ctx_.Warning(f, id.span, "name.unused_let", fmt::format("'{}' is never used", id.name));
   rule.num_slots = ec.num_slots();
-  HoistKeyFilters(rule, ctx_.program.num_key_filters);
+  HoistKeyFilters(rule, ctx_.program.num_key_filters, ctx_);
   FindInputPrefix(rule);
   FindMemoPoint(rule, ctx_.program.num_memo_rules);
 

@@ -166,6 +166,22 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
       if (call_.error.set()) return Value::Null();
       return a.is_null() ? Eval(n->args[1], slots, row) : a;
     }
+    case BinaryOp::kEq:
+    case BinaryOp::kNe: {
+      // `type(x) == "string"` picks values in many rules: compare the type's
+      // name without calling type() and building its result.
+      static const Builtin* const type_of = FindBuiltin("type");
+      const Node* l = n->args[0];
+      const Node* r = n->args[1];
+      if (l->op == NodeOp::kBuiltin && l->builtin == type_of && r->op == NodeOp::kConst &&
+          r->constant.is(Type::kString)) {
+        Value x = EvalOperand(l->args[0], slots, row);
+        if (call_.error.set()) return Value::Null();
+        bool eq = TypeName(x.type()) == r->constant.as_string();
+        return Value::Bool(op == BinaryOp::kEq ? eq : !eq);
+      }
+      break;
+    }
     default:
       break;
   }

@@ -75,6 +75,9 @@ struct CompiledClause {
   // Index of this key filter among the program's (Program::num_key_filters),
   // for per-thread caches of verdicts by record shape.
   uint32_t filter_id = 0;
+  // The `where` after this `for` without its key filter (null: nothing else),
+  // for the keys the filter is known to pass.
+  const Node* where_rest = nullptr;
 };
 
 struct SchemaField {

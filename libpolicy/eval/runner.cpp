@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <cassert>
 #include <cstring>
 
 #include "libpolicy/eval/builtins.h"
@@ -52,6 +53,7 @@ void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* ty
   slots_[kSlotFile] = Value::String(in.display_file);
   if (record) slots_[kSlotLine] = Value::Number(Decimal::FromInt(record->line));
   for_values_.clear();
+  filter_passed_ = nullptr;
   eval_.ClearError();
   Walk(0);
 }
@@ -161,7 +163,9 @@ bool Runner::WalkMemo(size_t index) {
 }
 
 void Runner::Walk(size_t index) {
-  if (index == rule_->memo_from && record_ != nullptr && WalkMemo(index)) return;
+  if (index == rule_->memo_from && record_ != nullptr && filter_passed_ == nullptr &&
+      WalkMemo(index))
+    return;
   WalkClauses(index);
 }
 
@@ -172,7 +176,18 @@ void Runner::WalkClauses(size_t index) {
   }
   const CompiledClause& c = rule_->clauses[index];
   Value* slots = slots_.data();
-  Value v = eval_.Eval(c.expr, slots, typed_);
+  const Node* expr = c.expr;
+  if (filter_passed_ != nullptr) {
+    // The key filter that leads this `where` passed: only the rest is left.
+    expr = filter_passed_->where_rest;
+    filter_passed_ = nullptr;
+    assert(c.op == ClauseOp::kWhere);
+    if (expr == nullptr) {
+      Walk(index + 1);
+      return;
+    }
+  }
+  Value v = eval_.Eval(expr, slots, typed_);
   if (eval_.error().set()) {
     ReportError(nullptr);
     return;
@@ -208,9 +223,11 @@ void Runner::WalkClauses(size_t index) {
             map.data() == record_->row.as_map().data()) {
           if (const std::vector<uint32_t>* passing = PassingKeys(c, v)) {
             out_->counters.skipped += map.size() - passing->size();
-            for (uint32_t i : *passing)
+            for (uint32_t i : *passing) {
+              filter_passed_ = &c;
               BindFor(c, Value::String(map[i].key).WithOriginOf(map[i].value), map[i].value,
                       index + 1);
+            }
             return;
           }
         }
@@ -224,6 +241,7 @@ void Runner::WalkClauses(size_t index) {
               continue;
             }
           }
+          filter_passed_ = nullptr;
           BindFor(c, key, e.value, index + 1);
         }
       } else if (!v.is_null()) {

@@ -139,6 +139,9 @@ class Runner {
   // when the verdicts cannot be cached.
   const std::vector<uint32_t>* PassingKeys(const CompiledClause& c, const Value& row);
   void BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next);
+  // The `where` whose key filter the current key is known to pass (its
+  // CompiledClause::where_rest is evaluated instead); consumed by that where.
+  const CompiledClause* filter_passed_ = nullptr;
 
   // Outcomes of bindings by their memo inputs (CompiledRule::memo_from): only
   // passes and skips, which leave nothing but counts behind.
