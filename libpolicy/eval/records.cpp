@@ -243,22 +243,35 @@ struct Worker {
   RecordTyper typer;
   Runner runner;
   load::Record record;
-  // JSON Lines: the keys of the last record and their shape id.
-  std::vector<std::string> last_keys;
-  uint64_t last_shape = 0;
+  // JSON Lines: the key lists of recent records and their shape ids, the most
+  // recent first (records that leave out empty fields alternate between a few).
+  struct Shape {
+    std::vector<std::string> keys;
+    uint64_t id = 0;
+  };
+  std::vector<Shape> shapes;
+  static constexpr size_t kShapes = 8;
 
-  // The shape of `row`: every CSV row has the input's; a JSON Lines row keeps
-  // the previous row's while its keys are the same, in the same order.
+  // The shape of `row`: every CSV row has the input's; a JSON Lines row has the
+  // id of a recent row with the same keys in the same order, or a new one.
   uint64_t ShapeOf(const Value& row, uint64_t csv_shape) {
     if (csv_shape != 0) return csv_shape;
     auto map = row.as_map();
-    bool same = last_shape != 0 && map.size() == last_keys.size();
-    for (size_t i = 0; same && i < map.size(); ++i) same = map[i].key == last_keys[i];
-    if (same) return last_shape;
-    last_keys.assign(map.size(), std::string());
-    for (size_t i = 0; i < map.size(); ++i) last_keys[i] = map[i].key;
-    last_shape = NewRecordShape();
-    return last_shape;
+    for (size_t s = 0; s < shapes.size(); ++s) {
+      const std::vector<std::string>& keys = shapes[s].keys;
+      bool same = map.size() == keys.size();
+      for (size_t i = 0; same && i < map.size(); ++i) same = map[i].key == keys[i];
+      if (!same) continue;
+      if (s != 0) std::swap(shapes[s], shapes[0]);
+      return shapes[0].id;
+    }
+    if (shapes.size() < kShapes) shapes.emplace_back();
+    Shape& fresh = shapes.back();
+    fresh.keys.assign(map.size(), std::string());
+    for (size_t i = 0; i < map.size(); ++i) fresh.keys[i] = map[i].key;
+    fresh.id = NewRecordShape();
+    std::swap(fresh, shapes[0]);
+    return shapes[0].id;
   }
 };
 

@@ -263,9 +263,16 @@ void Runner::BindFor(const CompiledClause& c, const Value& key, const Value& val
 }
 
 const std::vector<uint32_t>* Runner::PassingKeys(const CompiledClause& c, const Value& row) {
-  if (shapes_.size() <= c.filter_id) shapes_.resize(c.filter_id + 1);
-  ShapeVerdicts& s = shapes_[c.filter_id];
-  if (s.shape == record_->shape) return &s.passing;
+  if (shape_victim_.size() <= c.filter_id) {
+    shape_victim_.resize(c.filter_id + 1);
+    shapes_.resize((c.filter_id + 1) * kShapesPerFilter);
+  }
+  ShapeVerdicts* set = &shapes_[c.filter_id * kShapesPerFilter];
+  for (size_t i = 0; i < kShapesPerFilter; ++i)
+    if (set[i].shape == record_->shape) return &set[i].passing;
+  uint8_t& victim = shape_victim_[c.filter_id];
+  ShapeVerdicts& s = set[victim];
+  victim = static_cast<uint8_t>((victim + 1) % kShapesPerFilter);
   s.shape = 0;
   s.passing.clear();
   auto map = row.as_map();

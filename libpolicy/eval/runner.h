@@ -129,12 +129,14 @@ class Runner {
   std::optional<bool> KeyFilter(const CompiledClause& c, const Value& key);
 
   // Per key filter (CompiledClause::filter_id): the indexes of the record's
-  // entries that pass it, for the last record shape seen.
+  // entries that pass it, for the last few record shapes seen.
   struct ShapeVerdicts {
     uint64_t shape = 0;
     std::vector<uint32_t> passing;
   };
-  std::vector<ShapeVerdicts> shapes_;
+  static constexpr size_t kShapesPerFilter = 4;
+  std::vector<ShapeVerdicts> shapes_;  // kShapesPerFilter per filter
+  std::vector<uint8_t> shape_victim_;  // per filter: the entry replaced next
   // The entries of the current record `row` that pass `c`'s key filter, or null
   // when the verdicts cannot be cached.
   const std::vector<uint32_t>* PassingKeys(const CompiledClause& c, const Value& row);
