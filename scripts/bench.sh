@@ -118,6 +118,28 @@ got = {r: c.get("failed") for r, c in report.get("summary", {}).get("by_rule", {
 bad = {r: (got.get(r), n) for r, n in want.items() if got.get(r) != n}
 print("  findings match counts.json" if not bad else f"  MISMATCH (got, planted): {bad}")
 EOF
+
+  # The Bangladesh pack: every rule of rules/bd/ on a million Mushak-6.3 invoices.
+  bd_csv=$data/bd-1m/invoices.csv
+  bd_jsonl=$data/bd-1m/invoices.jsonl
+  timed bd1m "policy-check" "bd pack, CSV, all cores" -- \
+    "$bin" --no-builtin --rules rules/bd -f json -o "$out/bd-csv.report.json" "$bd_csv"
+  timed bd1m "policy-check --jobs 1" "bd pack, CSV, one worker" -- \
+    "$bin" --no-builtin --rules rules/bd --jobs 1 -f json -o /dev/null "$bd_csv"
+  timed bd1m-jsonl "policy-check" "bd pack, JSON Lines, all cores" -- \
+    "$bin" --no-builtin --rules rules/bd -f json -o "$out/bd-jsonl.report.json" "$bd_jsonl"
+  for report in "$out/bd-csv.report.json" "$out/bd-jsonl.report.json"; do
+    python3 - "$report" "$data/bd-1m/faults.json" <<'EOF' || true
+import json, sys
+report = json.load(open(sys.argv[1]))
+want = json.load(open(sys.argv[2]))["findings"]
+got = {r: c.get("failed") for r, c in report.get("summary", {}).get("by_rule", {}).items()}
+bad = {r: (got.get(r, 0), want.get(r, 0)) for r in set(want) | set(got)
+       if r != "SCHEMA" and got.get(r, 0) != want.get(r, 0)}
+name = sys.argv[1].rsplit("/", 1)[-1]
+print(f"  {name}: findings match faults.json" if not bad else f"  {name}: MISMATCH (got, planted): {bad}")
+EOF
+  done
 else
   echo "  $bin not built: skipping the whole-process timings"
 fi
@@ -187,9 +209,10 @@ python3 - "$results" <<'EOF' | tee "$out/summary.txt"
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 names = {"compose39": "compose-39.yaml", "corpus": "awesome-compose",
-         "csv1m": "1M invoices (CSV)", "jsonl1m": "1M invoices (JSONL)"}
+         "csv1m": "1M invoices (CSV)", "jsonl1m": "1M invoices (JSONL)",
+         "bd1m": "bd pack, 1M CSV", "bd1m-jsonl": "bd pack, 1M JSONL"}
 print(f"{'input':<21} {'tool':<28} {'wall s':>7} {'CPU s':>7} {'RSS MB':>7} {'ratio':>6}  note")
-for group in ["compose39", "corpus", "csv1m", "jsonl1m"]:
+for group in ["compose39", "corpus", "csv1m", "jsonl1m", "bd1m", "bd1m-jsonl"]:
     group_rows = [r for r in rows if r[0] == group]
     base = next((float(r[2]) for r in group_rows if r[1] == "policy-check"), None)
     for g, tool, secs, kb, note, cpu in group_rows:
