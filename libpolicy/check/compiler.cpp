@@ -534,17 +534,14 @@ void FindMemoPoint(eval::CompiledRule& rule, uint32_t& next_memo_id) {
       if (c.slot >= 0) before[static_cast<size_t>(c.slot)] = true;
       if (c.slot2 >= 0) before[static_cast<size_t>(c.slot2)] = true;
     }
+    // Never at a `where`: it binds nothing, is cheaper than a lookup, and the
+    // memo then sees only bindings that get as far as the real work.
+    if (m < n && rule.clauses[m].op == eval::ClauseOp::kWhere) continue;
     std::vector<const eval::Node*> inputs;
     bool ok = CollectMemoInputs(rule.require, before, inputs);
     for (size_t i = m; ok && i < n; ++i)
       ok = CollectMemoInputs(rule.clauses[i].expr, before, inputs);
     if (!ok) continue;
-    // Past the `where`s that follow: they are cheaper than a lookup, and the
-    // memo then sees only bindings that get as far as the real work.
-    while (m < n && rule.clauses[m].op == eval::ClauseOp::kWhere) ++m;
-    inputs.clear();
-    CollectMemoInputs(rule.require, before, inputs);
-    for (size_t i = m; i < n; ++i) CollectMemoInputs(rule.clauses[i].expr, before, inputs);
     rule.memo_from = m;
     rule.memo_inputs = std::move(inputs);
     rule.memo_id = next_memo_id++;
