@@ -282,7 +282,7 @@ std::optional<Decimal> Decimal::Parse(std::string_view text) {
   return Decimal(negative ? -c : c, static_cast<int>(scale));
 }
 
-std::string Decimal::ToString() const {
+int Decimal::Format(char* out) const {
   U128 mag = Magnitude(coef_);
   char buf[48];
   int len = 0;
@@ -300,14 +300,18 @@ std::string Decimal::ToString() const {
     } while (mag != 0);
   }
   while (len < scale_ + 1) buf[len++] = '0';
-  std::string out;
-  out.reserve(static_cast<std::size_t>(len) + 2);
-  if (coef_ < 0) out.push_back('-');
+  int n = 0;
+  if (coef_ < 0) out[n++] = '-';
   for (int i = len - 1; i >= 0; --i) {
-    out.push_back(buf[i]);
-    if (i == scale_ && i != 0) out.push_back('.');
+    out[n++] = buf[i];
+    if (i == scale_ && i != 0) out[n++] = '.';
   }
-  return out;
+  return n;
+}
+
+std::string Decimal::ToString() const {
+  char buf[kMaxFormatted];
+  return std::string(buf, static_cast<std::size_t>(Format(buf)));
 }
 
 std::string Decimal::ToCanonicalString() const {

@@ -43,6 +43,9 @@ class Decimal {
 
   // Plain notation with the scale: "15.00", "-0.3", "1000". Never exponents.
   std::string ToString() const;
+  // ToString() into `out`, which has room for kMaxFormatted bytes; returns the length.
+  static constexpr int kMaxFormatted = 48;
+  int Format(char* out) const;
   // Canonical text: trailing fractional zeros removed ("1.50" -> "1.5", "2.0" -> "2").
   std::string ToCanonicalString() const;
 

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "libpolicy/hash.h"
+
 namespace policy::eval {
 namespace {
 
@@ -105,9 +107,28 @@ Value Evaluator::EvalCollection(const Node* n, Value* slots, const Value* row) {
   return Value::Map(entries, static_cast<uint32_t>(count));
 }
 
+const Value* Evaluator::FindRowField(std::span<const MapEntry> row, std::string_view name) {
+  const uint64_t h = (reinterpret_cast<uintptr_t>(name.data()) >> 3) ^ name.size() ^ row_shape_;
+  FieldSlot& slot = field_slots_[(h ^ (h >> 7)) % kFieldSlots];
+  if (slot.shape == row_shape_ && slot.name == name.data() && slot.size == name.size() &&
+      slot.index < row.size() && row[slot.index].key == name)
+    return &row[slot.index].value;
+  for (uint32_t i = 0; i < row.size(); ++i) {
+    if (row[i].key == name) {
+      slot = FieldSlot{row_shape_, name.data(), static_cast<uint32_t>(name.size()), i};
+      return &row[i].value;
+    }
+  }
+  return nullptr;
+}
+
 Value Evaluator::EvalMember(const Value& base, std::string_view name) {
   if (base.is(Type::kMap)) {
-    if (const Value* v = base.Find(name)) return *v;
+    auto map = base.as_map();
+    const Value* v = map.data() == row_entries_ && row_shape_ != 0 && !name.empty()
+                         ? FindRowField(map, name)
+                         : base.Find(name);
+    if (v != nullptr) return *v;
   }
   // A missing key (or navigation through anything but a map) is null, located
   // at the nearest existing ancestor.
@@ -270,9 +291,8 @@ Value Evaluator::EvalMatches(const Value& subject, const Value& re) {
   if (s.size() > sizeof(MatchMemo::text))
     return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *regex));
   if (memo_.empty()) memo_.resize(kMemoSize);
-  uint64_t h = reinterpret_cast<uintptr_t>(regex) * 0x9E3779B97F4A7C15ull;
-  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  MatchMemo& m = memo_[(h >> 32) % kMemoSize];
+  const uint64_t h = HashBytes(s.data(), s.size(), reinterpret_cast<uintptr_t>(regex));
+  MatchMemo& m = memo_[h % kMemoSize];
   if (m.re == regex && m.size == s.size() &&
       (s.empty() || std::memcmp(m.text, s.data(), s.size()) == 0))
     return Value::Bool(m.result);

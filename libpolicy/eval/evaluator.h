@@ -39,6 +39,14 @@ class Evaluator {
     return Eval(node, slots, typed_row);
   }
 
+  // The record being checked: `row`'s entries and its shape (RecordInfo::shape;
+  // 0: none, or keys that repeat). Its fields are found by an index cached per
+  // shape and field name.
+  void SetRecordRow(const MapEntry* entries, uint64_t shape) {
+    row_entries_ = entries;
+    row_shape_ = shape;
+  }
+
   const EvalError& error() const { return call_.error; }
   void ClearError() {
     call_.error = EvalError{};
@@ -90,6 +98,21 @@ class Evaluator {
   static constexpr size_t kDefMemoSize = 64;
   std::vector<DefMemo> def_memo_;  // kDefMemoSize entries once the first def runs
   std::vector<MatchMemo> memo_;    // kMemoSize entries once the first match runs
+
+  // Indexes of fields looked up by name in rows of a shape, by the name's
+  // address (rule constants). A hit is checked against the entry's key; keys
+  // are unique in a row that has a shape, so that entry is the one.
+  struct FieldSlot {
+    uint64_t shape = 0;
+    const char* name = nullptr;
+    uint32_t size = 0;
+    uint32_t index = 0;
+  };
+  static constexpr size_t kFieldSlots = 32;
+  FieldSlot field_slots_[kFieldSlots];
+  const MapEntry* row_entries_ = nullptr;
+  uint64_t row_shape_ = 0;
+  const Value* FindRowField(std::span<const MapEntry> row, std::string_view name);
 
   CallContext call_;
   std::vector<Value> stack_;  // frames of def calls: kStackSlots once the first def runs

@@ -3,18 +3,12 @@
 #include <cstring>
 #include <string>
 
+#include "libpolicy/hash.h"
+
 namespace policy::eval {
 namespace {
 
-uint64_t Hash(std::string_view s) {
-  // FNV-1a, then a final mix so that the low bits spread well.
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h;
-}
+uint64_t Hash(std::string_view s) { return HashBytes(s.data(), s.size()); }
 
 // Keys longer than a length byte can say are kept as their first bytes plus the
 // hex of a hash of the rest: still exact in practice, and bounded in memory.

@@ -319,6 +319,10 @@ class StreamChecker {
       workers.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
     merger_ = std::make_unique<Worker>(options_, header, display_, schema_);
     if (header) csv_shape_ = NewRecordShape();
+    unique_keys_ = true;
+    for (size_t i = 0; header != nullptr && i < header->names.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (header->names[i] == header->names[j]) unique_keys_ = false;
     for (const CompiledRule* rule : rules_)
       dormant_.push_back(!merger_->runner.InputPrefixHolds(*rule, info_));
 
@@ -422,7 +426,7 @@ class StreamChecker {
       issue(at, i.message);
     }
     Value row = w.typer.Type(rec, w.scratch, issue);
-    RecordInfo info{rec.line, row, rec.text, w.ShapeOf(row, csv_shape_)};
+    RecordInfo info{rec.line, row, rec.text, w.ShapeOf(row, csv_shape_), unique_keys_};
     for (size_t k = 0; k < rules_.size(); ++k) {
       const CompiledRule& rule = *rules_[k];
       if (dormant_[k]) {
@@ -579,6 +583,7 @@ class StreamChecker {
   std::unique_ptr<load::ChunkReader> reader_;
   std::unique_ptr<Worker> merger_;
   uint64_t csv_shape_ = 0;     // the shape of every row of a CSV input
+  bool unique_keys_ = false;   // no column name repeats (JSON objects never repeat keys)
   std::vector<bool> dormant_;  // per rule: its input prefix is false here
   bool stopped_ = false;
 };

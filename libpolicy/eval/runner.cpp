@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "libpolicy/eval/builtins.h"
+#include "libpolicy/hash.h"
 
 namespace policy::eval {
 std::string Redact(std::string_view s) {
@@ -55,6 +56,10 @@ void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* ty
   for_values_.clear();
   filter_passed_ = nullptr;
   eval_.ClearError();
+  if (record != nullptr && record->row.is(Type::kMap) && record->unique_keys)
+    eval_.SetRecordRow(record->row.as_map().data(), record->shape);
+  else
+    eval_.SetRecordRow(nullptr, 0);
   Walk(0);
 }
 
@@ -133,9 +138,8 @@ bool Runner::WalkMemo(size_t index) {
   size_t size = 0;
   if (!MemoKey(key, &size)) return false;
   if (memo_.empty()) memo_.resize(kMemoEntries);
-  uint64_t h = reinterpret_cast<uintptr_t>(rule_) * 0x9E3779B97F4A7C15ull;
-  for (size_t i = 0; i < size; ++i) h = (h ^ static_cast<unsigned char>(key[i])) * 1099511628211ull;
-  MemoEntry& e = memo_[(h >> 40) % kMemoEntries];
+  const uint64_t h = HashBytes(key, size, reinterpret_cast<uintptr_t>(rule_));
+  MemoEntry& e = memo_[h % kMemoEntries];
   ++stats.lookups;
   if (e.rule == rule_ && e.size == size && std::memcmp(e.key, key, size) == 0) {
     ++stats.hits;
@@ -311,9 +315,8 @@ std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key)
   std::string_view text = key.as_string();
   if (text.size() > sizeof(KeyVerdict::text)) return std::nullopt;
   if (verdicts_.empty()) verdicts_.resize(256);
-  uint64_t h = reinterpret_cast<uintptr_t>(&c) * 0x9E3779B97F4A7C15ull;
-  for (char ch : text) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ull;
-  KeyVerdict& v = verdicts_[(h >> 32) % verdicts_.size()];
+  const uint64_t h = HashBytes(text.data(), text.size(), reinterpret_cast<uintptr_t>(&c));
+  KeyVerdict& v = verdicts_[h % verdicts_.size()];
   if (v.clause == &c && v.size == text.size() &&
       (text.empty() || std::memcmp(v.text, text.data(), text.size()) == 0))
     return v.pass;

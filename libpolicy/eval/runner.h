@@ -44,6 +44,8 @@ struct RecordInfo {
   // Rows with the same non-zero shape have the same keys in the same order
   // (every row of a CSV file; runs of JSON Lines records); see NewRecordShape.
   uint64_t shape = 0;
+  // No key appears twice in the row (always so in JSON; a CSV header may repeat a name).
+  bool unique_keys = false;
 };
 
 // A shape id no row has had before (process-wide).

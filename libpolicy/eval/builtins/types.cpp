@@ -36,6 +36,11 @@ Value ToDecimal(std::span<const Value> args, CallContext& ctx) {
 Value ToString(std::span<const Value> args, CallContext& ctx) {
   const Value& x = args[0];
   if (x.is(Type::kString)) return x;
+  if (x.is(Type::kDecimal)) {
+    // Amounts are turned to text on every row (`trim(string(x)) != ""`): no heap.
+    char* p = static_cast<char*>(ctx.arena.Allocate(Decimal::kMaxFormatted, 1));
+    return Value::String({p, static_cast<std::size_t>(x.as_decimal().Format(p))});
+  }
   std::string text;
   RenderText(x, text);
   return StringResult(ctx, text);
