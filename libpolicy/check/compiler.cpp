@@ -14,6 +14,7 @@
 #include "libpolicy/check/context.h"
 #include "libpolicy/check/expressions.h"
 #include "libpolicy/check/params.h"
+#include "libpolicy/check/specialize.h"
 #include "libpolicy/engine.h"
 #include "libpolicy/syntax/parser.h"
 
@@ -719,6 +720,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   for (const syntax::Ident& id : ec.UnusedLets())
     ctx_.Warning(f, id.span, "name.unused_let", fmt::format("'{}' is never used", id.name));
   rule.num_slots = ec.num_slots();
+  check::SpecializeRule(rule, ctx_);
   HoistKeyFilters(rule, ctx_.program.num_key_filters, ctx_);
   FindInputPrefix(rule);
   FindMemoPoint(rule, ctx_.program.num_memo_rules);

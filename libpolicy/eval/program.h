@@ -62,6 +62,14 @@ struct CompiledDef {
 
 enum class ClauseOp : uint8_t { kFor, kLet, kWhere };
 
+// One element of a `for` over a small constant collection: the expressions of
+// the clauses after the `for` (in order) and of `require`, with the element's
+// values substituted and folded (check/specialize.h).
+struct Unrolled {
+  std::vector<const Node*> clauses;
+  const Node* require = nullptr;
+};
+
 struct CompiledClause {
   ClauseOp op = ClauseOp::kWhere;
   int slot = -1;   // for: key or element; let: the name
@@ -78,6 +86,8 @@ struct CompiledClause {
   // The `where` after this `for` without its key filter (null: nothing else),
   // for the keys the filter is known to pass.
   const Node* where_rest = nullptr;
+  // kFor over a constant collection: one entry per element (empty: not unrolled).
+  std::vector<Unrolled> unrolled;
 };
 
 struct SchemaField {

@@ -55,6 +55,7 @@ void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* ty
   if (record) slots_[kSlotLine] = Value::Number(Decimal::FromInt(record->line));
   for_values_.clear();
   filter_passed_ = nullptr;
+  unrolled_ = nullptr;
   eval_.ClearError();
   if (record != nullptr && record->row.is(Type::kMap) && record->unique_keys)
     eval_.SetRecordRow(record->row.as_map().data(), record->shape);
@@ -180,7 +181,7 @@ void Runner::WalkClauses(size_t index) {
   }
   const CompiledClause& c = rule_->clauses[index];
   Value* slots = slots_.data();
-  const Node* expr = c.expr;
+  const Node* expr = unrolled_ != nullptr ? unrolled_->clauses[index - unrolled_from_] : c.expr;
   if (filter_passed_ != nullptr) {
     // The key filter that leads this `where` passed: only the rest is left.
     expr = filter_passed_->where_rest;
@@ -214,6 +215,27 @@ void Runner::WalkClauses(size_t index) {
       Walk(index + 1);
       return;
     case ClauseOp::kFor: {
+      if (!c.unrolled.empty()) {
+        // A constant collection (SpecializeRule): each element has its own nodes.
+        const bool list = v.is(Type::kList);
+        const size_t size = list ? v.as_list().size() : v.as_map().size();
+        assert(size == c.unrolled.size());
+        for (size_t i = 0; i < size; ++i) {
+          unrolled_ = &c.unrolled[i];
+          unrolled_from_ = index + 1;
+          if (list) {
+            const Value& item = v.as_list()[i];
+            BindFor(c,
+                    c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : item,
+                    item, index + 1);
+          } else {
+            const MapEntry& e = v.as_map()[i];
+            BindFor(c, Value::String(e.key).WithOriginOf(e.value), e.value, index + 1);
+          }
+        }
+        unrolled_ = nullptr;
+        return;
+      }
       if (v.is(Type::kList)) {
         auto items = v.as_list();
         for (size_t i = 0; i < items.size(); ++i) {
@@ -334,7 +356,7 @@ std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key)
 
 void Runner::Terminal() {
   Value* slots = slots_.data();
-  Value v = eval_.Eval(rule_->require, slots, typed_);
+  Value v = eval_.Eval(unrolled_ != nullptr ? unrolled_->require : rule_->require, slots, typed_);
   if (eval_.error().set()) {
     ++out_->counters.evaluated;
     ReportError(nullptr);

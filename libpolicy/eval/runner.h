@@ -143,6 +143,10 @@ class Runner {
   // when the verdicts cannot be cached.
   const std::vector<uint32_t>* PassingKeys(const CompiledClause& c, const Value& row);
   void BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next);
+  // Inside an unrolled `for` (CompiledClause::unrolled): the current element's
+  // expressions for the clauses from `unrolled_from_` on and for `require`.
+  const Unrolled* unrolled_ = nullptr;
+  size_t unrolled_from_ = 0;
   // The `where` whose key filter the current key is known to pass (its
   // CompiledClause::where_rest is evaluated instead); consumed by that where.
   const CompiledClause* filter_passed_ = nullptr;

@@ -163,3 +163,73 @@ TEST_CASE("record shortcuts: repeated values are decided once, failures every ti
     CHECK(code_findings == 1200);
   }
 }
+
+TEST_CASE("record shortcuts: a for over a constant collection, unrolled per element") {
+  // Constant lets are read as constants, and the for over them is compiled once
+  // per element: row[field] becomes a schema-field read where the schema has the
+  // field, a lookup by name where it does not; the messages still see the names.
+  policy::CompileOptions options;
+  options.builtin = false;
+  options.sources.push_back({"u.policy", R"P(
+schema item {
+  name : string
+  qty  : decimal
+}
+
+rule UNR-001 {
+  title "listed fields are filled"
+  on records(item)
+  let wanted = {"name": "the name", "qty": "the quantity", "note": "a note"}
+  for field, what in wanted
+  where field != "note" or row.qty != null
+  require row[field] != null and trim(string(row[field])) != ""
+  at row[field]
+  message "{field} is missing: give {what}"
+}
+
+rule UNR-002 {
+  title "positions"
+  on records
+  where file == "sizes.csv"
+  for i, limit in [3, 5]
+  where i == 0 or row.kind == "big"
+  require decimal(row.size) <= limit
+  message "size {row.size} is over {limit} (limit {i})"
+}
+)P",
+                             "."});
+  policy::CompileResult compiled = policy::Compile(options);
+  REQUIRE(compiled.program != nullptr);
+  std::string items = "name,qty,note\nbolt,2,x\n,3,\n \t,,y\n";
+  std::string sizes = "kind,size\nbig,4\nsmall,4\nbig,6\nsmall,2\n";
+  for (unsigned jobs : {1u, 2u}) {
+    policy::CheckOptions settings;
+    settings.jobs = jobs;
+    policy::Report r =
+        policy::Check(*compiled.program,
+                      {policy::Input{"items.csv", policy::InputKind::kRecords, items},
+                       policy::Input{"sizes.csv", policy::InputKind::kRecords, sizes}},
+                      settings);
+    std::vector<std::string> messages;
+    for (const auto& f : r.findings)
+      messages.push_back(f.rule + " " + std::to_string(f.line) + ":" + std::to_string(f.column) +
+                         " " + f.message);
+    CHECK(messages == std::vector<std::string>{
+                          "UNR-001 3:1 name is missing: give the name",
+                          "UNR-001 3:4 note is missing: give a note",
+                          "UNR-001 4:1 name is missing: give the name",
+                          "UNR-001 4:4 qty is missing: give the quantity",
+                          "UNR-002 2:1 size 4 is over 3 (limit 0)",
+                          "UNR-002 3:1 size 4 is over 3 (limit 0)",
+                          "UNR-002 4:1 size 6 is over 3 (limit 0)",
+                          "UNR-002 4:1 size 6 is over 5 (limit 1)",
+                      });
+    const policy::RuleCounters& fields = r.by_rule.at("UNR-001");
+    CHECK(fields.evaluated == 8);  // name and qty on 3 rows, note where qty is set
+    CHECK(fields.skipped == 1);
+    CHECK(fields.failed == 4);
+    const policy::RuleCounters& limits = r.by_rule.at("UNR-002");
+    CHECK(limits.evaluated == 6);
+    CHECK(limits.skipped == 3 + 2);  // the rows of items.csv, and small kinds at i == 1
+  }
+}
