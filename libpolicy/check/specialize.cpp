@@ -12,27 +12,50 @@ using eval::NodeOp;
 
 // The largest constant collection a `for` is unrolled over.
 constexpr size_t kMaxUnrolled = 64;
+// The largest def body (in nodes, once its own calls are inlined) that replaces
+// a call; larger ones stay calls, whose results the evaluator remembers.
+constexpr size_t kMaxInlined = 16;
 
-class Substituter {
+size_t CountNodes(const Node* n) {
+  size_t count = 1;
+  for (const Node* a : n->args) count += CountNodes(a);
+  return count;
+}
+
+bool HasQuantifier(const Node* n) {
+  if (n->op == NodeOp::kQuantifier) return true;
+  for (const Node* a : n->args)
+    if (HasQuantifier(a)) return true;
+  return false;
+}
+
+size_t CountSlotReads(const Node* n, int slot) {
+  size_t count = n->op == NodeOp::kSlot && n->slot == slot ? 1 : 0;
+  for (const Node* a : n->args) count += CountSlotReads(a, slot);
+  return count;
+}
+
+// An argument cheap enough to be evaluated again wherever the def reads it.
+bool IsLeaf(const Node* n) {
+  return n->op == NodeOp::kConst || n->op == NodeOp::kSlot || n->op == NodeOp::kRowField;
+}
+
+class Specializer {
  public:
-  Substituter(Context& ctx, const eval::CompiledRule& rule) : ctx_(ctx), rule_(rule) {}
+  Specializer(Context& ctx, const eval::CompiledRule& rule) : ctx_(ctx), rule_(rule) {}
 
-  // `n` with the slots of `known` read as constants and folded; `n` itself
-  // when nothing changed.
-  const Node* Apply(const Node* n, const std::map<int, Value>& known) {
+  // `n` with each slot s that has by_slot[s] replaced by that node, simplified;
+  // `n` itself when nothing changed.
+  const Node* Substitute(const Node* n, const std::map<int, const Node*>& by_slot) {
     if (n == nullptr) return nullptr;
     if (n->op == NodeOp::kSlot) {
-      auto it = known.find(n->slot);
-      if (it == known.end()) return n;
-      Node* c = ctx_.NewNode(NodeOp::kConst);
-      c->constant = it->second;
-      c->line = n->line;
-      return c;
+      auto it = by_slot.find(n->slot);
+      return it == by_slot.end() ? n : it->second;
     }
     std::vector<const Node*> args;
     bool changed = false;
     for (const Node* a : n->args) {
-      args.push_back(Apply(a, known));
+      args.push_back(Substitute(a, by_slot));
       changed = changed || args.back() != a;
     }
     if (!changed) return n;
@@ -42,7 +65,54 @@ class Substituter {
     return Simplify(copy);
   }
 
+  // `n` with calls of small defs replaced by their bodies, so that evaluation
+  // skips the call frame and the result memo.
+  const Node* Inline(const Node* n) {
+    if (n == nullptr) return nullptr;
+    std::vector<const Node*> args;
+    bool changed = false;
+    for (const Node* a : n->args) {
+      args.push_back(Inline(a));
+      changed = changed || args.back() != a;
+    }
+    if (n->op == NodeOp::kDefCall) {
+      if (const Node* body = InlineCall(*n->def, args)) return body;
+    }
+    if (!changed) return n;
+    Node* copy = ctx_.NewNode(n->op);
+    *copy = *n;
+    copy->args = std::move(args);
+    return Simplify(copy);
+  }
+
+  const Node* Constant(const Value& v) {
+    Node* c = ctx_.NewNode(NodeOp::kConst);
+    c->constant = v;
+    return c;
+  }
+
  private:
+  const Node* InlineCall(const eval::CompiledDef& def, const std::vector<const Node*>& args) {
+    if (def.body == nullptr || HasQuantifier(def.body) || ++depth_ > 16) {
+      --depth_;
+      return nullptr;
+    }
+    std::map<int, const Node*> params;
+    bool ok = true;
+    for (size_t i = 0; i < args.size() && ok; ++i) {
+      // A computed argument read twice would be computed twice: keep the call.
+      ok = IsLeaf(args[i]) || CountSlotReads(def.body, static_cast<int>(i)) <= 1;
+      params[static_cast<int>(i)] = args[i];
+    }
+    const Node* body = nullptr;
+    if (ok) {
+      body = Inline(Substitute(def.body, params));
+      if (CountNodes(body) > kMaxInlined) body = nullptr;
+    }
+    --depth_;
+    return body;
+  }
+
   static bool IsConst(const Node* n) { return n->op == NodeOp::kConst; }
 
   const Node* Simplify(Node* n) {
@@ -56,7 +126,6 @@ class Substituter {
         Node* field = ctx_.NewNode(NodeOp::kRowField);
         field->slot = index;
         field->name = std::string(n->args[1]->constant.as_string());
-        field->line = n->line;
         return field;
       }
     }
@@ -65,11 +134,8 @@ class Substituter {
       const bool a = n->args[0]->constant.as_bool();
       if ((n->binary == syntax::BinaryOp::kAnd && !a) ||
           (n->binary == syntax::BinaryOp::kOr && a) ||
-          (n->binary == syntax::BinaryOp::kImplies && !a)) {
-        Node* c = ctx_.NewNode(NodeOp::kConst);
-        c->constant = Value::Bool(n->binary != syntax::BinaryOp::kAnd);
-        return c;
-      }
+          (n->binary == syntax::BinaryOp::kImplies && !a))
+        return Constant(Value::Bool(n->binary != syntax::BinaryOp::kAnd));
     }
     if (n->op == NodeOp::kIf && IsConst(n->args[0]) && n->args[0]->constant.is(Type::kBool))
       return n->args[n->args[0]->constant.as_bool() ? 1 : 2];
@@ -83,26 +149,30 @@ class Substituter {
     if (ev.error().set()) return n;
     Node* folded = ctx_.NewNode(NodeOp::kConst);
     folded->constant = v.is(Type::kRegex) ? v : DeepCopy(v, ctx_.program.arena);
-    folded->line = n->line;
+    folded->regex_plan = v.is(Type::kRegex) && n->args.size() == 0 ? n->regex_plan : nullptr;
     return folded;
   }
 
   Context& ctx_;
   const eval::CompiledRule& rule_;
+  int depth_ = 0;
 };
 
 }  // namespace
 
 void SpecializeRule(eval::CompiledRule& rule, Context& ctx) {
-  Substituter sub(ctx, rule);
-  std::map<int, Value> known;
+  Specializer sp(ctx, rule);
+  for (eval::CompiledClause& c : rule.clauses) c.expr = sp.Inline(c.expr);
+  rule.require = sp.Inline(rule.require);
+
+  std::map<int, const Node*> known;
   for (size_t i = 0; i < rule.clauses.size(); ++i) {
     eval::CompiledClause& c = rule.clauses[i];
-    c.expr = sub.Apply(c.expr, known);
+    c.expr = sp.Substitute(c.expr, known);
     if (c.op == eval::ClauseOp::kLet && c.expr != nullptr && c.expr->op == NodeOp::kConst)
-      known[c.slot] = c.expr->constant;
+      known[c.slot] = c.expr;
   }
-  rule.require = sub.Apply(rule.require, known);
+  rule.require = sp.Substitute(rule.require, known);
 
   // Unroll the last `for` when it runs over a small constant collection.
   for (size_t i = rule.clauses.size(); i-- > 0;) {
@@ -115,24 +185,24 @@ void SpecializeRule(eval::CompiledRule& rule, Context& ctx) {
                                         : 0;
     if (size == 0 || size > kMaxUnrolled) break;
     for (size_t e = 0; e < size; ++e) {
-      std::map<int, Value> element = known;
+      std::map<int, const Node*> element = known;
       if (coll.is(Type::kList)) {
         const Value& item = coll.as_list()[e];
         if (c.slot2 >= 0) {
-          element[c.slot] = Value::Number(Decimal::FromInt(static_cast<int64_t>(e)));
-          element[c.slot2] = item;
+          element[c.slot] = sp.Constant(Value::Number(Decimal::FromInt(static_cast<int64_t>(e))));
+          element[c.slot2] = sp.Constant(item);
         } else {
-          element[c.slot] = item;
+          element[c.slot] = sp.Constant(item);
         }
       } else {
         const MapEntry& entry = coll.as_map()[e];
-        element[c.slot] = Value::String(entry.key).WithOriginOf(entry.value);
-        if (c.slot2 >= 0) element[c.slot2] = entry.value;
+        element[c.slot] = sp.Constant(Value::String(entry.key).WithOriginOf(entry.value));
+        if (c.slot2 >= 0) element[c.slot2] = sp.Constant(entry.value);
       }
       eval::Unrolled u;
       for (size_t k = i + 1; k < rule.clauses.size(); ++k)
-        u.clauses.push_back(sub.Apply(rule.clauses[k].expr, element));
-      u.require = sub.Apply(rule.require, element);
+        u.clauses.push_back(sp.Substitute(rule.clauses[k].expr, element));
+      u.require = sp.Substitute(rule.require, element);
       c.unrolled.push_back(std::move(u));
     }
     break;

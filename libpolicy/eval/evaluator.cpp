@@ -228,6 +228,8 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
       return r.is(Type::kBool) ? Value::Bool(!r.as_bool()) : r;
     }
     case BinaryOp::kMatches:
+      if (const RegexPlan* plan = n->args[1]->regex_plan; plan != nullptr && a.is(Type::kString))
+        if (std::optional<bool> r = plan->Match(a.as_string())) return Value::Bool(*r);
       return EvalMatches(a, b);
     default:
       return EvalArithmetic(op, a, b);

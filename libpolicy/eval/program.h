@@ -15,6 +15,7 @@
 #include "libpolicy/diagnostic.h"
 #include "libpolicy/engine.h"
 #include "libpolicy/eval/builtins.h"
+#include "libpolicy/eval/regex_plan.h"
 #include "libpolicy/syntax/ast.h"
 #include "libpolicy/value.h"
 
@@ -51,6 +52,8 @@ struct Node {
   const CompiledDef* def = nullptr;
   std::vector<const Node*> args;
   uint32_t line = 0;  // in the rule file, for evaluation-error messages
+  // kConst regex literals: what can be decided without RE2 (null: nothing).
+  const RegexPlan* regex_plan = nullptr;
 };
 
 struct CompiledDef {
@@ -176,6 +179,7 @@ class Program {
   std::deque<eval::Node> nodes;
   std::deque<eval::CompiledDef> defs;
   std::deque<std::unique_ptr<re2::RE2>> regexes;
+  std::deque<eval::RegexPlan> regex_plans;
   Arena arena;
 
   const eval::Schema* FindSchema(std::string_view name) const {
