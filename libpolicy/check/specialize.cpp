@@ -35,9 +35,43 @@ size_t CountSlotReads(const Node* n, int slot) {
   return count;
 }
 
-// An argument cheap enough to be evaluated again wherever the def reads it.
+// An argument cheap enough to be evaluated again wherever the def reads it: a
+// name, a constant, a field (row.x, row[key]).
 bool IsLeaf(const Node* n) {
-  return n->op == NodeOp::kConst || n->op == NodeOp::kSlot || n->op == NodeOp::kRowField;
+  switch (n->op) {
+    case NodeOp::kConst:
+    case NodeOp::kSlot:
+    case NodeOp::kRowField:
+      return true;
+    case NodeOp::kMember:
+    case NodeOp::kIndex:
+      for (const Node* a : n->args)
+        if (a->op != NodeOp::kConst && a->op != NodeOp::kSlot) return false;
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Operators whose result is a bool whenever they do not fail.
+bool YieldsBool(const Node* n) {
+  if (n->op == NodeOp::kNot) return true;
+  if (n->op != NodeOp::kBinary) return false;
+  switch (n->binary) {
+    case syntax::BinaryOp::kEq:
+    case syntax::BinaryOp::kNe:
+    case syntax::BinaryOp::kLt:
+    case syntax::BinaryOp::kLe:
+    case syntax::BinaryOp::kGt:
+    case syntax::BinaryOp::kGe:
+    case syntax::BinaryOp::kMatches:
+    case syntax::BinaryOp::kAnd:
+    case syntax::BinaryOp::kOr:
+    case syntax::BinaryOp::kImplies:
+      return true;
+    default:
+      return false;
+  }
 }
 
 class Specializer {
@@ -115,6 +149,28 @@ class Specializer {
 
   static bool IsConst(const Node* n) { return n->op == NodeOp::kConst; }
 
+  // `type(row.f) == "name"` (or !=) where the schema types f: a typed field is
+  // of its type or null, so any other name is decided.
+  const Node* TypeTestOfField(const Node* n) {
+    static const eval::Builtin* const type_of = eval::FindBuiltin("type");
+    if (n->op != NodeOp::kBinary ||
+        (n->binary != syntax::BinaryOp::kEq && n->binary != syntax::BinaryOp::kNe))
+      return nullptr;
+    const Node* call = n->args[0];
+    const Node* name = n->args[1];
+    if (call->op != NodeOp::kBuiltin || call->builtin != type_of || call->args.size() != 1 ||
+        call->args[0]->op != NodeOp::kRowField || rule_.schema == nullptr || !IsConst(name) ||
+        !name->constant.is(Type::kString))
+      return nullptr;
+    const int field = call->args[0]->slot;
+    if (field < 0 || static_cast<size_t>(field) >= rule_.schema->fields.size()) return nullptr;
+    const std::string_view want = name->constant.as_string();
+    if (want == TypeName(rule_.schema->fields[static_cast<size_t>(field)].type) ||
+        want == TypeName(Type::kNull))
+      return nullptr;
+    return Constant(Value::Bool(n->binary == syntax::BinaryOp::kNe));
+  }
+
   const Node* Simplify(Node* n) {
     // row["name"] of a schema field: read the typed field, as the compiler
     // does for a literal name.
@@ -137,8 +193,15 @@ class Specializer {
           (n->binary == syntax::BinaryOp::kImplies && !a))
         return Constant(Value::Bool(n->binary != syntax::BinaryOp::kAnd));
     }
+    // `x and true` is x, `x or false` is x, when x is a bool or fails.
+    if (n->op == NodeOp::kBinary && IsConst(n->args[1]) && n->args[1]->constant.is(Type::kBool) &&
+        YieldsBool(n->args[0]) &&
+        ((n->binary == syntax::BinaryOp::kAnd && n->args[1]->constant.as_bool()) ||
+         (n->binary == syntax::BinaryOp::kOr && !n->args[1]->constant.as_bool())))
+      return n->args[0];
     if (n->op == NodeOp::kIf && IsConst(n->args[0]) && n->args[0]->constant.is(Type::kBool))
       return n->args[n->args[0]->constant.as_bool() ? 1 : 2];
+    if (const Node* decided = TypeTestOfField(n)) return decided;
     if (n->op == NodeOp::kRowField || n->op == NodeOp::kQuantifier) return n;
     for (const Node* a : n->args)
       if (!IsConst(a)) return n;
@@ -199,10 +262,11 @@ void SpecializeRule(eval::CompiledRule& rule, Context& ctx) {
         element[c.slot] = sp.Constant(Value::String(entry.key).WithOriginOf(entry.value));
         if (c.slot2 >= 0) element[c.slot2] = sp.Constant(entry.value);
       }
+      // Substituted, calls may have become small enough to inline.
       eval::Unrolled u;
       for (size_t k = i + 1; k < rule.clauses.size(); ++k)
-        u.clauses.push_back(sp.Substitute(rule.clauses[k].expr, element));
-      u.require = sp.Substitute(rule.require, element);
+        u.clauses.push_back(sp.Inline(sp.Substitute(rule.clauses[k].expr, element)));
+      u.require = sp.Inline(sp.Substitute(rule.require, element));
       c.unrolled.push_back(std::move(u));
     }
     break;

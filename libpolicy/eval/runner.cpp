@@ -49,10 +49,12 @@ void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* ty
   in_ = &in;
   out_ = &out;
   on_key_ = on_key;
-  slots_.assign(static_cast<size_t>(rule.num_slots), Value());
+  // Every name is bound before it is read, so slots keep what earlier runs left.
+  if (slots_.size() < static_cast<size_t>(rule.num_slots))
+    slots_.resize(static_cast<size_t>(rule.num_slots));
   slots_[kSlotSubject] = subject;
   slots_[kSlotFile] = Value::String(in.display_file);
-  if (record) slots_[kSlotLine] = Value::Number(Decimal::FromInt(record->line));
+  slots_[kSlotLine] = record ? Value::Number(Decimal::FromInt(record->line)) : Value();
   for_values_.clear();
   filter_passed_ = nullptr;
   unrolled_ = nullptr;
@@ -66,7 +68,7 @@ void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* ty
 
 const Value* Runner::InnermostForValue() const {
   for (auto it = for_values_.rbegin(); it != for_values_.rend(); ++it)
-    if (it->loc().known()) return &*it;
+    if ((*it)->loc().known()) return *it;
   return nullptr;
 }
 
@@ -220,7 +222,19 @@ void Runner::WalkClauses(size_t index) {
         const bool list = v.is(Type::kList);
         const size_t size = list ? v.as_list().size() : v.as_map().size();
         assert(size == c.unrolled.size());
+        // Nothing but `require` after the `for`: the elements' own nodes no longer
+        // read its names, so an element that passes needs no binding at all.
+        const bool plain = index + 1 == rule_->clauses.size() && !rule_->is_unique &&
+                           !rule_->mostly && rule_->memo_from != index + 1;
         for (size_t i = 0; i < size; ++i) {
+          if (plain) {
+            Value r = eval_.Eval(c.unrolled[i].require, slots, typed_);
+            if (!eval_.error().set() && r.is(Type::kBool) && r.as_bool()) {
+              ++out_->counters.evaluated;
+              continue;
+            }
+            eval_.ClearError();  // evaluated again below, with its names bound
+          }
           unrolled_ = &c.unrolled[i];
           unrolled_from_ = index + 1;
           if (list) {
@@ -283,7 +297,7 @@ void Runner::WalkClauses(size_t index) {
 void Runner::BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next) {
   slots_[c.slot] = key;
   if (c.slot2 >= 0) slots_[c.slot2] = value;
-  for_values_.push_back(value);
+  for_values_.push_back(&value);
   Walk(next);
   for_values_.pop_back();
 }

@@ -117,7 +117,8 @@ class Runner {
   RuleOutcome* out_ = nullptr;
   const KeySink* on_key_ = nullptr;
   std::vector<Value> slots_;
-  std::vector<Value> for_values_;  // the element / map value of each active `for`
+  // The element / map value of each active `for` (they outlive the binding).
+  std::vector<const Value*> for_values_;
 
   // Verdicts of CompiledClause::key_filter by key text (compared in full).
   struct KeyVerdict {

@@ -233,3 +233,66 @@ rule UNR-002 {
     CHECK(limits.skipped == 3 + 2);  // the rows of items.csv, and small kinds at i == 1
   }
 }
+
+TEST_CASE("record shortcuts: inlined defs and typed fields in an unrolled for") {
+  // `filled` is inlined at its call, `type(row.qty)` is decided by the schema,
+  // and a for with nothing but `require` after it evaluates passing elements
+  // without binding them: failures and errors must still come out whole.
+  policy::CompileOptions options;
+  options.builtin = false;
+  options.sources.push_back({"i.policy", R"P(
+schema part {
+  code : string
+  qty  : decimal
+  due  : date
+}
+
+def filled(v) = v != null and (type(v) != "string" or trim(v) != "")
+
+rule INL-001 {
+  title "parts are complete"
+  on records(part)
+  for field in ["code", "qty", "due"]
+  require filled(row[field]) and (type(row.qty) != "string")
+  at row[field]
+  message "{field} is empty"
+}
+
+rule INL-002 {
+  title "quantities are positive"
+  on records(part)
+  for field in ["qty"]
+  require row[field] / (row.qty - 1) > 0
+  at row[field]
+  message "{field} {row[field]} is not positive"
+}
+)P",
+                             "."});
+  policy::CompileResult compiled = policy::Compile(options);
+  REQUIRE(compiled.program != nullptr);
+  std::string parts = "code,qty,due\nA1,2,2024-01-31\n  ,3,\nB2,1,2024-02-01\n";
+  for (unsigned jobs : {1u, 2u}) {
+    policy::CheckOptions settings;
+    settings.jobs = jobs;
+    policy::Report r =
+        policy::Check(*compiled.program,
+                      {policy::Input{"parts.csv", policy::InputKind::kRecords, parts}}, settings);
+    std::vector<std::string> messages;
+    for (const auto& f : r.findings)
+      messages.push_back(f.rule + " " + std::to_string(f.line) + ":" + std::to_string(f.column) +
+                         " " + f.message);
+    CHECK(messages ==
+          std::vector<std::string>{
+              "INL-001 3:1 code is empty",
+              "INL-001 3:6 due is empty",
+              "INL-002 4:1 evaluation error (decimal.division_by_zero): division by zero",
+          });
+    const policy::RuleCounters& complete = r.by_rule.at("INL-001");
+    CHECK(complete.evaluated == 9);
+    CHECK(complete.failed == 2);
+    const policy::RuleCounters& positive = r.by_rule.at("INL-002");
+    CHECK(positive.evaluated == 3);
+    CHECK(positive.failed == 0);
+    CHECK(positive.errors == 1);
+  }
+}
