@@ -724,6 +724,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   HoistKeyFilters(rule, ctx_.program.num_key_filters, ctx_);
   FindInputPrefix(rule);
   FindMemoPoint(rule, ctx_.program.num_memo_rules);
+  check::LowerRule(rule, ctx_);
 
   if (auto it = rule_places_.find(rule.info.id); it != rule_places_.end()) {
     Diagnostic& d = ctx_.Add(f, r.id.span, Severity::kError, "rule.duplicate_id",

@@ -273,4 +273,90 @@ void SpecializeRule(eval::CompiledRule& rule, Context& ctx) {
   }
 }
 
+namespace {
+
+class Lowerer {
+ public:
+  explicit Lowerer(Context& ctx) : ctx_(ctx) {}
+
+  const Node* Lower(const Node* n) {
+    if (n == nullptr) return nullptr;
+    auto it = done_.find(n);
+    if (it != done_.end()) return it->second;
+    std::vector<const Node*> args;
+    bool changed = false;
+    for (const Node* a : n->args) {
+      args.push_back(Lower(a));
+      changed = changed || args.back() != a;
+    }
+    const Node* out = changed ? Copy(n, args) : n;
+    if (const Node* lowered = LowerOne(out)) out = lowered;
+    done_[n] = out;
+    return out;
+  }
+
+ private:
+  const Node* Copy(const Node* n, const std::vector<const Node*>& args) {
+    Node* copy = ctx_.NewNode(n->op);
+    *copy = *n;
+    copy->args = args;
+    return copy;
+  }
+
+  static bool IsNullConst(const Node* n) {
+    return n->op == NodeOp::kConst && n->constant.is_null();
+  }
+
+  const Node* LowerOne(const Node* n) {
+    if (n->op != NodeOp::kBinary) return nullptr;
+    using syntax::BinaryOp;
+    if (n->binary == BinaryOp::kAnd || n->binary == BinaryOp::kOr) {
+      Node* l = ctx_.NewNode(n->binary == BinaryOp::kAnd ? NodeOp::kAnd : NodeOp::kOr);
+      l->args = n->args;
+      return l;
+    }
+    if (n->binary != BinaryOp::kEq && n->binary != BinaryOp::kNe) return nullptr;
+    const bool eq = n->binary == BinaryOp::kEq;
+    static const eval::Builtin* const type_of = eval::FindBuiltin("type");
+    const Node* a = n->args[0];
+    const Node* b = n->args[1];
+    if (a->op == NodeOp::kBuiltin && a->builtin == type_of && a->args.size() == 1 &&
+        b->op == NodeOp::kConst && b->constant.is(Type::kString)) {
+      Node* t = ctx_.NewNode(NodeOp::kTypeIs);
+      t->args = {a->args[0]};
+      t->slot = -1;
+      for (int k = 0; k <= static_cast<int>(Type::kRegex); ++k)
+        if (TypeName(static_cast<Type>(k)) == b->constant.as_string()) t->slot = k;
+      t->slot2 = eq ? 1 : 0;
+      return t;
+    }
+    if (IsNullConst(a) || IsNullConst(b)) {
+      Node* t = ctx_.NewNode(NodeOp::kIsNull);
+      t->args = {IsNullConst(b) ? a : b};
+      t->slot = eq ? 1 : 0;
+      return t;
+    }
+    return nullptr;
+  }
+
+  Context& ctx_;
+  std::map<const Node*, const Node*> done_;
+};
+
+}  // namespace
+
+void LowerRule(eval::CompiledRule& rule, Context& ctx) {
+  Lowerer lower(ctx);
+  for (eval::CompiledClause& c : rule.clauses) {
+    c.expr = lower.Lower(c.expr);
+    c.key_filter = lower.Lower(c.key_filter);
+    c.where_rest = lower.Lower(c.where_rest);
+    for (eval::Unrolled& u : c.unrolled) {
+      for (const Node*& e : u.clauses) e = lower.Lower(e);
+      u.require = lower.Lower(u.require);
+    }
+  }
+  rule.require = lower.Lower(rule.require);
+}
+
 }  // namespace policy::check

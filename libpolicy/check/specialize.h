@@ -15,4 +15,9 @@ namespace policy::check {
 
 void SpecializeRule(eval::CompiledRule& rule, Context& ctx);
 
+// Replaces the commonest operators in what the rule evaluates per binding by
+// dedicated nodes (`and`, `or`, `x == null`, `type(x) == "name"`), after the
+// rule's analyses (key filters, memo inputs), which read only the general forms.
+void LowerRule(eval::CompiledRule& rule, Context& ctx);
+
 }  // namespace policy::check

@@ -83,8 +83,35 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
     case NodeOp::kList:
     case NodeOp::kMap:
       return EvalCollection(n, slots, row);
+    case NodeOp::kAnd:
+    case NodeOp::kOr:
+      return EvalLogic(n, slots, row);
+    case NodeOp::kIsNull:
+    case NodeOp::kTypeIs: {
+      Value computed;
+      const Value* x = PeekLeaf(n->args[0], slots, row);
+      if (x == nullptr) {
+        computed = Eval(n->args[0], slots, row);
+        if (call_.error.set()) return Value::Null();
+        x = &computed;
+      }
+      if (n->op == NodeOp::kIsNull) return Value::Bool(x->is_null() == (n->slot == 1));
+      const bool same = static_cast<int>(x->type()) == n->slot;
+      return Value::Bool(same == (n->slot2 == 1));
+    }
   }
   return Value::Null();
+}
+
+Value Evaluator::EvalLogic(const Node* n, Value* slots, const Value* row) {
+  const bool is_and = n->op == NodeOp::kAnd;
+  const char* what = is_and ? "'and'" : "'or'";
+  Value a = EvalOperand(n->args[0], slots, row);
+  if (call_.error.set() || !NeedBool(a, what)) return Value::Null();
+  if (a.as_bool() != is_and) return Value::Bool(!is_and);
+  Value b = EvalOperand(n->args[1], slots, row);
+  if (call_.error.set() || !NeedBool(b, what)) return Value::Null();
+  return Value::Bool(b.as_bool());
 }
 
 Value Evaluator::EvalCollection(const Node* n, Value* slots, const Value* row) {

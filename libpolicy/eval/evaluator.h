@@ -59,6 +59,21 @@ class Evaluator {
   static constexpr size_t kStackSlots = 1 << 14;
 
   Value EvalBinary(const Node* n, Value* slots, const Value* row);
+  Value EvalLogic(const Node* n, Value* slots, const Value* row);
+  // The value of a constant, a name or a typed field without copying it; null
+  // for any other node.
+  static const Value* PeekLeaf(const Node* n, Value* slots, const Value* row) {
+    switch (n->op) {
+      case NodeOp::kConst:
+        return &n->constant;
+      case NodeOp::kSlot:
+        return &slots[n->slot];
+      case NodeOp::kRowField:
+        return row != nullptr ? &row[n->slot] : nullptr;
+      default:
+        return nullptr;
+    }
+  }
   Value EvalArithmetic(syntax::BinaryOp op, const Value& a, const Value& b);
   Value EvalCompare(syntax::BinaryOp op, const Value& a, const Value& b);
   Value EvalIn(const Value& needle, const Value& haystack);

@@ -36,6 +36,12 @@ enum class NodeOp : uint8_t {
   kQuantifier,  // binders slot/slot2; args[0] collection, args[1] body
   kList,
   kMap,  // args: k0 v0 k1 v1...
+  // Lowered forms of the commonest operators (check/specialize.h), made after
+  // the rule's analyses, which read only the forms above:
+  kAnd,     // args[0] and args[1]
+  kOr,      // args[0] or args[1]
+  kIsNull,  // args[0] == null (slot 1) or != null (slot 0)
+  kTypeIs,  // type(args[0]) == name: slot is the Type (-1: no such type), slot2 1 for ==, 0 for !=
 };
 
 struct CompiledDef;

@@ -177,119 +177,128 @@ void Runner::Walk(size_t index) {
 }
 
 void Runner::WalkClauses(size_t index) {
-  if (index == rule_->clauses.size()) {
-    Terminal();
-    return;
-  }
-  const CompiledClause& c = rule_->clauses[index];
   Value* slots = slots_.data();
-  const Node* expr = unrolled_ != nullptr ? unrolled_->clauses[index - unrolled_from_] : c.expr;
-  if (filter_passed_ != nullptr) {
-    // The key filter that leads this `where` passed: only the rest is left.
-    expr = filter_passed_->where_rest;
-    filter_passed_ = nullptr;
-    assert(c.op == ClauseOp::kWhere);
-    if (expr == nullptr) {
-      Walk(index + 1);
+  // Lets and wheres follow one another in a loop; only `for` recurses.
+  auto next = [&]() {
+    ++index;
+    return index == rule_->memo_from && record_ != nullptr && filter_passed_ == nullptr &&
+           WalkMemo(index);
+  };
+  for (;;) {
+    if (index == rule_->clauses.size()) {
+      Terminal();
       return;
     }
-  }
-  Value v = eval_.Eval(expr, slots, typed_);
-  if (eval_.error().set()) {
-    ReportError(nullptr);
-    return;
-  }
-  switch (c.op) {
-    case ClauseOp::kLet:
-      slots[c.slot] = v;
-      Walk(index + 1);
+    const CompiledClause& c = rule_->clauses[index];
+    const Node* expr = unrolled_ != nullptr ? unrolled_->clauses[index - unrolled_from_] : c.expr;
+    if (filter_passed_ != nullptr) {
+      // The key filter that leads this `where` passed: only the rest is left.
+      expr = filter_passed_->where_rest;
+      filter_passed_ = nullptr;
+      assert(c.op == ClauseOp::kWhere);
+      if (expr == nullptr) {
+        if (next()) return;
+        continue;
+      }
+    }
+    Value v = eval_.Eval(expr, slots, typed_);
+    if (eval_.error().set()) {
+      ReportError(nullptr);
       return;
-    case ClauseOp::kWhere:
-      if (!v.is(Type::kBool)) {
-        eval_.Fail("type.not_bool", "`where` needs a bool, got " + std::string(TypeName(v.type())));
-        ReportError(nullptr);
-        return;
-      }
-      if (!v.as_bool()) {
-        ++out_->counters.skipped;
-        return;
-      }
-      Walk(index + 1);
-      return;
-    case ClauseOp::kFor: {
-      if (!c.unrolled.empty()) {
-        // A constant collection (SpecializeRule): each element has its own nodes.
-        const bool list = v.is(Type::kList);
-        const size_t size = list ? v.as_list().size() : v.as_map().size();
-        assert(size == c.unrolled.size());
-        // Nothing but `require` after the `for`: the elements' own nodes no longer
-        // read its names, so an element that passes needs no binding at all.
-        const bool plain = index + 1 == rule_->clauses.size() && !rule_->is_unique &&
-                           !rule_->mostly && rule_->memo_from != index + 1;
-        for (size_t i = 0; i < size; ++i) {
-          if (plain) {
-            Value r = eval_.Eval(c.unrolled[i].require, slots, typed_);
-            if (!eval_.error().set() && r.is(Type::kBool) && r.as_bool()) {
-              ++out_->counters.evaluated;
-              continue;
+    }
+    switch (c.op) {
+      case ClauseOp::kLet:
+        slots[c.slot] = v;
+        if (next()) return;
+        continue;
+      case ClauseOp::kWhere:
+        if (!v.is(Type::kBool)) {
+          eval_.Fail("type.not_bool",
+                     "`where` needs a bool, got " + std::string(TypeName(v.type())));
+          ReportError(nullptr);
+          return;
+        }
+        if (!v.as_bool()) {
+          ++out_->counters.skipped;
+          return;
+        }
+        if (next()) return;
+        continue;
+      case ClauseOp::kFor: {
+        if (!c.unrolled.empty()) {
+          // A constant collection (SpecializeRule): each element has its own nodes.
+          const bool list = v.is(Type::kList);
+          const size_t size = list ? v.as_list().size() : v.as_map().size();
+          assert(size == c.unrolled.size());
+          // Nothing but `require` after the `for`: the elements' own nodes no longer
+          // read its names, so an element that passes needs no binding at all.
+          const bool plain = index + 1 == rule_->clauses.size() && !rule_->is_unique &&
+                             !rule_->mostly && rule_->memo_from != index + 1;
+          for (size_t i = 0; i < size; ++i) {
+            if (plain) {
+              Value r = eval_.Eval(c.unrolled[i].require, slots, typed_);
+              if (!eval_.error().set() && r.is(Type::kBool) && r.as_bool()) {
+                ++out_->counters.evaluated;
+                continue;
+              }
+              eval_.ClearError();  // evaluated again below, with its names bound
             }
-            eval_.ClearError();  // evaluated again below, with its names bound
-          }
-          unrolled_ = &c.unrolled[i];
-          unrolled_from_ = index + 1;
-          if (list) {
-            const Value& item = v.as_list()[i];
-            BindFor(c,
-                    c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : item,
-                    item, index + 1);
-          } else {
-            const MapEntry& e = v.as_map()[i];
-            BindFor(c, Value::String(e.key).WithOriginOf(e.value), e.value, index + 1);
-          }
-        }
-        unrolled_ = nullptr;
-        return;
-      }
-      if (v.is(Type::kList)) {
-        auto items = v.as_list();
-        for (size_t i = 0; i < items.size(); ++i) {
-          Value first =
-              c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
-          BindFor(c, first, items[i], index + 1);
-        }
-      } else if (v.is(Type::kMap)) {
-        auto map = v.as_map();
-        if (c.key_filter != nullptr && record_ != nullptr && record_->shape != 0 &&
-            map.data() == record_->row.as_map().data()) {
-          if (const std::vector<uint32_t>* passing = PassingKeys(c, v)) {
-            out_->counters.skipped += map.size() - passing->size();
-            for (uint32_t i : *passing) {
-              filter_passed_ = &c;
-              BindFor(c, Value::String(map[i].key).WithOriginOf(map[i].value), map[i].value,
-                      index + 1);
-            }
-            return;
-          }
-        }
-        for (const MapEntry& e : map) {
-          Value key = Value::String(e.key).WithOriginOf(e.value);
-          if (c.key_filter != nullptr) {
-            slots_[c.slot] = key;
-            std::optional<bool> pass = KeyFilter(c, key);
-            if (pass && !*pass) {
-              ++out_->counters.skipped;
-              continue;
+            unrolled_ = &c.unrolled[i];
+            unrolled_from_ = index + 1;
+            if (list) {
+              const Value& item = v.as_list()[i];
+              BindFor(
+                  c, c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : item,
+                  item, index + 1);
+            } else {
+              const MapEntry& e = v.as_map()[i];
+              BindFor(c, Value::String(e.key).WithOriginOf(e.value), e.value, index + 1);
             }
           }
-          filter_passed_ = nullptr;
-          BindFor(c, key, e.value, index + 1);
+          unrolled_ = nullptr;
+          return;
         }
-      } else if (!v.is_null()) {
-        eval_.Fail("type.not_iterable",
-                   "`for` cannot iterate over " + std::string(TypeName(v.type())));
-        ReportError(nullptr);
+        if (v.is(Type::kList)) {
+          auto items = v.as_list();
+          for (size_t i = 0; i < items.size(); ++i) {
+            Value first =
+                c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
+            BindFor(c, first, items[i], index + 1);
+          }
+        } else if (v.is(Type::kMap)) {
+          auto map = v.as_map();
+          if (c.key_filter != nullptr && record_ != nullptr && record_->shape != 0 &&
+              map.data() == record_->row.as_map().data()) {
+            if (const std::vector<uint32_t>* passing = PassingKeys(c, v)) {
+              out_->counters.skipped += map.size() - passing->size();
+              for (uint32_t i : *passing) {
+                filter_passed_ = &c;
+                BindFor(c, Value::String(map[i].key).WithOriginOf(map[i].value), map[i].value,
+                        index + 1);
+              }
+              return;
+            }
+          }
+          for (const MapEntry& e : map) {
+            Value key = Value::String(e.key).WithOriginOf(e.value);
+            if (c.key_filter != nullptr) {
+              slots_[c.slot] = key;
+              std::optional<bool> pass = KeyFilter(c, key);
+              if (pass && !*pass) {
+                ++out_->counters.skipped;
+                continue;
+              }
+            }
+            filter_passed_ = nullptr;
+            BindFor(c, key, e.value, index + 1);
+          }
+        } else if (!v.is_null()) {
+          eval_.Fail("type.not_iterable",
+                     "`for` cannot iterate over " + std::string(TypeName(v.type())));
+          ReportError(nullptr);
+        }
+        return;
       }
-      return;
     }
   }
 }
