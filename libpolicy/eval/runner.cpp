@@ -133,9 +133,22 @@ bool Runner::MemoKey(char* key, size_t* size) {
   return true;
 }
 
+size_t Runner::MemoField() const {
+  if (for_values_.empty() || record_ == nullptr || !record_->row.is(Type::kMap))
+    return kMemoFields - 1;
+  auto row = record_->row.as_map();
+  // Only a pointer into the row's entries is a field (other fors bind other values).
+  const uintptr_t first = reinterpret_cast<uintptr_t>(&row.data()->value);
+  const uintptr_t value = reinterpret_cast<uintptr_t>(for_values_.back());
+  if (value < first || (value - first) % sizeof(MapEntry) != 0) return kMemoFields - 1;
+  const size_t i = (value - first) / sizeof(MapEntry);
+  return i < row.size() && i < kMemoFields - 1 ? i : kMemoFields - 1;
+}
+
 bool Runner::WalkMemo(size_t index) {
-  if (memo_stats_.size() <= rule_->memo_id) memo_stats_.resize(rule_->memo_id + 1);
-  MemoStats& stats = memo_stats_[rule_->memo_id];
+  if (memo_stats_.size() <= (rule_->memo_id + 1) * kMemoFields)
+    memo_stats_.resize((rule_->memo_id + 1) * kMemoFields);
+  MemoStats& stats = memo_stats_[rule_->memo_id * kMemoFields + MemoField()];
   if (stats.off) return false;
   char key[kMemoKeyBytes];
   size_t size = 0;

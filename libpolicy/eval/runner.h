@@ -154,7 +154,7 @@ class Runner {
 
   // Outcomes of bindings by their memo inputs (CompiledRule::memo_from): only
   // passes and skips, which leave nothing but counts behind.
-  static constexpr size_t kMemoKeyBytes = 110;
+  static constexpr size_t kMemoKeyBytes = 46;
   struct MemoEntry {
     const CompiledRule* rule = nullptr;
     uint16_t evaluated = 0;
@@ -162,16 +162,20 @@ class Runner {
     uint8_t size = 0;
     char key[kMemoKeyBytes];
   };
-  static constexpr size_t kMemoEntries = 4096;
+  static constexpr size_t kMemoEntries = 16384;
   std::vector<MemoEntry> memo_;
-  // Per rule (memo_id): lookups and hits; memoising stops for a rule whose
-  // inputs rarely repeat (invoice numbers, amounts).
+  // Per rule (memo_id) and record field: lookups and hits. Memoising stops
+  // where inputs rarely repeat (invoice numbers, amounts): for the whole rule,
+  // or, in a rule that visits the record's fields, for that field alone.
   struct MemoStats {
     uint32_t lookups = 0;
     uint32_t hits = 0;
     bool off = false;
   };
+  static constexpr size_t kMemoFields = 64;  // per rule: fields 0..62, then "not a field"
   std::vector<MemoStats> memo_stats_;
+  // The index of the record field the innermost `for` is at, or kMemoFields - 1.
+  size_t MemoField() const;
   // Writes the memo key of the current binding; false when an input is not a
   // scalar or the key would be too long.
   bool MemoKey(char* key, size_t* size);
