@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unicode/uchar.h>
 
+#include <cstring>
+
 namespace policy::eval {
 
 Value Mismatch(CallContext& ctx, std::string_view fn, std::size_t index, std::string_view want,
@@ -26,6 +28,18 @@ const char* DecimalErrorCode(DecimalStatus status) {
       break;
   }
   return "value.invalid";
+}
+
+bool IsAsciiText(std::string_view s) {
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if ((word & 0x8080808080808080ull) != 0) return false;
+  }
+  for (; i < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) >= 0x80) return false;
+  return true;
 }
 
 char32_t NextCodePoint(std::string_view s, std::size_t* pos) {
@@ -100,9 +114,7 @@ std::string_view TrimUnicode(std::string_view s) {
 
 bool NormalizeDigits(std::string_view s, std::string& out) {
   // Only non-ASCII text can hold non-ASCII digits.
-  bool ascii = true;
-  for (char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
-  if (ascii) return false;
+  if (IsAsciiText(s)) return false;
   std::string result;
   bool changed = false;
   for (std::size_t pos = 0; pos < s.size();) {

@@ -24,6 +24,8 @@ const char* DecimalErrorCode(DecimalStatus status);
 // Decodes the code point at s[*pos] and advances *pos. An invalid or truncated
 // sequence yields U+FFFD and advances one byte (CountCodePoints counts the same).
 char32_t NextCodePoint(std::string_view s, std::size_t* pos);
+// True when every byte of `s` is ASCII (read 8 bytes at a time).
+bool IsAsciiText(std::string_view s);
 
 // Unicode White_Space.
 bool IsUnicodeSpace(char32_t cp);

@@ -56,6 +56,12 @@ Value DigitsOnly(std::span<const Value> args, CallContext& ctx) {
   // Most values hold nothing to remove: return them as they are, without copying.
   std::size_t first = 0;
   for (std::size_t pos = 0; pos < s.size(); first = pos) {
+    const unsigned char c = static_cast<unsigned char>(s[pos]);
+    if (c < 0x80) {  // ASCII without a call: digits and letters are most of it
+      if (IsDigitSeparator(c)) break;
+      ++pos;
+      continue;
+    }
     if (IsDigitSeparator(NextCodePoint(s, &pos))) break;
   }
   if (first >= s.size()) return args[0];
@@ -76,6 +82,7 @@ Value DigitsOnly(std::span<const Value> args, CallContext& ctx) {
 Value IsBengali(std::span<const Value> args, CallContext& ctx) {
   std::string_view s;
   if (!StringArg(args, ctx, "is_bengali", &s)) return Value::Null();
+  if (IsAsciiText(s)) return Value::Bool(false);
   for (std::size_t pos = 0; pos < s.size();) {
     const char32_t cp = NextCodePoint(s, &pos);
     if (cp >= 0x0980 && cp <= 0x09FF) return Value::Bool(true);
