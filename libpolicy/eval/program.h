@@ -47,19 +47,20 @@ enum class NodeOp : uint8_t {
 struct CompiledDef;
 
 struct Node {
+  // What evaluation reads on every visit comes first, within one cache line.
   NodeOp op = NodeOp::kConst;
   syntax::BinaryOp binary = syntax::BinaryOp::kEq;
   syntax::Quantifier quant = syntax::Quantifier::kAll;
-  Value constant;
   int slot = -1;
   int slot2 = -1;
-  std::string name;  // member name, function name
+  std::vector<const Node*> args;
   const Builtin* builtin = nullptr;
   const CompiledDef* def = nullptr;
-  std::vector<const Node*> args;
-  uint32_t line = 0;  // in the rule file, for evaluation-error messages
   // kConst regex literals: what can be decided without RE2 (null: nothing).
   const RegexPlan* regex_plan = nullptr;
+  Value constant;
+  std::string name;   // member name, function name
+  uint32_t line = 0;  // in the rule file, for evaluation-error messages
 };
 
 struct CompiledDef {
