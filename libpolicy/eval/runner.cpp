@@ -152,19 +152,20 @@ bool Runner::WalkMemo(size_t index) {
   if (stats.off) return false;
   char key[kMemoKeyBytes];
   size_t size = 0;
+  ++stats.lookups;
+  // Past a few thousand lookups, keep going only while at least 1 in 8 hits.
+  if (stats.lookups >= 4096 && stats.hits < stats.lookups / 8) stats.off = true;
+  // Inputs too long to remember count as misses, so that such a rule stops trying.
   if (!MemoKey(key, &size)) return false;
   if (memo_.empty()) memo_.resize(kMemoEntries);
   const uint64_t h = HashBytes(key, size, reinterpret_cast<uintptr_t>(rule_));
   MemoEntry& e = memo_[h % kMemoEntries];
-  ++stats.lookups;
   if (e.rule == rule_ && e.size == size && std::memcmp(e.key, key, size) == 0) {
     ++stats.hits;
     out_->counters.evaluated += e.evaluated;
     out_->counters.skipped += e.skipped;
     return true;
   }
-  // Past a few thousand lookups, keep going only while at least 1 in 8 hits.
-  if (stats.lookups >= 4096 && stats.hits < stats.lookups / 8) stats.off = true;
   const RuleCounters before = out_->counters;
   const size_t findings = out_->findings.size();
   WalkClauses(index);
