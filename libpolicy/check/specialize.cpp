@@ -119,6 +119,42 @@ class Specializer {
     return Simplify(copy);
   }
 
+  // `n` simplified under the assumption that slot `value` holds an ASCII string.
+  const Node* AssumeAscii(const Node* n, int value) {
+    if (n == nullptr) return nullptr;
+    static const eval::Builtin* const is_bengali = eval::FindBuiltin("is_bengali");
+    static const eval::Builtin* const is_nfc = eval::FindBuiltin("is_nfc");
+    static const eval::Builtin* const type_of = eval::FindBuiltin("type");
+    static const eval::Builtin* const normalize_digits = eval::FindBuiltin("normalize_digits");
+    auto reads_value = [&](const Node* a) { return a->op == NodeOp::kSlot && a->slot == value; };
+    if (n->op == NodeOp::kBuiltin && n->args.size() == 1 && reads_value(n->args[0])) {
+      if (n->builtin == is_bengali) return Constant(Value::Bool(false));
+      if (n->builtin == is_nfc) return Constant(Value::Bool(true));
+      if (n->builtin == type_of) return Constant(Value::String(TypeName(Type::kString)));
+      if (n->builtin == normalize_digits) return n->args[0];  // no digit to map
+    }
+    if (n->op == NodeOp::kBinary && n->binary == syntax::BinaryOp::kMatches &&
+        reads_value(n->args[0]) && n->args[1]->regex_plan != nullptr &&
+        n->args[1]->regex_plan->needs_non_ascii())
+      return Constant(Value::Bool(false));
+    if (n->op == NodeOp::kBinary &&
+        (n->binary == syntax::BinaryOp::kEq || n->binary == syntax::BinaryOp::kNe) &&
+        ((reads_value(n->args[0]) && IsConst(n->args[1]) && n->args[1]->constant.is_null()) ||
+         (reads_value(n->args[1]) && IsConst(n->args[0]) && n->args[0]->constant.is_null())))
+      return Constant(Value::Bool(n->binary == syntax::BinaryOp::kNe));
+    std::vector<const Node*> args;
+    bool changed = false;
+    for (const Node* a : n->args) {
+      args.push_back(AssumeAscii(a, value));
+      changed = changed || args.back() != a;
+    }
+    if (!changed) return n;
+    Node* copy = ctx_.NewNode(n->op);
+    *copy = *n;
+    copy->args = std::move(args);
+    return Simplify(copy);
+  }
+
   const Node* Constant(const Value& v) {
     Node* c = ctx_.NewNode(NodeOp::kConst);
     c->constant = v;
@@ -236,6 +272,29 @@ void SpecializeRule(eval::CompiledRule& rule, Context& ctx) {
       known[c.slot] = c.expr;
   }
   rule.require = sp.Substitute(rule.require, known);
+
+  // The last `for k, v`: do its bindings pass whenever v is an ASCII string?
+  for (size_t i = rule.clauses.size(); i-- > 0;) {
+    eval::CompiledClause& c = rule.clauses[i];
+    if (c.op != eval::ClauseOp::kFor) continue;
+    if (c.slot2 < 0 || rule.is_unique || rule.mostly || rule.require == nullptr) break;
+    std::map<int, const Node*> assumed;
+    bool passes = true;
+    for (size_t k = i + 1; k < rule.clauses.size() && passes; ++k) {
+      const eval::CompiledClause& next = rule.clauses[k];
+      const Node* e = sp.AssumeAscii(sp.Substitute(next.expr, assumed), c.slot2);
+      if (next.op == eval::ClauseOp::kLet) {
+        if (e->op == NodeOp::kConst) assumed[next.slot] = e;
+      } else {
+        passes = e->op == NodeOp::kConst && e->constant.is(Type::kBool) && e->constant.as_bool();
+      }
+    }
+    const Node* r =
+        passes ? sp.AssumeAscii(sp.Substitute(rule.require, assumed), c.slot2) : nullptr;
+    c.ascii_value_passes = r != nullptr && r->op == NodeOp::kConst && r->constant.is(Type::kBool) &&
+                           r->constant.as_bool();
+    break;
+  }
 
   // Unroll the last `for` when it runs over a small constant collection.
   for (size_t i = rule.clauses.size(); i-- > 0;) {

@@ -98,6 +98,11 @@ struct CompiledClause {
   const Node* where_rest = nullptr;
   // kFor over a constant collection: one entry per element (empty: not unrolled).
   std::vector<Unrolled> unrolled;
+  // kFor k, v as the last `for`: every binding whose v is an ASCII string passes
+  // (its wheres and `require` fold to true when v is such a string, as text
+  // hygiene rules do: ASCII is never Bengali, never unnormalised, never holds a
+  // zero-width character), so it is counted without being evaluated.
+  bool ascii_value_passes = false;
 };
 
 struct SchemaField {

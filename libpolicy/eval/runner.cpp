@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "libpolicy/eval/builtins.h"
+#include "libpolicy/eval/builtins/support.h"
 #include "libpolicy/hash.h"
 
 namespace policy::eval {
@@ -275,6 +276,7 @@ void Runner::WalkClauses(size_t index) {
         if (v.is(Type::kList)) {
           auto items = v.as_list();
           for (size_t i = 0; i < items.size(); ++i) {
+            if (AsciiPasses(c, items[i])) continue;
             Value first =
                 c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
             BindFor(c, first, items[i], index + 1);
@@ -286,6 +288,7 @@ void Runner::WalkClauses(size_t index) {
             if (const std::vector<uint32_t>* passing = PassingKeys(c, v)) {
               out_->counters.skipped += map.size() - passing->size();
               for (uint32_t i : *passing) {
+                if (AsciiPasses(c, map[i].value)) continue;
                 filter_passed_ = &c;
                 BindFor(c, Value::String(map[i].key).WithOriginOf(map[i].value), map[i].value,
                         index + 1);
@@ -303,6 +306,7 @@ void Runner::WalkClauses(size_t index) {
                 continue;
               }
             }
+            if (AsciiPasses(c, e.value)) continue;
             filter_passed_ = nullptr;
             BindFor(c, key, e.value, index + 1);
           }
@@ -315,6 +319,13 @@ void Runner::WalkClauses(size_t index) {
       }
     }
   }
+}
+
+bool Runner::AsciiPasses(const CompiledClause& c, const Value& value) {
+  if (!c.ascii_value_passes || !value.is(Type::kString) || !IsAsciiText(value.as_string()))
+    return false;
+  ++out_->counters.evaluated;
+  return true;
 }
 
 void Runner::BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next) {

@@ -144,6 +144,8 @@ class Runner {
   // when the verdicts cannot be cached.
   const std::vector<uint32_t>* PassingKeys(const CompiledClause& c, const Value& row);
   void BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next);
+  // CompiledClause::ascii_value_passes: true (and counted) when `value` is ASCII text.
+  bool AsciiPasses(const CompiledClause& c, const Value& value);
   // Inside an unrolled `for` (CompiledClause::unrolled): the current element's
   // expressions for the clauses from `unrolled_from_` on and for `require`.
   const Unrolled* unrolled_ = nullptr;

@@ -296,3 +296,68 @@ rule INL-002 {
     CHECK(positive.errors == 1);
   }
 }
+
+TEST_CASE("record shortcuts: ASCII values of a text rule pass without evaluation") {
+  // TXT-like rules fold to true for ASCII text, so ASCII cells are only
+  // counted; everything else is evaluated, and a rule that does not fold (a
+  // length check) evaluates every cell.
+  policy::CompileOptions options;
+  options.builtin = false;
+  options.sources.push_back({"a.policy", R"P(
+rule ASC-001 {
+  title "text is NFC, ids hold no zero-width characters"
+  on records
+  for key, value in row
+  where type(value) == "string"
+  let nfc_ok = not is_bengali(value) or is_nfc(value)
+  let zw_ok = not (value matches /[\x{200B}-\x{200D}\x{FEFF}]/) or not (key matches /_id$/)
+  require nfc_ok and zw_ok
+  at value
+  message "{key}: {if not nfc_ok then "not NFC" else "zero-width character"}"
+}
+
+rule ASC-002 {
+  title "values are short"
+  on records
+  for key, value in row
+  where value != null
+  require len(normalize_digits(value)) < 3
+  at value
+}
+)P",
+                             "."});
+  policy::CompileResult compiled = policy::Compile(options);
+  REQUIRE(compiled.program != nullptr);
+  // Row 2: ASCII only. Row 3: a decomposed Bengali vowel sign (U+09C7 U+09BE,
+  // not NFC) in `name`, a zero-width space in `a_id`. Row 4: composed Bengali
+  // (NFC) and a zero-width joiner outside an id field.
+  std::string text =
+      "name,a_id,note\n"
+      "ab,x1,ok\n"
+      "\xe0\xa6\x95\xe0\xa7\x87\xe0\xa6\xbe,x\xe2\x80\x8b"
+      "1,ok\n"
+      "\xe0\xa6\x95\xe0\xa7\x8b,x1,a\xe2\x80\x8d"
+      "b\n";
+  for (unsigned jobs : {1u, 2u}) {
+    policy::CheckOptions settings;
+    settings.jobs = jobs;
+    policy::Report r =
+        policy::Check(*compiled.program,
+                      {policy::Input{"rows.csv", policy::InputKind::kRecords, text}}, settings);
+    std::vector<std::string> found;
+    for (const auto& f : r.findings)
+      found.push_back(f.rule + " " + std::to_string(f.line) + ":" + std::to_string(f.column) + " " +
+                      f.message);
+    CHECK(found == std::vector<std::string>{
+                       "ASC-001 3:1 name: not NFC",
+                       "ASC-002 3:1 values are short: len(normalize_digits(value)) (3) < 3 (3)",
+                       "ASC-001 3:5 a_id: zero-width character",
+                       "ASC-002 3:5 values are short: len(normalize_digits(value)) (3) < 3 (3)",
+                       "ASC-002 4:7 values are short: len(normalize_digits(value)) (3) < 3 (3)",
+                   });
+    CHECK(r.by_rule.at("ASC-001").evaluated == 9);
+    CHECK(r.by_rule.at("ASC-001").failed == 2);
+    CHECK(r.by_rule.at("ASC-002").evaluated == 9);
+    CHECK(r.by_rule.at("ASC-002").failed == 3);
+  }
+}
