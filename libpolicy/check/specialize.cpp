@@ -185,6 +185,36 @@ class Specializer {
 
   static bool IsConst(const Node* n) { return n->op == NodeOp::kConst; }
 
+  // `n` where the typed field `field` is known not to be null: type(row.f)
+  // is its schema type's name, row.f == null is false.
+  const Node* AssumeFieldSet(const Node* n, int field) {
+    static const eval::Builtin* const type_of = eval::FindBuiltin("type");
+    auto is_field = [&](const Node* a) { return a->op == NodeOp::kRowField && a->slot == field; };
+    if (rule_.schema == nullptr || field < 0 ||
+        static_cast<size_t>(field) >= rule_.schema->fields.size())
+      return n;
+    if (n->op == NodeOp::kBuiltin && n->builtin == type_of && n->args.size() == 1 &&
+        is_field(n->args[0]))
+      return Constant(
+          Value::String(TypeName(rule_.schema->fields[static_cast<size_t>(field)].type)));
+    if (n->op == NodeOp::kBinary &&
+        (n->binary == syntax::BinaryOp::kEq || n->binary == syntax::BinaryOp::kNe) &&
+        is_field(n->args[0]) && IsConst(n->args[1]) && n->args[1]->constant.is_null())
+      return Constant(Value::Bool(n->binary == syntax::BinaryOp::kNe));
+    if (n->op == NodeOp::kQuantifier) return n;
+    std::vector<const Node*> args;
+    bool changed = false;
+    for (const Node* a : n->args) {
+      args.push_back(AssumeFieldSet(a, field));
+      changed = changed || args.back() != a;
+    }
+    if (!changed) return n;
+    Node* copy = ctx_.NewNode(n->op);
+    *copy = *n;
+    copy->args = std::move(args);
+    return Simplify(copy);
+  }
+
   // `type(row.f) == "name"` (or !=) where the schema types f: a typed field is
   // of its type or null, so any other name is decided.
   const Node* TypeTestOfField(const Node* n) {
@@ -228,6 +258,25 @@ class Specializer {
           (n->binary == syntax::BinaryOp::kOr && a) ||
           (n->binary == syntax::BinaryOp::kImplies && !a))
         return Constant(Value::Bool(n->binary != syntax::BinaryOp::kAnd));
+    }
+    // `true and x` and `false or x` are x when x is a bool or fails.
+    if (n->op == NodeOp::kBinary && IsConst(n->args[0]) && n->args[0]->constant.is(Type::kBool) &&
+        YieldsBool(n->args[1]) &&
+        ((n->binary == syntax::BinaryOp::kAnd && n->args[0]->constant.as_bool()) ||
+         (n->binary == syntax::BinaryOp::kOr && !n->args[0]->constant.as_bool())))
+      return n->args[1];
+    // `row.f != null and x`: within x, the typed field f is of its schema type.
+    if (n->op == NodeOp::kBinary && n->binary == syntax::BinaryOp::kAnd &&
+        n->args[0]->op == NodeOp::kBinary && n->args[0]->binary == syntax::BinaryOp::kNe &&
+        n->args[0]->args[0]->op == NodeOp::kRowField && IsConst(n->args[0]->args[1]) &&
+        n->args[0]->args[1]->constant.is_null()) {
+      const Node* rest = AssumeFieldSet(n->args[1], n->args[0]->args[0]->slot);
+      if (rest != n->args[1]) {
+        Node* copy = ctx_.NewNode(n->op);
+        *copy = *n;
+        copy->args = {n->args[0], rest};
+        return Simplify(copy);
+      }
     }
     // `x and true` is x, `x or false` is x, when x is a bool or fails.
     if (n->op == NodeOp::kBinary && IsConst(n->args[1]) && n->args[1]->constant.is(Type::kBool) &&
