@@ -107,6 +107,7 @@ struct RecordParser::Impl {
       v.set_path(&column_paths[i]);
     }
     rec.row = Value::Map(entries.data(), static_cast<uint32_t>(columns));
+    rec.shape = 1;
     Loc row_loc;
     row_loc.line = line;
     row_loc.column = 1;
@@ -165,6 +166,7 @@ struct RecordParser::Impl {
       rec.text = content;
       rec.issues.clear();
       rec.row = row;
+      rec.shape = 0;
       pos = next;
       ++line;
       return true;
