@@ -116,11 +116,26 @@ struct Worker {
   };
   std::vector<Shape> shapes;
   static constexpr size_t kShapes = 8;
+  // The ids given to the parser's recent shapes (Record::shape), most recent first.
+  std::vector<std::pair<uint64_t, uint64_t>> parser_shapes;
 
-  // The shape of `row`: every CSV row has the input's; a JSON Lines row has the
-  // id of a recent row with the same keys in the same order, or a new one.
+  // The shape of `row`, the typed row of `record`: every CSV row has the input's;
+  // a JSON Lines row has the id of a recent row with the same keys in the same
+  // order, or a new one.
   uint64_t ShapeOf(const Value& row, uint64_t csv_shape) {
     if (csv_shape != 0) return csv_shape;
+    if (record.shape != 0) {
+      // The parser knows the key list: no need to compare the keys.
+      for (size_t s = 0; s < parser_shapes.size(); ++s) {
+        if (parser_shapes[s].first != record.shape) continue;
+        if (s != 0) std::swap(parser_shapes[s], parser_shapes[0]);
+        return parser_shapes[0].second;
+      }
+      if (parser_shapes.size() < kShapes) parser_shapes.emplace_back();
+      parser_shapes.back() = {record.shape, NewRecordShape()};
+      std::swap(parser_shapes.back(), parser_shapes[0]);
+      return parser_shapes[0].second;
+    }
     auto map = row.as_map();
     for (size_t s = 0; s < shapes.size(); ++s) {
       const std::vector<std::string>& keys = shapes[s].keys;

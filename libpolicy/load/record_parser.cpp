@@ -6,10 +6,14 @@
 //  * map keys of CSV rows are views of the CsvHeader's names (it outlives the parser);
 //  * cell and JSON strings are views into the chunk's text, except those that
 //    needed unescaping ("" in CSV, \-escapes in JSON), which are in `arena`;
-//  * JSON Lines rows (maps, lists, nested path nodes) are allocated in `arena`.
+//  * JSON Lines rows that are flat objects of scalars (nearly all) are read by
+//    JsonParser::ParseRecord: entries in the parser's buffer (overwritten by the
+//    next call), keys and path nodes kept by the parser (they live as long as it);
+//  * other JSON Lines rows (maps, lists, nested path nodes) are allocated in `arena`.
 // So a record is valid until the next Next/Reset, the chunk changes, or the
-// caller resets the arena; a CSV record costs no heap allocation once the
-// parser's vectors have grown to the widest record.
+// caller resets the arena; a CSV record, and a flat JSON Lines record once its
+// keys were seen, cost no heap allocation once the parser's vectors have grown
+// to the widest record.
 #include <cstring>
 #include <new>
 
@@ -154,7 +158,7 @@ struct RecordParser::Impl {
       }
       Value row;
       JsonError json_error;
-      if (!json.Parse(content, line, 0, &row_path, 0, arena, &row, &json_error)) {
+      if (!json.ParseRecord(content, line, &row_path, arena, &row, &json_error, &rec.shape)) {
         return Fail(error, json_error.line, json_error.column, std::move(json_error.message));
       }
       if (!row.is(Type::kMap)) {
@@ -166,7 +170,6 @@ struct RecordParser::Impl {
       rec.text = content;
       rec.issues.clear();
       rec.row = row;
-      rec.shape = 0;
       pos = next;
       ++line;
       return true;

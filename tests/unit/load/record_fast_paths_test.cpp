@@ -1,0 +1,269 @@
+// The fast paths of record parsing against the general ones, on hand-picked and
+// generated (mostly hostile) input: same values, types, locations, paths and
+// errors.
+#include <random>
+#include <string>
+#include <vector>
+
+#include "helpers.h"
+#include "libpolicy/load/json_internal.h"
+
+namespace policy::load::test {
+namespace {
+
+// Everything a record value carries, as text.
+void Dump(const Value& v, std::string& out) {
+  const Loc& l = v.loc();
+  out += std::string(TypeName(v.type())) + "@" + std::to_string(l.line) + ":" +
+         std::to_string(l.column) + "-" + std::to_string(l.end_line) + ":" +
+         std::to_string(l.end_column) + "/" + std::to_string(l.file) + " f" +
+         std::to_string(v.flags()) + " " + RenderPath(v.path()) + " = ";
+  switch (v.type()) {
+    case Type::kDecimal:
+      out += v.as_decimal().ToString();
+      break;
+    case Type::kString:
+      out += "\"" + std::string(v.as_string()) + "\"";
+      break;
+    case Type::kMap:
+      out += "{";
+      for (const MapEntry& e : v.as_map()) {
+        out += "[" + std::string(e.key) + "] ";
+        Dump(e.value, out);
+        out += ", ";
+      }
+      out += "}";
+      break;
+    case Type::kList:
+      out += "[";
+      for (const Value& item : v.as_list()) {
+        Dump(item, out);
+        out += ", ";
+      }
+      out += "]";
+      break;
+    default:
+      out += ToJson(v);
+  }
+}
+
+struct JsonOutcome {
+  std::string text;  // the dump, or the error
+  uint64_t shape = 0;
+};
+
+JsonOutcome General(JsonParser& parser, std::string_view line, uint32_t number, Arena& arena) {
+  static PathNode root{nullptr, "row", -1};
+  Value v;
+  JsonError error;
+  JsonOutcome out;
+  if (!parser.Parse(line, number, 0, &root, 0, arena, &v, &error)) {
+    out.text = "error " + std::to_string(error.line) + ":" + std::to_string(error.column) + " " +
+               error.message;
+  } else {
+    Dump(v, out.text);
+  }
+  return out;
+}
+
+JsonOutcome Fast(JsonParser& parser, std::string_view line, uint32_t number, Arena& arena) {
+  static PathNode root{nullptr, "row", -1};
+  Value v;
+  JsonError error;
+  JsonOutcome out;
+  if (!parser.ParseRecord(line, number, &root, arena, &v, &error, &out.shape)) {
+    out.text = "error " + std::to_string(error.line) + ":" + std::to_string(error.column) + " " +
+               error.message;
+  } else {
+    Dump(v, out.text);
+  }
+  return out;
+}
+
+// Compares both paths on every line; returns how many lines took the fast path.
+size_t CompareJson(const std::vector<std::string>& lines, const LoadLimits& limits = {}) {
+  JsonParser general(limits, false);
+  JsonParser fast(limits, false);
+  Arena arena;
+  size_t fast_taken = 0;
+  std::vector<std::pair<uint64_t, std::string>> keys_of_shape;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    arena.Reset();
+    auto line_number = static_cast<uint32_t>(7 + i);
+    JsonOutcome a = General(general, lines[i], line_number, arena);
+    JsonOutcome b = Fast(fast, lines[i], line_number, arena);
+    INFO("line: ", lines[i]);
+    CHECK(a.text == b.text);
+    if (b.shape == 0) continue;
+    ++fast_taken;
+    // Same shape, same keys in the same order.
+    Value v;
+    JsonError error;
+    PathNode root{nullptr, "row", -1};
+    REQUIRE(general.Parse(lines[i], 1, 0, &root, 0, arena, &v, &error));
+    std::string keys;
+    for (const MapEntry& e : v.as_map()) keys += std::string(e.key) + '\0';
+    bool known = false;
+    for (const auto& [shape, k] : keys_of_shape) {
+      if (shape != b.shape) continue;
+      CHECK(k == keys);
+      known = true;
+    }
+    if (!known) keys_of_shape.emplace_back(b.shape, keys);
+  }
+  return fast_taken;
+}
+
+TEST_CASE("jsonl fast path: hand-picked records read as the general parser reads them") {
+  std::vector<std::string> lines = {
+      R"({"a":"x","b":1,"c":true,"d":false,"e":null})",
+      R"(  {  "a" : "x" ,	"b" :	-0.50 , "c":true}  )",
+      "\r{\"a\":1,\"b\":2}\r",
+      R"({})",
+      R"( { } )",
+      R"({"a":"é ü","b":"রূপসা ট্রেডার্স","c":"x"})",
+      R"({"ключ":"значение","b":2})",
+      R"({"a":"q\"uote","b":"\u00e9\ud83d\ude00","c":"tab\tnew\nline","d":"é\\"})",
+      R"({"a\"b":1})",
+      R"({"a":1,"a":2})",
+      R"({"a":1,"b":2,"a":3})",
+      R"({"a":01})",
+      R"({"a":-})",
+      R"({"a":1.})",
+      R"({"a":.5})",
+      R"({"a":1e5,"b":-2E-3,"c":1e+2,"d":1e})",
+      R"({"a":123456789012345678,"b":1234567890123456789,"c":0.00000000000000000001})",
+      R"({"a":123456789012345678901234567890123456789})",
+      R"({"a":1234567890123456789012345678901234567890.5})",
+      R"({"a":-0,"b":0,"c":0.0,"d":-0.000})",
+      R"({"a":tru})",
+      R"({"a":truex})",
+      R"({"a":nul})",
+      R"({"a":1 "b":2})",
+      R"({"a":1,})",
+      R"({"a":1}})",
+      R"({"a":1} x)",
+      R"({"a" 1})",
+      R"({a:1})",
+      R"({"a":[1,2],"b":{"c":"d"}})",
+      R"({"a":{},"b":[]})",
+      R"([1,2])",
+      R"("just a string")",
+      R"(42)",
+      R"({"a":"unterminated)",
+      R"({"a":"x",)",
+      R"({"a":)",
+      R"({"a")",
+      R"({)",
+      "{\"a\":\"ctrl\x01\"}",
+      "{\"a\":\"bad \xC3\x28\"}",
+      "{\"a\":\"bad \xE0\x80\x80\"}",
+      "{\"a\":\"surrogate \xED\xA0\x80\"}",
+      "{\"a\":\"trunc \xE2\x82\"}",
+      "{\"a\":1,\xC3\xA9:2}",
+      "{\"\xFF\":1}",
+      R"({"a":"\x"})",
+      R"({"a":"\u12"})",
+      R"({"a":"\ud800"})",
+      R"({"":1,"b":""})",
+      R"({"a":"x"}   )",
+  };
+  // Long strings cross the 16-byte blocks at every offset.
+  for (int len = 0; len < 40; ++len) {
+    std::string s(static_cast<size_t>(len), 'x');
+    lines.push_back(R"({"k":")" + s + R"(","é":")" + s + "é" + s + R"(","q":")" + s + R"(\""})");
+  }
+  CompareJson(lines);
+  LoadLimits tight;
+  tight.max_string_length = 3;
+  CompareJson(lines, tight);
+  tight.max_depth = 0;
+  CompareJson(lines, tight);
+}
+
+TEST_CASE("jsonl fast path: the usual records take it and share shapes") {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 50; ++i) {
+    std::string line =
+        R"({"id":")" + std::to_string(i) + R"(","n":)" + std::to_string(i * 7) + ".25";
+    if (i % 3 != 0) line += R"(,"opt":"x")";
+    line += R"(,"name":"é)" + std::to_string(i) + "\"}";
+    lines.push_back(line);
+  }
+  CHECK(CompareJson(lines) == lines.size());
+}
+
+// Generated records: mostly well-formed flat objects, with hostile pieces and
+// random byte damage mixed in.
+TEST_CASE("jsonl fast path: generated records read as the general parser reads them") {
+  std::mt19937 rng(12345);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::vector<std::string> keys = {"\"id\"",  "\"name\"", "\"amount\"", "\"é\"",
+                                         "\"a b\"", "\"\"",     "\"k\\\"q\"", "\"x\\u0041\""};
+  const std::vector<std::string> values = {"\"plain\"",
+                                           "\"é\"",
+                                           "\"রূপসা\"",
+                                           "\"\"",
+                                           "\"esc\\n\\\"\"",
+                                           "\"\\u00e9\"",
+                                           "0",
+                                           "-0",
+                                           "12.50",
+                                           "-3",
+                                           "1e3",
+                                           "2E-2",
+                                           "0.1",
+                                           "123456789012345678",
+                                           "1234567890123456789",
+                                           "99999999999999999999999999999999999999999",
+                                           "true",
+                                           "false",
+                                           "null",
+                                           "[]",
+                                           "{}",
+                                           "[1,{\"z\":2}]",
+                                           "{\"in\":\"ner\"}",
+                                           "01",
+                                           "1.",
+                                           "-",
+                                           "tru",
+                                           "\"\x01\"",
+                                           "\"\xC3\""};
+  const std::vector<std::string> blanks = {"", "", "", " ", "\t", "\r", "  "};
+  std::vector<std::string> lines;
+  for (int r = 0; r < 4000; ++r) {
+    std::string line = blanks[pick(blanks.size())] + "{";
+    size_t fields = pick(7);
+    for (size_t f = 0; f < fields; ++f) {
+      if (f != 0) line += blanks[pick(blanks.size())] + ",";
+      line += blanks[pick(blanks.size())] + keys[pick(keys.size())] + blanks[pick(blanks.size())] +
+              ":" + blanks[pick(blanks.size())] + values[pick(values.size())] +
+              blanks[pick(blanks.size())];
+    }
+    line += "}" + blanks[pick(blanks.size())];
+    if (pick(4) == 0 && !line.empty()) {
+      // Damage: replace, insert or delete one byte.
+      size_t at = pick(line.size());
+      const std::string bytes = "{}[]\",:\\ 0-.e\xC3\xA9\x80\x01";
+      switch (pick(3)) {
+        case 0:
+          line[at] = bytes[pick(bytes.size())];
+          break;
+        case 1:
+          line.insert(line.begin() + static_cast<std::ptrdiff_t>(at), bytes[pick(bytes.size())]);
+          break;
+        default:
+          line.erase(at, 1);
+      }
+    }
+    lines.push_back(line);
+  }
+  size_t fast = CompareJson(lines);
+  CHECK(fast > lines.size() / 10);
+  LoadLimits tight;
+  tight.max_string_length = 4;
+  CompareJson(lines, tight);
+}
+
+}  // namespace
+}  // namespace policy::load::test
