@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <new>
 
 namespace policy::eval {
 namespace {
@@ -27,6 +28,19 @@ bool EqualsLowered(std::string_view s, std::string_view word) {
     if (c != word[i]) return false;
   }
   return true;
+}
+
+// Replaces `cell` by `v` located where `cell` is. Written in place: building the
+// value elsewhere and copying it costs more (partial stores, then wide loads).
+template <class Make>
+void Replace(Value& cell, Make&& make) {
+  const Loc loc = cell.loc();
+  const PathNode* path = cell.path();
+  const uint8_t flags = cell.flags();
+  new (&cell) Value(make());
+  cell.set_loc(loc);
+  cell.set_path(path);
+  cell.set_flags(flags);
 }
 
 }  // namespace
@@ -114,40 +128,40 @@ Value RecordTyper::TypeRow(const load::Record& rec, Arena& arena, const IssueSin
   entries_.assign(raw.begin(), raw.end());
   const int* columns = csv_ ? columns_.data() : ColumnsFor(rec, raw);
   const size_t n = plan_.size();
+  // Converts the cells in place first; typed_ copies them after, when the
+  // partial stores of the conversions are long done.
   for (size_t i = 0; i < n; ++i) {
     const int col = columns[i];
     if (col < 0 || static_cast<size_t>(col) >= raw.size()) {
-      // A field the record does not have: null, located at the record.
-      typed_[i] = Value::Null().WithOriginOf(rec.row);
       if (plan_[i].required && !csv_)
-        issue.call(issue.fn, typed_[i],
+        issue.call(issue.fn, Value::Null().WithOriginOf(rec.row),
                    fmt::format("required field '{}' is missing", schema_->fields[i].name));
       continue;
     }
     Value& cell = entries_[static_cast<size_t>(col)].value;
     if (cell.is(Type::kString)) {
       if (cell.as_string().empty()) {
-        cell = Value::Null().WithOriginOf(cell);
+        Replace(cell, [] { return Value::Null(); });
       } else if (plan_[i].kind == Kind::kString) {
-        typed_[i] = cell;  // the common case: nothing to convert
-        continue;
+        continue;  // the common case: nothing to convert
       }
     }
     if (cell.is_null()) {
       if (plan_[i].required)
         issue.call(issue.fn, cell,
                    fmt::format("required field '{}' is empty", schema_->fields[i].name));
-      typed_[i] = cell;
       continue;
     }
-    Value typed;
-    if (Convert(i, cell, arena, &typed)) {
-      typed_[i] = typed.WithOriginOf(cell);
-    } else {
+    if (!Convert(i, cell, arena)) {
       Reject(i, cell, issue);
-      typed_[i] = Value::Null().WithOriginOf(cell);
+      Replace(cell, [] { return Value::Null(); });
     }
-    cell = typed_[i];
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const int col = columns[i];
+    typed_[i] = col < 0 || static_cast<size_t>(col) >= raw.size()
+                    ? Value::Null().WithOriginOf(rec.row)
+                    : entries_[static_cast<size_t>(col)].value;
   }
   Value row = Value::Map(entries_.data(), static_cast<uint32_t>(entries_.size()));
   row.set_loc(rec.row.loc());
@@ -161,35 +175,33 @@ void RecordTyper::Reject(size_t field, const Value& v, const IssueSink& issue) c
              fmt::format("field '{}': {} is not a {}", f.name, ToJson(v), TypeLabel(f)));
 }
 
-// `v` (not null, not an empty string) as the field's type; false when it is not one.
-bool RecordTyper::Convert(size_t field, const Value& v, Arena& arena, Value* out) {
+// Replaces `v` (not null, not an empty string) by its value as the field's type,
+// located where it is; false (and `v` unchanged) when it is not one.
+bool RecordTyper::Convert(size_t field, Value& v, Arena& arena) {
   auto by_builtin = [&](const Builtin* fn, std::span<const Value> args) {
     CallContext ctx(arena);
-    *out = fn->fn(args, ctx);
-    return !out->is_null();
+    Value r = fn->fn(args, ctx);
+    if (r.is_null()) return false;
+    v = r.WithOriginOf(v);
+    return true;
   };
   switch (plan_[field].kind) {
     case Kind::kString:
-      if (v.is(Type::kString)) {
-        *out = v;
-        return true;
-      }
+      if (v.is(Type::kString)) return true;
       if (v.is(Type::kDecimal) || v.is(Type::kBool)) {
-        *out = MakeString(arena, ToText(v));
+        std::string_view s = MakeString(arena, ToText(v)).as_string();
+        Replace(v, [&] { return Value::String(s); });
         return true;
       }
       return false;
     case Kind::kDecimal: {
-      if (v.is(Type::kDecimal)) {
-        *out = v;
-        return true;
-      }
+      if (v.is(Type::kDecimal)) return true;
       if (!v.is(Type::kString)) return false;
       // Plain ASCII needs no Unicode trimming or digit mapping: parse it directly.
       if (std::string_view plain; AsciiTrimmed(v.as_string(), &plain)) {
         std::optional<Decimal> d = Decimal::Parse(plain);
         if (!d) return false;
-        *out = Value::Number(*d);
+        Replace(v, [&] { return Value::Number(*d); });
         return true;
       }
       return by_builtin(to_decimal_, std::span<const Value>(&v, 1));
@@ -199,7 +211,7 @@ bool RecordTyper::Convert(size_t field, const Value& v, Arena& arena, Value* out
       if (std::string_view plain; AsciiTrimmed(v.as_string(), &plain)) {
         std::optional<Date> d = Date::ParseIso(plain);
         if (!d) return false;
-        *out = Value::OfDate(*d);
+        Replace(v, [&] { return Value::OfDate(*d); });
         return true;
       }
       return by_builtin(to_date_, std::span<const Value>(&v, 1));
@@ -210,17 +222,12 @@ bool RecordTyper::Convert(size_t field, const Value& v, Arena& arena, Value* out
       return by_builtin(to_date_, std::span<const Value>(args, 2));
     }
     case Kind::kBool:
-      if (v.is(Type::kBool)) {
-        *out = v;
-        return true;
-      }
+      if (v.is(Type::kBool)) return true;
       if (v.is(Type::kString)) {
-        if (EqualsLowered(v.as_string(), "true")) {
-          *out = Value::Bool(true);
-          return true;
-        }
-        if (EqualsLowered(v.as_string(), "false")) {
-          *out = Value::Bool(false);
+        std::string_view s = v.as_string();
+        if (EqualsLowered(s, "true") || EqualsLowered(s, "false")) {
+          bool b = EqualsLowered(s, "true");
+          Replace(v, [b] { return Value::Bool(b); });
           return true;
         }
       }

@@ -50,7 +50,7 @@ class RecordTyper {
 
   Value TypeRow(const load::Record& rec, Arena& arena, const IssueSink& issue);
   const int* ColumnsFor(const load::Record& rec, std::span<const MapEntry> raw);
-  bool Convert(size_t field, const Value& v, Arena& arena, Value* out);
+  bool Convert(size_t field, Value& v, Arena& arena);
   void Reject(size_t field, const Value& v, const IssueSink& issue) const;
   static std::string TypeLabel(const SchemaField& f);
 
