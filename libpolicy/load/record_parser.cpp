@@ -68,7 +68,10 @@ struct RecordParser::Impl {
     std::string_view text = chunk->text;
     if (!SkipBlankLines(text)) return false;
     const std::size_t start = pos;
-    CsvRecordScan scan = scanner.Scan(text, start, line, cells);
+    CsvRecordScan scan;
+    if (!scanner.ScanPlain(text, start, line, cells, &scan)) {
+      scan = scanner.Scan(text, start, line, cells);
+    }
     if (scan.unterminated_quote) {
       return Fail(error, scan.quote_line, scan.quote_column, "unterminated quoted field");
     }

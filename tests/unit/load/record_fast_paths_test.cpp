@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "helpers.h"
+#include "libpolicy/load/csv_internal.h"
 #include "libpolicy/load/json_internal.h"
 
 namespace policy::load::test {
@@ -263,6 +264,120 @@ TEST_CASE("jsonl fast path: generated records read as the general parser reads t
   LoadLimits tight;
   tight.max_string_length = 4;
   CompareJson(lines, tight);
+}
+
+// ---- CSV ---------------------------------------------------------------------
+
+std::string DumpScan(const CsvRecordScan& scan, const std::vector<CsvCell>& cells) {
+  std::string out = std::to_string(scan.content_end) + "/" + std::to_string(scan.next) + "/" +
+                    std::to_string(scan.lines) + "/" + std::to_string(scan.terminated) + "/" +
+                    std::to_string(scan.unterminated_quote) + ":";
+  for (const CsvCell& c : cells) {
+    out += " [" + std::to_string(c.begin) + "," + std::to_string(c.end) + ") " +
+           std::to_string(c.line) + ":" + std::to_string(c.column) + "-" +
+           std::to_string(c.end_line) + ":" + std::to_string(c.end_column) + (c.quoted ? "q" : "") +
+           (c.escapes ? "e" : "") + (c.bad_utf8 ? "b" : "") + (c.junk ? "j" : "");
+  }
+  return out;
+}
+
+// Scans every record of `text` both ways; returns how many took the fast path.
+size_t CompareCsv(const std::string& text, char delimiter = ',') {
+  CsvScanner scanner(delimiter);
+  std::vector<CsvCell> general_cells;
+  std::vector<CsvCell> fast_cells;
+  size_t pos = 0;
+  size_t fast = 0;
+  uint32_t line = 3;
+  while (pos < text.size()) {
+    CsvRecordScan general = scanner.Scan(text, pos, line, general_cells);
+    CsvRecordScan plain;
+    // A stale cell from before must not leak into the fast path's result.
+    fast_cells.assign(3, CsvCell{1, 2, 3, 4, 5, 6, true, true, true, true});
+    if (scanner.ScanPlain(text, pos, line, fast_cells, &plain)) {
+      ++fast;
+      INFO("record at ", pos, ": ", text.substr(pos, general.next - pos));
+      CHECK(DumpScan(plain, fast_cells) == DumpScan(general, general_cells));
+    }
+    if (general.unterminated_quote || general.next <= pos) break;
+    pos = general.next;
+    line += general.lines;
+  }
+  return fast;
+}
+
+TEST_CASE("csv fast path: hand-picked records split as the general scanner splits them") {
+  const std::string text =
+      "a,b,c\n"
+      "1,,3\r\n"
+      ",,\n"
+      "\n"
+      "é,রূপসা ট্রেডার্স,x\n"
+      "x\ry,z\r\n"
+      "\r\n"
+      "a,\"q\",b\n"
+      "mid\"quote,b\n"
+      "bad\xff,x\n"
+      "bad \xC3\x28,x\n"
+      "trunc \xE2\x82\n"
+      "surrogate \xED\xA0\x80,x\n"
+      "last,no newline\r";
+  CHECK(CompareCsv(text) >= 6);
+  CHECK(CompareCsv(text, ';') >= 6);
+  CHECK(CompareCsv(text, '\t') >= 6);
+  CHECK(CompareCsv("") == 0);
+  CHECK(CompareCsv("x") == 1);
+  CHECK(CompareCsv("\r") == 1);
+}
+
+TEST_CASE("csv fast path: records across 64-byte blocks, UTF-8 at every offset") {
+  std::string text;
+  for (int len = 0; len < 140; ++len) {
+    std::string pad(static_cast<size_t>(len), 'x');
+    text += pad + ",é" + pad + "ট,a" + pad + "\n";
+    text += pad + "রূ," + pad + "\r\n";
+    text += "," + pad + ",\n";
+  }
+  CHECK(CompareCsv(text) == 3 * 140);
+  CHECK(CompareCsv(text.substr(0, text.size() - 1)) == 3 * 140);
+}
+
+TEST_CASE("csv fast path: generated records split as the general scanner splits them") {
+  std::mt19937 rng(777);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::vector<std::string> cells = {
+      "",
+      "x",
+      "12.50",
+      "é",
+      "রূপসা ট্রেডার্স",
+      "a b",
+      "\r",
+      "x\ry",
+      "\"q\"",
+      "\"a,b\"",
+      "\"a\"\"b\"",
+      "\"multi\nline\"",
+      "m\"id",
+      "\"x\"junk",
+      "\xff",
+      "\xC3",
+      "\xE0\x80\x80",
+      "\xF0\x9F\x98\x80",
+      "\x80x",
+      "long text that runs past one block of sixty-four bytes, on and on and on"};
+  std::string text;
+  for (int r = 0; r < 3000; ++r) {
+    size_t n = 1 + pick(25);
+    for (size_t c = 0; c < n; ++c) {
+      if (c != 0) text += ',';
+      text += cells[pick(cells.size())];
+    }
+    text += pick(5) == 0 ? "\r\n" : "\n";
+    if (pick(40) == 0) text += "\n";
+  }
+  CHECK(CompareCsv(text) > 100);
+  CHECK(CompareCsv(text, ';') > 100);
 }
 
 }  // namespace
