@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <new>
 
+#include "libpolicy/load/scalar_typing_internal.h"
+
 namespace policy::eval {
 namespace {
 
@@ -197,6 +199,10 @@ bool RecordTyper::Convert(size_t field, Value& v, Arena& arena) {
     case Kind::kDecimal: {
       if (v.is(Type::kDecimal)) return true;
       if (!v.is(Type::kString)) return false;
+      if (Decimal d; load::ParsePlainDecimal(v.as_string(), &d)) {
+        Replace(v, [&] { return Value::Number(d); });
+        return true;
+      }
       // Plain ASCII needs no Unicode trimming or digit mapping: parse it directly.
       if (std::string_view plain; AsciiTrimmed(v.as_string(), &plain)) {
         std::optional<Decimal> d = Decimal::Parse(plain);

@@ -96,15 +96,15 @@ struct RecordParser::Impl {
     for (std::size_t i = 0; i < columns; ++i) {
       Value& v = entries[i].value;
       if (i >= cells.size()) {
-        v = Value::Null();
+        new (&v) Value();
         v.set_path(&column_paths[i]);
         continue;
       }
       const CsvCell& cell = cells[i];
-      if (cell.bad_utf8 || cell.junk) {
+      if (cell.bad_utf8 || cell.junk) [[unlikely]] {
         rec.issues.push_back({cell.line, cell.column, header->names[i],
                               cell.bad_utf8 ? "invalid UTF-8" : "text after the closing quote"});
-        v = Value::Null();
+        new (&v) Value();
       } else {
         SetCellValue(text, cell, arena, v);
       }
@@ -125,16 +125,21 @@ struct RecordParser::Impl {
     return true;
   }
 
+  // Constructs the cell's value in `v` (placement: no temporary to copy).
   static void SetCellValue(std::string_view text, const CsvCell& cell, Arena& arena, Value& v) {
     std::string_view raw = text.substr(cell.begin, cell.end - cell.begin);
-    if (!cell.quoted) {
-      v = raw.empty() ? Value::Null() : Value::String(raw);
-    } else if (!cell.escapes) {
-      std::string_view inner = raw.substr(1, raw.size() - 2);
-      v = inner.empty() ? Value::Null() : Value::String(inner);
-    } else {
+    if (cell.quoted && !cell.escapes) {
+      raw = raw.substr(1, raw.size() - 2);
+    } else if (cell.quoted) {
       char* out = static_cast<char*>(arena.Allocate(raw.size(), 1));
-      v = Value::String(std::string_view(out, CsvScanner::Unescape(raw, out)));
+      raw = std::string_view(out, CsvScanner::Unescape(raw, out));
+      new (&v) Value(Value::String(raw));
+      return;
+    }
+    if (raw.empty()) {
+      new (&v) Value();
+    } else {
+      new (&v) Value(Value::String(raw));
     }
   }
 

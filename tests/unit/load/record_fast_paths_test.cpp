@@ -8,6 +8,7 @@
 #include "helpers.h"
 #include "libpolicy/load/csv_internal.h"
 #include "libpolicy/load/json_internal.h"
+#include "libpolicy/load/scalar_typing_internal.h"
 
 namespace policy::load::test {
 namespace {
@@ -378,6 +379,44 @@ TEST_CASE("csv fast path: generated records split as the general scanner splits 
   }
   CHECK(CompareCsv(text) > 100);
   CHECK(CompareCsv(text, ';') > 100);
+}
+
+// ---- Schema typing -------------------------------------------------------------
+
+TEST_CASE("ParsePlainDecimal reads what it takes exactly as Decimal::Parse") {
+  std::vector<std::string> texts = {"0",   "-0",  "+0",  "12.50", "-3",    "+7.25", ".5",    "5.",
+                                    "-.5", "-5.", ".",   "-",     "+",     "",      "1.2.3", "1e3",
+                                    " 1",  "1 ",  "1,5", "--1",   "0.000", "007",   "١٢",    "12a"};
+  std::string digits;
+  for (int n = 1; n <= 21; ++n) {
+    digits += static_cast<char>('0' + (n * 7) % 10);
+    texts.push_back(digits);
+    texts.push_back("-" + digits);
+    texts.push_back("0." + digits);
+    texts.push_back(digits + ".");
+    if (digits.size() > 1)
+      texts.push_back(digits.substr(0, digits.size() / 2) + "." + digits.substr(digits.size() / 2));
+  }
+  texts.push_back("999999999999999999");
+  texts.push_back("-999999999999999999");
+  texts.push_back("9999999999999999999");
+  texts.push_back("99999999999999999.9");
+  size_t taken = 0;
+  for (const std::string& t : texts) {
+    INFO("text: '", t, "'");
+    Decimal fast;
+    if (!ParsePlainDecimal(t, &fast)) continue;
+    ++taken;
+    std::optional<Decimal> d = Decimal::Parse(t);
+    REQUIRE(d.has_value());
+    CHECK(fast.coefficient() == d->coefficient());
+    CHECK(fast.scale() == d->scale());
+  }
+  CHECK(taken > 60);
+  Decimal d;
+  CHECK(!ParsePlainDecimal(" 1", &d));
+  CHECK(!ParsePlainDecimal("1e3", &d));
+  CHECK(!ParsePlainDecimal("1234567890123456789", &d));  // 19 digits: Decimal::Parse's
 }
 
 }  // namespace
