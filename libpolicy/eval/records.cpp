@@ -16,6 +16,7 @@
 
 #include "libpolicy/eval/check_input.h"
 #include "libpolicy/eval/key_set.h"
+#include "libpolicy/eval/record_typer.h"
 #include "libpolicy/load/loaders.h"
 
 namespace policy::eval {
@@ -32,142 +33,6 @@ std::string Lower(std::string_view s) {
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
-
-// Typed schema fields and the row rules see, for one record at a time.
-class RecordTyper {
- public:
-  RecordTyper(const Schema* schema, const load::CsvHeader* header) : schema_(schema) {
-    to_decimal_ = FindBuiltin("decimal");
-    to_date_ = FindBuiltin("date");
-    if (schema_ == nullptr) return;
-    typed_.resize(schema_->fields.size());
-    columns_.assign(schema_->fields.size(), -1);
-    for (size_t i = 0; i < schema_->fields.size(); ++i) {
-      pattern_values_.push_back(Value::String(schema_->fields[i].date_pattern));
-      if (header == nullptr) continue;
-      for (size_t c = 0; c < header->names.size(); ++c)
-        if (header->names[c] == schema_->fields[i].name) {
-          columns_[i] = static_cast<int>(c);
-          break;
-        }
-    }
-    csv_ = header != nullptr;
-  }
-
-  // Types `rec`; schema problems go to `issue(line, column, path, message)`.
-  template <class IssueFn>
-  Value Type(const load::Record& rec, Arena& arena, IssueFn&& issue) {
-    if (schema_ == nullptr) return rec.row;
-    auto raw = rec.row.as_map();
-    entries_.assign(raw.begin(), raw.end());
-    CallContext ctx(arena);
-    for (size_t i = 0; i < schema_->fields.size(); ++i) {
-      const SchemaField& field = schema_->fields[i];
-      int col = columns_[i];
-      if (!csv_) {
-        col = -1;
-        for (size_t c = 0; c < raw.size(); ++c)
-          if (raw[c].key == field.name) {
-            col = static_cast<int>(c);
-            break;
-          }
-      }
-      Value v = col >= 0 && static_cast<size_t>(col) < raw.size()
-                    ? raw[static_cast<size_t>(col)].value
-                    : Value::Null().WithOriginOf(rec.row);
-      if (v.is(Type::kString) && v.as_string().empty()) v = Value::Null().WithOriginOf(v);
-      Value typed = Convert(field, v, ctx);
-      if (!v.is_null() && typed.is_null()) {
-        issue(v,
-              fmt::format("field '{}': {} is not a {}", field.name, ToJson(v), TypeLabel(field)));
-      } else if (v.is_null() && field.required && (col >= 0 || !csv_)) {
-        issue(v,
-              fmt::format("required field '{}' is {}", field.name, col >= 0 ? "empty" : "missing"));
-      }
-      typed_[i] = typed.is_null() ? Value::Null().WithOriginOf(v) : typed.WithOriginOf(v);
-      if (col >= 0) entries_[static_cast<size_t>(col)].value = typed_[i];
-    }
-    Value row = Value::Map(entries_.data(), static_cast<uint32_t>(entries_.size()));
-    row.set_loc(rec.row.loc());
-    row.set_path(rec.row.path());
-    return row;
-  }
-
-  const Value* typed() const { return schema_ ? typed_.data() : nullptr; }
-  const std::vector<int>& columns() const { return columns_; }
-
- private:
-  static std::string TypeLabel(const SchemaField& f) {
-    if (f.type == Type::kDate)
-      return f.date_pattern.empty() ? "date (YYYY-MM-DD)" : "date (" + f.date_pattern + ")";
-    return std::string(TypeName(f.type));
-  }
-
-  Value Convert(const SchemaField& field, const Value& v, CallContext& ctx) {
-    if (v.is_null()) return v;
-    switch (field.type) {
-      case Type::kString:
-        if (v.is(Type::kString)) return v;
-        if (v.is(Type::kDecimal) || v.is(Type::kBool)) return MakeString(ctx.arena, ToText(v));
-        return Value::Null();
-      case Type::kDecimal: {
-        if (v.is(Type::kDecimal)) return v;
-        if (!v.is(Type::kString)) return Value::Null();
-        // Plain ASCII needs no Unicode trimming or digit mapping: parse it directly.
-        if (std::string_view plain; AsciiTrimmed(v.as_string(), &plain)) {
-          std::optional<Decimal> d = Decimal::Parse(plain);
-          return d ? Value::Number(*d) : Value::Null();
-        }
-        Value r = to_decimal_->fn(std::span<const Value>(&v, 1), ctx);
-        ctx.error = EvalError{};
-        return r;
-      }
-      case Type::kDate: {
-        if (!v.is(Type::kString)) return Value::Null();
-        if (std::string_view plain;
-            field.date_pattern.empty() && AsciiTrimmed(v.as_string(), &plain)) {
-          std::optional<Date> d = Date::ParseIso(plain);
-          return d ? Value::OfDate(*d) : Value::Null();
-        }
-        Value args[2] = {v, pattern_values_[static_cast<size_t>(&field - schema_->fields.data())]};
-        Value r =
-            to_date_->fn(std::span<const Value>(args, field.date_pattern.empty() ? 1 : 2), ctx);
-        ctx.error = EvalError{};
-        return r;
-      }
-      case Type::kBool:
-        if (v.is(Type::kBool)) return v;
-        if (v.is(Type::kString)) {
-          std::string s = Lower(v.as_string());
-          if (s == "true") return Value::Bool(true);
-          if (s == "false") return Value::Bool(false);
-        }
-        return Value::Null();
-      default:
-        return Value::Null();
-    }
-  }
-
-  // True when `s` is all ASCII; `*out` is then `s` without ASCII white space around it.
-  static bool AsciiTrimmed(std::string_view s, std::string_view* out) {
-    for (char c : s)
-      if (static_cast<unsigned char>(c) >= 0x80) return false;
-    auto space = [](char c) { return c == ' ' || (c >= 0x09 && c <= 0x0D); };
-    while (!s.empty() && space(s.front())) s.remove_prefix(1);
-    while (!s.empty() && space(s.back())) s.remove_suffix(1);
-    *out = s;
-    return true;
-  }
-
-  const Schema* schema_;
-  bool csv_ = false;
-  const Builtin* to_decimal_ = nullptr;
-  const Builtin* to_date_ = nullptr;
-  std::vector<int> columns_;
-  std::vector<Value> typed_;
-  std::vector<Value> pattern_values_;
-  std::vector<MapEntry> entries_;
-};
 
 // The rules that apply to this input (untyped ones and those of its schema).
 std::vector<const CompiledRule*> RulesFor(const ActiveRules& rules, const Schema* schema) {
@@ -251,11 +116,26 @@ struct Worker {
   };
   std::vector<Shape> shapes;
   static constexpr size_t kShapes = 8;
+  // The ids given to the parser's recent shapes (Record::shape), most recent first.
+  std::vector<std::pair<uint64_t, uint64_t>> parser_shapes;
 
-  // The shape of `row`: every CSV row has the input's; a JSON Lines row has the
-  // id of a recent row with the same keys in the same order, or a new one.
+  // The shape of `row`, the typed row of `record`: every CSV row has the input's;
+  // a JSON Lines row has the id of a recent row with the same keys in the same
+  // order, or a new one.
   uint64_t ShapeOf(const Value& row, uint64_t csv_shape) {
     if (csv_shape != 0) return csv_shape;
+    if (record.shape != 0) {
+      // The parser knows the key list: no need to compare the keys.
+      for (size_t s = 0; s < parser_shapes.size(); ++s) {
+        if (parser_shapes[s].first != record.shape) continue;
+        if (s != 0) std::swap(parser_shapes[s], parser_shapes[0]);
+        return parser_shapes[0].second;
+      }
+      if (parser_shapes.size() < kShapes) parser_shapes.emplace_back();
+      parser_shapes.back() = {record.shape, NewRecordShape()};
+      std::swap(parser_shapes.back(), parser_shapes[0]);
+      return parser_shapes[0].second;
+    }
     auto map = row.as_map();
     for (size_t s = 0; s < shapes.size(); ++s) {
       const std::vector<std::string>& keys = shapes[s].keys;

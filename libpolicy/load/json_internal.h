@@ -3,8 +3,10 @@
 // text of numbers and the position of every value. Iterative, so depth is bounded
 // only by LoadLimits::max_depth, never by the stack.
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "libpolicy/load/loaders.h"
@@ -31,7 +33,37 @@ class JsonParser {
   bool Parse(std::string_view text, uint32_t first_line, std::size_t skip, const PathNode* root,
              uint16_t file, Arena& arena, Value* out, JsonError* error);
 
+  // One JSON Lines record (`text` is one line, at `line`), as Parse would read it.
+  // A flat object of scalars takes a fast path: its entries are in a buffer of
+  // the parser (valid until the next call) and its keys and path nodes are kept
+  // by the parser (valid as long as it, while `root` stays the same); `*shape`
+  // then names its key list (records with the same non-zero shape have the same
+  // keys in the same order). Anything else, errors included, is Parse's, with
+  // `*shape` 0. Needs copy_strings false.
+  bool ParseRecord(std::string_view text, uint32_t line, const PathNode* root, Arena& arena,
+                   Value* out, JsonError* error, uint64_t* shape);
+
  private:
+  // A key of flat records, kept with its path node.
+  struct FlatKey {
+    std::string text;
+    PathNode node;
+    FlatKey* next = nullptr;  // the key that followed this one last time
+    uint64_t stamp = 0;       // the last record holding it (duplicate keys)
+  };
+  struct KeyList {
+    std::vector<const FlatKey*> keys;
+    uint64_t shape = 0;
+  };
+  static constexpr std::size_t kMaxFlatKeys = 4096;
+  static constexpr std::size_t kMaxFlatKeyBytes = 256;
+  static constexpr std::size_t kKeyLists = 8;
+
+  bool ParseFlat(std::string_view text, uint32_t line, Value* out, uint64_t* shape);
+  bool ScanFlatString(std::size_t* pos, std::size_t* extra, std::string_view* out);
+  FlatKey* InternKey(std::string_view key, FlatKey* prev);
+  uint64_t FlatShape();
+
   struct Open {
     bool is_map;
     uint32_t first;  // index of its first element in items_ / entries_
@@ -71,6 +103,17 @@ class JsonParser {
   std::vector<MapEntry> entries_;
   std::vector<Loc> key_locs_;
   std::string unescaped_;
+
+  // Flat records.
+  const PathNode* flat_root_ = nullptr;
+  std::deque<FlatKey> flat_keys_;  // stable addresses
+  std::unordered_map<std::string_view, FlatKey*> flat_by_text_;
+  FlatKey* flat_first_ = nullptr;  // the first key of the last record
+  uint64_t flat_stamp_ = 0;
+  std::vector<MapEntry> flat_entries_;
+  std::vector<const FlatKey*> flat_order_;
+  std::vector<KeyList> key_lists_;  // most recent first
+  uint64_t next_shape_ = 1;
 };
 
 }  // namespace policy::load

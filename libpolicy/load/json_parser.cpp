@@ -1,6 +1,11 @@
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <new>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "libpolicy/load/json_internal.h"
 #include "libpolicy/load/text_internal.h"
@@ -11,6 +16,44 @@ namespace {
 
 bool IsWhite(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Utf8SequenceLength with the two- and three-byte sequences of most scripts read
+// inline (the rest, invalid bytes included, are its).
+inline std::size_t Utf8Length(std::string_view s, std::size_t i) {
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned b0 = u[i];
+  auto cont = [&](std::size_t k) { return i + k < s.size() && (u[i + k] & 0xC0u) == 0x80u; };
+  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1)) return 2;
+  if (b0 >= 0xE1 && b0 <= 0xEC && cont(1) && cont(2)) return 3;
+  if (b0 == 0xE0 && cont(1) && u[i + 1] >= 0xA0 && cont(2)) return 3;
+  return Utf8SequenceLength(s, i);
+}
+
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+// The first offset >= i of s[0, n) holding '"', '\\', a control character or a
+// byte >= 0x80 (n when none): where a plain run of string bytes ends.
+std::size_t FindStringStop(const char* s, std::size_t i, std::size_t n) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  for (; i + 16 <= n; i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    // Signed: bytes >= 0x80 are negative, so "< 0x20" catches them too.
+    __m128i stop =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, backslash)),
+                     _mm_cmplt_epi8(x, space));
+    auto bits = static_cast<unsigned>(_mm_movemask_epi8(stop));
+    if (bits != 0) return i + static_cast<unsigned>(__builtin_ctz(bits));
+  }
+#endif
+  for (; i < n; ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return i;
+  }
+  return n;
+}
 
 std::string Describe(std::string_view text, std::size_t at) {
   if (at >= text.size()) return "end of input";
@@ -404,6 +447,248 @@ bool JsonParser::Parse(std::string_view text, uint32_t first_line, std::size_t s
   while (i < n && IsWhite(text[i])) ++i;
   if (i < n) return Fail(i, "unexpected " + Describe(text, i) + " after the JSON value");
   *out = result_;
+  return true;
+}
+
+// ---- Flat records ------------------------------------------------------------
+//
+// Most JSON Lines records are one flat object of scalars. They are read here in
+// one pass, with columns from byte offsets (less the UTF-8 continuation bytes of
+// the strings before them), keys and path nodes kept across records, and
+// duplicate keys found by stamping the kept keys. Whatever this path does not
+// expect, errors included, makes it give up: Parse then reads the record again
+// and says what is wrong, so both paths accept and locate exactly the same.
+
+bool JsonParser::ParseRecord(std::string_view text, uint32_t line, const PathNode* root,
+                             Arena& arena, Value* out, JsonError* error, uint64_t* shape) {
+  if (!copy_strings_ && limits_.max_depth >= 1) {
+    text_ = text;
+    arena_ = &arena;
+    error_ = error;
+    file_ = 0;
+    root_ = root;
+    line_ = line;
+    column_ = 1;
+    cursor_ = 0;
+    if (root != flat_root_) {
+      flat_keys_.clear();
+      flat_by_text_.clear();
+      flat_first_ = nullptr;
+      key_lists_.clear();
+      flat_root_ = root;
+    }
+    if (ParseFlat(text, line, out, shape)) return true;
+  }
+  *shape = 0;
+  return Parse(text, line, 0, root, 0, arena, out, error);
+}
+
+// A string at text_[*pos] (its opening quote) without escapes, or with them when
+// `escapes_ok`; adds its continuation bytes to *extra. False to give up.
+bool JsonParser::ScanFlatString(std::size_t* pos, std::size_t* extra, std::string_view* out) {
+  const char* s = text_.data();
+  const std::size_t n = text_.size();
+  const std::size_t start = *pos + 1;
+  std::size_t i = FindStringStop(s, start, n);
+  while (i < n && static_cast<unsigned char>(s[i]) >= 0x80) {
+    std::size_t len = Utf8Length(text_, i);
+    if (len == 0) return false;
+    *extra += len - 1;
+    i = FindStringStop(s, i + len, n);
+  }
+  if (i >= n || s[i] != '"') {
+    if (i >= n || s[i] != '\\' || out == nullptr) return false;
+    // Escapes: the general string reader, on a copy of its state.
+    std::size_t at = *pos;
+    JsonError ignored;
+    JsonError* saved = error_;
+    error_ = &ignored;
+    bool ok = ParseString(&at, out);
+    error_ = saved;
+    if (!ok) return false;
+    for (std::size_t k = i; k < at; ++k) {
+      if ((static_cast<unsigned char>(s[k]) & 0xC0) == 0x80) ++*extra;
+    }
+    *pos = at;
+    return true;
+  }
+  if (i - start > limits_.max_string_length) return false;
+  if (out != nullptr) *out = std::string_view(s + start, i - start);
+  *pos = i + 1;
+  return true;
+}
+
+JsonParser::FlatKey* JsonParser::InternKey(std::string_view key, FlatKey* prev) {
+  FlatKey* hint = prev != nullptr ? prev->next : flat_first_;
+  FlatKey* found = nullptr;
+  if (hint != nullptr && hint->text == key) {
+    found = hint;
+  } else if (auto it = flat_by_text_.find(key); it != flat_by_text_.end()) {
+    found = it->second;
+  } else {
+    if (flat_keys_.size() >= kMaxFlatKeys || key.size() > kMaxFlatKeyBytes) return nullptr;
+    FlatKey& k = flat_keys_.emplace_back();
+    k.text = std::string(key);
+    k.node = PathNode{flat_root_, k.text, -1};
+    flat_by_text_.emplace(k.text, &k);
+    found = &k;
+  }
+  if (prev != nullptr) {
+    prev->next = found;
+  } else {
+    flat_first_ = found;
+  }
+  return found;
+}
+
+// The shape of the key list in flat_order_.
+uint64_t JsonParser::FlatShape() {
+  for (std::size_t l = 0; l < key_lists_.size(); ++l) {
+    if (key_lists_[l].keys != flat_order_) continue;
+    if (l != 0) std::swap(key_lists_[l], key_lists_[0]);
+    return key_lists_[0].shape;
+  }
+  if (key_lists_.size() < kKeyLists) key_lists_.emplace_back();
+  KeyList& fresh = key_lists_.back();
+  fresh.keys = flat_order_;
+  fresh.shape = next_shape_++;
+  std::swap(fresh, key_lists_[0]);
+  return key_lists_[0].shape;
+}
+
+bool JsonParser::ParseFlat(std::string_view text, uint32_t line, Value* out, uint64_t* shape) {
+  const char* s = text.data();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  std::size_t extra = 0;  // UTF-8 continuation bytes before i: column = 1 + i - extra
+  auto skip_blanks = [&] {
+    while (i < n && IsBlank(s[i])) ++i;
+  };
+  skip_blanks();
+  if (i >= n || s[i] != '{') return false;
+  Loc row_loc;
+  row_loc.line = line;
+  row_loc.column = static_cast<uint32_t>(1 + i);
+  ++i;
+  ++flat_stamp_;
+  flat_order_.clear();
+  std::size_t count = 0;
+  skip_blanks();
+  if (i < n && s[i] == '}') {
+    ++i;
+  } else {
+    FlatKey* prev = nullptr;
+    while (true) {
+      if (i >= n || s[i] != '"') return false;
+      const std::size_t key_start = i;
+      if (!ScanFlatString(&i, &extra, nullptr)) return false;
+      FlatKey* key = InternKey(text.substr(key_start + 1, i - key_start - 2), prev);
+      if (key == nullptr || key->stamp == flat_stamp_) return false;
+      key->stamp = flat_stamp_;
+      prev = key;
+      skip_blanks();
+      if (i >= n || s[i] != ':') return false;
+      ++i;
+      skip_blanks();
+      if (i >= n) return false;
+      const std::size_t start = i;
+      const std::size_t extra_start = extra;
+      // The value is built where it stays: building a temporary and copying it
+      // costs more than reading it (partial stores, then wide loads).
+      if (count == flat_entries_.size()) flat_entries_.resize(2 * count + 16);
+      MapEntry& entry = flat_entries_[count];
+      entry.key = key->text;
+      Value& v = entry.value;
+      const char c = s[i];
+      if (c == '"') {
+        std::string_view str;
+        if (!ScanFlatString(&i, &extra, &str)) return false;
+        new (&v) Value(Value::String(str));
+      } else if (c == '-' || IsDigit(c)) {
+        // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+        bool negative = c == '-';
+        if (negative) ++i;
+        if (i >= n || !IsDigit(s[i])) return false;
+        uint64_t coef = 0;
+        int digits = 0;
+        int scale = 0;
+        if (s[i] == '0') {
+          ++i;
+          ++digits;
+          if (i < n && IsDigit(s[i])) return false;
+        } else {
+          for (; i < n && IsDigit(s[i]); ++i, ++digits) {
+            if (digits < 19) coef = coef * 10 + static_cast<uint64_t>(s[i] - '0');
+          }
+        }
+        if (i < n && s[i] == '.') {
+          ++i;
+          if (i >= n || !IsDigit(s[i])) return false;
+          for (; i < n && IsDigit(s[i]); ++i, ++digits, ++scale) {
+            if (digits < 19) coef = coef * 10 + static_cast<uint64_t>(s[i] - '0');
+          }
+        }
+        bool exponent = false;
+        if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+          exponent = true;
+          ++i;
+          if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+          if (i >= n || !IsDigit(s[i])) return false;
+          while (i < n && IsDigit(s[i])) ++i;
+        }
+        if (!exponent && digits <= 18) {
+          // As Decimal::Parse reads it: the digits as written, the written scale.
+          auto value = static_cast<Int128>(coef);
+          new (&v) Value(Value::Number(Decimal::FromParts(negative ? -value : value, scale)));
+        } else {
+          std::string_view num = text.substr(start, i - start);
+          if (auto d = Decimal::Parse(num)) {
+            new (&v) Value(Value::Number(*d));
+          } else {
+            new (&v) Value(Value::String(num));  // more digits than a decimal holds
+          }
+        }
+      } else if (n - i >= 4 && std::memcmp(s + i, "true", 4) == 0) {
+        new (&v) Value(Value::Bool(true));
+        i += 4;
+      } else if (n - i >= 5 && std::memcmp(s + i, "false", 5) == 0) {
+        new (&v) Value(Value::Bool(false));
+        i += 5;
+      } else if (n - i >= 4 && std::memcmp(s + i, "null", 4) == 0) {
+        new (&v) Value();
+        i += 4;
+      } else {
+        return false;  // containers and errors
+      }
+      Loc loc;
+      loc.line = line;
+      loc.column = static_cast<uint32_t>(1 + start - extra_start);
+      loc.end_line = line;
+      loc.end_column = static_cast<uint32_t>(1 + i - extra);
+      v.set_loc(loc);
+      v.set_path(&key->node);
+      ++count;
+      flat_order_.push_back(key);
+      skip_blanks();
+      if (i < n && s[i] == ',') {
+        ++i;
+        skip_blanks();
+        continue;
+      }
+      if (i < n && s[i] == '}') {
+        ++i;
+        break;
+      }
+      return false;
+    }
+  }
+  skip_blanks();
+  if (i != n) return false;
+  Value row = Value::Map(flat_entries_.data(), static_cast<uint32_t>(count));
+  row.set_loc(row_loc);
+  row.set_path(flat_root_);
+  *out = row;
+  *shape = FlatShape();
   return true;
 }
 

@@ -79,6 +79,9 @@ struct Record {
   Value row;              // a map in input order; CSV: strings, "" -> null, located per cell
   std::string_view text;  // the record's raw bytes (without the final line break)
   std::vector<RecordIssue> issues;  // cleared by each Next()
+  // Records of one parser with the same non-zero shape have the same keys in the
+  // same order (every CSV row has shape 1); 0 when the parser does not know.
+  uint64_t shape = 0;
 };
 
 // CSV header (line 1, after an optional UTF-8 BOM).

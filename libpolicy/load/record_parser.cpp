@@ -6,10 +6,14 @@
 //  * map keys of CSV rows are views of the CsvHeader's names (it outlives the parser);
 //  * cell and JSON strings are views into the chunk's text, except those that
 //    needed unescaping ("" in CSV, \-escapes in JSON), which are in `arena`;
-//  * JSON Lines rows (maps, lists, nested path nodes) are allocated in `arena`.
+//  * JSON Lines rows that are flat objects of scalars (nearly all) are read by
+//    JsonParser::ParseRecord: entries in the parser's buffer (overwritten by the
+//    next call), keys and path nodes kept by the parser (they live as long as it);
+//  * other JSON Lines rows (maps, lists, nested path nodes) are allocated in `arena`.
 // So a record is valid until the next Next/Reset, the chunk changes, or the
-// caller resets the arena; a CSV record costs no heap allocation once the
-// parser's vectors have grown to the widest record.
+// caller resets the arena; a CSV record, and a flat JSON Lines record once its
+// keys were seen, cost no heap allocation once the parser's vectors have grown
+// to the widest record.
 #include <cstring>
 #include <new>
 
@@ -64,7 +68,10 @@ struct RecordParser::Impl {
     std::string_view text = chunk->text;
     if (!SkipBlankLines(text)) return false;
     const std::size_t start = pos;
-    CsvRecordScan scan = scanner.Scan(text, start, line, cells);
+    CsvRecordScan scan;
+    if (!scanner.ScanPlain(text, start, line, cells, &scan)) {
+      scan = scanner.Scan(text, start, line, cells);
+    }
     if (scan.unterminated_quote) {
       return Fail(error, scan.quote_line, scan.quote_column, "unterminated quoted field");
     }
@@ -89,15 +96,15 @@ struct RecordParser::Impl {
     for (std::size_t i = 0; i < columns; ++i) {
       Value& v = entries[i].value;
       if (i >= cells.size()) {
-        v = Value::Null();
+        new (&v) Value();
         v.set_path(&column_paths[i]);
         continue;
       }
       const CsvCell& cell = cells[i];
-      if (cell.bad_utf8 || cell.junk) {
+      if (cell.bad_utf8 || cell.junk) [[unlikely]] {
         rec.issues.push_back({cell.line, cell.column, header->names[i],
                               cell.bad_utf8 ? "invalid UTF-8" : "text after the closing quote"});
-        v = Value::Null();
+        new (&v) Value();
       } else {
         SetCellValue(text, cell, arena, v);
       }
@@ -107,6 +114,7 @@ struct RecordParser::Impl {
       v.set_path(&column_paths[i]);
     }
     rec.row = Value::Map(entries.data(), static_cast<uint32_t>(columns));
+    rec.shape = 1;
     Loc row_loc;
     row_loc.line = line;
     row_loc.column = 1;
@@ -117,16 +125,21 @@ struct RecordParser::Impl {
     return true;
   }
 
+  // Constructs the cell's value in `v` (placement: no temporary to copy).
   static void SetCellValue(std::string_view text, const CsvCell& cell, Arena& arena, Value& v) {
     std::string_view raw = text.substr(cell.begin, cell.end - cell.begin);
-    if (!cell.quoted) {
-      v = raw.empty() ? Value::Null() : Value::String(raw);
-    } else if (!cell.escapes) {
-      std::string_view inner = raw.substr(1, raw.size() - 2);
-      v = inner.empty() ? Value::Null() : Value::String(inner);
-    } else {
+    if (cell.quoted && !cell.escapes) {
+      raw = raw.substr(1, raw.size() - 2);
+    } else if (cell.quoted) {
       char* out = static_cast<char*>(arena.Allocate(raw.size(), 1));
-      v = Value::String(std::string_view(out, CsvScanner::Unescape(raw, out)));
+      raw = std::string_view(out, CsvScanner::Unescape(raw, out));
+      new (&v) Value(Value::String(raw));
+      return;
+    }
+    if (raw.empty()) {
+      new (&v) Value();
+    } else {
+      new (&v) Value(Value::String(raw));
     }
   }
 
@@ -153,7 +166,7 @@ struct RecordParser::Impl {
       }
       Value row;
       JsonError json_error;
-      if (!json.Parse(content, line, 0, &row_path, 0, arena, &row, &json_error)) {
+      if (!json.ParseRecord(content, line, &row_path, arena, &row, &json_error, &rec.shape)) {
         return Fail(error, json_error.line, json_error.column, std::move(json_error.message));
       }
       if (!row.is(Type::kMap)) {

@@ -1,0 +1,247 @@
+#include "libpolicy/eval/record_typer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <new>
+
+#include "libpolicy/load/scalar_typing_internal.h"
+
+namespace policy::eval {
+namespace {
+
+// True when `s` is all ASCII; `*out` is then `s` without ASCII white space around it.
+bool AsciiTrimmed(std::string_view s, std::string_view* out) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  auto space = [](char c) { return c == ' ' || (c >= 0x09 && c <= 0x0D); };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  *out = s;
+  return true;
+}
+
+// `s` equals the lower-case ASCII word `word` once ASCII letters are lowered.
+bool EqualsLowered(std::string_view s, std::string_view word) {
+  if (s.size() != word.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != word[i]) return false;
+  }
+  return true;
+}
+
+// Replaces `cell` by `v` located where `cell` is. Written in place: building the
+// value elsewhere and copying it costs more (partial stores, then wide loads).
+template <class Make>
+void Replace(Value& cell, Make&& make) {
+  const Loc loc = cell.loc();
+  const PathNode* path = cell.path();
+  const uint8_t flags = cell.flags();
+  new (&cell) Value(make());
+  cell.set_loc(loc);
+  cell.set_path(path);
+  cell.set_flags(flags);
+}
+
+}  // namespace
+
+RecordTyper::RecordTyper(const Schema* schema, const load::CsvHeader* header) : schema_(schema) {
+  to_decimal_ = FindBuiltin("decimal");
+  to_date_ = FindBuiltin("date");
+  if (schema_ == nullptr) return;
+  const size_t n = schema_->fields.size();
+  typed_.resize(n);
+  columns_.assign(n, -1);
+  search_columns_.assign(n, -1);
+  for (size_t i = 0; i < n; ++i) {
+    const SchemaField& f = schema_->fields[i];
+    pattern_values_.push_back(Value::String(f.date_pattern));
+    Kind kind = Kind::kOther;
+    switch (f.type) {
+      case Type::kString:
+        kind = Kind::kString;
+        break;
+      case Type::kDecimal:
+        kind = Kind::kDecimal;
+        break;
+      case Type::kDate:
+        kind = f.date_pattern.empty() ? Kind::kDateIso : Kind::kDatePattern;
+        break;
+      case Type::kBool:
+        kind = Kind::kBool;
+        break;
+      default:
+        break;
+    }
+    plan_.push_back({kind, f.required});
+    if (header == nullptr) continue;
+    for (size_t c = 0; c < header->names.size(); ++c)
+      if (header->names[c] == f.name) {
+        columns_[i] = static_cast<int>(c);
+        break;
+      }
+  }
+  csv_ = header != nullptr;
+}
+
+std::string RecordTyper::TypeLabel(const SchemaField& f) {
+  if (f.type == Type::kDate)
+    return f.date_pattern.empty() ? "date (YYYY-MM-DD)" : "date (" + f.date_pattern + ")";
+  return std::string(TypeName(f.type));
+}
+
+// The column of each field in `raw` (first key with the field's name, -1 when
+// none), remembered per record shape: records of one shape share their keys.
+const int* RecordTyper::ColumnsFor(const load::Record& rec, std::span<const MapEntry> raw) {
+  auto search = [&](std::vector<int>& out) {
+    out.resize(schema_->fields.size());
+    for (size_t i = 0; i < schema_->fields.size(); ++i) {
+      const std::string& name = schema_->fields[i].name;
+      out[i] = -1;
+      for (size_t c = 0; c < raw.size(); ++c)
+        if (raw[c].key == name) {
+          out[i] = static_cast<int>(c);
+          break;
+        }
+    }
+  };
+  if (rec.shape == 0) {
+    search(search_columns_);
+    return search_columns_.data();
+  }
+  for (size_t s = 0; s < shape_columns_.size(); ++s) {
+    if (shape_columns_[s].shape != rec.shape) continue;
+    if (s != 0) std::swap(shape_columns_[s], shape_columns_[0]);
+    return shape_columns_[0].columns.data();
+  }
+  if (shape_columns_.size() < kShapes) shape_columns_.emplace_back();
+  ShapeColumns& fresh = shape_columns_.back();
+  fresh.shape = rec.shape;
+  search(fresh.columns);
+  std::swap(fresh, shape_columns_[0]);
+  return shape_columns_[0].columns.data();
+}
+
+Value RecordTyper::TypeRow(const load::Record& rec, Arena& arena, const IssueSink& issue) {
+  std::span<const MapEntry> raw = rec.row.as_map();
+  // The typed row is a copy: `rec.row` stays the untyped row that issues show.
+  entries_.assign(raw.begin(), raw.end());
+  const int* columns = csv_ ? columns_.data() : ColumnsFor(rec, raw);
+  const size_t n = plan_.size();
+  // Converts the cells in place first; typed_ copies them after, when the
+  // partial stores of the conversions are long done.
+  for (size_t i = 0; i < n; ++i) {
+    const int col = columns[i];
+    if (col < 0 || static_cast<size_t>(col) >= raw.size()) {
+      if (plan_[i].required && !csv_)
+        issue.call(issue.fn, Value::Null().WithOriginOf(rec.row),
+                   fmt::format("required field '{}' is missing", schema_->fields[i].name));
+      continue;
+    }
+    Value& cell = entries_[static_cast<size_t>(col)].value;
+    if (cell.is(Type::kString)) {
+      if (cell.as_string().empty()) {
+        Replace(cell, [] { return Value::Null(); });
+      } else if (plan_[i].kind == Kind::kString) {
+        continue;  // the common case: nothing to convert
+      }
+    }
+    if (cell.is_null()) {
+      if (plan_[i].required)
+        issue.call(issue.fn, cell,
+                   fmt::format("required field '{}' is empty", schema_->fields[i].name));
+      continue;
+    }
+    if (!Convert(i, cell, arena)) {
+      Reject(i, cell, issue);
+      Replace(cell, [] { return Value::Null(); });
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const int col = columns[i];
+    typed_[i] = col < 0 || static_cast<size_t>(col) >= raw.size()
+                    ? Value::Null().WithOriginOf(rec.row)
+                    : entries_[static_cast<size_t>(col)].value;
+  }
+  Value row = Value::Map(entries_.data(), static_cast<uint32_t>(entries_.size()));
+  row.set_loc(rec.row.loc());
+  row.set_path(rec.row.path());
+  return row;
+}
+
+void RecordTyper::Reject(size_t field, const Value& v, const IssueSink& issue) const {
+  const SchemaField& f = schema_->fields[field];
+  issue.call(issue.fn, v,
+             fmt::format("field '{}': {} is not a {}", f.name, ToJson(v), TypeLabel(f)));
+}
+
+// Replaces `v` (not null, not an empty string) by its value as the field's type,
+// located where it is; false (and `v` unchanged) when it is not one.
+bool RecordTyper::Convert(size_t field, Value& v, Arena& arena) {
+  auto by_builtin = [&](const Builtin* fn, std::span<const Value> args) {
+    CallContext ctx(arena);
+    Value r = fn->fn(args, ctx);
+    if (r.is_null()) return false;
+    v = r.WithOriginOf(v);
+    return true;
+  };
+  switch (plan_[field].kind) {
+    case Kind::kString:
+      if (v.is(Type::kString)) return true;
+      if (v.is(Type::kDecimal) || v.is(Type::kBool)) {
+        std::string_view s = MakeString(arena, ToText(v)).as_string();
+        Replace(v, [&] { return Value::String(s); });
+        return true;
+      }
+      return false;
+    case Kind::kDecimal: {
+      if (v.is(Type::kDecimal)) return true;
+      if (!v.is(Type::kString)) return false;
+      if (Decimal d; load::ParsePlainDecimal(v.as_string(), &d)) {
+        Replace(v, [&] { return Value::Number(d); });
+        return true;
+      }
+      // Plain ASCII needs no Unicode trimming or digit mapping: parse it directly.
+      if (std::string_view plain; AsciiTrimmed(v.as_string(), &plain)) {
+        std::optional<Decimal> d = Decimal::Parse(plain);
+        if (!d) return false;
+        Replace(v, [&] { return Value::Number(*d); });
+        return true;
+      }
+      return by_builtin(to_decimal_, std::span<const Value>(&v, 1));
+    }
+    case Kind::kDateIso: {
+      if (!v.is(Type::kString)) return false;
+      if (std::string_view plain; AsciiTrimmed(v.as_string(), &plain)) {
+        std::optional<Date> d = Date::ParseIso(plain);
+        if (!d) return false;
+        Replace(v, [&] { return Value::OfDate(*d); });
+        return true;
+      }
+      return by_builtin(to_date_, std::span<const Value>(&v, 1));
+    }
+    case Kind::kDatePattern: {
+      if (!v.is(Type::kString)) return false;
+      Value args[2] = {v, pattern_values_[field]};
+      return by_builtin(to_date_, std::span<const Value>(args, 2));
+    }
+    case Kind::kBool:
+      if (v.is(Type::kBool)) return true;
+      if (v.is(Type::kString)) {
+        std::string_view s = v.as_string();
+        if (EqualsLowered(s, "true") || EqualsLowered(s, "false")) {
+          bool b = EqualsLowered(s, "true");
+          Replace(v, [b] { return Value::Bool(b); });
+          return true;
+        }
+      }
+      return false;
+    case Kind::kOther:
+      break;
+  }
+  return false;
+}
+
+}  // namespace policy::eval

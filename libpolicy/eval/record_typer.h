@@ -1,0 +1,77 @@
+#pragma once
+// Schema typing of record inputs: the typed schema fields and the row that rules
+// see, for one record at a time. Private to the library.
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "libpolicy/arena.h"
+#include "libpolicy/eval/builtins.h"
+#include "libpolicy/eval/program.h"
+#include "libpolicy/load/loaders.h"
+#include "libpolicy/value.h"
+
+namespace policy::eval {
+
+class RecordTyper {
+ public:
+  // `header`: the CSV header (columns are bound by name once); null for JSON
+  // Lines and in-memory record lists (fields are found by key per record).
+  RecordTyper(const Schema* schema, const load::CsvHeader* header);
+
+  // Types `rec`; schema problems go to `issue(at, message)`, in field order, while
+  // `rec.row` is still the untyped row. The returned row and typed() are valid
+  // until the next call, and as long as `rec` and `arena` are.
+  template <class IssueFn>
+  Value Type(const load::Record& rec, Arena& arena, IssueFn&& issue) {
+    if (schema_ == nullptr) return rec.row;
+    IssueSink sink{&issue, [](void* fn, const Value& at, std::string message) {
+                     (*static_cast<std::remove_reference_t<IssueFn>*>(fn))(at, std::move(message));
+                   }};
+    return TypeRow(rec, arena, sink);
+  }
+
+  // The typed schema fields of the last record, by field index (null without schema).
+  const Value* typed() const { return schema_ ? typed_.data() : nullptr; }
+
+ private:
+  struct IssueSink {
+    void* fn;
+    void (*call)(void* fn, const Value& at, std::string message);
+  };
+  enum class Kind : uint8_t { kString, kDecimal, kDateIso, kDatePattern, kBool, kOther };
+  struct Plan {
+    Kind kind;
+    bool required;
+  };
+
+  Value TypeRow(const load::Record& rec, Arena& arena, const IssueSink& issue);
+  const int* ColumnsFor(const load::Record& rec, std::span<const MapEntry> raw);
+  bool Convert(size_t field, Value& v, Arena& arena);
+  void Reject(size_t field, const Value& v, const IssueSink& issue) const;
+  static std::string TypeLabel(const SchemaField& f);
+
+  const Schema* schema_;
+  bool csv_ = false;
+  const Builtin* to_decimal_ = nullptr;
+  const Builtin* to_date_ = nullptr;
+  std::vector<Plan> plan_;    // per field
+  std::vector<int> columns_;  // per field: CSV column, -1 when absent
+  std::vector<Value> typed_;  // per field
+  std::vector<Value> pattern_values_;
+  std::vector<MapEntry> entries_;  // the typed row
+  // JSON Lines: field columns of recent record shapes (Record::shape), most
+  // recent first; records without a shape search their keys.
+  struct ShapeColumns {
+    uint64_t shape = 0;
+    std::vector<int> columns;
+  };
+  std::vector<ShapeColumns> shape_columns_;
+  std::vector<int> search_columns_;
+  static constexpr size_t kShapes = 8;
+};
+
+}  // namespace policy::eval

@@ -1,0 +1,423 @@
+// The fast paths of record parsing against the general ones, on hand-picked and
+// generated (mostly hostile) input: same values, types, locations, paths and
+// errors.
+#include <random>
+#include <string>
+#include <vector>
+
+#include "helpers.h"
+#include "libpolicy/load/csv_internal.h"
+#include "libpolicy/load/json_internal.h"
+#include "libpolicy/load/scalar_typing_internal.h"
+
+namespace policy::load::test {
+namespace {
+
+// Everything a record value carries, as text.
+void Dump(const Value& v, std::string& out) {
+  const Loc& l = v.loc();
+  out += std::string(TypeName(v.type())) + "@" + std::to_string(l.line) + ":" +
+         std::to_string(l.column) + "-" + std::to_string(l.end_line) + ":" +
+         std::to_string(l.end_column) + "/" + std::to_string(l.file) + " f" +
+         std::to_string(v.flags()) + " " + RenderPath(v.path()) + " = ";
+  switch (v.type()) {
+    case Type::kDecimal:
+      out += v.as_decimal().ToString();
+      break;
+    case Type::kString:
+      out += "\"" + std::string(v.as_string()) + "\"";
+      break;
+    case Type::kMap:
+      out += "{";
+      for (const MapEntry& e : v.as_map()) {
+        out += "[" + std::string(e.key) + "] ";
+        Dump(e.value, out);
+        out += ", ";
+      }
+      out += "}";
+      break;
+    case Type::kList:
+      out += "[";
+      for (const Value& item : v.as_list()) {
+        Dump(item, out);
+        out += ", ";
+      }
+      out += "]";
+      break;
+    default:
+      out += ToJson(v);
+  }
+}
+
+struct JsonOutcome {
+  std::string text;  // the dump, or the error
+  uint64_t shape = 0;
+};
+
+JsonOutcome General(JsonParser& parser, std::string_view line, uint32_t number, Arena& arena) {
+  static PathNode root{nullptr, "row", -1};
+  Value v;
+  JsonError error;
+  JsonOutcome out;
+  if (!parser.Parse(line, number, 0, &root, 0, arena, &v, &error)) {
+    out.text = "error " + std::to_string(error.line) + ":" + std::to_string(error.column) + " " +
+               error.message;
+  } else {
+    Dump(v, out.text);
+  }
+  return out;
+}
+
+JsonOutcome Fast(JsonParser& parser, std::string_view line, uint32_t number, Arena& arena) {
+  static PathNode root{nullptr, "row", -1};
+  Value v;
+  JsonError error;
+  JsonOutcome out;
+  if (!parser.ParseRecord(line, number, &root, arena, &v, &error, &out.shape)) {
+    out.text = "error " + std::to_string(error.line) + ":" + std::to_string(error.column) + " " +
+               error.message;
+  } else {
+    Dump(v, out.text);
+  }
+  return out;
+}
+
+// Compares both paths on every line; returns how many lines took the fast path.
+size_t CompareJson(const std::vector<std::string>& lines, const LoadLimits& limits = {}) {
+  JsonParser general(limits, false);
+  JsonParser fast(limits, false);
+  Arena arena;
+  size_t fast_taken = 0;
+  std::vector<std::pair<uint64_t, std::string>> keys_of_shape;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    arena.Reset();
+    auto line_number = static_cast<uint32_t>(7 + i);
+    JsonOutcome a = General(general, lines[i], line_number, arena);
+    JsonOutcome b = Fast(fast, lines[i], line_number, arena);
+    INFO("line: ", lines[i]);
+    CHECK(a.text == b.text);
+    if (b.shape == 0) continue;
+    ++fast_taken;
+    // Same shape, same keys in the same order.
+    Value v;
+    JsonError error;
+    PathNode root{nullptr, "row", -1};
+    REQUIRE(general.Parse(lines[i], 1, 0, &root, 0, arena, &v, &error));
+    std::string keys;
+    for (const MapEntry& e : v.as_map()) keys += std::string(e.key) + '\0';
+    bool known = false;
+    for (const auto& [shape, k] : keys_of_shape) {
+      if (shape != b.shape) continue;
+      CHECK(k == keys);
+      known = true;
+    }
+    if (!known) keys_of_shape.emplace_back(b.shape, keys);
+  }
+  return fast_taken;
+}
+
+TEST_CASE("jsonl fast path: hand-picked records read as the general parser reads them") {
+  std::vector<std::string> lines = {
+      R"({"a":"x","b":1,"c":true,"d":false,"e":null})",
+      R"(  {  "a" : "x" ,	"b" :	-0.50 , "c":true}  )",
+      "\r{\"a\":1,\"b\":2}\r",
+      R"({})",
+      R"( { } )",
+      R"({"a":"é ü","b":"রূপসা ট্রেডার্স","c":"x"})",
+      R"({"ключ":"значение","b":2})",
+      R"({"a":"q\"uote","b":"\u00e9\ud83d\ude00","c":"tab\tnew\nline","d":"é\\"})",
+      R"({"a\"b":1})",
+      R"({"a":1,"a":2})",
+      R"({"a":1,"b":2,"a":3})",
+      R"({"a":01})",
+      R"({"a":-})",
+      R"({"a":1.})",
+      R"({"a":.5})",
+      R"({"a":1e5,"b":-2E-3,"c":1e+2,"d":1e})",
+      R"({"a":123456789012345678,"b":1234567890123456789,"c":0.00000000000000000001})",
+      R"({"a":123456789012345678901234567890123456789})",
+      R"({"a":1234567890123456789012345678901234567890.5})",
+      R"({"a":-0,"b":0,"c":0.0,"d":-0.000})",
+      R"({"a":tru})",
+      R"({"a":truex})",
+      R"({"a":nul})",
+      R"({"a":1 "b":2})",
+      R"({"a":1,})",
+      R"({"a":1}})",
+      R"({"a":1} x)",
+      R"({"a" 1})",
+      R"({a:1})",
+      R"({"a":[1,2],"b":{"c":"d"}})",
+      R"({"a":{},"b":[]})",
+      R"([1,2])",
+      R"("just a string")",
+      R"(42)",
+      R"({"a":"unterminated)",
+      R"({"a":"x",)",
+      R"({"a":)",
+      R"({"a")",
+      R"({)",
+      "{\"a\":\"ctrl\x01\"}",
+      "{\"a\":\"bad \xC3\x28\"}",
+      "{\"a\":\"bad \xE0\x80\x80\"}",
+      "{\"a\":\"surrogate \xED\xA0\x80\"}",
+      "{\"a\":\"trunc \xE2\x82\"}",
+      "{\"a\":1,\xC3\xA9:2}",
+      "{\"\xFF\":1}",
+      R"({"a":"\x"})",
+      R"({"a":"\u12"})",
+      R"({"a":"\ud800"})",
+      R"({"":1,"b":""})",
+      R"({"a":"x"}   )",
+  };
+  // Long strings cross the 16-byte blocks at every offset.
+  for (int len = 0; len < 40; ++len) {
+    std::string s(static_cast<size_t>(len), 'x');
+    lines.push_back(R"({"k":")" + s + R"(","é":")" + s + "é" + s + R"(","q":")" + s + R"(\""})");
+  }
+  CompareJson(lines);
+  LoadLimits tight;
+  tight.max_string_length = 3;
+  CompareJson(lines, tight);
+  tight.max_depth = 0;
+  CompareJson(lines, tight);
+}
+
+TEST_CASE("jsonl fast path: the usual records take it and share shapes") {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 50; ++i) {
+    std::string line =
+        R"({"id":")" + std::to_string(i) + R"(","n":)" + std::to_string(i * 7) + ".25";
+    if (i % 3 != 0) line += R"(,"opt":"x")";
+    line += R"(,"name":"é)" + std::to_string(i) + "\"}";
+    lines.push_back(line);
+  }
+  CHECK(CompareJson(lines) == lines.size());
+}
+
+// Generated records: mostly well-formed flat objects, with hostile pieces and
+// random byte damage mixed in.
+TEST_CASE("jsonl fast path: generated records read as the general parser reads them") {
+  std::mt19937 rng(12345);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::vector<std::string> keys = {"\"id\"",  "\"name\"", "\"amount\"", "\"é\"",
+                                         "\"a b\"", "\"\"",     "\"k\\\"q\"", "\"x\\u0041\""};
+  const std::vector<std::string> values = {"\"plain\"",
+                                           "\"é\"",
+                                           "\"রূপসা\"",
+                                           "\"\"",
+                                           "\"esc\\n\\\"\"",
+                                           "\"\\u00e9\"",
+                                           "0",
+                                           "-0",
+                                           "12.50",
+                                           "-3",
+                                           "1e3",
+                                           "2E-2",
+                                           "0.1",
+                                           "123456789012345678",
+                                           "1234567890123456789",
+                                           "99999999999999999999999999999999999999999",
+                                           "true",
+                                           "false",
+                                           "null",
+                                           "[]",
+                                           "{}",
+                                           "[1,{\"z\":2}]",
+                                           "{\"in\":\"ner\"}",
+                                           "01",
+                                           "1.",
+                                           "-",
+                                           "tru",
+                                           "\"\x01\"",
+                                           "\"\xC3\""};
+  const std::vector<std::string> blanks = {"", "", "", " ", "\t", "\r", "  "};
+  std::vector<std::string> lines;
+  for (int r = 0; r < 4000; ++r) {
+    std::string line = blanks[pick(blanks.size())] + "{";
+    size_t fields = pick(7);
+    for (size_t f = 0; f < fields; ++f) {
+      if (f != 0) line += blanks[pick(blanks.size())] + ",";
+      line += blanks[pick(blanks.size())] + keys[pick(keys.size())] + blanks[pick(blanks.size())] +
+              ":" + blanks[pick(blanks.size())] + values[pick(values.size())] +
+              blanks[pick(blanks.size())];
+    }
+    line += "}" + blanks[pick(blanks.size())];
+    if (pick(4) == 0 && !line.empty()) {
+      // Damage: replace, insert or delete one byte.
+      size_t at = pick(line.size());
+      const std::string bytes = "{}[]\",:\\ 0-.e\xC3\xA9\x80\x01";
+      switch (pick(3)) {
+        case 0:
+          line[at] = bytes[pick(bytes.size())];
+          break;
+        case 1:
+          line.insert(line.begin() + static_cast<std::ptrdiff_t>(at), bytes[pick(bytes.size())]);
+          break;
+        default:
+          line.erase(at, 1);
+      }
+    }
+    lines.push_back(line);
+  }
+  size_t fast = CompareJson(lines);
+  CHECK(fast > lines.size() / 10);
+  LoadLimits tight;
+  tight.max_string_length = 4;
+  CompareJson(lines, tight);
+}
+
+// ---- CSV ---------------------------------------------------------------------
+
+std::string DumpScan(const CsvRecordScan& scan, const std::vector<CsvCell>& cells) {
+  std::string out = std::to_string(scan.content_end) + "/" + std::to_string(scan.next) + "/" +
+                    std::to_string(scan.lines) + "/" + std::to_string(scan.terminated) + "/" +
+                    std::to_string(scan.unterminated_quote) + ":";
+  for (const CsvCell& c : cells) {
+    out += " [" + std::to_string(c.begin) + "," + std::to_string(c.end) + ") " +
+           std::to_string(c.line) + ":" + std::to_string(c.column) + "-" +
+           std::to_string(c.end_line) + ":" + std::to_string(c.end_column) + (c.quoted ? "q" : "") +
+           (c.escapes ? "e" : "") + (c.bad_utf8 ? "b" : "") + (c.junk ? "j" : "");
+  }
+  return out;
+}
+
+// Scans every record of `text` both ways; returns how many took the fast path.
+size_t CompareCsv(const std::string& text, char delimiter = ',') {
+  CsvScanner scanner(delimiter);
+  std::vector<CsvCell> general_cells;
+  std::vector<CsvCell> fast_cells;
+  size_t pos = 0;
+  size_t fast = 0;
+  uint32_t line = 3;
+  while (pos < text.size()) {
+    CsvRecordScan general = scanner.Scan(text, pos, line, general_cells);
+    CsvRecordScan plain;
+    // A stale cell from before must not leak into the fast path's result.
+    fast_cells.assign(3, CsvCell{1, 2, 3, 4, 5, 6, true, true, true, true});
+    if (scanner.ScanPlain(text, pos, line, fast_cells, &plain)) {
+      ++fast;
+      INFO("record at ", pos, ": ", text.substr(pos, general.next - pos));
+      CHECK(DumpScan(plain, fast_cells) == DumpScan(general, general_cells));
+    }
+    if (general.unterminated_quote || general.next <= pos) break;
+    pos = general.next;
+    line += general.lines;
+  }
+  return fast;
+}
+
+TEST_CASE("csv fast path: hand-picked records split as the general scanner splits them") {
+  const std::string text =
+      "a,b,c\n"
+      "1,,3\r\n"
+      ",,\n"
+      "\n"
+      "é,রূপসা ট্রেডার্স,x\n"
+      "x\ry,z\r\n"
+      "\r\n"
+      "a,\"q\",b\n"
+      "mid\"quote,b\n"
+      "bad\xff,x\n"
+      "bad \xC3\x28,x\n"
+      "trunc \xE2\x82\n"
+      "surrogate \xED\xA0\x80,x\n"
+      "last,no newline\r";
+  CHECK(CompareCsv(text) >= 6);
+  CHECK(CompareCsv(text, ';') >= 6);
+  CHECK(CompareCsv(text, '\t') >= 6);
+  CHECK(CompareCsv("") == 0);
+  CHECK(CompareCsv("x") == 1);
+  CHECK(CompareCsv("\r") == 1);
+}
+
+TEST_CASE("csv fast path: records across 64-byte blocks, UTF-8 at every offset") {
+  std::string text;
+  for (int len = 0; len < 140; ++len) {
+    std::string pad(static_cast<size_t>(len), 'x');
+    text += pad + ",é" + pad + "ট,a" + pad + "\n";
+    text += pad + "রূ," + pad + "\r\n";
+    text += "," + pad + ",\n";
+  }
+  CHECK(CompareCsv(text) == 3 * 140);
+  CHECK(CompareCsv(text.substr(0, text.size() - 1)) == 3 * 140);
+}
+
+TEST_CASE("csv fast path: generated records split as the general scanner splits them") {
+  std::mt19937 rng(777);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::vector<std::string> cells = {
+      "",
+      "x",
+      "12.50",
+      "é",
+      "রূপসা ট্রেডার্স",
+      "a b",
+      "\r",
+      "x\ry",
+      "\"q\"",
+      "\"a,b\"",
+      "\"a\"\"b\"",
+      "\"multi\nline\"",
+      "m\"id",
+      "\"x\"junk",
+      "\xff",
+      "\xC3",
+      "\xE0\x80\x80",
+      "\xF0\x9F\x98\x80",
+      "\x80x",
+      "long text that runs past one block of sixty-four bytes, on and on and on"};
+  std::string text;
+  for (int r = 0; r < 3000; ++r) {
+    size_t n = 1 + pick(25);
+    for (size_t c = 0; c < n; ++c) {
+      if (c != 0) text += ',';
+      text += cells[pick(cells.size())];
+    }
+    text += pick(5) == 0 ? "\r\n" : "\n";
+    if (pick(40) == 0) text += "\n";
+  }
+  CHECK(CompareCsv(text) > 100);
+  CHECK(CompareCsv(text, ';') > 100);
+}
+
+// ---- Schema typing -------------------------------------------------------------
+
+TEST_CASE("ParsePlainDecimal reads what it takes exactly as Decimal::Parse") {
+  std::vector<std::string> texts = {"0",   "-0",  "+0",  "12.50", "-3",    "+7.25", ".5",    "5.",
+                                    "-.5", "-5.", ".",   "-",     "+",     "",      "1.2.3", "1e3",
+                                    " 1",  "1 ",  "1,5", "--1",   "0.000", "007",   "١٢",    "12a"};
+  std::string digits;
+  for (int n = 1; n <= 21; ++n) {
+    digits += static_cast<char>('0' + (n * 7) % 10);
+    texts.push_back(digits);
+    texts.push_back("-" + digits);
+    texts.push_back("0." + digits);
+    texts.push_back(digits + ".");
+    if (digits.size() > 1)
+      texts.push_back(digits.substr(0, digits.size() / 2) + "." + digits.substr(digits.size() / 2));
+  }
+  texts.push_back("999999999999999999");
+  texts.push_back("-999999999999999999");
+  texts.push_back("9999999999999999999");
+  texts.push_back("99999999999999999.9");
+  size_t taken = 0;
+  for (const std::string& t : texts) {
+    INFO("text: '", t, "'");
+    Decimal fast;
+    if (!ParsePlainDecimal(t, &fast)) continue;
+    ++taken;
+    std::optional<Decimal> d = Decimal::Parse(t);
+    REQUIRE(d.has_value());
+    CHECK(fast.coefficient() == d->coefficient());
+    CHECK(fast.scale() == d->scale());
+  }
+  CHECK(taken > 60);
+  Decimal d;
+  CHECK(!ParsePlainDecimal(" 1", &d));
+  CHECK(!ParsePlainDecimal("1e3", &d));
+  CHECK(!ParsePlainDecimal("1234567890123456789", &d));  // 19 digits: Decimal::Parse's
+}
+
+}  // namespace
+}  // namespace policy::load::test
