@@ -176,6 +176,11 @@ U128 MulTenMod(U128 r, U128 m, int* digit) {
   return acc;
 }
 
+// Money-sized coefficients (|c| <= 10^18) aligned by at most 18 digits stay
+// below 10^36 < 10^38: the exact result needs none of the 256-bit machinery.
+constexpr I128 kSmall = static_cast<I128>(1000000000000000000LL);
+bool Small(I128 c) { return c <= kSmall && c >= -kSmall; }
+
 }  // namespace
 
 std::optional<Decimal> Decimal::Parse(std::string_view text) {
@@ -333,14 +338,33 @@ std::optional<int64_t> Decimal::ToInt64() const {
 }
 
 DecimalStatus Decimal::Add(const Decimal& a, const Decimal& b, Decimal* out) {
+  const int scale = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
+  if (Small(a.coef_) && Small(b.coef_) && scale - a.scale_ <= 18 && scale - b.scale_ <= 18) {
+    *out = Decimal(a.coef_ * static_cast<I128>(kPow10[scale - a.scale_]) +
+                       b.coef_ * static_cast<I128>(kPow10[scale - b.scale_]),
+                   scale);
+    return DecimalStatus::kOk;
+  }
   return AddSigned(a, b, false, out);
 }
 
 DecimalStatus Decimal::Sub(const Decimal& a, const Decimal& b, Decimal* out) {
+  const int scale = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
+  if (Small(a.coef_) && Small(b.coef_) && scale - a.scale_ <= 18 && scale - b.scale_ <= 18) {
+    *out = Decimal(a.coef_ * static_cast<I128>(kPow10[scale - a.scale_]) -
+                       b.coef_ * static_cast<I128>(kPow10[scale - b.scale_]),
+                   scale);
+    return DecimalStatus::kOk;
+  }
   return AddSigned(a, b, true, out);
 }
 
 DecimalStatus Decimal::Mul(const Decimal& a, const Decimal& b, Decimal* out) {
+  // Both below 10^18: the product is below 10^36, exact at the summed scale.
+  if (Small(a.coef_) && Small(b.coef_) && a.scale_ + b.scale_ <= kMaxScale) {
+    *out = Decimal(a.coef_ * b.coef_, a.scale_ + b.scale_);
+    return DecimalStatus::kOk;
+  }
   U256 product = ::policy::Mul(Magnitude(a.coef_), Magnitude(b.coef_));
   bool negative = (a.coef_ < 0) != (b.coef_ < 0) && !product.IsZero();
   return Normalize(product, a.scale_ + b.scale_, negative, out);
@@ -361,7 +385,8 @@ DecimalStatus Decimal::Div(const Decimal& a, const Decimal& b, Decimal* out) {
     int scale = a.scale_ + k - b.scale_;
     U128 mag = Magnitude(a.coef_);
     if (scale < 0) break;  // the general path widens the coefficient
-    while (scale > preferred && mag % 10 == 0) {
+    while (scale > preferred &&
+           (mag <= UINT64_MAX ? static_cast<uint64_t>(mag) % 10 == 0 : mag % 10 == 0)) {
       mag /= 10;
       --scale;
     }
@@ -497,8 +522,14 @@ DecimalStatus Decimal::Round(int digits, Rounding mode, Decimal* out) const {
   bool up = false;
   if (drop <= 38) {
     const U128 div = kPow10[drop];
-    q = mag / div;
-    const U128 r = mag % div;
+    U128 r = 0;
+    if (mag <= UINT64_MAX && drop <= 19) {  // a 64-bit division, not a library call
+      q = static_cast<uint64_t>(mag) / static_cast<uint64_t>(div);
+      r = static_cast<uint64_t>(mag) % static_cast<uint64_t>(div);
+    } else {
+      q = mag / div;
+      r = mag % div;
+    }
     const U128 half = div / 2;
     if (mode == Rounding::kHalfAwayFromZero) {
       up = r >= half;
@@ -517,6 +548,14 @@ DecimalStatus Decimal::Round(int digits, Rounding mode, Decimal* out) const {
 }
 
 std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) {
+  const int top = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
+  if (Small(a.coef_) && Small(b.coef_) && top - a.scale_ <= 18 && top - b.scale_ <= 18) {
+    const I128 x = a.coef_ * static_cast<I128>(kPow10[top - a.scale_]);
+    const I128 y = b.coef_ * static_cast<I128>(kPow10[top - b.scale_]);
+    return x < y   ? std::strong_ordering::less
+           : x > y ? std::strong_ordering::greater
+                   : std::strong_ordering::equal;
+  }
   const bool na = a.coef_ < 0;
   const bool nb = b.coef_ < 0;
   if (na != nb) return na ? std::strong_ordering::less : std::strong_ordering::greater;
