@@ -44,6 +44,17 @@ bool IsScalar(const Value& v) {
 void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* typed,
                  const RecordInfo* record, const InputInfo& in, RuleOutcome& out,
                  const KeySink* on_key) {
+  // A rule that starts by picking the record's fields by name, none of which
+  // this shape has: every field is skipped, as the walk below would find.
+  if (!rule.clauses.empty() && rule.clauses[0].key_filter != nullptr && record != nullptr &&
+      record->shape != 0 && subject.is(Type::kMap) && rule.clauses[0].expr->op == NodeOp::kSlot &&
+      rule.clauses[0].expr->slot == kSlotSubject) {
+    const std::vector<uint32_t>* passing = KnownPassingKeys(rule.clauses[0], record->shape);
+    if (passing != nullptr && passing->empty()) {
+      out.counters.skipped += subject.as_map().size();
+      return;
+    }
+  }
   rule_ = &rule;
   typed_ = typed;
   record_ = record;
@@ -334,6 +345,14 @@ void Runner::BindFor(const CompiledClause& c, const Value& key, const Value& val
   for_values_.push_back(&value);
   Walk(next);
   for_values_.pop_back();
+}
+
+const std::vector<uint32_t>* Runner::KnownPassingKeys(const CompiledClause& c, uint64_t shape) {
+  if (shape_victim_.size() <= c.filter_id) return nullptr;
+  const ShapeVerdicts* set = &shapes_[c.filter_id * kShapesPerFilter];
+  for (size_t i = 0; i < kShapesPerFilter; ++i)
+    if (set[i].shape == shape) return &set[i].passing;
+  return nullptr;
 }
 
 const std::vector<uint32_t>* Runner::PassingKeys(const CompiledClause& c, const Value& row) {

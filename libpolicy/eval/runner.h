@@ -143,6 +143,8 @@ class Runner {
   // The entries of the current record `row` that pass `c`'s key filter, or null
   // when the verdicts cannot be cached.
   const std::vector<uint32_t>* PassingKeys(const CompiledClause& c, const Value& row);
+  // The entries of rows of `shape` that pass `c`'s key filter, when already known.
+  const std::vector<uint32_t>* KnownPassingKeys(const CompiledClause& c, uint64_t shape);
   void BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next);
   // CompiledClause::ascii_value_passes: true (and counted) when `value` is ASCII text.
   bool AsciiPasses(const CompiledClause& c, const Value& value);
