@@ -438,6 +438,15 @@ class Lowerer {
       t->slot2 = eq ? 1 : 0;
       return t;
     }
+    static const eval::Builtin* const trim = eval::FindBuiltin("trim");
+    if (a->op == NodeOp::kBuiltin && a->builtin == trim && a->args.size() == 1 &&
+        b->op == NodeOp::kConst && b->constant.is(Type::kString) &&
+        b->constant.as_string().empty()) {
+      Node* t = ctx_.NewNode(NodeOp::kTrimEmpty);
+      t->args = {a->args[0], n};
+      t->slot = eq ? 1 : 0;
+      return t;
+    }
     if (IsNullConst(a) || IsNullConst(b)) {
       Node* t = ctx_.NewNode(NodeOp::kIsNull);
       t->args = {IsNullConst(b) ? a : b};

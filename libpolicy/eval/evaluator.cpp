@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "libpolicy/eval/builtins/support.h"
 #include "libpolicy/hash.h"
 
 namespace policy::eval {
@@ -87,6 +88,7 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
     case NodeOp::kOr:
       return EvalLogic(n, slots, row);
     case NodeOp::kIsNull:
+    case NodeOp::kTrimEmpty:
     case NodeOp::kTypeIs: {
       Value computed;
       const Value* x = PeekLeaf(n->args[0], slots, row);
@@ -96,6 +98,10 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
         x = &computed;
       }
       if (n->op == NodeOp::kIsNull) return Value::Bool(x->is_null() == (n->slot == 1));
+      if (n->op == NodeOp::kTrimEmpty) {
+        if (!x->is(Type::kString)) return Eval(n->args[1], slots, row);
+        return Value::Bool(TrimUnicode(x->as_string()).empty() == (n->slot == 1));
+      }
       const bool same = static_cast<int>(x->type()) == n->slot;
       return Value::Bool(same == (n->slot2 == 1));
     }

@@ -42,6 +42,9 @@ enum class NodeOp : uint8_t {
   kOr,      // args[0] or args[1]
   kIsNull,  // args[0] == null (slot 1) or != null (slot 0)
   kTypeIs,  // type(args[0]) == name: slot is the Type (-1: no such type), slot2 1 for ==, 0 for !=
+  // trim(args[0]) == "" (slot 1) or != "" (slot 0) for a string args[0];
+  // anything else evaluates args[1], the original comparison.
+  kTrimEmpty,
 };
 
 struct CompiledDef;

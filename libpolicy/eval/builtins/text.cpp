@@ -58,7 +58,9 @@ Value DigitsOnly(std::span<const Value> args, CallContext& ctx) {
   for (std::size_t pos = 0; pos < s.size(); first = pos) {
     const unsigned char c = static_cast<unsigned char>(s[pos]);
     if (c < 0x80) {  // ASCII without a call: digits and letters are most of it
-      if (IsDigitSeparator(c)) break;
+      if (c <= ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')') {
+        if (IsDigitSeparator(c)) break;
+      }
       ++pos;
       continue;
     }

@@ -361,3 +361,38 @@ rule ASC-002 {
     CHECK(r.by_rule.at("ASC-002").failed == 3);
   }
 }
+
+TEST_CASE("record shortcuts: trim(x) != \"\" answered for text, evaluated in full otherwise") {
+  policy::CompileOptions options;
+  options.builtin = false;
+  options.sources.push_back({"t.policy", R"P(
+rule TRM-001 {
+  title "notes are not blank"
+  on records
+  require trim(row.note) != "" and not (trim(row.code) == "")
+  at row.note
+}
+)P",
+                             "."});
+  policy::CompileResult compiled = policy::Compile(options);
+  REQUIRE(compiled.program != nullptr);
+  std::string text =
+      "{\"note\": \"a\", \"code\": \"x\"}\n"
+      "{\"note\": \" \\t\", \"code\": \"x\"}\n"
+      "{\"note\": null, \"code\": \"x\"}\n"
+      "{\"note\": 5, \"code\": \"x\"}\n"
+      "{\"note\": \"b\", \"code\": \"\\u2003\"}\n";
+  policy::Report r = policy::Check(
+      *compiled.program, {policy::Input{"notes.jsonl", policy::InputKind::kRecords, text}}, {});
+  std::vector<std::string> found;
+  for (const auto& f : r.findings) found.push_back(std::to_string(f.line) + " " + f.message);
+  CHECK(
+      found ==
+      std::vector<std::string>{
+          "2 notes are not blank: trim(row.note) != \"\" and not (trim(row.code) == \"\") is false",
+          "4 evaluation error (type.mismatch): trim(): argument 1 must be a string, got decimal",
+          "5 notes are not blank: trim(row.note) != \"\" and not (trim(row.code) == \"\") is false",
+      });
+  CHECK(r.by_rule.at("TRM-001").evaluated == 5);
+  CHECK(r.by_rule.at("TRM-001").errors == 1);
+}
