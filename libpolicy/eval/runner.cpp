@@ -308,6 +308,8 @@ void Runner::WalkClauses(size_t index) {
             }
           }
           for (const MapEntry& e : map) {
+            // Before the key filter: a pass under the ASCII assumption includes it.
+            if (AsciiPasses(c, e.value)) continue;
             Value key = Value::String(e.key).WithOriginOf(e.value);
             if (c.key_filter != nullptr) {
               slots_[c.slot] = key;
@@ -317,7 +319,6 @@ void Runner::WalkClauses(size_t index) {
                 continue;
               }
             }
-            if (AsciiPasses(c, e.value)) continue;
             filter_passed_ = nullptr;
             BindFor(c, key, e.value, index + 1);
           }
