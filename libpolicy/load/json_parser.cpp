@@ -473,7 +473,7 @@ bool JsonParser::ParseRecord(std::string_view text, uint32_t line, const PathNod
     if (root != flat_root_) {
       flat_keys_.clear();
       flat_by_text_.clear();
-      flat_first_ = nullptr;
+      flat_first_[0] = flat_first_[1] = nullptr;
       key_lists_.clear();
       flat_root_ = root;
     }
@@ -519,10 +519,16 @@ bool JsonParser::ScanFlatString(std::size_t* pos, std::size_t* extra, std::strin
 }
 
 JsonParser::FlatKey* JsonParser::InternKey(std::string_view key, FlatKey* prev) {
-  FlatKey* hint = prev != nullptr ? prev->next : flat_first_;
+  // The keys that followed `prev` lately: records that leave out a key alternate.
+  FlatKey** next = prev != nullptr ? prev->next : flat_first_;
+  auto same = [&](const FlatKey* k) {
+    return k != nullptr && k->text.size() == key.size() &&
+           std::memcmp(k->text.data(), key.data(), key.size()) == 0;
+  };
+  if (same(next[0])) return next[0];
   FlatKey* found = nullptr;
-  if (hint != nullptr && hint->text == key) {
-    found = hint;
+  if (same(next[1])) {
+    found = next[1];
   } else if (auto it = flat_by_text_.find(key); it != flat_by_text_.end()) {
     found = it->second;
   } else {
@@ -533,11 +539,8 @@ JsonParser::FlatKey* JsonParser::InternKey(std::string_view key, FlatKey* prev) 
     flat_by_text_.emplace(k.text, &k);
     found = &k;
   }
-  if (prev != nullptr) {
-    prev->next = found;
-  } else {
-    flat_first_ = found;
-  }
+  next[1] = next[0];
+  next[0] = found;
   return found;
 }
 
