@@ -50,6 +50,7 @@ class JsonParser {
     PathNode node;
     FlatKey* next[2] = {nullptr, nullptr};  // the keys that followed it lately
     uint64_t stamp = 0;                     // the last record holding it (duplicate keys)
+    uint32_t continuation_bytes = 0;        // UTF-8 continuation bytes in `text`
   };
   struct KeyList {
     std::vector<const FlatKey*> keys;

@@ -490,11 +490,18 @@ bool JsonParser::ScanFlatString(std::size_t* pos, std::size_t* extra, std::strin
   const std::size_t n = text_.size();
   const std::size_t start = *pos + 1;
   std::size_t i = FindStringStop(s, start, n);
-  while (i < n && static_cast<unsigned char>(s[i]) >= 0x80) {
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c == '"' || c == '\\' || c < 0x20) break;
+      i = FindStringStop(s, i + 1, n);
+      continue;
+    }
+    // Runs of non-ASCII text are read sequence by sequence.
     std::size_t len = Utf8Length(text_, i);
     if (len == 0) return false;
     *extra += len - 1;
-    i = FindStringStop(s, i + len, n);
+    i += len;
   }
   if (i >= n || s[i] != '"') {
     if (i >= n || s[i] != '\\' || out == nullptr) return false;
@@ -535,6 +542,7 @@ JsonParser::FlatKey* JsonParser::InternKey(std::string_view key, FlatKey* prev) 
     if (flat_keys_.size() >= kMaxFlatKeys || key.size() > kMaxFlatKeyBytes) return nullptr;
     FlatKey& k = flat_keys_.emplace_back();
     k.text = std::string(key);
+    for (char c : k.text) k.continuation_bytes += (static_cast<unsigned char>(c) & 0xC0) == 0x80;
     k.node = PathNode{flat_root_, k.text, -1};
     flat_by_text_.emplace(k.text, &k);
     found = &k;
@@ -583,9 +591,28 @@ bool JsonParser::ParseFlat(std::string_view text, uint32_t line, Value* out, uin
     FlatKey* prev = nullptr;
     while (true) {
       if (i >= n || s[i] != '"') return false;
-      const std::size_t key_start = i;
-      if (!ScanFlatString(&i, &extra, nullptr)) return false;
-      FlatKey* key = InternKey(text.substr(key_start + 1, i - key_start - 2), prev);
+      // The keys that followed the previous one lately are compared in place: a
+      // kept key's bytes were read (and accepted) before.
+      FlatKey* key = nullptr;
+      FlatKey** next = prev != nullptr ? prev->next : flat_first_;
+      for (int h = 0; h < 2; ++h) {
+        FlatKey* k = next[h];
+        if (k == nullptr) continue;
+        const std::size_t len = k->text.size();
+        if (n - i > len + 1 && s[i + 1 + len] == '"' &&
+            std::memcmp(s + i + 1, k->text.data(), len) == 0) {
+          key = k;
+          if (h == 1) std::swap(next[0], next[1]);
+          i += len + 2;
+          extra += k->continuation_bytes;
+          break;
+        }
+      }
+      if (key == nullptr) {
+        const std::size_t key_start = i;
+        if (!ScanFlatString(&i, &extra, nullptr)) return false;
+        key = InternKey(text.substr(key_start + 1, i - key_start - 2), prev);
+      }
       if (key == nullptr || key->stamp == flat_stamp_) return false;
       key->stamp = flat_stamp_;
       prev = key;
