@@ -48,8 +48,9 @@ class JsonParser {
   struct FlatKey {
     std::string text;
     PathNode node;
-    FlatKey* next = nullptr;  // the key that followed this one last time
-    uint64_t stamp = 0;       // the last record holding it (duplicate keys)
+    FlatKey* next[2] = {nullptr, nullptr};  // the keys that followed it lately
+    uint64_t stamp = 0;                     // the last record holding it (duplicate keys)
+    uint32_t continuation_bytes = 0;        // UTF-8 continuation bytes in `text`
   };
   struct KeyList {
     std::vector<const FlatKey*> keys;
@@ -108,7 +109,7 @@ class JsonParser {
   const PathNode* flat_root_ = nullptr;
   std::deque<FlatKey> flat_keys_;  // stable addresses
   std::unordered_map<std::string_view, FlatKey*> flat_by_text_;
-  FlatKey* flat_first_ = nullptr;  // the first key of the last record
+  FlatKey* flat_first_[2] = {nullptr, nullptr};  // the first keys of recent records
   uint64_t flat_stamp_ = 0;
   std::vector<MapEntry> flat_entries_;
   std::vector<const FlatKey*> flat_order_;

@@ -473,7 +473,7 @@ bool JsonParser::ParseRecord(std::string_view text, uint32_t line, const PathNod
     if (root != flat_root_) {
       flat_keys_.clear();
       flat_by_text_.clear();
-      flat_first_ = nullptr;
+      flat_first_[0] = flat_first_[1] = nullptr;
       key_lists_.clear();
       flat_root_ = root;
     }
@@ -490,11 +490,18 @@ bool JsonParser::ScanFlatString(std::size_t* pos, std::size_t* extra, std::strin
   const std::size_t n = text_.size();
   const std::size_t start = *pos + 1;
   std::size_t i = FindStringStop(s, start, n);
-  while (i < n && static_cast<unsigned char>(s[i]) >= 0x80) {
+  while (i < n) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c == '"' || c == '\\' || c < 0x20) break;
+      i = FindStringStop(s, i + 1, n);
+      continue;
+    }
+    // Runs of non-ASCII text are read sequence by sequence.
     std::size_t len = Utf8Length(text_, i);
     if (len == 0) return false;
     *extra += len - 1;
-    i = FindStringStop(s, i + len, n);
+    i += len;
   }
   if (i >= n || s[i] != '"') {
     if (i >= n || s[i] != '\\' || out == nullptr) return false;
@@ -519,25 +526,29 @@ bool JsonParser::ScanFlatString(std::size_t* pos, std::size_t* extra, std::strin
 }
 
 JsonParser::FlatKey* JsonParser::InternKey(std::string_view key, FlatKey* prev) {
-  FlatKey* hint = prev != nullptr ? prev->next : flat_first_;
+  // The keys that followed `prev` lately: records that leave out a key alternate.
+  FlatKey** next = prev != nullptr ? prev->next : flat_first_;
+  auto same = [&](const FlatKey* k) {
+    return k != nullptr && k->text.size() == key.size() &&
+           std::memcmp(k->text.data(), key.data(), key.size()) == 0;
+  };
+  if (same(next[0])) return next[0];
   FlatKey* found = nullptr;
-  if (hint != nullptr && hint->text == key) {
-    found = hint;
+  if (same(next[1])) {
+    found = next[1];
   } else if (auto it = flat_by_text_.find(key); it != flat_by_text_.end()) {
     found = it->second;
   } else {
     if (flat_keys_.size() >= kMaxFlatKeys || key.size() > kMaxFlatKeyBytes) return nullptr;
     FlatKey& k = flat_keys_.emplace_back();
     k.text = std::string(key);
+    for (char c : k.text) k.continuation_bytes += (static_cast<unsigned char>(c) & 0xC0) == 0x80;
     k.node = PathNode{flat_root_, k.text, -1};
     flat_by_text_.emplace(k.text, &k);
     found = &k;
   }
-  if (prev != nullptr) {
-    prev->next = found;
-  } else {
-    flat_first_ = found;
-  }
+  next[1] = next[0];
+  next[0] = found;
   return found;
 }
 
@@ -580,9 +591,28 @@ bool JsonParser::ParseFlat(std::string_view text, uint32_t line, Value* out, uin
     FlatKey* prev = nullptr;
     while (true) {
       if (i >= n || s[i] != '"') return false;
-      const std::size_t key_start = i;
-      if (!ScanFlatString(&i, &extra, nullptr)) return false;
-      FlatKey* key = InternKey(text.substr(key_start + 1, i - key_start - 2), prev);
+      // The keys that followed the previous one lately are compared in place: a
+      // kept key's bytes were read (and accepted) before.
+      FlatKey* key = nullptr;
+      FlatKey** next = prev != nullptr ? prev->next : flat_first_;
+      for (int h = 0; h < 2; ++h) {
+        FlatKey* k = next[h];
+        if (k == nullptr) continue;
+        const std::size_t len = k->text.size();
+        if (n - i > len + 1 && s[i + 1 + len] == '"' &&
+            std::memcmp(s + i + 1, k->text.data(), len) == 0) {
+          key = k;
+          if (h == 1) std::swap(next[0], next[1]);
+          i += len + 2;
+          extra += k->continuation_bytes;
+          break;
+        }
+      }
+      if (key == nullptr) {
+        const std::size_t key_start = i;
+        if (!ScanFlatString(&i, &extra, nullptr)) return false;
+        key = InternKey(text.substr(key_start + 1, i - key_start - 2), prev);
+      }
       if (key == nullptr || key->stamp == flat_stamp_) return false;
       key->stamp = flat_stamp_;
       prev = key;

@@ -69,9 +69,8 @@ struct RecordParser::Impl {
     if (!SkipBlankLines(text)) return false;
     const std::size_t start = pos;
     CsvRecordScan scan;
-    if (!scanner.ScanPlain(text, start, line, cells, &scan)) {
-      scan = scanner.Scan(text, start, line, cells);
-    }
+    const bool plain = scanner.ScanPlain(text, start, line, cells, &scan);
+    if (!plain) scan = scanner.Scan(text, start, line, cells);
     if (scan.unterminated_quote) {
       return Fail(error, scan.quote_line, scan.quote_column, "unterminated quoted field");
     }
@@ -93,7 +92,23 @@ struct RecordParser::Impl {
     }
     // Values are written in place: building a temporary Value and copying it
     // costs more than the rest of the split (partial stores, then wide loads).
-    for (std::size_t i = 0; i < columns; ++i) {
+    // A plain record's cells are unquoted, on one line and well-formed.
+    for (std::size_t i = 0; plain && i < columns; ++i) {
+      Value& v = entries[i].value;
+      if (i >= cells.size()) {
+        new (&v) Value();
+      } else {
+        const CsvCell& cell = cells[i];
+        if (cell.end == cell.begin) {
+          new (&v) Value();
+        } else {
+          new (&v) Value(Value::String(text.substr(cell.begin, cell.end - cell.begin)));
+        }
+        v.set_loc(Loc{line, cell.column, line, cell.end_column, 0});
+      }
+      v.set_path(&column_paths[i]);
+    }
+    for (std::size_t i = 0; !plain && i < columns; ++i) {
       Value& v = entries[i].value;
       if (i >= cells.size()) {
         new (&v) Value();

@@ -419,5 +419,66 @@ TEST_CASE("ParsePlainDecimal reads what it takes exactly as Decimal::Parse") {
   CHECK(!ParsePlainDecimal("1234567890123456789", &d));  // 19 digits: Decimal::Parse's
 }
 
+// ---- Chunks --------------------------------------------------------------------
+
+// Reads `text` in chunks of `chunk_bytes`; the line of every record, in order.
+std::vector<uint32_t> RecordLines(const std::string& text, RecordFormat format,
+                                  std::size_t chunk_bytes) {
+  ChunkOptions options;
+  options.format = format;
+  options.chunk_bytes = chunk_bytes;
+  auto reader = OpenRecords("in", options, text);
+  RecordParser parser(options, &reader->header(), "in");
+  RecordChunk chunk;
+  Record rec;
+  Arena arena;
+  std::optional<InputError> error;
+  std::vector<uint32_t> lines;
+  while (!error && reader->Next(chunk)) {
+    parser.Reset(&chunk);
+    while (parser.Next(rec, arena, error)) lines.push_back(rec.line);
+    arena.Reset();
+  }
+  CHECK(!error);
+  CHECK(!reader->error());
+  return lines;
+}
+
+TEST_CASE("chunks: large inputs keep every record's line, whatever the chunk size") {
+  std::mt19937 rng(99);
+  std::string csv = "a,b,c\n";
+  std::string jsonl;
+  std::vector<uint32_t> csv_lines;
+  std::vector<uint32_t> jsonl_lines;
+  uint32_t csv_line = 2;
+  uint32_t jsonl_line = 1;
+  for (int r = 0; r < 20000; ++r) {
+    std::string pad(rng() % 90, 'x');
+    if (rng() % 7 == 0) {
+      csv_lines.push_back(csv_line);
+      csv += "\"q\n" + pad + "\",2,3\n";  // a line break inside a quoted cell
+      csv_line += 2;
+    } else {
+      csv_lines.push_back(csv_line++);
+      csv += pad + ",é,3\n";
+    }
+    if (rng() % 13 == 0) {
+      csv += "\n";
+      ++csv_line;
+    }
+    jsonl_lines.push_back(jsonl_line++);
+    jsonl += R"({"a":")" + pad + R"(","b":2})" + "\n";
+    if (rng() % 13 == 0) {
+      jsonl += "  \n";
+      ++jsonl_line;
+    }
+  }
+  for (std::size_t chunk : {std::size_t{4096}, std::size_t{65536}, std::size_t{1} << 20}) {
+    CAPTURE(chunk);
+    CHECK(RecordLines(csv, RecordFormat::kCsv, chunk) == csv_lines);
+    CHECK(RecordLines(jsonl, RecordFormat::kJsonLines, chunk) == jsonl_lines);
+  }
+}
+
 }  // namespace
 }  // namespace policy::load::test
