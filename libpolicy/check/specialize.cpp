@@ -416,6 +416,23 @@ class Lowerer {
   }
 
   const Node* LowerOne(const Node* n) {
+    if (n->op == NodeOp::kBuiltin && n->args.size() == 1) {
+      static const std::pair<const eval::Builtin*, eval::IdentityWhen> kIdentities[] = {
+          {eval::FindBuiltin("string"), eval::IdentityWhen::kText},
+          {eval::FindBuiltin("normalize_digits"), eval::IdentityWhen::kAsciiText},
+          {eval::FindBuiltin("digits_only"), eval::IdentityWhen::kAsciiWithoutSeparators},
+          {eval::FindBuiltin("trim"), eval::IdentityWhen::kVisibleAsciiEnds},
+      };
+      for (const auto& [builtin, when] : kIdentities) {
+        if (n->builtin != builtin) continue;
+        Node* t = ctx_.NewNode(NodeOp::kIdentityWhen);
+        *t = *n;
+        t->op = NodeOp::kIdentityWhen;
+        t->slot = static_cast<int>(when);
+        return t;
+      }
+      return nullptr;
+    }
     if (n->op != NodeOp::kBinary) return nullptr;
     using syntax::BinaryOp;
     if (n->binary == BinaryOp::kAnd || n->binary == BinaryOp::kOr) {
@@ -439,8 +456,8 @@ class Lowerer {
       return t;
     }
     static const eval::Builtin* const trim = eval::FindBuiltin("trim");
-    if (a->op == NodeOp::kBuiltin && a->builtin == trim && a->args.size() == 1 &&
-        b->op == NodeOp::kConst && b->constant.is(Type::kString) &&
+    if ((a->op == NodeOp::kBuiltin || a->op == NodeOp::kIdentityWhen) && a->builtin == trim &&
+        a->args.size() == 1 && b->op == NodeOp::kConst && b->constant.is(Type::kString) &&
         b->constant.as_string().empty()) {
       Node* t = ctx_.NewNode(NodeOp::kTrimEmpty);
       t->args = {a->args[0], n};

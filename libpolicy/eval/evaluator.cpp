@@ -87,6 +87,8 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
     case NodeOp::kAnd:
     case NodeOp::kOr:
       return EvalLogic(n, slots, row);
+    case NodeOp::kIdentityWhen:
+      return EvalIdentityWhen(n, slots, row);
     case NodeOp::kIsNull:
     case NodeOp::kTrimEmpty:
     case NodeOp::kTypeIs: {
@@ -408,7 +410,6 @@ Value Evaluator::EvalArithmetic(BinaryOp op, const Value& a, const Value& b) {
 }
 
 Value Evaluator::EvalBuiltin(const Node* n, Value* slots, const Value* row) {
-  const Builtin& b = *n->builtin;
   // Raw storage: default-constructing the whole array on every call is measurable.
   constexpr size_t kMaxArgs = 16;
   alignas(Value) unsigned char storage[kMaxArgs * sizeof(Value)];
@@ -418,6 +419,10 @@ Value Evaluator::EvalBuiltin(const Node* n, Value* slots, const Value* row) {
     new (&args[i]) Value(EvalOperand(n->args[i], slots, row));
     if (call_.error.set()) return Value::Null();
   }
+  return CallBuiltin(*n->builtin, args, count);
+}
+
+Value Evaluator::CallBuiltin(const Builtin& b, const Value* args, size_t count) {
   if (b.nulls == NullPolicy::kFalse && count > 0 && args[0].is_null()) return Value::Bool(false);
   if (b.nulls == NullPolicy::kPropagate) {
     for (size_t i = 0; i < count; ++i)
@@ -428,6 +433,46 @@ Value Evaluator::EvalBuiltin(const Node* n, Value* slots, const Value* row) {
     call_.error.message = std::string(b.name) + ": " + call_.error.message;
   }
   return r;
+}
+
+namespace {
+
+// IdentityWhen predicates: the builtin returns its argument unchanged.
+bool IdentityHolds(IdentityWhen when, const Value& x) {
+  if (!x.is(Type::kString)) return false;
+  const std::string_view s = x.as_string();
+  switch (when) {
+    case IdentityWhen::kText:
+      return true;
+    case IdentityWhen::kAsciiText:
+      return IsAsciiText(s);
+    case IdentityWhen::kAsciiWithoutSeparators:
+      for (char ch : s) {
+        const unsigned char c = static_cast<unsigned char>(ch);
+        if (c >= 0x80 || c <= ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')')
+          return false;
+      }
+      return true;
+    case IdentityWhen::kVisibleAsciiEnds: {
+      auto visible = [](char c) { return c > ' ' && static_cast<unsigned char>(c) < 0x80; };
+      return s.empty() || (visible(s.front()) && visible(s.back()));
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Value Evaluator::EvalIdentityWhen(const Node* n, Value* slots, const Value* row) {
+  const Value* x = PeekLeaf(n->args[0], slots, row);
+  Value computed;
+  if (x == nullptr) {
+    computed = Eval(n->args[0], slots, row);
+    if (call_.error.set()) return Value::Null();
+    x = &computed;
+  }
+  if (IdentityHolds(static_cast<IdentityWhen>(n->slot), *x)) return *x;
+  return CallBuiltin(*n->builtin, x, 1);
 }
 
 namespace {

@@ -81,6 +81,9 @@ class Evaluator {
   Value EvalMember(const Value& base, std::string_view name);
   Value EvalIndex(const Value& base, const Value& index);
   Value EvalBuiltin(const Node* n, Value* slots, const Value* row);
+  // `b` on evaluated arguments: null policy, the call, the error's prefix.
+  Value CallBuiltin(const Builtin& b, const Value* args, size_t count);
+  Value EvalIdentityWhen(const Node* n, Value* slots, const Value* row);
   Value EvalDefCall(const Node* n, Value* slots, const Value* row);
   // Runs `def` on evaluated arguments in a new frame.
   Value CallDef(const CompiledDef& def, const Value* args, size_t argc);

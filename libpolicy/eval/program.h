@@ -45,6 +45,16 @@ enum class NodeOp : uint8_t {
   // trim(args[0]) == "" (slot 1) or != "" (slot 0) for a string args[0];
   // anything else evaluates args[1], the original comparison.
   kTrimEmpty,
+  // builtin(args[0]) for a one-argument builtin that returns its argument as it
+  // is when IdentityWhen(slot) holds for it (string(s), trim("x"), ...).
+  kIdentityWhen,
+};
+
+enum class IdentityWhen : uint8_t {
+  kText,                    // string(x)
+  kAsciiText,               // normalize_digits(x)
+  kAsciiWithoutSeparators,  // digits_only(x)
+  kVisibleAsciiEnds,        // trim(x)
 };
 
 struct CompiledDef;

@@ -396,3 +396,34 @@ rule TRM-001 {
   CHECK(r.by_rule.at("TRM-001").evaluated == 5);
   CHECK(r.by_rule.at("TRM-001").errors == 1);
 }
+
+TEST_CASE("record shortcuts: builtins that return text unchanged skip the call, nothing else") {
+  policy::CompileOptions options;
+  options.builtin = false;
+  options.sources.push_back({"i.policy", R"P(
+rule IDN-001 {
+  title "normalised values"
+  on records
+  let got = digits_only(normalize_digits(trim(string(row.x))))
+  require got == row.want
+  message "{row.x} gives {got}"
+}
+)P",
+                             "."});
+  policy::CompileResult compiled = policy::Compile(options);
+  REQUIRE(compiled.program != nullptr);
+  std::string text =
+      "{\"x\": \"1234\", \"want\": \"1234\"}\n"
+      "{\"x\": \" 12-34 \", \"want\": \"1234\"}\n"
+      "{\"x\": \"\xe0\xa7\xa7\xe0\xa7\xa8.3\", \"want\": \"123\"}\n"
+      "{\"x\": 12.50, \"want\": \"1250\"}\n"
+      "{\"x\": \"a b\", \"want\": \"ab\"}\n"
+      "{\"x\": null, \"want\": null}\n"
+      "{\"x\": \"(017) 1\", \"want\": \"x\"}\n";
+  policy::Report r = policy::Check(
+      *compiled.program, {policy::Input{"values.jsonl", policy::InputKind::kRecords, text}}, {});
+  std::vector<std::string> found;
+  for (const auto& f : r.findings) found.push_back(std::to_string(f.line) + " " + f.message);
+  CHECK(found == std::vector<std::string>{"7 (017) 1 gives 0171"});
+  CHECK(r.by_rule.at("IDN-001").evaluated == 7);
+}
