@@ -48,6 +48,8 @@ class Evaluator {
   }
 
   const EvalError& error() const { return call_.error; }
+  // Nodes evaluated since the last ClearError().
+  uint64_t steps() const { return steps_; }
   void ClearError() {
     call_.error = EvalError{};
     steps_ = 0;

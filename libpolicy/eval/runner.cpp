@@ -180,7 +180,12 @@ bool Runner::WalkMemo(size_t index) {
   }
   const RuleCounters before = out_->counters;
   const size_t findings = out_->findings.size();
+  const uint64_t steps_before = eval_.steps();
   WalkClauses(index);
+  const uint64_t steps_after = eval_.steps();
+  MemoStats& cost = memo_stats_[rule_->memo_id * kMemoFields + MemoField()];
+  cost.miss_steps += steps_after >= steps_before ? steps_after - steps_before : kMemoWorthSteps;
+  if (++cost.misses == 256 && cost.miss_steps < 256 * kMemoWorthSteps) cost.off = true;
   const RuleCounters& after = out_->counters;
   const uint64_t evaluated = after.evaluated - before.evaluated;
   const uint64_t skipped = after.skipped - before.skipped;
