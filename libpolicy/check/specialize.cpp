@@ -425,7 +425,14 @@ class Lowerer {
       };
       for (const auto& [builtin, when] : kIdentities) {
         if (n->builtin != builtin) continue;
+        const Node* inner = n->args[0];
         Node* t = ctx_.NewNode(NodeOp::kIdentityWhen);
+        if (inner->op == NodeOp::kIdentityWhen) {
+          // One node for the chain: its argument is evaluated once, then each stage.
+          *t = *inner;
+          t->stages.emplace_back(builtin, static_cast<uint8_t>(when));
+          return t;
+        }
         *t = *n;
         t->op = NodeOp::kIdentityWhen;
         t->slot = static_cast<int>(when);

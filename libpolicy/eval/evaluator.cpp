@@ -471,8 +471,13 @@ Value Evaluator::EvalIdentityWhen(const Node* n, Value* slots, const Value* row)
     if (call_.error.set()) return Value::Null();
     x = &computed;
   }
-  if (IdentityHolds(static_cast<IdentityWhen>(n->slot), *x)) return *x;
-  return CallBuiltin(*n->builtin, x, 1);
+  Value r =
+      IdentityHolds(static_cast<IdentityWhen>(n->slot), *x) ? *x : CallBuiltin(*n->builtin, x, 1);
+  for (const auto& [builtin, when] : n->stages) {
+    if (call_.error.set()) return Value::Null();
+    if (!IdentityHolds(static_cast<IdentityWhen>(when), r)) r = CallBuiltin(*builtin, &r, 1);
+  }
+  return r;
 }
 
 namespace {

@@ -51,7 +51,7 @@ class Evaluator {
   // Nodes evaluated since the last ClearError().
   uint64_t steps() const { return steps_; }
   void ClearError() {
-    call_.error = EvalError{};
+    if (call_.error.set()) call_.error = EvalError{};
     steps_ = 0;
   }
   Value Fail(const char* code, std::string message) { return call_.Fail(code, std::move(message)); }

@@ -72,6 +72,10 @@ struct Node {
   // kConst regex literals: what can be decided without RE2 (null: nothing).
   const RegexPlan* regex_plan = nullptr;
   Value constant;
+  // kIdentityWhen: further builtins applied in turn to the first one's result
+  // (digits_only(normalize_digits(string(v))) is one node), each with its own
+  // IdentityWhen.
+  std::vector<std::pair<const Builtin*, uint8_t>> stages;
   std::string name;   // member name, function name
   uint32_t line = 0;  // in the rule file, for evaluation-error messages
 };
