@@ -59,14 +59,21 @@ void KeySet::Grow() {
   }
 }
 
+uint64_t KeySet::HashOf(std::string_view key) {
+  return key.size() > kMaxKey ? Hash(Shorten(key, kMaxKey)) : Hash(key);
+}
+
 std::optional<uint32_t> KeySet::Insert(std::string_view key, uint32_t line) {
+  return Insert(key, line, HashOf(key));
+}
+
+std::optional<uint32_t> KeySet::Insert(std::string_view key, uint32_t line, uint64_t h) {
   std::string shortened;
   if (key.size() > kMaxKey) {
     shortened = Shorten(key, kMaxKey);
     key = shortened;
   }
   if ((size_ + 1) * 10 > slots_.size() * 7) Grow();
-  uint64_t h = Hash(key);
   uint32_t tag = static_cast<uint32_t>(h >> 32);
   size_t mask = slots_.size() - 1;
   for (size_t i = tag & mask;; i = (i + 1) & mask) {

@@ -79,6 +79,7 @@ struct UniqueEntry {
   uint32_t key_size;
   uint32_t line;
   std::string_view text;  // the record's raw bytes (alive until the wave is merged)
+  uint64_t hash;          // KeySet::HashOf(key), computed by the worker
 };
 
 struct ChunkResult {
@@ -336,6 +337,7 @@ class StreamChecker {
         e.key_offset = static_cast<uint32_t>(out.keys.size());
         AppendKey(key, out.keys);
         e.key_size = static_cast<uint32_t>(out.keys.size() - e.key_offset);
+        e.hash = KeySet::HashOf(std::string_view(out.keys.data() + e.key_offset, e.key_size));
         e.line = w.record.line;
         e.text = w.record.text;
         out.unique.push_back(e);
@@ -360,14 +362,21 @@ class StreamChecker {
 
   void Merge(ChunkResult& r) {
     for (size_t k = 0; k < r.outcomes.size(); ++k) MergeOutcome(r.outcomes[k], totals_[k]);
-    for (const UniqueEntry& e : r.unique) {
+    // Each insertion misses the cache once: ask for the slot a few keys ahead.
+    constexpr size_t kAhead = 8;
+    for (size_t i = 0; i < r.unique.size() && i < kAhead; ++i)
+      keysets_[r.unique[i].rule].Prefetch(r.unique[i].hash);
+    for (size_t i = 0; i < r.unique.size(); ++i) {
+      const UniqueEntry& e = r.unique[i];
+      if (i + kAhead < r.unique.size())
+        keysets_[r.unique[i + kAhead].rule].Prefetch(r.unique[i + kAhead].hash);
       std::string_view key(r.keys.data() + e.key_offset, e.key_size);
       KeySet& set = keysets_[e.rule];
       if (set.size() >= kMaxUniqueKeys) {
         if (!unique_overflow_[e.rule]) ReportUniqueOverflow(e.rule, e.line);
         continue;
       }
-      std::optional<uint32_t> first = set.Insert(key, e.line);
+      std::optional<uint32_t> first = set.Insert(key, e.line, e.hash);
       if (!first) continue;
       RuleOutcome& total = totals_[e.rule];
       ++total.counters.failed;

@@ -137,7 +137,7 @@ class Runner {
     uint64_t shape = 0;
     std::vector<uint32_t> passing;
   };
-  static constexpr size_t kShapesPerFilter = 4;
+  static constexpr size_t kShapesPerFilter = 8;
   std::vector<ShapeVerdicts> shapes_;  // kShapesPerFilter per filter
   std::vector<uint8_t> shape_victim_;  // per filter: the entry replaced next
   // The entries of the current record `row` that pass `c`'s key filter, or null
