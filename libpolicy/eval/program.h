@@ -113,6 +113,9 @@ struct CompiledClause {
   // The `where` after this `for` without its key filter (null: nothing else),
   // for the keys the filter is known to pass.
   const Node* where_rest = nullptr;
+  // kFor k, v over a map followed by `where type(v) == "name" ...`: the Type
+  // named (-1: none). A value of another type skips the binding at once.
+  int value_type = -1;
   // kFor over a constant collection: one entry per element (empty: not unrolled).
   std::vector<Unrolled> unrolled;
   // kFor k, v as the last `for`: every binding whose v is an ASCII string passes

@@ -315,6 +315,10 @@ void Runner::WalkClauses(size_t index) {
           for (const MapEntry& e : map) {
             // Before the key filter: a pass under the ASCII assumption includes it.
             if (AsciiPasses(c, e.value)) continue;
+            if (c.value_type >= 0 && static_cast<int>(e.value.type()) != c.value_type) {
+              ++out_->counters.skipped;  // the where's type test is false
+              continue;
+            }
             Value key = Value::String(e.key).WithOriginOf(e.value);
             if (c.key_filter != nullptr) {
               slots_[c.slot] = key;

@@ -360,6 +360,15 @@ rule ASC-002 {
     CHECK(r.by_rule.at("ASC-002").evaluated == 9);
     CHECK(r.by_rule.at("ASC-002").failed == 3);
   }
+  // Values of other types are skipped by the where's type test alone.
+  std::string lines =
+      "{\"name\": 5, \"a_id\": null, \"note\": \"x\"}\n"
+      "{\"name\": true, \"a_id\": \"x\xe2\x80\x8b\", \"note\": [1]}\n";
+  policy::Report j = policy::Check(
+      *compiled.program, {policy::Input{"rows.jsonl", policy::InputKind::kRecords, lines}}, {});
+  CHECK(j.by_rule.at("ASC-001").evaluated == 2);
+  CHECK(j.by_rule.at("ASC-001").skipped == 4);
+  CHECK(j.by_rule.at("ASC-001").failed == 1);
 }
 
 TEST_CASE("record shortcuts: trim(x) != \"\" answered for text, evaluated in full otherwise") {
