@@ -68,9 +68,9 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
       return Value::Number(a.as_decimal().Negate());
     }
     case NodeOp::kNot: {
-      Value a = EvalOperand(n->args[0], slots, row);
-      if (call_.error.set() || !NeedBool(a, "'not'")) return Value::Null();
-      return Value::Bool(!a.as_bool());
+      const bool r = Test(n, slots, row, nullptr);
+      if (call_.error.set()) return Value::Null();
+      return Value::Bool(r);
     }
     case NodeOp::kBinary:
       return EvalBinary(n, slots, row);
@@ -85,41 +85,70 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
     case NodeOp::kMap:
       return EvalCollection(n, slots, row);
     case NodeOp::kAnd:
-    case NodeOp::kOr:
-      return EvalLogic(n, slots, row);
+    case NodeOp::kOr: {
+      const bool r = Test(n, slots, row, nullptr);
+      if (call_.error.set()) return Value::Null();
+      return Value::Bool(r);
+    }
     case NodeOp::kIdentityWhen:
       return EvalIdentityWhen(n, slots, row);
     case NodeOp::kIsNull:
     case NodeOp::kTrimEmpty:
     case NodeOp::kTypeIs: {
-      Value computed;
-      const Value* x = PeekLeaf(n->args[0], slots, row);
-      if (x == nullptr) {
-        computed = Eval(n->args[0], slots, row);
-        if (call_.error.set()) return Value::Null();
-        x = &computed;
-      }
-      if (n->op == NodeOp::kIsNull) return Value::Bool(x->is_null() == (n->slot == 1));
-      if (n->op == NodeOp::kTrimEmpty) {
-        if (!x->is(Type::kString)) return Eval(n->args[1], slots, row);
-        return Value::Bool(TrimUnicode(x->as_string()).empty() == (n->slot == 1));
-      }
-      const bool same = static_cast<int>(x->type()) == n->slot;
-      return Value::Bool(same == (n->slot2 == 1));
+      const bool r = Test(n, slots, row, nullptr);
+      if (call_.error.set()) return Value::Null();
+      return Value::Bool(r);
     }
   }
   return Value::Null();
 }
 
-Value Evaluator::EvalLogic(const Node* n, Value* slots, const Value* row) {
-  const bool is_and = n->op == NodeOp::kAnd;
-  const char* what = is_and ? "'and'" : "'or'";
-  Value a = EvalOperand(n->args[0], slots, row);
-  if (call_.error.set() || !NeedBool(a, what)) return Value::Null();
-  if (a.as_bool() != is_and) return Value::Bool(!is_and);
-  Value b = EvalOperand(n->args[1], slots, row);
-  if (call_.error.set() || !NeedBool(b, what)) return Value::Null();
-  return Value::Bool(b.as_bool());
+bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* what) {
+  switch (n->op) {
+    case NodeOp::kAnd:
+    case NodeOp::kOr: {
+      ++steps_;
+      const bool is_and = n->op == NodeOp::kAnd;
+      const char* mine = is_and ? "'and'" : "'or'";
+      const bool a = Test(n->args[0], slots, row, mine);
+      if (call_.error.set()) return false;
+      if (a != is_and) return !is_and;
+      const bool b = Test(n->args[1], slots, row, mine);
+      return call_.error.set() ? false : b;
+    }
+    case NodeOp::kNot: {
+      ++steps_;
+      const bool a = Test(n->args[0], slots, row, "'not'");
+      return call_.error.set() ? false : !a;
+    }
+    case NodeOp::kIsNull:
+    case NodeOp::kTrimEmpty:
+    case NodeOp::kTypeIs: {
+      ++steps_;
+      Value computed;
+      const Value* x = PeekLeaf(n->args[0], slots, row);
+      if (x == nullptr) {
+        computed = Eval(n->args[0], slots, row);
+        if (call_.error.set()) return false;
+        x = &computed;
+      }
+      if (n->op == NodeOp::kIsNull) return x->is_null() == (n->slot == 1);
+      if (n->op == NodeOp::kTypeIs)
+        return (static_cast<int>(x->type()) == n->slot) == (n->slot2 == 1);
+      if (x->is(Type::kString)) return TrimUnicode(x->as_string()).empty() == (n->slot == 1);
+      return Test(n->args[1], slots, row, what);  // the full comparison
+    }
+    default: {
+      const Value v = Eval(n, slots, row);
+      if (call_.error.set()) return false;
+      if (!v.is(Type::kBool)) {
+        Fail("type.not_bool", fmt::format("{} needs a bool, got {}",
+                                          what != nullptr ? what : "a test", Describe(v)));
+        return false;
+      }
+      return v.as_bool();
+    }
+  }
 }
 
 Value Evaluator::EvalCollection(const Node* n, Value* slots, const Value* row) {

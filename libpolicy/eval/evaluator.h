@@ -22,6 +22,12 @@ class Evaluator {
   // error stays set until ClearError().
   Value Eval(const Node* node, Value* slots, const Value* typed_row);
 
+  // A condition (`where`, `require`, operands of and/or/not): its bool,
+  // without building Values for and, or, not, x == null and the like. A
+  // non-bool result is an error "WHAT needs a bool". On error returns false
+  // and error() is set.
+  bool Test(const Node* n, Value* slots, const Value* row, const char* what);
+
   // Eval with the leaves (constants, names, schema fields) resolved inline:
   // they are half of all nodes, and need neither a call nor a step.
   Value EvalOperand(const Node* node, Value* slots, const Value* typed_row) {
@@ -61,7 +67,6 @@ class Evaluator {
   static constexpr size_t kStackSlots = 1 << 14;
 
   Value EvalBinary(const Node* n, Value* slots, const Value* row);
-  Value EvalLogic(const Node* n, Value* slots, const Value* row);
   // The value of a constant, a name or a typed field without copying it; null
   // for any other node.
   static const Value* PeekLeaf(const Node* n, Value* slots, const Value* row) {

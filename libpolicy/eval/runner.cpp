@@ -232,6 +232,19 @@ void Runner::WalkClauses(size_t index) {
         continue;
       }
     }
+    if (c.op == ClauseOp::kWhere) {
+      const bool holds = eval_.Test(expr, slots, typed_, "`where`");
+      if (eval_.error().set()) {
+        ReportError(nullptr);
+        return;
+      }
+      if (!holds) {
+        ++out_->counters.skipped;
+        return;
+      }
+      if (next()) return;
+      continue;
+    }
     Value v = eval_.Eval(expr, slots, typed_);
     if (eval_.error().set()) {
       ReportError(nullptr);
@@ -243,18 +256,7 @@ void Runner::WalkClauses(size_t index) {
         if (next()) return;
         continue;
       case ClauseOp::kWhere:
-        if (!v.is(Type::kBool)) {
-          eval_.Fail("type.not_bool",
-                     "`where` needs a bool, got " + std::string(TypeName(v.type())));
-          ReportError(nullptr);
-          return;
-        }
-        if (!v.as_bool()) {
-          ++out_->counters.skipped;
-          return;
-        }
-        if (next()) return;
-        continue;
+        return;  // handled above
       case ClauseOp::kFor: {
         if (!c.unrolled.empty()) {
           // A constant collection (SpecializeRule): each element has its own nodes.
@@ -267,8 +269,8 @@ void Runner::WalkClauses(size_t index) {
                              !rule_->mostly && rule_->memo_from != index + 1;
           for (size_t i = 0; i < size; ++i) {
             if (plain) {
-              Value r = eval_.Eval(c.unrolled[i].require, slots, typed_);
-              if (!eval_.error().set() && r.is(Type::kBool) && r.as_bool()) {
+              const bool holds = eval_.Test(c.unrolled[i].require, slots, typed_, "`require`");
+              if (!eval_.error().set() && holds) {
                 ++out_->counters.evaluated;
                 continue;
               }
@@ -433,29 +435,29 @@ std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key)
 
 void Runner::Terminal() {
   Value* slots = slots_.data();
-  Value v = eval_.Eval(unrolled_ != nullptr ? unrolled_->require : rule_->require, slots, typed_);
-  if (eval_.error().set()) {
-    ++out_->counters.evaluated;
-    ReportError(nullptr);
-    return;
-  }
-  if (rule_->is_unique) {
-    ++out_->counters.evaluated;
-    if (!v.is_null() && on_key_ != nullptr) (*on_key_)(v, *this);
-    return;
-  }
+  const Node* require = unrolled_ != nullptr ? unrolled_->require : rule_->require;
   ++out_->counters.evaluated;
-  if (!v.is(Type::kBool)) {
-    eval_.Fail("type.not_bool", "`require` needs a bool, got " + std::string(TypeName(v.type())));
+  if (rule_->is_unique) {
+    Value key = eval_.Eval(require, slots, typed_);
+    if (eval_.error().set()) {
+      ReportError(nullptr);
+      return;
+    }
+    if (!key.is_null() && on_key_ != nullptr) (*on_key_)(key, *this);
+    return;
+  }
+  // A condition: its bool, without building Values for and, or, not.
+  const bool holds = eval_.Test(require, slots, typed_, "`require`");
+  if (eval_.error().set()) {
     ReportError(nullptr);
     return;
   }
   if (rule_->mostly) {
     ++out_->mostly_total;
-    if (v.as_bool()) ++out_->mostly_passed;
+    if (holds) ++out_->mostly_passed;
     return;
   }
-  if (v.as_bool()) return;
+  if (holds) return;
   ++out_->counters.failed;
   if (out_->counters.listed >= out_->limit) return;
   ++out_->counters.listed;

@@ -436,3 +436,58 @@ rule IDN-001 {
   CHECK(found == std::vector<std::string>{"7 (017) 1 gives 0171"});
   CHECK(r.by_rule.at("IDN-001").evaluated == 7);
 }
+
+TEST_CASE("record shortcuts: conditions that are not bools are evaluation errors, named") {
+  policy::CompileOptions options;
+  options.builtin = false;
+  options.sources.push_back({"b.policy", R"P(
+rule BOO-001 {
+  title "where on text"
+  on records
+  where row.s
+  require true
+}
+
+rule BOO-002 {
+  title "and on a number"
+  on records
+  require row.flag and row.n
+}
+
+rule BOO-003 {
+  title "not on text"
+  on records
+  require not row.s
+}
+
+rule BOO-004 {
+  title "require on text"
+  on records
+  require row.s
+}
+
+rule BOO-005 {
+  title "or decided early"
+  on records
+  require row.flag or row.n
+}
+)P",
+                             "."});
+  policy::CompileResult compiled = policy::Compile(options);
+  REQUIRE(compiled.program != nullptr);
+  std::string text = "{\"s\": \"x\", \"n\": 1, \"flag\": true}\n";
+  policy::Report r = policy::Check(
+      *compiled.program, {policy::Input{"b.jsonl", policy::InputKind::kRecords, text}}, {});
+  std::vector<std::string> found;
+  for (const auto& f : r.findings) found.push_back(f.rule + " " + f.message);
+  CHECK(found == std::vector<std::string>{
+                     "BOO-001 evaluation error (type.not_bool): `where` needs a bool, got string",
+                     "BOO-002 evaluation error (type.not_bool): 'and' needs a bool, got decimal",
+                     "BOO-003 evaluation error (type.not_bool): 'not' needs a bool, got string",
+                     "BOO-004 evaluation error (type.not_bool): `require` needs a bool, got string",
+                 });
+  CHECK(r.by_rule.at("BOO-002").errors == 1);
+  CHECK(r.by_rule.at("BOO-002").evaluated == 1);
+  CHECK(r.by_rule.at("BOO-005").evaluated == 1);
+  CHECK(r.by_rule.at("BOO-005").errors == 0);
+}
