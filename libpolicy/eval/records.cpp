@@ -233,6 +233,9 @@ class StreamChecker {
           break;
         }
       }
+      // Merged: the previous batch's buffers take the next chunks' bytes.
+      for (load::RecordChunk& c : previous.chunks) spare_.push_back(std::move(c));
+      previous.chunks.clear();
       Batch upcoming{
           stopped_ ? std::vector<load::RecordChunk>() : ReadWave(jobs * kChunksPerWorker), {}};
       for (std::thread& t : threads) t.join();
@@ -249,6 +252,10 @@ class StreamChecker {
     std::vector<load::RecordChunk> wave;
     while (wave.size() < n) {
       load::RecordChunk c;
+      if (!spare_.empty()) {
+        c = std::move(spare_.back());  // its capacity, already paged in, is reused
+        spare_.pop_back();
+      }
       if (!reader_->Next(c)) break;
       wave.push_back(std::move(c));
     }
@@ -471,9 +478,10 @@ class StreamChecker {
   std::map<uint32_t, bool> unique_overflow_;
   std::unique_ptr<load::ChunkReader> reader_;
   std::unique_ptr<Worker> merger_;
-  uint64_t csv_shape_ = 0;     // the shape of every row of a CSV input
-  bool unique_keys_ = false;   // no column name repeats (JSON objects never repeat keys)
-  std::vector<bool> dormant_;  // per rule: its input prefix is false here
+  uint64_t csv_shape_ = 0;                // the shape of every row of a CSV input
+  bool unique_keys_ = false;              // no column name repeats (JSON objects never repeat keys)
+  std::vector<bool> dormant_;             // per rule: its input prefix is false here
+  std::vector<load::RecordChunk> spare_;  // chunks merged, their buffers free for reuse
   bool stopped_ = false;
 };
 
