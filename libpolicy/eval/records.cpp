@@ -315,6 +315,7 @@ class StreamChecker {
     }
     Value row = w.typer.Type(rec, w.scratch, issue);
     RecordInfo info{rec.line, row, rec.text, w.ShapeOf(row, csv_shape_), unique_keys_};
+    w.runner.Begin(row, w.typer.typed(), &info, info_);
     for (size_t k = 0; k < rules_.size(); ++k) {
       const CompiledRule& rule = *rules_[k];
       if (dormant_[k]) {
@@ -323,9 +324,9 @@ class StreamChecker {
       }
       if (rule.is_unique) {
         Runner::KeySink sink = [&](const Value& key, Runner&) { on_unique(k, key); };
-        w.runner.Run(rule, row, w.typer.typed(), &info, info_, outcomes[k], &sink);
+        w.runner.RunRule(rule, outcomes[k], &sink);
       } else {
-        w.runner.Run(rule, row, w.typer.typed(), &info, info_, outcomes[k]);
+        w.runner.RunRule(rule, outcomes[k]);
       }
     }
   }

@@ -44,37 +44,50 @@ bool IsScalar(const Value& v) {
 void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* typed,
                  const RecordInfo* record, const InputInfo& in, RuleOutcome& out,
                  const KeySink* on_key) {
+  Begin(subject, typed, record, in);
+  RunRule(rule, out, on_key);
+}
+
+void Runner::Begin(const Value& subject, const Value* typed, const RecordInfo* record,
+                   const InputInfo& in) {
+  typed_ = typed;
+  record_ = record;
+  in_ = &in;
+  if (slots_.size() < static_cast<size_t>(kFirstFreeSlot))
+    slots_.resize(static_cast<size_t>(kFirstFreeSlot));
+  slots_[kSlotSubject] = subject;
+  slots_[kSlotFile] = Value::String(in.display_file);
+  slots_[kSlotLine] = record ? Value::Number(Decimal::FromInt(record->line)) : Value();
+  if (record != nullptr && record->row.is(Type::kMap) && record->unique_keys)
+    eval_.SetRecordRow(record->row.as_map().data(), record->shape);
+  else
+    eval_.SetRecordRow(nullptr, 0);
+}
+
+void Runner::RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key) {
+  const Value& subject = slots_[kSlotSubject];
   // A rule that starts by picking the record's fields by name, none of which
   // this shape has: every field is skipped, as the walk below would find.
-  if (!rule.clauses.empty() && rule.clauses[0].key_filter != nullptr && record != nullptr &&
-      record->shape != 0 && subject.is(Type::kMap) && rule.clauses[0].expr->op == NodeOp::kSlot &&
+  if (!rule.clauses.empty() && rule.clauses[0].key_filter != nullptr && record_ != nullptr &&
+      record_->shape != 0 && subject.is(Type::kMap) && rule.clauses[0].expr->op == NodeOp::kSlot &&
       rule.clauses[0].expr->slot == kSlotSubject) {
-    const std::vector<uint32_t>* passing = KnownPassingKeys(rule.clauses[0], record->shape);
+    const std::vector<uint32_t>* passing = KnownPassingKeys(rule.clauses[0], record_->shape);
     if (passing != nullptr && passing->empty()) {
       out.counters.skipped += subject.as_map().size();
       return;
     }
   }
   rule_ = &rule;
-  typed_ = typed;
-  record_ = record;
-  in_ = &in;
   out_ = &out;
   on_key_ = on_key;
-  // Every name is bound before it is read, so slots keep what earlier runs left.
+  // Every name is bound before it is read, so slots keep what earlier runs left;
+  // the subject, file and line stay from Begin().
   if (slots_.size() < static_cast<size_t>(rule.num_slots))
     slots_.resize(static_cast<size_t>(rule.num_slots));
-  slots_[kSlotSubject] = subject;
-  slots_[kSlotFile] = Value::String(in.display_file);
-  slots_[kSlotLine] = record ? Value::Number(Decimal::FromInt(record->line)) : Value();
   for_values_.clear();
   filter_passed_ = nullptr;
   unrolled_ = nullptr;
   eval_.ClearError();
-  if (record != nullptr && record->row.is(Type::kMap) && record->unique_keys)
-    eval_.SetRecordRow(record->row.as_map().data(), record->shape);
-  else
-    eval_.SetRecordRow(nullptr, 0);
   Walk(0);
 }
 

@@ -80,6 +80,11 @@ class Runner {
   void Run(const CompiledRule& rule, const Value& subject, const Value* typed,
            const RecordInfo* record, const InputInfo& in, RuleOutcome& out,
            const KeySink* on_key = nullptr);
+  // The same in two steps, for several rules on one subject: Begin() once,
+  // then RunRule() for each rule (subject, typed and record must outlive them).
+  void Begin(const Value& subject, const Value* typed, const RecordInfo* record,
+             const InputInfo& in);
+  void RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key = nullptr);
 
   // For a unique key sink: a finding for the current binding with this message.
   PendingFinding MakeFinding(FindingKind kind, std::string message, const Value* located);
