@@ -125,12 +125,12 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
     case NodeOp::kTrimEmpty:
     case NodeOp::kTypeIs: {
       ++steps_;
-      Value computed;
+      // Raw storage: a leaf (the common case) needs no Value built here.
+      alignas(Value) unsigned char computed[sizeof(Value)];
       const Value* x = PeekLeaf(n->args[0], slots, row);
       if (x == nullptr) {
-        computed = Eval(n->args[0], slots, row);
+        x = new (computed) Value(Eval(n->args[0], slots, row));
         if (call_.error.set()) return false;
-        x = &computed;
       }
       if (n->op == NodeOp::kIsNull) return x->is_null() == (n->slot == 1);
       if (n->op == NodeOp::kTypeIs)
@@ -493,12 +493,11 @@ bool IdentityHolds(IdentityWhen when, const Value& x) {
 }  // namespace
 
 Value Evaluator::EvalIdentityWhen(const Node* n, Value* slots, const Value* row) {
+  alignas(Value) unsigned char computed[sizeof(Value)];
   const Value* x = PeekLeaf(n->args[0], slots, row);
-  Value computed;
   if (x == nullptr) {
-    computed = Eval(n->args[0], slots, row);
+    x = new (computed) Value(Eval(n->args[0], slots, row));
     if (call_.error.set()) return Value::Null();
-    x = &computed;
   }
   Value r =
       IdentityHolds(static_cast<IdentityWhen>(n->slot), *x) ? *x : CallBuiltin(*n->builtin, x, 1);
