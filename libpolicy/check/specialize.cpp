@@ -411,6 +411,34 @@ class Lowerer {
     return copy;
   }
 
+  static bool SameLeaf(const Node* a, const Node* b) {
+    return a->op == b->op && (a->op == NodeOp::kSlot || a->op == NodeOp::kRowField) &&
+           a->slot == b->slot;
+  }
+
+  // The presence tests of `and` (lowered children): x != null and then
+  // trim(x) != "", possibly behind type(x) != "string" or.
+  const Node* LowerPresent(const Node* n) {
+    if (n->op != NodeOp::kAnd) return nullptr;
+    const Node* set = n->args[0];
+    const Node* rest = n->args[1];
+    if (set->op != NodeOp::kIsNull || set->slot != 0) return nullptr;
+    const Node* x = set->args[0];
+    const Node* blank = rest;
+    if (rest->op == NodeOp::kOr) {
+      const Node* type = rest->args[0];
+      if (type->op != NodeOp::kTypeIs || type->slot != static_cast<int>(Type::kString) ||
+          type->slot2 != 0 || !SameLeaf(type->args[0], x))
+        return nullptr;
+      blank = rest->args[1];
+    }
+    if (blank->op != NodeOp::kTrimEmpty || blank->slot != 0 || !SameLeaf(blank->args[0], x))
+      return nullptr;
+    Node* p = ctx_.NewNode(NodeOp::kPresent);
+    p->args = {x, n};
+    return p;
+  }
+
   static bool IsNullConst(const Node* n) {
     return n->op == NodeOp::kConst && n->constant.is_null();
   }
@@ -445,6 +473,7 @@ class Lowerer {
     if (n->binary == BinaryOp::kAnd || n->binary == BinaryOp::kOr) {
       Node* l = ctx_.NewNode(n->binary == BinaryOp::kAnd ? NodeOp::kAnd : NodeOp::kOr);
       l->args = n->args;
+      if (const Node* present = LowerPresent(l)) return present;
       return l;
     }
     if (n->binary != BinaryOp::kEq && n->binary != BinaryOp::kNe) return nullptr;

@@ -94,6 +94,7 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
       return EvalIdentityWhen(n, slots, row);
     case NodeOp::kIsNull:
     case NodeOp::kTrimEmpty:
+    case NodeOp::kPresent:
     case NodeOp::kTypeIs: {
       const bool r = Test(n, slots, row, nullptr);
       if (call_.error.set()) return Value::Null();
@@ -120,6 +121,13 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
       ++steps_;
       const bool a = Test(n->args[0], slots, row, "'not'");
       return call_.error.set() ? false : !a;
+    }
+    case NodeOp::kPresent: {
+      ++steps_;
+      const Value* x = PeekLeaf(n->args[0], slots, row);
+      if (x != nullptr && x->is_null()) return false;
+      if (x != nullptr && x->is(Type::kString)) return !TrimUnicode(x->as_string()).empty();
+      return Test(n->args[1], slots, row, what);  // the full condition
     }
     case NodeOp::kIsNull:
     case NodeOp::kTrimEmpty:

@@ -48,6 +48,10 @@ enum class NodeOp : uint8_t {
   // builtin(args[0]) for a one-argument builtin that returns its argument as it
   // is when IdentityWhen(slot) holds for it (string(s), trim("x"), ...).
   kIdentityWhen,
+  // `x != null and trim(x) != ""` (or `... and (type(x) != "string" or trim(x)
+  // != "")`) for a name or field x: false for null, "not blank" for text;
+  // anything else evaluates args[1], the original condition.
+  kPresent,
 };
 
 enum class IdentityWhen : uint8_t {

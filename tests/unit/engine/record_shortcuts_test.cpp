@@ -491,3 +491,40 @@ rule BOO-005 {
   CHECK(r.by_rule.at("BOO-005").evaluated == 1);
   CHECK(r.by_rule.at("BOO-005").errors == 0);
 }
+
+TEST_CASE("record shortcuts: presence tests on one value answered at once, in full otherwise") {
+  policy::CompileOptions options;
+  options.builtin = false;
+  options.sources.push_back({"p.policy", R"P(
+rule PRS-001 {
+  title "note is present"
+  on records
+  require row.note != null and (type(row.note) != "string" or trim(row.note) != "")
+}
+
+rule PRS-002 {
+  title "note is present text"
+  on records
+  require row.note != null and trim(row.note) != ""
+}
+)P",
+                             "."});
+  policy::CompileResult compiled = policy::Compile(options);
+  REQUIRE(compiled.program != nullptr);
+  std::string text =
+      "{\"note\": \"a\"}\n"
+      "{\"note\": \" \\u3000\"}\n"
+      "{\"note\": null}\n"
+      "{\"note\": 5}\n"
+      "{\"note\": [1]}\n"
+      "{\"other\": 1}\n";
+  policy::Report r = policy::Check(
+      *compiled.program, {policy::Input{"notes.jsonl", policy::InputKind::kRecords, text}}, {});
+  std::vector<std::string> found;
+  for (const auto& f : r.findings) found.push_back(f.rule + " " + std::to_string(f.line));
+  CHECK(found == std::vector<std::string>{"PRS-001 2", "PRS-002 2", "PRS-001 3", "PRS-002 3",
+                                          "PRS-002 4", "PRS-002 5", "PRS-001 6", "PRS-002 6"});
+  CHECK(r.by_rule.at("PRS-001").failed == 3);
+  CHECK(r.by_rule.at("PRS-002").failed == 3);
+  CHECK(r.by_rule.at("PRS-002").errors == 2);  // trim() of a number and of a list
+}
