@@ -31,14 +31,27 @@ const char* DecimalErrorCode(DecimalStatus status) {
 }
 
 bool IsAsciiText(std::string_view s) {
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, s.data() + i, 8);
-    if ((word & 0x8080808080808080ull) != 0) return false;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  uint64_t word = 0;
+  if (n >= 8) {
+    uint64_t any = 0;
+    for (std::size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&word, p + i, 8);
+      any |= word;
+    }
+    std::memcpy(&word, p + n - 8, 8);  // the tail, overlapping what was read
+    return ((any | word) & kHigh) == 0;
   }
-  for (; i < s.size(); ++i)
-    if (static_cast<unsigned char>(s[i]) >= 0x80) return false;
+  if (n >= 4) {
+    uint32_t a = 0, b = 0;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    return ((a | b) & 0x80808080u) == 0;
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (static_cast<unsigned char>(p[i]) >= 0x80) return false;
   return true;
 }
 

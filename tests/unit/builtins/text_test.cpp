@@ -1,4 +1,5 @@
 #include "builtin_test_util.h"
+#include "libpolicy/eval/builtins/support.h"
 
 using namespace policy;
 using policy::eval::testing::Runner;
@@ -92,4 +93,17 @@ TEST_CASE("interpolation_default gives the first reference's default") {
   CHECK(r.Text("interpolation_default", {r.S("$A ${B:-x}")}) == "null");
   CHECK(r.Text("interpolation_default", {r.S("$${A:-x} ${B:-y}")}) == "\"y\"");
   CHECK(r.Text("interpolation_default", {r.S("plain")}) == "null");
+}
+
+TEST_CASE("IsAsciiText: a non-ASCII byte anywhere, at every length") {
+  for (std::size_t n = 0; n <= 24; ++n) {
+    std::string s(n, 'a');
+    CHECK(policy::eval::IsAsciiText(s));
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string t = s;
+      t[at] = static_cast<char>(0xE0);
+      const std::string what = std::to_string(n) + "/" + std::to_string(at);
+      CHECK_MESSAGE(!policy::eval::IsAsciiText(t), what);
+    }
+  }
 }
