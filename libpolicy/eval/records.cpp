@@ -462,8 +462,8 @@ class StreamChecker {
   static constexpr uint64_t kMaxUniqueKeys = 10'000'000;
   // Small chunks, several per worker and batch: workers rarely wait for each other
   // at the end of a batch, and three batches in flight stay a few MB.
-  static constexpr size_t kChunkBytes = 256 * 1024;
-  static constexpr unsigned kChunksPerWorker = 6;
+  static constexpr size_t kChunkBytes = 128 * 1024;
+  static constexpr unsigned kChunksPerWorker = 12;
 
   const Input& input_;
   const std::string& display_;
