@@ -9,9 +9,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "libpolicy/eval/check_input.h"
@@ -207,59 +209,95 @@ class StreamChecker {
     for (const CompiledRule* rule : rules_)
       dormant_.push_back(!merger_->runner.InputPrefixHolds(*rule, info_));
 
-    // A pipeline of batches: the workers check batch N while this thread merges
-    // batch N-1 (in file order: counts, listed findings, `unique`) and reads N+1.
-    struct Batch {
-      std::vector<load::RecordChunk> chunks;
-      std::vector<ChunkResult> results;
-    };
-    Batch current{ReadWave(jobs * kChunksPerWorker), {}};
-    Batch previous;
-    while (!current.chunks.empty() || !previous.chunks.empty()) {
-      current.results.assign(current.chunks.size(), ChunkResult());
-      std::atomic<size_t> next{0};
-      auto work = [&](Worker& w) {
-        for (size_t i = next++; i < current.chunks.size(); i = next++)
-          Process(w, current.chunks[i], current.results[i]);
-      };
-      std::vector<std::thread> threads;
-      if (!current.chunks.empty())
-        for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work, std::ref(*workers[t]));
-      for (ChunkResult& r : previous.results) {
-        Merge(r);
-        if (r.error) {
-          Problem(*r.error);
-          stopped_ = true;  // records after an input error are not reported
-          break;
-        }
-      }
-      // Merged: the previous batch's buffers take the next chunks' bytes.
-      for (load::RecordChunk& c : previous.chunks) spare_.push_back(std::move(c));
-      previous.chunks.clear();
-      Batch upcoming{
-          stopped_ ? std::vector<load::RecordChunk>() : ReadWave(jobs * kChunksPerWorker), {}};
-      for (std::thread& t : threads) t.join();
-      if (stopped_) break;
-      previous = std::move(current);
-      current = std::move(upcoming);
-    }
+    Pipeline(workers);
     if (!stopped_ && reader_->error()) Problem(*reader_->error());
     Finish();
   }
 
  private:
-  std::vector<load::RecordChunk> ReadWave(size_t n) {
-    std::vector<load::RecordChunk> wave;
-    while (wave.size() < n) {
-      load::RecordChunk c;
-      if (!spare_.empty()) {
-        c = std::move(spare_.back());  // its capacity, already paged in, is reused
-        spare_.pop_back();
+  // The workers take chunks in file order from a window that this thread keeps
+  // filled, and check them in parallel; this thread merges the finished ones
+  // in file order (counts, listed findings, `unique`), so the output does not
+  // depend on timing. Nobody waits for a whole batch.
+  void Pipeline(std::vector<std::unique_ptr<Worker>>& workers) {
+    struct Slot {
+      load::RecordChunk chunk;
+      ChunkResult result;
+      bool done = false;
+    };
+    const size_t window_size = workers.size() * kChunksPerWorker;
+    std::deque<Slot> window;  // window.front() is chunk number `base`
+    size_t base = 0;
+    size_t next_take = 0;  // the next chunk a worker takes
+    bool no_more = false;  // the reader is done, or stopped
+    std::mutex mu;
+    std::condition_variable work_ready, chunk_done;
+    auto work = [&](Worker& w) {
+      std::unique_lock lock(mu);
+      for (;;) {
+        work_ready.wait(lock, [&] { return next_take < base + window.size() || no_more; });
+        if (next_take >= base + window.size()) return;  // no_more, nothing left
+        Slot& slot = window[next_take - base];          // deque: stays put while others come and go
+        ++next_take;
+        lock.unlock();
+        Process(w, slot.chunk, slot.result);
+        lock.lock();
+        slot.done = true;
+        chunk_done.notify_one();
       }
-      if (!reader_->Next(c)) break;
-      wave.push_back(std::move(c));
+    };
+    std::vector<std::thread> threads;
+    for (auto& w : workers) threads.emplace_back(work, std::ref(*w));
+    for (;;) {
+      // Keep the window full: read outside the lock, publish under it.
+      bool reading = true;
+      while (reading) {
+        {
+          std::lock_guard lock(mu);
+          reading = !no_more && window.size() < window_size;
+        }
+        if (!reading) break;
+        load::RecordChunk chunk = SpareChunk();
+        const bool got = reader_->Next(chunk);
+        std::lock_guard lock(mu);
+        if (got) {
+          window.push_back(Slot{std::move(chunk), ChunkResult(), false});
+        } else {
+          no_more = true;
+        }
+        work_ready.notify_all();
+      }
+      std::unique_lock lock(mu);
+      if (window.empty()) break;
+      chunk_done.wait(lock, [&] { return window.front().done; });
+      Slot slot = std::move(window.front());
+      window.pop_front();
+      ++base;
+      lock.unlock();
+      Merge(slot.result);
+      spare_.push_back(std::move(slot.chunk));  // merged: its buffer takes later bytes
+      if (slot.result.error) {
+        Problem(*slot.result.error);
+        stopped_ = true;  // records after an input error are not reported
+        break;
+      }
     }
-    return wave;
+    {
+      std::lock_guard lock(mu);
+      no_more = true;
+      next_take = base + window.size();  // what is left is not checked
+    }
+    work_ready.notify_all();
+    for (std::thread& t : threads) t.join();
+  }
+
+  load::RecordChunk SpareChunk() {
+    load::RecordChunk c;
+    if (!spare_.empty()) {
+      c = std::move(spare_.back());  // its capacity, already paged in, is reused
+      spare_.pop_back();
+    }
+    return c;
   }
 
   void Problem(const load::InputError& e) {
