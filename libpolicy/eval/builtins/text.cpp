@@ -92,13 +92,23 @@ Value IsBengali(std::span<const Value> args, CallContext& ctx) {
   return Value::Bool(false);
 }
 
+// ICU's NFC normaliser, looked up once: a C++ static is initialised once for
+// all threads in a way every tool can see (ICU's own lazy set-up is not).
+const icu::Normalizer2* NfcInstance() {
+  static const icu::Normalizer2* const nfc = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFCInstance(status);
+    return U_FAILURE(status) ? nullptr : n;
+  }();
+  return nfc;
+}
+
 Value IsNfc(std::span<const Value> args, CallContext& ctx) {
   std::string_view s;
   if (!StringArg(args, ctx, "is_nfc", &s)) return Value::Null();
   UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  if (U_FAILURE(status) || nfc == nullptr)
-    return Invalid(ctx, "is_nfc", "ICU normalisation data is unavailable");
+  const icu::Normalizer2* nfc = NfcInstance();
+  if (nfc == nullptr) return Invalid(ctx, "is_nfc", "ICU normalisation data is unavailable");
   icu::UnicodeString u =
       icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   const UBool normalized = nfc->isNormalized(u, status);
