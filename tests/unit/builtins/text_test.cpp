@@ -1,3 +1,5 @@
+#include <unicode/uchar.h>
+
 #include "builtin_test_util.h"
 #include "libpolicy/eval/builtins/support.h"
 
@@ -106,4 +108,12 @@ TEST_CASE("IsAsciiText: a non-ASCII byte anywhere, at every length") {
       CHECK_MESSAGE(!policy::eval::IsAsciiText(t), what);
     }
   }
+}
+
+TEST_CASE("IsUnicodeSpace: ICU's White_Space property, for every code point") {
+  int mismatches = 0;
+  for (char32_t cp = 0; cp <= 0x10FFFF; ++cp)
+    if ((u_isUWhiteSpace(static_cast<UChar32>(cp)) != 0) != policy::eval::IsUnicodeSpace(cp))
+      ++mismatches;
+  CHECK(mismatches == 0);
 }
