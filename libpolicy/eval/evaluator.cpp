@@ -146,6 +146,22 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
       if (x->is(Type::kString)) return TrimUnicode(x->as_string()).empty() == (n->slot == 1);
       return Test(n->args[1], slots, row, what);  // the full comparison
     }
+    case NodeOp::kBinary:
+      if (n->binary == syntax::BinaryOp::kMatches && n->args[1]->op == NodeOp::kConst) {
+        // `x matches /re/`: no Values for the regex or the result.
+        ++steps_;
+        alignas(Value) unsigned char computed[sizeof(Value)];
+        const Value* x = PeekLeaf(n->args[0], slots, row);
+        if (x == nullptr) {
+          x = new (computed) Value(Eval(n->args[0], slots, row));
+          if (call_.error.set()) return false;
+        }
+        if (const RegexPlan* plan = n->args[1]->regex_plan; plan != nullptr && x->is(Type::kString))
+          if (std::optional<bool> r = plan->Match(x->as_string())) return *r;
+        const Value r = EvalMatches(*x, n->args[1]->constant);
+        return call_.error.set() ? false : r.as_bool();
+      }
+      [[fallthrough]];
     default: {
       const Value v = Eval(n, slots, row);
       if (call_.error.set()) return false;
