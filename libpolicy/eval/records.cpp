@@ -80,7 +80,7 @@ struct UniqueEntry {
   uint32_t key_offset;  // into ChunkResult::keys
   uint32_t key_size;
   uint32_t line;
-  std::string_view text;  // the record's raw bytes (alive until the wave is merged)
+  std::string_view text;  // the record's raw bytes (alive until its chunk is merged)
   uint64_t hash;          // KeySet::HashOf(key), computed by the worker
 };
 
@@ -218,7 +218,7 @@ class StreamChecker {
   // The workers take chunks in file order from a window that this thread keeps
   // filled, and check them in parallel; this thread merges the finished ones
   // in file order (counts, listed findings, `unique`), so the output does not
-  // depend on timing. Nobody waits for a whole batch.
+  // depend on timing.
   void Pipeline(std::vector<std::unique_ptr<Worker>>& workers) {
     struct Slot {
       load::RecordChunk chunk;
@@ -498,8 +498,8 @@ class StreamChecker {
   }
 
   static constexpr uint64_t kMaxUniqueKeys = 10'000'000;
-  // Small chunks, several per worker and batch: workers rarely wait for each other
-  // at the end of a batch, and three batches in flight stay a few MB.
+  // Small chunks, a window of several per worker: the workers never wait for one
+  // another, and the chunks in flight stay a few MB.
   static constexpr size_t kChunkBytes = 128 * 1024;
   static constexpr unsigned kChunksPerWorker = 12;
 
