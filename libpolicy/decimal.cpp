@@ -184,35 +184,7 @@ bool Small(I128 c) { return c <= kSmall && c >= -kSmall; }
 }  // namespace
 
 std::optional<Decimal> Decimal::Parse(std::string_view text) {
-  // Fast path: [-]digits[.digits] with at most 18 digits, as money is written.
-  {
-    std::size_t i = 0;
-    bool negative = false;
-    if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
-      negative = text[0] == '-';
-      i = 1;
-    }
-    uint64_t v = 0;
-    int digits = 0;
-    int scale = -1;
-    bool plain = i < text.size() && text.size() - i <= 19;
-    for (; plain && i < text.size(); ++i) {
-      char c = text[i];
-      if (c >= '0' && c <= '9') {
-        v = v * 10 + static_cast<uint64_t>(c - '0');
-        ++digits;
-        if (scale >= 0) ++scale;
-      } else if (c == '.' && scale < 0) {
-        scale = 0;
-      } else {
-        plain = false;
-      }
-    }
-    if (plain && digits > 0 && digits <= 18) {
-      I128 coef = static_cast<I128>(v);
-      return Decimal(negative ? -coef : coef, scale < 0 ? 0 : scale);
-    }
-  }
+  if (Decimal plain; ParsePlain(text, &plain)) return plain;  // money as it is written
   std::size_t i = 0;
   const std::size_t n = text.size();
   bool negative = false;

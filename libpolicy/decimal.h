@@ -40,6 +40,36 @@ class Decimal {
   // than 38 significant digits, or for a scale outside 0..38 after the exponent
   // (a negative scale is normalised into the coefficient when it fits).
   static std::optional<Decimal> Parse(std::string_view text);
+  // Parse's reading of plain money text ([+-], 1 to 18 digits, one '.'), inline
+  // for the record pipeline; false for anything else (Parse decides those).
+  static bool ParsePlain(std::string_view s, Decimal* out) {
+    std::size_t i = 0;
+    bool negative = false;
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+      negative = s[0] == '-';
+      i = 1;
+    }
+    if (i >= s.size() || s.size() - i > 19) return false;
+    uint64_t v = 0;
+    int digits = 0;
+    int scale = -1;
+    for (; i < s.size(); ++i) {
+      const char c = s[i];
+      if (c >= '0' && c <= '9') {
+        v = v * 10 + static_cast<uint64_t>(c - '0');
+        ++digits;
+        if (scale >= 0) ++scale;
+      } else if (c == '.' && scale < 0) {
+        scale = 0;
+      } else {
+        return false;
+      }
+    }
+    if (digits == 0 || digits > 18) return false;
+    const auto coefficient = static_cast<Int128>(v);
+    *out = Decimal(negative ? -coefficient : coefficient, scale < 0 ? 0 : scale);
+    return true;
+  }
 
   // Plain notation with the scale: "15.00", "-0.3", "1000". Never exponents.
   std::string ToString() const;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "libpolicy/eval/evaluator.h"
+
 namespace policy::check {
 
 Diagnostic& Context::Add(const LoadedFile& f, syntax::Span span, Severity sev, std::string code,
@@ -96,6 +98,16 @@ Value DeepCopy(const Value& v, Arena& arena) {
   out.set_loc(Loc{});
   out.set_path(nullptr);
   return out;
+}
+
+const eval::Node* FoldConstant(const eval::Node* n, Context& ctx) {
+  Arena scratch(4096);
+  eval::Evaluator ev(scratch);
+  Value v = ev.Eval(n, nullptr, nullptr);
+  if (ev.error().set()) return n;
+  eval::Node* folded = ctx.NewNode(eval::NodeOp::kConst);
+  folded->constant = v.is(Type::kRegex) ? v : DeepCopy(v, ctx.program.arena);
+  return folded;
 }
 
 }  // namespace policy::check

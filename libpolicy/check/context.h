@@ -58,4 +58,9 @@ std::string DidYouMean(std::string_view name, const std::vector<std::string>& ca
 // A copy of `v` whose storage lives in `arena` (strings, lists and maps deep-copied).
 Value DeepCopy(const Value& v, Arena& arena);
 
+// `n`, whose arguments are all constants, evaluated now into a constant node;
+// `n` itself when that fails (a failing constant expression fails at run time,
+// as a finding).
+const eval::Node* FoldConstant(const eval::Node* n, Context& ctx);
+
 }  // namespace policy::check

@@ -470,14 +470,7 @@ const Node* ExprCompiler::Fold(Node* n) {
   if (n->op == NodeOp::kConst) return n;
   for (const Node* a : n->args)
     if (a == nullptr || a->op != NodeOp::kConst) return n;
-  Arena scratch(4096);
-  eval::Evaluator ev(scratch);
-  Value v = ev.Eval(n, nullptr, nullptr);
-  // A constant expression that fails is left to fail at run time, as a finding.
-  if (ev.error().set()) return n;
-  Node* folded = ctx_.NewNode(NodeOp::kConst);
-  folded->constant = v.is(Type::kRegex) ? v : DeepCopy(v, ctx_.program.arena);
-  return folded;
+  return FoldConstant(n, ctx_);
 }
 
 }  // namespace policy::check

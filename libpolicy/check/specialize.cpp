@@ -86,37 +86,18 @@ class Specializer {
       auto it = by_slot.find(n->slot);
       return it == by_slot.end() ? n : it->second;
     }
-    std::vector<const Node*> args;
-    bool changed = false;
-    for (const Node* a : n->args) {
-      args.push_back(Substitute(a, by_slot));
-      changed = changed || args.back() != a;
-    }
-    if (!changed) return n;
-    Node* copy = ctx_.NewNode(n->op);
-    *copy = *n;
-    copy->args = std::move(args);
-    return Simplify(copy);
+    return MapArgs(n, [&](const Node* a) { return Substitute(a, by_slot); });
   }
 
   // `n` with calls of small defs replaced by their bodies, so that evaluation
   // skips the call frame and the result memo.
   const Node* Inline(const Node* n) {
     if (n == nullptr) return nullptr;
-    std::vector<const Node*> args;
-    bool changed = false;
-    for (const Node* a : n->args) {
-      args.push_back(Inline(a));
-      changed = changed || args.back() != a;
+    const Node* with_args = MapArgs(n, [&](const Node* a) { return Inline(a); });
+    if (with_args->op == NodeOp::kDefCall) {
+      if (const Node* body = InlineCall(*with_args->def, with_args->args)) return body;
     }
-    if (n->op == NodeOp::kDefCall) {
-      if (const Node* body = InlineCall(*n->def, args)) return body;
-    }
-    if (!changed) return n;
-    Node* copy = ctx_.NewNode(n->op);
-    *copy = *n;
-    copy->args = std::move(args);
-    return Simplify(copy);
+    return with_args;
   }
 
   // `n` simplified under the assumption that slot `value` holds an ASCII string.
@@ -142,17 +123,7 @@ class Specializer {
         ((reads_value(n->args[0]) && IsConst(n->args[1]) && n->args[1]->constant.is_null()) ||
          (reads_value(n->args[1]) && IsConst(n->args[0]) && n->args[0]->constant.is_null())))
       return Constant(Value::Bool(n->binary == syntax::BinaryOp::kNe));
-    std::vector<const Node*> args;
-    bool changed = false;
-    for (const Node* a : n->args) {
-      args.push_back(AssumeAscii(a, value));
-      changed = changed || args.back() != a;
-    }
-    if (!changed) return n;
-    Node* copy = ctx_.NewNode(n->op);
-    *copy = *n;
-    copy->args = std::move(args);
-    return Simplify(copy);
+    return MapArgs(n, [&](const Node* a) { return AssumeAscii(a, value); });
   }
 
   const Node* Constant(const Value& v) {
@@ -162,6 +133,23 @@ class Specializer {
   }
 
  private:
+  // `n` with each argument a replaced by map(a), simplified; `n` itself when
+  // no argument changed.
+  template <class Map>
+  const Node* MapArgs(const Node* n, Map&& map) {
+    std::vector<const Node*> args;
+    bool changed = false;
+    for (const Node* a : n->args) {
+      args.push_back(map(a));
+      changed = changed || args.back() != a;
+    }
+    if (!changed) return n;
+    Node* copy = ctx_.NewNode(n->op);
+    *copy = *n;
+    copy->args = std::move(args);
+    return Simplify(copy);
+  }
+
   const Node* InlineCall(const eval::CompiledDef& def, const std::vector<const Node*>& args) {
     if (def.body == nullptr || HasQuantifier(def.body) || ++depth_ > 16) {
       --depth_;
@@ -202,17 +190,7 @@ class Specializer {
         is_field(n->args[0]) && IsConst(n->args[1]) && n->args[1]->constant.is_null())
       return Constant(Value::Bool(n->binary == syntax::BinaryOp::kNe));
     if (n->op == NodeOp::kQuantifier) return n;
-    std::vector<const Node*> args;
-    bool changed = false;
-    for (const Node* a : n->args) {
-      args.push_back(AssumeFieldSet(a, field));
-      changed = changed || args.back() != a;
-    }
-    if (!changed) return n;
-    Node* copy = ctx_.NewNode(n->op);
-    *copy = *n;
-    copy->args = std::move(args);
-    return Simplify(copy);
+    return MapArgs(n, [&](const Node* a) { return AssumeFieldSet(a, field); });
   }
 
   // `type(row.f) == "name"` (or !=) where the schema types f: a typed field is
@@ -290,15 +268,7 @@ class Specializer {
     if (n->op == NodeOp::kRowField || n->op == NodeOp::kQuantifier) return n;
     for (const Node* a : n->args)
       if (!IsConst(a)) return n;
-    Arena scratch(4096);
-    eval::Evaluator ev(scratch);
-    Value v = ev.Eval(n, nullptr, nullptr);
-    // A constant expression that fails is left to fail at run time, as a finding.
-    if (ev.error().set()) return n;
-    Node* folded = ctx_.NewNode(NodeOp::kConst);
-    folded->constant = v.is(Type::kRegex) ? v : DeepCopy(v, ctx_.program.arena);
-    folded->regex_plan = v.is(Type::kRegex) && n->args.size() == 0 ? n->regex_plan : nullptr;
-    return folded;
+    return FoldConstant(n, ctx_);
   }
 
   Context& ctx_;

@@ -67,11 +67,6 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
         return Fail("type.mismatch", "'-' needs a decimal, got " + Describe(a));
       return Value::Number(a.as_decimal().Negate());
     }
-    case NodeOp::kNot: {
-      const bool r = Test(n, slots, row, nullptr);
-      if (call_.error.set()) return Value::Null();
-      return Value::Bool(r);
-    }
     case NodeOp::kBinary:
       return EvalBinary(n, slots, row);
     case NodeOp::kIf: {
@@ -84,14 +79,11 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
     case NodeOp::kList:
     case NodeOp::kMap:
       return EvalCollection(n, slots, row);
-    case NodeOp::kAnd:
-    case NodeOp::kOr: {
-      const bool r = Test(n, slots, row, nullptr);
-      if (call_.error.set()) return Value::Null();
-      return Value::Bool(r);
-    }
     case NodeOp::kIdentityWhen:
       return EvalIdentityWhen(n, slots, row);
+    case NodeOp::kNot:
+    case NodeOp::kAnd:
+    case NodeOp::kOr:
     case NodeOp::kIsNull:
     case NodeOp::kTrimEmpty:
     case NodeOp::kPresent:
@@ -133,13 +125,9 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
     case NodeOp::kTrimEmpty:
     case NodeOp::kTypeIs: {
       ++steps_;
-      // Raw storage: a leaf (the common case) needs no Value built here.
-      alignas(Value) unsigned char computed[sizeof(Value)];
-      const Value* x = PeekLeaf(n->args[0], slots, row);
-      if (x == nullptr) {
-        x = new (computed) Value(Eval(n->args[0], slots, row));
-        if (call_.error.set()) return false;
-      }
+      ValueSpace space;
+      const Value* x = Operand(n->args[0], slots, row, space);
+      if (x == nullptr) return false;
       if (n->op == NodeOp::kIsNull) return x->is_null() == (n->slot == 1);
       if (n->op == NodeOp::kTypeIs)
         return (static_cast<int>(x->type()) == n->slot) == (n->slot2 == 1);
@@ -150,12 +138,9 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
       if (n->binary == syntax::BinaryOp::kMatches && n->args[1]->op == NodeOp::kConst) {
         // `x matches /re/`: no Values for the regex or the result.
         ++steps_;
-        alignas(Value) unsigned char computed[sizeof(Value)];
-        const Value* x = PeekLeaf(n->args[0], slots, row);
-        if (x == nullptr) {
-          x = new (computed) Value(Eval(n->args[0], slots, row));
-          if (call_.error.set()) return false;
-        }
+        ValueSpace space;
+        const Value* x = Operand(n->args[0], slots, row, space);
+        if (x == nullptr) return false;
         if (const RegexPlan* plan = n->args[1]->regex_plan; plan != nullptr && x->is(Type::kString))
           if (std::optional<bool> r = plan->Match(x->as_string())) return *r;
         const Value r = EvalMatches(*x, n->args[1]->constant);
@@ -517,12 +502,9 @@ bool IdentityHolds(IdentityWhen when, const Value& x) {
 }  // namespace
 
 Value Evaluator::EvalIdentityWhen(const Node* n, Value* slots, const Value* row) {
-  alignas(Value) unsigned char computed[sizeof(Value)];
-  const Value* x = PeekLeaf(n->args[0], slots, row);
-  if (x == nullptr) {
-    x = new (computed) Value(Eval(n->args[0], slots, row));
-    if (call_.error.set()) return Value::Null();
-  }
+  ValueSpace space;
+  const Value* x = Operand(n->args[0], slots, row, space);
+  if (x == nullptr) return Value::Null();
   Value r =
       IdentityHolds(static_cast<IdentityWhen>(n->slot), *x) ? *x : CallBuiltin(*n->builtin, x, 1);
   for (const auto& [builtin, when] : n->stages) {

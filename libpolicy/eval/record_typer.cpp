@@ -199,7 +199,7 @@ bool RecordTyper::Convert(size_t field, Value& v, Arena& arena) {
     case Kind::kDecimal: {
       if (v.is(Type::kDecimal)) return true;
       if (!v.is(Type::kString)) return false;
-      if (Decimal d; load::ParsePlainDecimal(v.as_string(), &d)) {
+      if (Decimal d; Decimal::ParsePlain(v.as_string(), &d)) {
         Replace(v, [&] { return Value::Number(d); });
         return true;
       }

@@ -8,18 +8,6 @@
 namespace policy::load {
 namespace {
 
-// Utf8SequenceLength with the two- and three-byte sequences of most scripts read
-// inline (the rest, invalid bytes included, are its).
-inline std::size_t Utf8Length(std::string_view s, std::size_t i) {
-  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
-  const unsigned b0 = u[i];
-  auto cont = [&](std::size_t k) { return i + k < s.size() && (u[i + k] & 0xC0u) == 0x80u; };
-  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1)) return 2;
-  if (b0 >= 0xE1 && b0 <= 0xEC && cont(1) && cont(2)) return 3;
-  if (b0 == 0xE0 && cont(1) && u[i + 1] >= 0xA0 && cont(2)) return 3;
-  return Utf8SequenceLength(s, i);
-}
-
 // Bit k: byte s[k] is the delimiter, a line break, a quote, a byte >= 0x80.
 struct BlockMasks {
   uint64_t delimiter = 0;

@@ -17,18 +17,6 @@ namespace {
 bool IsWhite(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// Utf8SequenceLength with the two- and three-byte sequences of most scripts read
-// inline (the rest, invalid bytes included, are its).
-inline std::size_t Utf8Length(std::string_view s, std::size_t i) {
-  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
-  const unsigned b0 = u[i];
-  auto cont = [&](std::size_t k) { return i + k < s.size() && (u[i + k] & 0xC0u) == 0x80u; };
-  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1)) return 2;
-  if (b0 >= 0xE1 && b0 <= 0xEC && cont(1) && cont(2)) return 3;
-  if (b0 == 0xE0 && cont(1) && u[i + 1] >= 0xA0 && cont(2)) return 3;
-  return Utf8SequenceLength(s, i);
-}
-
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 // The first offset >= i of s[0, n) holding '"', '\\', a control character or a

@@ -70,6 +70,25 @@ std::vector<std::pair<std::string, uint32_t>> Found(const policy::Report& r) {
   return out;
 }
 
+// The program of one rule file's text (no built-in packs).
+std::shared_ptr<const policy::Program> CompileText(const char* rules) {
+  policy::CompileOptions options;
+  options.builtin = false;
+  options.sources.push_back({"t.policy", rules, "."});
+  policy::CompileResult compiled = policy::Compile(options);
+  REQUIRE(compiled.program != nullptr);
+  return compiled.program;
+}
+
+// "RULE LINE:COLUMN MESSAGE" for each finding, in report order.
+std::vector<std::string> Described(const policy::Report& r) {
+  std::vector<std::string> out;
+  for (const auto& f : r.findings)
+    out.push_back(f.rule + " " + std::to_string(f.line) + ":" + std::to_string(f.column) + " " +
+                  f.message);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("record shapes: JSON Lines records that change their keys") {
@@ -168,9 +187,7 @@ TEST_CASE("record shortcuts: a for over a constant collection, unrolled per elem
   // Constant lets are read as constants, and the for over them is compiled once
   // per element: row[field] becomes a schema-field read where the schema has the
   // field, a lookup by name where it does not; the messages still see the names.
-  policy::CompileOptions options;
-  options.builtin = false;
-  options.sources.push_back({"u.policy", R"P(
+  std::shared_ptr<const policy::Program> program = CompileText(R"P(
 schema item {
   name : string
   qty  : decimal
@@ -196,24 +213,18 @@ rule UNR-002 {
   require decimal(row.size) <= limit
   message "size {row.size} is over {limit} (limit {i})"
 }
-)P",
-                             "."});
-  policy::CompileResult compiled = policy::Compile(options);
-  REQUIRE(compiled.program != nullptr);
+)P");
   std::string items = "name,qty,note\nbolt,2,x\n,3,\n \t,,y\n";
   std::string sizes = "kind,size\nbig,4\nsmall,4\nbig,6\nsmall,2\n";
   for (unsigned jobs : {1u, 2u}) {
     policy::CheckOptions settings;
     settings.jobs = jobs;
     policy::Report r =
-        policy::Check(*compiled.program,
+        policy::Check(*program,
                       {policy::Input{"items.csv", policy::InputKind::kRecords, items},
                        policy::Input{"sizes.csv", policy::InputKind::kRecords, sizes}},
                       settings);
-    std::vector<std::string> messages;
-    for (const auto& f : r.findings)
-      messages.push_back(f.rule + " " + std::to_string(f.line) + ":" + std::to_string(f.column) +
-                         " " + f.message);
+    std::vector<std::string> messages = Described(r);
     CHECK(messages == std::vector<std::string>{
                           "UNR-001 3:1 name is missing: give the name",
                           "UNR-001 3:4 note is missing: give a note",
@@ -238,9 +249,7 @@ TEST_CASE("record shortcuts: inlined defs and typed fields in an unrolled for") 
   // `filled` is inlined at its call, `type(row.qty)` is decided by the schema,
   // and a for with nothing but `require` after it evaluates passing elements
   // without binding them: failures and errors must still come out whole.
-  policy::CompileOptions options;
-  options.builtin = false;
-  options.sources.push_back({"i.policy", R"P(
+  std::shared_ptr<const policy::Program> program = CompileText(R"P(
 schema part {
   code : string
   qty  : decimal
@@ -266,21 +275,14 @@ rule INL-002 {
   at row[field]
   message "{field} {row[field]} is not positive"
 }
-)P",
-                             "."});
-  policy::CompileResult compiled = policy::Compile(options);
-  REQUIRE(compiled.program != nullptr);
+)P");
   std::string parts = "code,qty,due\nA1,2,2024-01-31\n  ,3,\nB2,1,2024-02-01\n";
   for (unsigned jobs : {1u, 2u}) {
     policy::CheckOptions settings;
     settings.jobs = jobs;
-    policy::Report r =
-        policy::Check(*compiled.program,
-                      {policy::Input{"parts.csv", policy::InputKind::kRecords, parts}}, settings);
-    std::vector<std::string> messages;
-    for (const auto& f : r.findings)
-      messages.push_back(f.rule + " " + std::to_string(f.line) + ":" + std::to_string(f.column) +
-                         " " + f.message);
+    policy::Report r = policy::Check(
+        *program, {policy::Input{"parts.csv", policy::InputKind::kRecords, parts}}, settings);
+    std::vector<std::string> messages = Described(r);
     CHECK(messages ==
           std::vector<std::string>{
               "INL-001 3:1 code is empty",
@@ -301,9 +303,7 @@ TEST_CASE("record shortcuts: ASCII values of a text rule pass without evaluation
   // TXT-like rules fold to true for ASCII text, so ASCII cells are only
   // counted; everything else is evaluated, and a rule that does not fold (a
   // length check) evaluates every cell.
-  policy::CompileOptions options;
-  options.builtin = false;
-  options.sources.push_back({"a.policy", R"P(
+  std::shared_ptr<const policy::Program> program = CompileText(R"P(
 rule ASC-001 {
   title "text is NFC, ids hold no zero-width characters"
   on records
@@ -324,10 +324,7 @@ rule ASC-002 {
   require len(normalize_digits(value)) < 3
   at value
 }
-)P",
-                             "."});
-  policy::CompileResult compiled = policy::Compile(options);
-  REQUIRE(compiled.program != nullptr);
+)P");
   // Row 2: ASCII only. Row 3: a decomposed Bengali vowel sign (U+09C7 U+09BE,
   // not NFC) in `name`, a zero-width space in `a_id`. Row 4: composed Bengali
   // (NFC) and a zero-width joiner outside an id field.
@@ -341,13 +338,9 @@ rule ASC-002 {
   for (unsigned jobs : {1u, 2u}) {
     policy::CheckOptions settings;
     settings.jobs = jobs;
-    policy::Report r =
-        policy::Check(*compiled.program,
-                      {policy::Input{"rows.csv", policy::InputKind::kRecords, text}}, settings);
-    std::vector<std::string> found;
-    for (const auto& f : r.findings)
-      found.push_back(f.rule + " " + std::to_string(f.line) + ":" + std::to_string(f.column) + " " +
-                      f.message);
+    policy::Report r = policy::Check(
+        *program, {policy::Input{"rows.csv", policy::InputKind::kRecords, text}}, settings);
+    std::vector<std::string> found = Described(r);
     CHECK(found == std::vector<std::string>{
                        "ASC-001 3:1 name: not NFC",
                        "ASC-002 3:1 values are short: len(normalize_digits(value)) (3) < 3 (3)",
@@ -365,26 +358,21 @@ rule ASC-002 {
       "{\"name\": 5, \"a_id\": null, \"note\": \"x\"}\n"
       "{\"name\": true, \"a_id\": \"x\xe2\x80\x8b\", \"note\": [1]}\n";
   policy::Report j = policy::Check(
-      *compiled.program, {policy::Input{"rows.jsonl", policy::InputKind::kRecords, lines}}, {});
+      *program, {policy::Input{"rows.jsonl", policy::InputKind::kRecords, lines}}, {});
   CHECK(j.by_rule.at("ASC-001").evaluated == 2);
   CHECK(j.by_rule.at("ASC-001").skipped == 4);
   CHECK(j.by_rule.at("ASC-001").failed == 1);
 }
 
 TEST_CASE("record shortcuts: trim(x) != \"\" answered for text, evaluated in full otherwise") {
-  policy::CompileOptions options;
-  options.builtin = false;
-  options.sources.push_back({"t.policy", R"P(
+  std::shared_ptr<const policy::Program> program = CompileText(R"P(
 rule TRM-001 {
   title "notes are not blank"
   on records
   require trim(row.note) != "" and not (trim(row.code) == "")
   at row.note
 }
-)P",
-                             "."});
-  policy::CompileResult compiled = policy::Compile(options);
-  REQUIRE(compiled.program != nullptr);
+)P");
   std::string text =
       "{\"note\": \"a\", \"code\": \"x\"}\n"
       "{\"note\": \" \\t\", \"code\": \"x\"}\n"
@@ -392,7 +380,7 @@ rule TRM-001 {
       "{\"note\": 5, \"code\": \"x\"}\n"
       "{\"note\": \"b\", \"code\": \"\\u2003\"}\n";
   policy::Report r = policy::Check(
-      *compiled.program, {policy::Input{"notes.jsonl", policy::InputKind::kRecords, text}}, {});
+      *program, {policy::Input{"notes.jsonl", policy::InputKind::kRecords, text}}, {});
   std::vector<std::string> found;
   for (const auto& f : r.findings) found.push_back(std::to_string(f.line) + " " + f.message);
   CHECK(
@@ -407,9 +395,7 @@ rule TRM-001 {
 }
 
 TEST_CASE("record shortcuts: builtins that return text unchanged skip the call, nothing else") {
-  policy::CompileOptions options;
-  options.builtin = false;
-  options.sources.push_back({"i.policy", R"P(
+  std::shared_ptr<const policy::Program> program = CompileText(R"P(
 rule IDN-001 {
   title "normalised values"
   on records
@@ -417,10 +403,7 @@ rule IDN-001 {
   require got == row.want
   message "{row.x} gives {got}"
 }
-)P",
-                             "."});
-  policy::CompileResult compiled = policy::Compile(options);
-  REQUIRE(compiled.program != nullptr);
+)P");
   std::string text =
       "{\"x\": \"1234\", \"want\": \"1234\"}\n"
       "{\"x\": \" 12-34 \", \"want\": \"1234\"}\n"
@@ -430,7 +413,7 @@ rule IDN-001 {
       "{\"x\": null, \"want\": null}\n"
       "{\"x\": \"(017) 1\", \"want\": \"x\"}\n";
   policy::Report r = policy::Check(
-      *compiled.program, {policy::Input{"values.jsonl", policy::InputKind::kRecords, text}}, {});
+      *program, {policy::Input{"values.jsonl", policy::InputKind::kRecords, text}}, {});
   std::vector<std::string> found;
   for (const auto& f : r.findings) found.push_back(std::to_string(f.line) + " " + f.message);
   CHECK(found == std::vector<std::string>{"7 (017) 1 gives 0171"});
@@ -438,9 +421,7 @@ rule IDN-001 {
 }
 
 TEST_CASE("record shortcuts: conditions that are not bools are evaluation errors, named") {
-  policy::CompileOptions options;
-  options.builtin = false;
-  options.sources.push_back({"b.policy", R"P(
+  std::shared_ptr<const policy::Program> program = CompileText(R"P(
 rule BOO-001 {
   title "where on text"
   on records
@@ -471,13 +452,10 @@ rule BOO-005 {
   on records
   require row.flag or row.n
 }
-)P",
-                             "."});
-  policy::CompileResult compiled = policy::Compile(options);
-  REQUIRE(compiled.program != nullptr);
+)P");
   std::string text = "{\"s\": \"x\", \"n\": 1, \"flag\": true}\n";
-  policy::Report r = policy::Check(
-      *compiled.program, {policy::Input{"b.jsonl", policy::InputKind::kRecords, text}}, {});
+  policy::Report r =
+      policy::Check(*program, {policy::Input{"b.jsonl", policy::InputKind::kRecords, text}}, {});
   std::vector<std::string> found;
   for (const auto& f : r.findings) found.push_back(f.rule + " " + f.message);
   CHECK(found == std::vector<std::string>{
@@ -493,9 +471,7 @@ rule BOO-005 {
 }
 
 TEST_CASE("record shortcuts: presence tests on one value answered at once, in full otherwise") {
-  policy::CompileOptions options;
-  options.builtin = false;
-  options.sources.push_back({"p.policy", R"P(
+  std::shared_ptr<const policy::Program> program = CompileText(R"P(
 rule PRS-001 {
   title "note is present"
   on records
@@ -507,10 +483,7 @@ rule PRS-002 {
   on records
   require row.note != null and trim(row.note) != ""
 }
-)P",
-                             "."});
-  policy::CompileResult compiled = policy::Compile(options);
-  REQUIRE(compiled.program != nullptr);
+)P");
   std::string text =
       "{\"note\": \"a\"}\n"
       "{\"note\": \" \\u3000\"}\n"
@@ -519,7 +492,7 @@ rule PRS-002 {
       "{\"note\": [1]}\n"
       "{\"other\": 1}\n";
   policy::Report r = policy::Check(
-      *compiled.program, {policy::Input{"notes.jsonl", policy::InputKind::kRecords, text}}, {});
+      *program, {policy::Input{"notes.jsonl", policy::InputKind::kRecords, text}}, {});
   std::vector<std::string> found;
   for (const auto& f : r.findings) found.push_back(f.rule + " " + std::to_string(f.line));
   CHECK(found == std::vector<std::string>{"PRS-001 2", "PRS-002 2", "PRS-001 3", "PRS-002 3",
