@@ -135,6 +135,17 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
       return Test(n->args[1], slots, row, what);  // the full comparison
     }
     case NodeOp::kBinary:
+      if (n->binary == syntax::BinaryOp::kEq || n->binary == syntax::BinaryOp::kNe) {
+        // Comparisons of fields and names: no copies, no Value for the result.
+        ++steps_;
+        ValueSpace left_space, right_space;
+        const Value* a = Operand(n->args[0], slots, row, left_space);
+        if (a == nullptr) return false;
+        const Value* b = Operand(n->args[1], slots, row, right_space);
+        if (b == nullptr) return false;
+        const bool eq = a->is_null() || b->is_null() ? a->type() == b->type() : Equal(*a, *b);
+        return eq == (n->binary == syntax::BinaryOp::kEq);
+      }
       if (n->binary == syntax::BinaryOp::kMatches && n->args[1]->op == NodeOp::kConst) {
         // `x matches /re/`: no Values for the regex or the result.
         ++steps_;

@@ -46,6 +46,18 @@ class Evaluator {
     return Eval(node, slots, typed_row);
   }
 
+  // Room for one Value, left unconstructed until it is needed.
+  struct ValueSpace {
+    alignas(Value) unsigned char bytes[sizeof(Value)];
+  };
+  // The value of `n`: a leaf's own (not copied), or `n` evaluated into
+  // `space`; null when that evaluation fails (error() is set).
+  const Value* Operand(const Node* n, Value* slots, const Value* row, ValueSpace& space) {
+    if (const Value* leaf = PeekLeaf(n, slots, row)) return leaf;
+    const Value* v = new (space.bytes) Value(Eval(n, slots, row));
+    return call_.error.set() ? nullptr : v;
+  }
+
   // The record being checked: `row`'s entries and its shape (RecordInfo::shape;
   // 0: none, or keys that repeat). Its fields are found by an index cached per
   // shape and field name.
@@ -68,17 +80,6 @@ class Evaluator {
   static constexpr size_t kStackSlots = 1 << 14;
 
   Value EvalBinary(const Node* n, Value* slots, const Value* row);
-  // Room for one Value, left unconstructed until it is needed.
-  struct ValueSpace {
-    alignas(Value) unsigned char bytes[sizeof(Value)];
-  };
-  // The value of `n`: a leaf's own (not copied), or `n` evaluated into
-  // `space`; null when that evaluation fails (error() is set).
-  const Value* Operand(const Node* n, Value* slots, const Value* row, ValueSpace& space) {
-    if (const Value* leaf = PeekLeaf(n, slots, row)) return leaf;
-    const Value* v = new (space.bytes) Value(Eval(n, slots, row));
-    return call_.error.set() ? nullptr : v;
-  }
   // The value of a constant, a name or a typed field without copying it; null
   // for any other node.
   static const Value* PeekLeaf(const Node* n, Value* slots, const Value* row) {

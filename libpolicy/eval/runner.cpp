@@ -114,11 +114,13 @@ bool Runner::MemoKey(char* key, size_t* size) {
     return true;
   };
   for (const Node* input : rule_->memo_inputs) {
-    Value v = eval_.EvalOperand(input, slots_.data(), typed_);
-    if (eval_.error().set()) {
+    Evaluator::ValueSpace space;
+    const Value* input_value = eval_.Operand(input, slots_.data(), typed_, space);
+    if (input_value == nullptr) {
       eval_.ClearError();
       return false;
     }
+    const Value& v = *input_value;
     // The flags too: is_quoted() tells a quoted "01" from 01.
     const uint8_t head[2] = {static_cast<uint8_t>(v.type()), v.flags()};
     if (!put(head, 2)) return false;
