@@ -118,7 +118,7 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
       ++steps_;
       const Value* x = PeekLeaf(n->args[0], slots, row);
       if (x != nullptr && x->is_null()) return false;
-      if (x != nullptr && x->is(Type::kString)) return !TrimUnicode(x->as_string()).empty();
+      if (x != nullptr && x->is(Type::kString)) return !IsBlank(x->as_string());
       return Test(n->args[1], slots, row, what);  // the full condition
     }
     case NodeOp::kIsNull:
@@ -131,7 +131,7 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
       if (n->op == NodeOp::kIsNull) return x->is_null() == (n->slot == 1);
       if (n->op == NodeOp::kTypeIs)
         return (static_cast<int>(x->type()) == n->slot) == (n->slot2 == 1);
-      if (x->is(Type::kString)) return TrimUnicode(x->as_string()).empty() == (n->slot == 1);
+      if (x->is(Type::kString)) return IsBlank(x->as_string()) == (n->slot == 1);
       return Test(n->args[1], slots, row, what);  // the full comparison
     }
     case NodeOp::kBinary:

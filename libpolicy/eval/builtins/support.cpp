@@ -128,6 +128,15 @@ std::string_view TrimUnicode(std::string_view s) {
   return s.substr(begin, end - begin);
 }
 
+bool IsBlank(std::string_view s) {
+  for (std::size_t pos = 0; pos < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[pos]);
+    if (c > ' ' && c < 0x80) return false;  // visible ASCII: the common first byte
+    if (!IsUnicodeSpace(NextCodePoint(s, &pos))) return false;
+  }
+  return true;
+}
+
 bool NormalizeDigits(std::string_view s, std::string& out) {
   // Only non-ASCII text can hold non-ASCII digits.
   if (IsAsciiText(s)) return false;

@@ -31,6 +31,8 @@ bool IsAsciiText(std::string_view s);
 bool IsUnicodeSpace(char32_t cp);
 // `s` without leading and trailing Unicode white space (a view into `s`).
 std::string_view TrimUnicode(std::string_view s);
+// TrimUnicode(s).empty(), stopping at the first character that is not a space.
+bool IsBlank(std::string_view s);
 // Every Unicode decimal digit (general category Nd) replaced by its ASCII digit.
 // Returns false, leaving `out` untouched, when there is nothing to replace.
 bool NormalizeDigits(std::string_view s, std::string& out);

@@ -117,3 +117,9 @@ TEST_CASE("IsUnicodeSpace: ICU's White_Space property, for every code point") {
       ++mismatches;
   CHECK(mismatches == 0);
 }
+
+TEST_CASE("IsBlank: what trim leaves nothing of") {
+  for (const char* s : {"", " ", "\t\n", "\xe3\x80\x80", " \xc2\xa0 ", "a", " a ", "\xe0\xa6\x95",
+                        " \xe3\x80\x80x", "x\xe3\x80\x80"})
+    CHECK(policy::eval::IsBlank(s) == policy::eval::TrimUnicode(s).empty());
+}
