@@ -377,21 +377,27 @@ void Runner::BindFor(const CompiledClause& c, const Value& key, const Value& val
 const std::vector<uint32_t>* Runner::KnownPassingKeys(const CompiledClause& c, uint64_t shape) {
   if (shape_victim_.size() <= c.filter_id) return nullptr;
   const ShapeVerdicts* set = &shapes_[c.filter_id * kShapesPerFilter];
-  for (size_t i = 0; i < kShapesPerFilter; ++i)
-    if (set[i].shape == shape) return &set[i].passing;
+  uint8_t& last = shape_last_[c.filter_id];
+  if (set[last].shape == shape) return &set[last].passing;  // CSV: always
+  for (size_t i = 0; i < kShapesPerFilter; ++i) {
+    if (set[i].shape != shape) continue;
+    last = static_cast<uint8_t>(i);
+    return &set[i].passing;
+  }
   return nullptr;
 }
 
 const std::vector<uint32_t>* Runner::PassingKeys(const CompiledClause& c, const Value& row) {
   if (shape_victim_.size() <= c.filter_id) {
     shape_victim_.resize(c.filter_id + 1);
+    shape_last_.resize(c.filter_id + 1);
     shapes_.resize((c.filter_id + 1) * kShapesPerFilter);
   }
+  if (const std::vector<uint32_t>* known = KnownPassingKeys(c, record_->shape)) return known;
   ShapeVerdicts* set = &shapes_[c.filter_id * kShapesPerFilter];
-  for (size_t i = 0; i < kShapesPerFilter; ++i)
-    if (set[i].shape == record_->shape) return &set[i].passing;
   uint8_t& victim = shape_victim_[c.filter_id];
   ShapeVerdicts& s = set[victim];
+  shape_last_[c.filter_id] = victim;
   victim = static_cast<uint8_t>((victim + 1) % kShapesPerFilter);
   s.shape = 0;
   s.passing.clear();

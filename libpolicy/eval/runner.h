@@ -145,6 +145,7 @@ class Runner {
   static constexpr size_t kShapesPerFilter = 8;
   std::vector<ShapeVerdicts> shapes_;  // kShapesPerFilter per filter
   std::vector<uint8_t> shape_victim_;  // per filter: the entry replaced next
+  std::vector<uint8_t> shape_last_;    // per filter: the entry found last (tried first)
   // The entries of the current record `row` that pass `c`'s key filter, or null
   // when the verdicts cannot be cached.
   const std::vector<uint32_t>* PassingKeys(const CompiledClause& c, const Value& row);
