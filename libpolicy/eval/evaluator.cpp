@@ -267,9 +267,10 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
       return Value::Bool(b.as_bool());
     }
     case BinaryOp::kCoalesce: {
-      Value a = EvalOperand(n->args[0], slots, row);
-      if (call_.error.set()) return Value::Null();
-      return a.is_null() ? Eval(n->args[1], slots, row) : a;
+      ValueSpace space;
+      const Value* a = Operand(n->args[0], slots, row, space);
+      if (a == nullptr) return Value::Null();
+      return a->is_null() ? Eval(n->args[1], slots, row) : *a;
     }
     case BinaryOp::kEq:
     case BinaryOp::kNe: {
@@ -290,9 +291,14 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
     default:
       break;
   }
-  Value a = EvalOperand(n->args[0], slots, row);
-  Value b = EvalOperand(n->args[1], slots, row);
-  if (call_.error.set()) return Value::Null();
+  // Operands read in place when they are names, fields or constants.
+  ValueSpace left_space, right_space;
+  const Value* left = Operand(n->args[0], slots, row, left_space);
+  if (left == nullptr) return Value::Null();
+  const Value* right = Operand(n->args[1], slots, row, right_space);
+  if (right == nullptr) return Value::Null();
+  const Value& a = *left;
+  const Value& b = *right;
   switch (op) {
     case BinaryOp::kEq:
     case BinaryOp::kNe: {
