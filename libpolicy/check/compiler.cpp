@@ -13,6 +13,7 @@
 #include "libpolicy/builtin_packs.h"
 #include "libpolicy/check/context.h"
 #include "libpolicy/check/expressions.h"
+#include "libpolicy/check/lower.h"
 #include "libpolicy/check/params.h"
 #include "libpolicy/check/specialize.h"
 #include "libpolicy/engine.h"
