@@ -163,7 +163,8 @@ class Runner {
   const CompiledClause* filter_passed_ = nullptr;
 
   // Outcomes of bindings by their memo inputs (CompiledRule::memo_from): only
-  // passes and skips, which leave nothing but counts behind.
+  // passes and skips, which leave nothing but counts behind. An entry is one
+  // 64-byte cache line; 16384 of them (1 MB) stay in this machine's L2 cache.
   static constexpr size_t kMemoKeyBytes = 46;
   struct MemoEntry {
     const CompiledRule* rule = nullptr;
