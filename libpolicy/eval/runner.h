@@ -173,6 +173,7 @@ class Runner {
     uint8_t size = 0;
     char key[kMemoKeyBytes];
   };
+  static_assert(sizeof(MemoEntry) == 64, "one cache line per memo entry");
   static constexpr size_t kMemoEntries = 16384;
   std::vector<MemoEntry> memo_;
   // Per rule (memo_id) and record field: lookups and hits. Memoising stops
