@@ -222,3 +222,30 @@ TEST_CASE("hostile: a missing input is a problem, the others are checked") {
   CHECK(report.problems[0].file == missing.path);
   CHECK(report.findings.size() == 1);
 }
+
+TEST_CASE("hostile: a rule whose work explodes stops at the step budget, as an error finding") {
+  // All pairs of an 8000-element list: 64 million bindings of the inner body,
+  // more than the budget of one binding allows. The rule ends with one
+  // evaluation error instead of running for minutes.
+  policy::CompileOptions options;
+  options.builtin = false;
+  options.sources.push_back({"s.policy", R"(rule STP-001 {
+  title "pairs"
+  on records
+  require all a in row.xs: all b in row.xs: a + b >= 0
+}
+)",
+                             "."});
+  policy::CompileResult compiled = policy::Compile(options);
+  REQUIRE(compiled.program != nullptr);
+  std::string xs;
+  for (int i = 0; i < 8000; ++i) xs += (i ? "," : "") + std::to_string(i);
+  std::string text = "{\"xs\": [" + xs + "]}\n{\"xs\": [1, 2]}\n";
+  policy::Report r = policy::Check(
+      *compiled.program, {policy::Input{"pairs.jsonl", policy::InputKind::kRecords, text}}, {});
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].line == 1);
+  CHECK(r.findings[0].message.find("limit.steps") != std::string::npos);
+  CHECK(r.by_rule.at("STP-001").errors == 1);
+  CHECK(r.by_rule.at("STP-001").evaluated == 2);  // the small list is checked normally
+}
