@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -185,6 +186,7 @@ class StreamChecker {
     totals_.resize(rules_.size() + 1);
     for (RuleOutcome& o : totals_) o.limit = limit_;
     keysets_.resize(rules_.size());
+    listed_full_ = std::make_unique<std::atomic<bool>[]>(rules_.size() + 1);
   }
 
   void Run() {
@@ -371,7 +373,10 @@ class StreamChecker {
 
   void Process(Worker& w, const load::RecordChunk& chunk, ChunkResult& out) {
     out.outcomes.resize(rules_.size() + 1);
-    for (RuleOutcome& o : out.outcomes) o.limit = limit_;
+    // A rule whose list is full already lists nothing from this chunk, which
+    // comes later in the file: its failures are only counted.
+    for (size_t k = 0; k < out.outcomes.size(); ++k)
+      out.outcomes[k].limit = listed_full_[k].load(std::memory_order_relaxed) ? 0 : limit_;
     w.parser.Reset(&chunk);
     std::optional<load::InputError> error;
     for (;;) {
@@ -407,7 +412,11 @@ class StreamChecker {
   }
 
   void Merge(ChunkResult& r) {
-    for (size_t k = 0; k < r.outcomes.size(); ++k) MergeOutcome(r.outcomes[k], totals_[k]);
+    for (size_t k = 0; k < r.outcomes.size(); ++k) {
+      MergeOutcome(r.outcomes[k], totals_[k]);
+      if (totals_[k].counters.listed >= limit_)
+        listed_full_[k].store(true, std::memory_order_relaxed);
+    }
     // Each insertion misses the cache once: ask for the slot a few keys ahead.
     constexpr size_t kAhead = 8;
     for (size_t i = 0; i < r.unique.size() && i < kAhead; ++i)
@@ -521,6 +530,9 @@ class StreamChecker {
   bool unique_keys_ = false;              // no column name repeats (JSON objects never repeat keys)
   std::vector<bool> dormant_;             // per rule: its input prefix is false here
   std::vector<load::RecordChunk> spare_;  // chunks merged, their buffers free for reuse
+  // Per rule, then SCHEMA: the merged findings reached --max-findings (set by
+  // this thread, read by the workers).
+  std::unique_ptr<std::atomic<bool>[]> listed_full_;
   bool stopped_ = false;
 };
 
