@@ -67,8 +67,6 @@ class Evaluator {
   }
 
   const EvalError& error() const { return call_.error; }
-  // Nodes evaluated since the last ClearError().
-  uint64_t steps() const { return steps_; }
   void ClearError() {
     if (call_.error.set()) call_.error = EvalError{};
     steps_ = 0;

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cassert>
+#include <chrono>
 #include <cstring>
 
 #include "libpolicy/eval/builtins.h"
@@ -195,12 +196,13 @@ bool Runner::WalkMemo(size_t index) {
   }
   const RuleCounters before = out_->counters;
   const size_t findings = out_->findings.size();
-  const uint64_t steps_before = eval_.steps();
+  const auto started = std::chrono::steady_clock::now();
   WalkClauses(index);
-  const uint64_t steps_after = eval_.steps();
+  const auto took = std::chrono::steady_clock::now() - started;
   MemoStats& cost = memo_stats_[rule_->memo_id * kMemoFields + MemoField()];
-  cost.miss_steps += steps_after >= steps_before ? steps_after - steps_before : kMemoWorthSteps;
-  if (++cost.misses == 256 && cost.miss_steps < 256 * kMemoWorthSteps) cost.off = true;
+  cost.miss_nanos +=
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+  if (++cost.misses == 256 && cost.miss_nanos < 256 * kMemoWorthNanos) cost.off = true;
   const RuleCounters& after = out_->counters;
   const uint64_t evaluated = after.evaluated - before.evaluated;
   const uint64_t skipped = after.skipped - before.skipped;
