@@ -120,6 +120,26 @@ struct Worker {
   };
   std::vector<Shape> shapes;
   static constexpr size_t kShapes = 8;
+  // For recent record shapes: per rule, whether it skips every field of the
+  // shape (Runner::SkipsEveryField), so later records of the shape (every CSV
+  // row; JSON Lines records alternate between a few) need no call for it.
+  struct Plan {
+    uint64_t shape = 0;
+    std::vector<bool> skips;
+  };
+  std::vector<Plan> plans = std::vector<Plan>(kShapes);
+  size_t next_plan = 0;
+  const std::vector<bool>* PlanOf(uint64_t shape) const {
+    for (const Plan& p : plans)
+      if (p.shape == shape) return &p.skips;
+    return nullptr;
+  }
+  std::vector<bool>& NewPlan(uint64_t shape) {
+    Plan& p = plans[next_plan];
+    next_plan = (next_plan + 1) % plans.size();
+    p.shape = shape;
+    return p.skips;
+  }
   // The ids given to the parser's recent shapes (Record::shape), most recent first.
   std::vector<std::pair<uint64_t, uint64_t>> parser_shapes;
 
@@ -356,10 +376,16 @@ class StreamChecker {
     Value row = w.typer.Type(rec, w.scratch, issue);
     RecordInfo info{rec.line, row, rec.text, w.ShapeOf(row, csv_shape_), unique_keys_};
     w.runner.Begin(row, w.typer.typed(), &info, info_);
+    // The rules that cannot apply to this shape are known after its first record.
+    const std::vector<bool>* skips = info.shape != 0 ? w.PlanOf(info.shape) : nullptr;
     for (size_t k = 0; k < rules_.size(); ++k) {
       const CompiledRule& rule = *rules_[k];
       if (dormant_[k]) {
         ++outcomes[k].counters.skipped;
+        continue;
+      }
+      if (skips != nullptr && (*skips)[k]) {
+        outcomes[k].counters.skipped += row.as_map().size();  // as RunRule would count
         continue;
       }
       if (rule.is_unique) {
@@ -368,6 +394,12 @@ class StreamChecker {
       } else {
         w.runner.RunRule(rule, outcomes[k]);
       }
+    }
+    if (skips == nullptr && info.shape != 0) {
+      std::vector<bool>& plan = w.NewPlan(info.shape);
+      plan.assign(rules_.size(), false);
+      for (size_t k = 0; k < rules_.size(); ++k)
+        plan[k] = !dormant_[k] && w.runner.SkipsEveryField(*rules_[k]);
     }
   }
 

@@ -65,18 +65,22 @@ void Runner::Begin(const Value& subject, const Value* typed, const RecordInfo* r
     eval_.SetRecordRow(nullptr, 0);
 }
 
-void Runner::RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key) {
+bool Runner::SkipsEveryField(const CompiledRule& rule) {
   const Value& subject = slots_[kSlotSubject];
+  if (rule.clauses.empty() || rule.clauses[0].key_filter == nullptr || record_ == nullptr ||
+      record_->shape == 0 || !subject.is(Type::kMap) || rule.clauses[0].expr->op != NodeOp::kSlot ||
+      rule.clauses[0].expr->slot != kSlotSubject)
+    return false;
+  const std::vector<uint32_t>* passing = KnownPassingKeys(rule.clauses[0], record_->shape);
+  return passing != nullptr && passing->empty();
+}
+
+void Runner::RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key) {
   // A rule that starts by picking the record's fields by name, none of which
   // this shape has: every field is skipped, as the walk below would find.
-  if (!rule.clauses.empty() && rule.clauses[0].key_filter != nullptr && record_ != nullptr &&
-      record_->shape != 0 && subject.is(Type::kMap) && rule.clauses[0].expr->op == NodeOp::kSlot &&
-      rule.clauses[0].expr->slot == kSlotSubject) {
-    const std::vector<uint32_t>* passing = KnownPassingKeys(rule.clauses[0], record_->shape);
-    if (passing != nullptr && passing->empty()) {
-      out.counters.skipped += subject.as_map().size();
-      return;
-    }
+  if (SkipsEveryField(rule)) {
+    out.counters.skipped += slots_[kSlotSubject].as_map().size();
+    return;
   }
   rule_ = &rule;
   out_ = &out;

@@ -85,6 +85,10 @@ class Runner {
   void Begin(const Value& subject, const Value* typed, const RecordInfo* record,
              const InputInfo& in);
   void RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key = nullptr);
+  // After Begin(): true when `rule` starts by picking the record's fields by
+  // name and no field of this record's shape passes (known once a record of
+  // the shape has been run). RunRule then only counts every field skipped.
+  bool SkipsEveryField(const CompiledRule& rule);
 
   // For a unique key sink: a finding for the current binding with this message.
   PendingFinding MakeFinding(FindingKind kind, std::string message, const Value* located);
