@@ -2,15 +2,12 @@
 // in-memory rows) say it with Input::format.
 #include <doctest/doctest.h>
 
+#include "case_support.h"
 #include "libpolicy/engine.h"
 
 namespace {
 
-const policy::Program& Program() {
-  static const std::shared_ptr<const policy::Program> program = [] {
-    policy::CompileOptions options;
-    options.builtin = false;
-    options.sources.push_back({"t.policy", R"(
+const char* const kRules = R"(
 rule FMT-001 {
   title "n is small"
   on records
@@ -18,10 +15,11 @@ rule FMT-001 {
   require decimal(row.n) < 10
   at row.n
 }
-)",
-                               "."});
-    return policy::Compile(options).program;
-  }();
+)";
+
+const policy::Program& Program() {
+  static const std::shared_ptr<const policy::Program> program =
+      policy_test::CompileText(kRules).program;
   return *program;
 }
 

@@ -4,15 +4,12 @@
 // file alone, and bindings remembered by the values they read.
 #include <doctest/doctest.h>
 
+#include "case_support.h"
 #include "libpolicy/engine.h"
 
 namespace {
 
-const policy::Program& Program() {
-  static const std::shared_ptr<const policy::Program> program = [] {
-    policy::CompileOptions options;
-    options.builtin = false;
-    options.sources.push_back({"t.policy", R"(
+const char* const kRules = R"(
 rule SHP-001 {
   title "id fields are short"
   on records
@@ -48,10 +45,11 @@ rule SHP-004 {
   require (row.kind == "std" and row.rate == "15") or (row.kind == "low" and row.rate != "15")
   at row.rate
 }
-)",
-                               "."});
-    return policy::Compile(options).program;
-  }();
+)";
+
+const policy::Program& Program() {
+  static const std::shared_ptr<const policy::Program> program =
+      policy_test::CompileText(kRules).program;
   return *program;
 }
 
@@ -70,12 +68,9 @@ std::vector<std::pair<std::string, uint32_t>> Found(const policy::Report& r) {
   return out;
 }
 
-// The program of one rule file's text (no built-in packs).
-std::shared_ptr<const policy::Program> CompileText(const char* rules) {
-  policy::CompileOptions options;
-  options.builtin = false;
-  options.sources.push_back({"t.policy", rules, "."});
-  policy::CompileResult compiled = policy::Compile(options);
+// The program of one rule file's text, which must compile.
+std::shared_ptr<const policy::Program> ProgramOf(const char* rules) {
+  policy::CompileResult compiled = policy_test::CompileText(rules);
   REQUIRE(compiled.program != nullptr);
   return compiled.program;
 }
@@ -187,7 +182,7 @@ TEST_CASE("record shortcuts: a for over a constant collection, unrolled per elem
   // Constant lets are read as constants, and the for over them is compiled once
   // per element: row[field] becomes a schema-field read where the schema has the
   // field, a lookup by name where it does not; the messages still see the names.
-  std::shared_ptr<const policy::Program> program = CompileText(R"P(
+  std::shared_ptr<const policy::Program> program = ProgramOf(R"P(
 schema item {
   name : string
   qty  : decimal
@@ -249,7 +244,7 @@ TEST_CASE("record shortcuts: inlined defs and typed fields in an unrolled for") 
   // `filled` is inlined at its call, `type(row.qty)` is decided by the schema,
   // and a for with nothing but `require` after it evaluates passing elements
   // without binding them: failures and errors must still come out whole.
-  std::shared_ptr<const policy::Program> program = CompileText(R"P(
+  std::shared_ptr<const policy::Program> program = ProgramOf(R"P(
 schema part {
   code : string
   qty  : decimal
@@ -303,7 +298,7 @@ TEST_CASE("record shortcuts: ASCII values of a text rule pass without evaluation
   // TXT-like rules fold to true for ASCII text, so ASCII cells are only
   // counted; everything else is evaluated, and a rule that does not fold (a
   // length check) evaluates every cell.
-  std::shared_ptr<const policy::Program> program = CompileText(R"P(
+  std::shared_ptr<const policy::Program> program = ProgramOf(R"P(
 rule ASC-001 {
   title "text is NFC, ids hold no zero-width characters"
   on records
@@ -365,7 +360,7 @@ rule ASC-002 {
 }
 
 TEST_CASE("record shortcuts: trim(x) != \"\" answered for text, evaluated in full otherwise") {
-  std::shared_ptr<const policy::Program> program = CompileText(R"P(
+  std::shared_ptr<const policy::Program> program = ProgramOf(R"P(
 rule TRM-001 {
   title "notes are not blank"
   on records
@@ -395,7 +390,7 @@ rule TRM-001 {
 }
 
 TEST_CASE("record shortcuts: builtins that return text unchanged skip the call, nothing else") {
-  std::shared_ptr<const policy::Program> program = CompileText(R"P(
+  std::shared_ptr<const policy::Program> program = ProgramOf(R"P(
 rule IDN-001 {
   title "normalised values"
   on records
@@ -421,7 +416,7 @@ rule IDN-001 {
 }
 
 TEST_CASE("record shortcuts: conditions that are not bools are evaluation errors, named") {
-  std::shared_ptr<const policy::Program> program = CompileText(R"P(
+  std::shared_ptr<const policy::Program> program = ProgramOf(R"P(
 rule BOO-001 {
   title "where on text"
   on records
@@ -471,7 +466,7 @@ rule BOO-005 {
 }
 
 TEST_CASE("record shortcuts: presence tests on one value answered at once, in full otherwise") {
-  std::shared_ptr<const policy::Program> program = CompileText(R"P(
+  std::shared_ptr<const policy::Program> program = ProgramOf(R"P(
 rule PRS-001 {
   title "note is present"
   on records
