@@ -271,97 +271,95 @@ void Runner::WalkClauses(size_t index) {
       ReportError(nullptr);
       return;
     }
-    switch (c.op) {
-      case ClauseOp::kLet:
-        slots[c.slot] = v;
-        if (next()) return;
-        continue;
-      case ClauseOp::kWhere:
-        return;  // handled above
-      case ClauseOp::kFor: {
-        if (!c.unrolled.empty()) {
-          // A constant collection (SpecializeRule): each element has its own nodes.
-          const bool list = v.is(Type::kList);
-          const size_t size = list ? v.as_list().size() : v.as_map().size();
-          assert(size == c.unrolled.size());
-          // Nothing but `require` after the `for`: the elements' own nodes no longer
-          // read its names, so an element that passes needs no binding at all.
-          const bool plain = index + 1 == rule_->clauses.size() && !rule_->is_unique &&
-                             !rule_->mostly && rule_->memo_from != index + 1;
-          for (size_t i = 0; i < size; ++i) {
-            if (plain) {
-              const bool holds = eval_.Test(c.unrolled[i].require, slots, typed_, "`require`");
-              if (!eval_.error().set() && holds) {
-                ++out_->counters.evaluated;
-                continue;
-              }
-              eval_.ClearError();  // evaluated again below, with its names bound
-            }
-            unrolled_ = &c.unrolled[i];
-            unrolled_from_ = index + 1;
-            if (list) {
-              const Value& item = v.as_list()[i];
-              BindFor(
-                  c, c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : item,
-                  item, index + 1);
-            } else {
-              const MapEntry& e = v.as_map()[i];
-              BindFor(c, Value::String(e.key).WithOriginOf(e.value), e.value, index + 1);
-            }
-          }
-          unrolled_ = nullptr;
-          return;
+    if (c.op == ClauseOp::kLet) {
+      slots[c.slot] = v;
+      if (next()) return;
+      continue;
+    }
+    WalkFor(c, v, index);
+    return;
+  }
+}
+
+// Binds each element of `v`, the collection of the `for` at `index`, in turn.
+void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
+  Value* slots = slots_.data();
+  if (!c.unrolled.empty()) {
+    // A constant collection (SpecializeRule): each element has its own nodes.
+    const bool list = v.is(Type::kList);
+    const size_t size = list ? v.as_list().size() : v.as_map().size();
+    assert(size == c.unrolled.size());
+    // Nothing but `require` after the `for`: the elements' own nodes no longer
+    // read its names, so an element that passes needs no binding at all.
+    const bool plain = index + 1 == rule_->clauses.size() && !rule_->is_unique && !rule_->mostly &&
+                       rule_->memo_from != index + 1;
+    for (size_t i = 0; i < size; ++i) {
+      if (plain) {
+        const bool holds = eval_.Test(c.unrolled[i].require, slots, typed_, "`require`");
+        if (!eval_.error().set() && holds) {
+          ++out_->counters.evaluated;
+          continue;
         }
-        if (v.is(Type::kList)) {
-          auto items = v.as_list();
-          for (size_t i = 0; i < items.size(); ++i) {
-            if (AsciiPasses(c, items[i])) continue;
-            Value first =
-                c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
-            BindFor(c, first, items[i], index + 1);
-          }
-        } else if (v.is(Type::kMap)) {
-          auto map = v.as_map();
-          if (c.key_filter != nullptr && record_ != nullptr && record_->shape != 0 &&
-              map.data() == record_->row.as_map().data()) {
-            if (const std::vector<uint32_t>* passing = PassingKeys(c, v)) {
-              out_->counters.skipped += map.size() - passing->size();
-              for (uint32_t i : *passing) {
-                if (AsciiPasses(c, map[i].value)) continue;
-                filter_passed_ = &c;
-                BindFor(c, Value::String(map[i].key).WithOriginOf(map[i].value), map[i].value,
-                        index + 1);
-              }
-              return;
-            }
-          }
-          for (const MapEntry& e : map) {
-            // Before the key filter: a pass under the ASCII assumption includes it.
-            if (AsciiPasses(c, e.value)) continue;
-            if (c.value_type >= 0 && static_cast<int>(e.value.type()) != c.value_type) {
-              ++out_->counters.skipped;  // the where's type test is false
-              continue;
-            }
-            Value key = Value::String(e.key).WithOriginOf(e.value);
-            if (c.key_filter != nullptr) {
-              slots_[c.slot] = key;
-              std::optional<bool> pass = KeyFilter(c, key);
-              if (pass && !*pass) {
-                ++out_->counters.skipped;
-                continue;
-              }
-            }
-            filter_passed_ = nullptr;
-            BindFor(c, key, e.value, index + 1);
-          }
-        } else if (!v.is_null()) {
-          eval_.Fail("type.not_iterable",
-                     "`for` cannot iterate over " + std::string(TypeName(v.type())));
-          ReportError(nullptr);
+        eval_.ClearError();  // evaluated again below, with its names bound
+      }
+      unrolled_ = &c.unrolled[i];
+      unrolled_from_ = index + 1;
+      if (list) {
+        const Value& item = v.as_list()[i];
+        BindFor(c, c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : item,
+                item, index + 1);
+      } else {
+        const MapEntry& e = v.as_map()[i];
+        BindFor(c, Value::String(e.key).WithOriginOf(e.value), e.value, index + 1);
+      }
+    }
+    unrolled_ = nullptr;
+    return;
+  }
+  if (v.is(Type::kList)) {
+    auto items = v.as_list();
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (AsciiPasses(c, items[i])) continue;
+      Value first =
+          c.slot2 >= 0 ? Value::Number(Decimal::FromInt(static_cast<int64_t>(i))) : items[i];
+      BindFor(c, first, items[i], index + 1);
+    }
+  } else if (v.is(Type::kMap)) {
+    auto map = v.as_map();
+    if (c.key_filter != nullptr && record_ != nullptr && record_->shape != 0 &&
+        map.data() == record_->row.as_map().data()) {
+      if (const std::vector<uint32_t>* passing = PassingKeys(c, v)) {
+        out_->counters.skipped += map.size() - passing->size();
+        for (uint32_t i : *passing) {
+          if (AsciiPasses(c, map[i].value)) continue;
+          filter_passed_ = &c;
+          BindFor(c, Value::String(map[i].key).WithOriginOf(map[i].value), map[i].value, index + 1);
         }
         return;
       }
     }
+    for (const MapEntry& e : map) {
+      // Before the key filter: a pass under the ASCII assumption includes it.
+      if (AsciiPasses(c, e.value)) continue;
+      if (c.value_type >= 0 && static_cast<int>(e.value.type()) != c.value_type) {
+        ++out_->counters.skipped;  // the where's type test is false
+        continue;
+      }
+      Value key = Value::String(e.key).WithOriginOf(e.value);
+      if (c.key_filter != nullptr) {
+        slots_[c.slot] = key;
+        std::optional<bool> pass = KeyFilter(c, key);
+        if (pass && !*pass) {
+          ++out_->counters.skipped;
+          continue;
+        }
+      }
+      filter_passed_ = nullptr;
+      BindFor(c, key, e.value, index + 1);
+    }
+  } else if (!v.is_null()) {
+    eval_.Fail("type.not_iterable", "`for` cannot iterate over " + std::string(TypeName(v.type())));
+    ReportError(nullptr);
   }
 }
 

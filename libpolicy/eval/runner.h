@@ -112,6 +112,7 @@ class Runner {
  private:
   void Walk(size_t clause);
   void WalkClauses(size_t clause);
+  void WalkFor(const CompiledClause& c, const Value& collection, size_t clause);
   void Terminal();
   void ReportError(const Value* located);
   const Value* InnermostForValue() const;
