@@ -152,9 +152,7 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
         ValueSpace space;
         const Value* x = Operand(n->args[0], slots, row, space);
         if (x == nullptr) return false;
-        if (const RegexPlan* plan = n->args[1]->regex_plan; plan != nullptr && x->is(Type::kString))
-          if (std::optional<bool> r = plan->Match(x->as_string())) return *r;
-        const Value r = EvalMatches(*x, n->args[1]->constant);
+        const Value r = EvalMatches(*x, n->args[1]->constant, n->args[1]->regex_plan);
         return call_.error.set() ? false : r.as_bool();
       }
       [[fallthrough]];
@@ -318,9 +316,7 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
       return r.is(Type::kBool) ? Value::Bool(!r.as_bool()) : r;
     }
     case BinaryOp::kMatches:
-      if (const RegexPlan* plan = n->args[1]->regex_plan; plan != nullptr && a.is(Type::kString))
-        if (std::optional<bool> r = plan->Match(a.as_string())) return Value::Bool(*r);
-      return EvalMatches(a, b);
+      return EvalMatches(a, b, n->args[1]->regex_plan);
     default:
       return EvalArithmetic(op, a, b);
   }
@@ -373,10 +369,12 @@ Value Evaluator::EvalIn(const Value& needle, const Value& haystack) {
   }
 }
 
-Value Evaluator::EvalMatches(const Value& subject, const Value& re) {
+Value Evaluator::EvalMatches(const Value& subject, const Value& re, const RegexPlan* plan) {
   if (subject.is_null()) return Value::Bool(false);
   if (!subject.is(Type::kString))
     return Fail("type.mismatch", "'matches' needs a string, got " + Describe(subject));
+  if (plan != nullptr)
+    if (std::optional<bool> r = plan->Match(subject.as_string())) return Value::Bool(*r);
   if (!re.is(Type::kRegex)) return Fail("type.mismatch", "'matches' needs a regex");
   std::string_view s = subject.as_string();
   const RE2* regex = re.as_regex();

@@ -95,7 +95,8 @@ class Evaluator {
   Value EvalArithmetic(syntax::BinaryOp op, const Value& a, const Value& b);
   Value EvalCompare(syntax::BinaryOp op, const Value& a, const Value& b);
   Value EvalIn(const Value& needle, const Value& haystack);
-  Value EvalMatches(const Value& subject, const Value& re);
+  // `plan`: what the regex literal `re` can decide without RE2 (or null).
+  Value EvalMatches(const Value& subject, const Value& re, const RegexPlan* plan);
   Value EvalMember(const Value& base, std::string_view name);
   Value EvalIndex(const Value& base, const Value& index);
   Value EvalBuiltin(const Node* n, Value* slots, const Value* row);
