@@ -54,11 +54,16 @@ struct MapEntry;
 
 class Value {
  public:
-  // Flags describing how a value was written in its file.
+  // Flags describing how a value was written in its file, and what its
+  // loader already knows of its text.
   enum Flag : uint8_t {
     kQuoted = 1,     // a quoted YAML/CSV scalar
     kMultiLine = 2,  // a scalar whose text spans several lines (block scalar etc.)
     kFromAlias = 4,  // reached through a YAML alias (located at the anchor)
+    // A string whose text is all ASCII (the loader saw no byte >= 0x80). Unset
+    // means unknown. It describes the text, not its origin: WithOriginOf()
+    // keeps the value's own.
+    kAscii = 8,
   };
 
   Value() : type_(Type::kNull), b_(false) {}
@@ -123,13 +128,15 @@ class Value {
   uint8_t flags() const { return flags_; }
   void set_flags(uint8_t f) { flags_ = f; }
   bool has_flag(Flag f) const { return (flags_ & f) != 0; }
+  // A string known to be all ASCII without reading it (see kAscii).
+  bool known_ascii() const { return type_ == Type::kString && (flags_ & kAscii) != 0; }
 
   // This value, located where `origin` is (for trim(), lower(), ... results).
   Value WithOriginOf(const Value& origin) const {
     Value v = *this;
     v.loc_ = origin.loc_;
     v.path_ = origin.path_;
-    v.flags_ = origin.flags_;
+    v.flags_ = static_cast<uint8_t>((origin.flags_ & ~kAscii) | (flags_ & kAscii));
     return v;
   }
 

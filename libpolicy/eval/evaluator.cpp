@@ -498,8 +498,9 @@ bool IdentityHolds(IdentityWhen when, const Value& x) {
     case IdentityWhen::kText:
       return true;
     case IdentityWhen::kAsciiText:
-      return IsAsciiText(s);
+      return IsAsciiString(x);
     case IdentityWhen::kAsciiWithoutSeparators:
+      if (IsAsciiDigits(s)) return true;  // identifiers: the common case
       for (char ch : s) {
         const unsigned char c = static_cast<unsigned char>(ch);
         if (c >= 0x80 || c <= ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')')

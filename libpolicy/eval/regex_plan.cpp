@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "libpolicy/eval/builtins/support.h"
+
 namespace policy::eval {
 
 // Parses the subset `^ALT$`: alternatives of sequences of literals, ASCII
@@ -182,18 +184,6 @@ class SimplePatternParser {
 
 namespace {
 
-bool IsAscii(std::string_view s) {
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, s.data() + i, 8);
-    if (word & 0x8080808080808080ull) return false;
-  }
-  for (; i < s.size(); ++i)
-    if (static_cast<unsigned char>(s[i]) >= 0x80) return false;
-  return true;
-}
-
 // True when every match of `pattern` holds a non-ASCII byte: RE2's prefilter
 // needs at least one of its atoms, and every atom has such a byte.
 bool NeedsNonAscii(const std::string& pattern) {
@@ -206,7 +196,7 @@ bool NeedsNonAscii(const std::string& pattern) {
   filter.Compile(&atoms);
   if (atoms.empty()) return false;
   for (const std::string& atom : atoms)
-    if (IsAscii(atom)) return false;
+    if (IsAsciiText(atom)) return false;
   std::vector<int> potential;
   filter.AllPotentials({}, &potential);  // what may match with no atom present
   return potential.empty();
@@ -221,6 +211,10 @@ RegexPlan RegexPlan::For(const std::string& pattern) {
     SimplePatternParser parser(std::string_view(pattern).substr(1, pattern.size() - 2));
     plan.simple_ = parser.Parse(&plan.alternatives_);
     if (!plan.simple_) plan.alternatives_.clear();
+    std::bitset<128> digits;
+    for (char c = '0'; c <= '9'; ++c) digits.set(static_cast<size_t>(c));
+    for (Sequence& seq : plan.alternatives_)
+      for (Item& item : seq) item.digits = item.bytes == digits;
   }
   if (!plan.simple_) plan.needs_non_ascii_ = NeedsNonAscii(pattern);
   return plan;
@@ -237,6 +231,11 @@ bool RegexPlan::Matches(const Sequence& seq, std::string_view s) {
   for (size_t i = 0; i < seq.size(); ++i) {
     const Item& item = seq[i];
     const size_t count = i + 1 == seq.size() ? s.size() - pos : item.min;
+    if (item.digits) {
+      if (!IsAsciiDigits(s.substr(pos, count))) return false;
+      pos += count;
+      continue;
+    }
     for (size_t k = 0; k < count; ++k, ++pos) {
       const unsigned char c = static_cast<unsigned char>(s[pos]);
       if (c >= 0x80 || !item.bytes.test(c)) return false;
@@ -251,7 +250,7 @@ std::optional<bool> RegexPlan::Match(std::string_view subject) const {
       if (Matches(seq, subject)) return true;
     return false;
   }
-  if (needs_non_ascii_ && IsAscii(subject)) return false;
+  if (needs_non_ascii_ && IsAsciiText(subject)) return false;
   return std::nullopt;
 }
 

@@ -33,7 +33,8 @@ class RegexPlan {
   struct Item {
     std::bitset<128> bytes;  // the ASCII bytes it matches
     uint32_t min = 1;
-    uint32_t max = 1;  // kUnbounded for * and +
+    uint32_t max = 1;     // kUnbounded for * and +
+    bool digits = false;  // bytes is [0-9]: a run is tested 8 bytes at a time
   };
   using Sequence = std::vector<Item>;
   static constexpr uint32_t kUnbounded = UINT32_MAX;

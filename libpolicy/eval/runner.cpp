@@ -127,7 +127,9 @@ bool Runner::MemoKey(char* key, size_t* size) {
     }
     const Value& v = *input_value;
     // The flags too: is_quoted() tells a quoted "01" from 01.
-    const uint8_t head[2] = {static_cast<uint8_t>(v.type()), v.flags()};
+    // (kAscii is left out: it tells what is known of the text, not the text.)
+    const uint8_t head[2] = {static_cast<uint8_t>(v.type()),
+                             static_cast<uint8_t>(v.flags() & ~Value::kAscii)};
     if (!put(head, 2)) return false;
     bool ok = true;
     switch (v.type()) {
@@ -364,7 +366,7 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
 }
 
 bool Runner::AsciiPasses(const CompiledClause& c, const Value& value) {
-  if (!c.ascii_value_passes || !value.is(Type::kString) || !IsAsciiText(value.as_string()))
+  if (!c.ascii_value_passes || !value.is(Type::kString) || !IsAsciiString(value))
     return false;
   ++out_->counters.evaluated;
   return true;

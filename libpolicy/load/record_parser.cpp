@@ -23,6 +23,15 @@
 #include "libpolicy/load/text_internal.h"
 
 namespace policy::load {
+namespace {
+
+// A one-line cell is all ASCII when it spans as many columns (code points) as
+// bytes: Value::kAscii for free, so rules need not read its text again.
+bool AllAscii(const CsvCell& cell) {
+  return cell.end_line == cell.line && cell.end - cell.begin == cell.end_column - cell.column;
+}
+
+}  // namespace
 
 struct RecordParser::Impl {
   Impl(const ChunkOptions& opts, const CsvHeader* hdr, std::string name)
@@ -103,6 +112,7 @@ struct RecordParser::Impl {
           new (&v) Value();
         } else {
           new (&v) Value(Value::String(text.substr(cell.begin, cell.end - cell.begin)));
+          if (AllAscii(cell)) v.set_flags(Value::kAscii);
         }
         v.set_loc(Loc{line, cell.column, line, cell.end_column, 0});
       }
@@ -125,7 +135,8 @@ struct RecordParser::Impl {
       }
       v.set_loc(Loc{cell.line, cell.column, cell.end_line, cell.end_column, 0});
       v.set_flags(static_cast<uint8_t>((cell.quoted ? Value::kQuoted : 0) |
-                                       (cell.end_line != cell.line ? Value::kMultiLine : 0)));
+                                       (cell.end_line != cell.line ? Value::kMultiLine : 0) |
+                                       (v.is(Type::kString) && AllAscii(cell) ? Value::kAscii : 0)));
       v.set_path(&column_paths[i]);
     }
     rec.row = Value::Map(entries.data(), static_cast<uint32_t>(columns));

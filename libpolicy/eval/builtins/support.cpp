@@ -55,6 +55,30 @@ bool IsAsciiText(std::string_view s) {
   return true;
 }
 
+bool IsAsciiDigits(std::string_view s) {
+  // A byte is a digit when it is >= '0' and < '0' + 10: per byte, neither
+  // (b - '0') nor (b + 0x46) may carry into its high bit (0x46 = 0x80 - ('9' + 1)).
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  auto digits = [](uint64_t w) {
+    return (((w - kOnes * '0') | (w + kOnes * 0x46) | w) & kHigh) == 0;
+  };
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  uint64_t word = 0;
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&word, p + i, 8);
+      if (!digits(word)) return false;
+    }
+    std::memcpy(&word, p + n - 8, 8);  // the tail, overlapping what was read
+    return digits(word);
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (p[i] < '0' || p[i] > '9') return false;
+  return true;
+}
+
 char32_t NextCodePoint(std::string_view s, std::size_t* pos) {
   const std::size_t i = *pos;
   const auto b0 = static_cast<unsigned char>(s[i]);

@@ -26,6 +26,7 @@ bool StringArg(std::span<const Value> args, CallContext& ctx, const char* name,
 Value NormalizeDigitsFn(std::span<const Value> args, CallContext& ctx) {
   std::string_view s;
   if (!StringArg(args, ctx, "normalize_digits", &s)) return Value::Null();
+  if (args[0].known_ascii()) return args[0];
   std::string out;
   if (!NormalizeDigits(s, out)) return args[0];
   return StringResult(ctx, out).WithOriginOf(args[0]);
@@ -84,7 +85,7 @@ Value DigitsOnly(std::span<const Value> args, CallContext& ctx) {
 Value IsBengali(std::span<const Value> args, CallContext& ctx) {
   std::string_view s;
   if (!StringArg(args, ctx, "is_bengali", &s)) return Value::Null();
-  if (IsAsciiText(s)) return Value::Bool(false);
+  if (IsAsciiString(args[0])) return Value::Bool(false);
   for (std::size_t pos = 0; pos < s.size();) {
     const char32_t cp = NextCodePoint(s, &pos);
     if (cp >= 0x0980 && cp <= 0x09FF) return Value::Bool(true);
@@ -106,6 +107,7 @@ const icu::Normalizer2* NfcInstance() {
 Value IsNfc(std::span<const Value> args, CallContext& ctx) {
   std::string_view s;
   if (!StringArg(args, ctx, "is_nfc", &s)) return Value::Null();
+  if (IsAsciiString(args[0])) return Value::Bool(true);  // ASCII is NFC
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = NfcInstance();
   if (nfc == nullptr) return Invalid(ctx, "is_nfc", "ICU normalisation data is unavailable");
