@@ -62,6 +62,7 @@ class Lowerer {
       return nullptr;
     Node* p = ctx_.NewNode(NodeOp::kPresent);
     p->args = {x, n};
+    p->slot = rest->op == NodeOp::kOr ? 1 : 0;  // behind `type(x) != "string" or`
     return p;
   }
 

@@ -119,7 +119,8 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
       const Value* x = PeekLeaf(n->args[0], slots, row);
       if (x != nullptr && x->is_null()) return false;
       if (x != nullptr && x->is(Type::kString)) return !IsBlank(x->as_string());
-      return Test(n->args[1], slots, row, what);  // the full condition
+      if (x != nullptr && n->slot == 1) return true;  // a number, date, ...: not a string
+      return Test(n->args[1], slots, row, what);      // the full condition
     }
     case NodeOp::kIsNull:
     case NodeOp::kTrimEmpty:

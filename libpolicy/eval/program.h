@@ -49,8 +49,9 @@ enum class NodeOp : uint8_t {
   // is when IdentityWhen(slot) holds for it (string(s), trim("x"), ...).
   kIdentityWhen,
   // `x != null and trim(x) != ""` (or `... and (type(x) != "string" or trim(x)
-  // != "")`) for a name or field x: false for null, "not blank" for text;
-  // anything else evaluates args[1], the original condition.
+  // != "")`, slot 1) for a name or field x: false for null, "not blank" for
+  // text, true for any other value when slot is 1; anything else evaluates
+  // args[1], the original condition.
   kPresent,
 };
 

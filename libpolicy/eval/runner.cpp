@@ -191,14 +191,17 @@ bool Runner::WalkMemo(size_t index) {
   if (stats.lookups >= 4096 && stats.hits < stats.lookups / 8) stats.off = true;
   // Inputs too long to remember count as misses, so that such a rule stops trying.
   if (!MemoKey(key, &size)) return false;
-  if (memo_.empty()) memo_.resize(kMemoEntries);
+  if (memo_.empty()) memo_.resize(kMemoWays * kMemoSets);
   const uint64_t h = HashBytes(key, size, reinterpret_cast<uintptr_t>(rule_));
-  MemoEntry& e = memo_[h % kMemoEntries];
-  if (e.rule == rule_ && e.size == size && std::memcmp(e.key, key, size) == 0) {
-    ++stats.hits;
-    out_->counters.evaluated += e.evaluated;
-    out_->counters.skipped += e.skipped;
-    return true;
+  MemoEntry* set = &memo_[(h % kMemoSets) * kMemoWays];
+  for (size_t way = 0; way < kMemoWays; ++way) {
+    const MemoEntry& e = set[way];
+    if (e.rule == rule_ && e.size == size && std::memcmp(e.key, key, size) == 0) {
+      ++stats.hits;
+      out_->counters.evaluated += e.evaluated;
+      out_->counters.skipped += e.skipped;
+      return true;
+    }
   }
   const RuleCounters before = out_->counters;
   const size_t findings = out_->findings.size();
@@ -214,6 +217,9 @@ bool Runner::WalkMemo(size_t index) {
   const uint64_t skipped = after.skipped - before.skipped;
   if (after.failed == before.failed && after.errors == before.errors &&
       out_->findings.size() == findings && evaluated <= UINT16_MAX && skipped <= UINT16_MAX) {
+    // The oldest entry of the set goes.
+    for (size_t way = kMemoWays - 1; way > 0; --way) set[way] = set[way - 1];
+    MemoEntry& e = set[0];
     e.rule = rule_;
     e.evaluated = static_cast<uint16_t>(evaluated);
     e.skipped = static_cast<uint16_t>(skipped);
@@ -366,8 +372,7 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
 }
 
 bool Runner::AsciiPasses(const CompiledClause& c, const Value& value) {
-  if (!c.ascii_value_passes || !value.is(Type::kString) || !IsAsciiString(value))
-    return false;
+  if (!c.ascii_value_passes || !value.is(Type::kString) || !IsAsciiString(value)) return false;
   ++out_->counters.evaluated;
   return true;
 }

@@ -134,9 +134,10 @@ struct RecordParser::Impl {
         SetCellValue(text, cell, arena, v);
       }
       v.set_loc(Loc{cell.line, cell.column, cell.end_line, cell.end_column, 0});
-      v.set_flags(static_cast<uint8_t>((cell.quoted ? Value::kQuoted : 0) |
-                                       (cell.end_line != cell.line ? Value::kMultiLine : 0) |
-                                       (v.is(Type::kString) && AllAscii(cell) ? Value::kAscii : 0)));
+      v.set_flags(
+          static_cast<uint8_t>((cell.quoted ? Value::kQuoted : 0) |
+                               (cell.end_line != cell.line ? Value::kMultiLine : 0) |
+                               (v.is(Type::kString) && AllAscii(cell) ? Value::kAscii : 0)));
       v.set_path(&column_paths[i]);
     }
     rec.row = Value::Map(entries.data(), static_cast<uint32_t>(columns));

@@ -27,9 +27,7 @@ char32_t NextCodePoint(std::string_view s, std::size_t* pos);
 // True when every byte of `s` is ASCII (read 8 bytes at a time).
 bool IsAsciiText(std::string_view s);
 // The same for a string value, answered by its loader's flag when it has one.
-inline bool IsAsciiString(const Value& v) {
-  return v.known_ascii() || IsAsciiText(v.as_string());
-}
+inline bool IsAsciiString(const Value& v) { return v.known_ascii() || IsAsciiText(v.as_string()); }
 // True when every byte of `s` is an ASCII digit (8 bytes at a time).
 bool IsAsciiDigits(std::string_view s);
 
