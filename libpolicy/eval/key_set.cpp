@@ -46,9 +46,17 @@ bool KeySet::Store(std::string_view key, uint32_t* offset) {
   return true;
 }
 
-void KeySet::Grow() {
+void KeySet::Reserve(uint64_t keys) {
+  size_t slots = slots_.size();
+  while ((keys + 1) * 10 > slots * 7) slots *= 2;
+  if (slots > slots_.size()) Rehash(slots);
+}
+
+void KeySet::Grow() { Rehash(slots_.size() * 2); }
+
+void KeySet::Rehash(size_t slots) {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.size() * 2, Slot{0, 0, 0});
+  slots_.assign(slots, Slot{0, 0, 0});
   size_t mask = slots_.size() - 1;
   // Slots are placed by their stored hash, so growing never re-reads a key.
   for (const Slot& s : old) {

@@ -20,6 +20,8 @@ class KeySet {
   // the key), after Prefetch(hash) a few keys earlier: the slot is then in cache.
   std::optional<uint32_t> Insert(std::string_view key, uint32_t line, uint64_t hash);
   static uint64_t HashOf(std::string_view key);
+  // Makes room for `keys` keys without growing (never shrinks).
+  void Reserve(uint64_t keys);
   void Prefetch(uint64_t hash) const {
     __builtin_prefetch(&slots_[static_cast<uint32_t>(hash >> 32) & (slots_.size() - 1)]);
   }
@@ -35,6 +37,7 @@ class KeySet {
   // False when the pool is full (4 GiB of keys).
   bool Store(std::string_view key, uint32_t* offset);
   void Grow();
+  void Rehash(size_t slots);  // a power of two
 
   static constexpr size_t kBlockBits = 20;
   static constexpr size_t kMaxKey = 255;  // longer keys are stored by their first bytes and a hash

@@ -296,7 +296,7 @@ class StreamChecker {
       window.pop_front();
       ++base;
       lock.unlock();
-      Merge(slot.result);
+      Merge(slot.result, slot.chunk.text.size());
       spare_.push_back(std::move(slot.chunk));  // merged: its buffer takes later bytes
       if (slot.result.error) {
         Problem(*slot.result.error);
@@ -443,7 +443,25 @@ class StreamChecker {
     }
   }
 
-  void Merge(ChunkResult& r) {
+  // Sizes the key sets once, for as many keys per byte in the whole input as
+  // in its first chunk with keys: a million keys no longer rehash 20 times.
+  void SizeKeySets(const ChunkResult& r, size_t chunk_bytes) {
+    unique_sized_ = true;
+    std::error_code ec;
+    const uint64_t input_bytes =
+        input_.text ? input_.text->size() : std::filesystem::file_size(input_.path, ec);
+    if (ec || chunk_bytes == 0 || input_bytes <= chunk_bytes) return;
+    std::vector<uint64_t> keys(keysets_.size(), 0);
+    for (const UniqueEntry& e : r.unique) ++keys[e.rule];
+    for (size_t k = 0; k < keysets_.size(); ++k) {
+      const double per_byte = static_cast<double>(keys[k]) / static_cast<double>(chunk_bytes);
+      const double expected = per_byte * static_cast<double>(input_bytes);
+      keysets_[k].Reserve(static_cast<uint64_t>(std::min(expected, kMaxReservedKeys)));
+    }
+  }
+
+  void Merge(ChunkResult& r, size_t chunk_bytes) {
+    if (!unique_sized_ && !r.unique.empty()) SizeKeySets(r, chunk_bytes);
     for (size_t k = 0; k < r.outcomes.size(); ++k) {
       MergeOutcome(r.outcomes[k], totals_[k]);
       if (totals_[k].counters.listed >= limit_)
@@ -539,6 +557,8 @@ class StreamChecker {
   }
 
   static constexpr uint64_t kMaxUniqueKeys = 10'000'000;
+  // Reserved up front at most (48 MB of slots); more grow as they come.
+  static constexpr double kMaxReservedKeys = 4'000'000;
   // Small chunks, a window of several per worker: the workers never wait for one
   // another, and the chunks in flight stay a few MB.
   static constexpr size_t kChunkBytes = 128 * 1024;
@@ -555,6 +575,7 @@ class StreamChecker {
   uint64_t limit_ = 100;
   std::vector<RuleOutcome> totals_;
   std::vector<KeySet> keysets_;
+  bool unique_sized_ = false;
   std::map<uint32_t, bool> unique_overflow_;
   std::unique_ptr<load::ChunkReader> reader_;
   std::unique_ptr<Worker> merger_;
