@@ -191,10 +191,17 @@ bool Runner::WalkMemo(size_t index) {
   if (stats.lookups >= 4096 && stats.hits < stats.lookups / 8) stats.off = true;
   // Inputs too long to remember count as misses, so that such a rule stops trying.
   if (!MemoKey(key, &size)) return false;
-  if (memo_.empty()) memo_.resize(kMemoWays * kMemoSets);
+  if (memo_.empty()) {
+    memo_.resize(kMemoWays * kMemoSets);
+    memo_tags_.assign(kMemoWays * kMemoSets, 0);
+  }
   const uint64_t h = HashBytes(key, size, reinterpret_cast<uintptr_t>(rule_));
-  MemoEntry* set = &memo_[(h % kMemoSets) * kMemoWays];
+  const size_t first = (h % kMemoSets) * kMemoWays;
+  MemoEntry* set = &memo_[first];
+  uint32_t* tags = &memo_tags_[first];
+  const uint32_t tag = static_cast<uint32_t>(h >> 32) | 1;  // 0: an empty way
   for (size_t way = 0; way < kMemoWays; ++way) {
+    if (tags[way] != tag) continue;
     const MemoEntry& e = set[way];
     if (e.rule == rule_ && e.size == size && std::memcmp(e.key, key, size) == 0) {
       ++stats.hits;
@@ -218,7 +225,11 @@ bool Runner::WalkMemo(size_t index) {
   if (after.failed == before.failed && after.errors == before.errors &&
       out_->findings.size() == findings && evaluated <= UINT16_MAX && skipped <= UINT16_MAX) {
     // The oldest entry of the set goes.
-    for (size_t way = kMemoWays - 1; way > 0; --way) set[way] = set[way - 1];
+    for (size_t way = kMemoWays - 1; way > 0; --way) {
+      set[way] = set[way - 1];
+      tags[way] = tags[way - 1];
+    }
+    tags[0] = tag;
     MemoEntry& e = set[0];
     e.rule = rule_;
     e.evaluated = static_cast<uint16_t>(evaluated);

@@ -186,6 +186,9 @@ class Runner {
   static constexpr size_t kMemoWays = 4;
   static constexpr size_t kMemoSets = 2048;
   std::vector<MemoEntry> memo_;  // kMemoWays entries per set, the newest first
+  // Per entry, 32 bits of its hash (0: empty): a set's tags share a cache line,
+  // so a lookup reads one entry, not all four.
+  std::vector<uint32_t> memo_tags_;
   // Per rule (memo_id) and record field: lookups and hits. Memoising stops
   // where inputs rarely repeat (invoice numbers, amounts): for the whole rule,
   // or, in a rule that visits the record's fields, for that field alone.
