@@ -120,25 +120,39 @@ struct Worker {
   };
   std::vector<Shape> shapes;
   static constexpr size_t kShapes = 8;
-  // For recent record shapes: per rule, whether it skips every field of the
-  // shape (Runner::SkipsEveryField), so later records of the shape (every CSV
-  // row; JSON Lines records alternate between a few) need no call for it.
+  // For recent record shapes: the rules to run on a record of the shape, and
+  // those that skip every field of it (Runner::SkipsEveryField), so later
+  // records of the shape (every CSV row; JSON Lines records alternate between
+  // a few) need no call, nor a test, for them. Their skips are counted per
+  // shape and added to the outcomes at the end of the chunk (Flush).
   struct Plan {
     uint64_t shape = 0;
-    std::vector<bool> skips;
+    std::vector<uint32_t> run;
+    std::vector<uint32_t> skip;
+    uint64_t skipped_fields = 0;  // since the last Flush: per skipping rule
   };
   std::vector<Plan> plans = std::vector<Plan>(kShapes);
   size_t next_plan = 0;
-  const std::vector<bool>* PlanOf(uint64_t shape) const {
-    for (const Plan& p : plans)
-      if (p.shape == shape) return &p.skips;
+  Plan* PlanOf(uint64_t shape) {
+    for (Plan& p : plans)
+      if (p.shape == shape) return &p;
     return nullptr;
   }
-  std::vector<bool>& NewPlan(uint64_t shape) {
+  Plan& NewPlan(uint64_t shape, std::vector<RuleOutcome>& outcomes) {
     Plan& p = plans[next_plan];
     next_plan = (next_plan + 1) % plans.size();
+    Flush(p, outcomes);
     p.shape = shape;
-    return p.skips;
+    p.run.clear();
+    p.skip.clear();
+    return p;
+  }
+  static void Flush(Plan& p, std::vector<RuleOutcome>& outcomes) {
+    for (uint32_t k : p.skip) outcomes[k].counters.skipped += p.skipped_fields;
+    p.skipped_fields = 0;
+  }
+  void FlushPlans(std::vector<RuleOutcome>& outcomes) {
+    for (Plan& p : plans) Flush(p, outcomes);
   }
   // The ids given to the parser's recent shapes (Record::shape), most recent first.
   std::vector<std::pair<uint64_t, uint64_t>> parser_shapes;
@@ -377,29 +391,29 @@ class StreamChecker {
     RecordInfo info{rec.line, row, rec.text, w.ShapeOf(row, csv_shape_), unique_keys_};
     w.runner.Begin(row, w.typer.typed(), &info, info_);
     // The rules that cannot apply to this shape are known after its first record.
-    const std::vector<bool>* skips = info.shape != 0 ? w.PlanOf(info.shape) : nullptr;
-    for (size_t k = 0; k < rules_.size(); ++k) {
+    Worker::Plan* plan = info.shape != 0 ? w.PlanOf(info.shape) : nullptr;
+    auto run = [&](size_t k) {
       const CompiledRule& rule = *rules_[k];
-      if (dormant_[k]) {
-        ++outcomes[k].counters.skipped;
-        continue;
-      }
-      if (skips != nullptr && (*skips)[k]) {
-        outcomes[k].counters.skipped += row.as_map().size();  // as RunRule would count
-        continue;
-      }
       if (rule.is_unique) {
         Runner::KeySink sink = [&](const Value& key, Runner&) { on_unique(k, key); };
         w.runner.RunRule(rule, outcomes[k], &sink);
       } else {
         w.runner.RunRule(rule, outcomes[k]);
       }
+    };
+    if (plan != nullptr) {
+      for (uint32_t k : plan->run) run(k);
+      plan->skipped_fields += row.as_map().size();  // as RunRule would count
+      return;
     }
-    if (skips == nullptr && info.shape != 0) {
-      std::vector<bool>& plan = w.NewPlan(info.shape);
-      plan.assign(rules_.size(), false);
-      for (size_t k = 0; k < rules_.size(); ++k)
-        plan[k] = !dormant_[k] && w.runner.SkipsEveryField(*rules_[k]);
+    for (size_t k = 0; k < rules_.size(); ++k)
+      if (!dormant_[k]) run(k);
+    if (info.shape == 0) return;
+    Worker::Plan& fresh = w.NewPlan(info.shape, outcomes);
+    for (size_t k = 0; k < rules_.size(); ++k) {
+      if (dormant_[k]) continue;
+      (w.runner.SkipsEveryField(*rules_[k]) ? fresh.skip : fresh.run)
+          .push_back(static_cast<uint32_t>(k));
     }
   }
 
@@ -411,9 +425,11 @@ class StreamChecker {
       out.outcomes[k].limit = listed_full_[k].load(std::memory_order_relaxed) ? 0 : limit_;
     w.parser.Reset(&chunk);
     std::optional<load::InputError> error;
+    uint64_t records = 0;
     for (;;) {
       w.scratch.Reset();
       if (!w.parser.Next(w.record, w.scratch, error)) break;
+      ++records;
       Evaluate(w, out.outcomes, [&](size_t k, const Value& key) {
         UniqueEntry e;
         e.rule = static_cast<uint32_t>(k);
@@ -426,6 +442,9 @@ class StreamChecker {
         out.unique.push_back(e);
       });
     }
+    w.FlushPlans(out.outcomes);
+    for (size_t k = 0; k < rules_.size(); ++k)
+      if (dormant_[k]) out.outcomes[k].counters.skipped += records;  // a skip per record
     out.error = std::move(error);
   }
 
