@@ -113,7 +113,7 @@ void Runner::ReportError(const Value* located) {
 bool Runner::MemoKey(char* key, size_t* size) {
   size_t n = 0;
   auto put = [&](const void* data, size_t len) {
-    if (n + len > kMemoKeyBytes) return false;
+    if (n + len > MemoTable::kMaxKey) return false;
     std::memcpy(key + n, data, len);
     n += len;
     return true;
@@ -153,7 +153,7 @@ bool Runner::MemoKey(char* key, size_t* size) {
       }
       case Type::kString: {
         std::string_view text = v.as_string();
-        if (text.size() > kMemoKeyBytes) return false;
+        if (text.size() > MemoTable::kMaxKey) return false;
         const uint8_t len = static_cast<uint8_t>(text.size());
         ok = put(&len, 1) && put(text.data(), text.size());
         break;
@@ -184,31 +184,19 @@ bool Runner::WalkMemo(size_t index) {
     memo_stats_.resize((rule_->memo_id + 1) * kMemoFields);
   MemoStats& stats = memo_stats_[rule_->memo_id * kMemoFields + MemoField()];
   if (stats.off) return false;
-  char key[kMemoKeyBytes];
+  char key[MemoTable::kMaxKey];
   size_t size = 0;
   ++stats.lookups;
   // Past a few thousand lookups, keep going only while at least 1 in 8 hits.
   if (stats.lookups >= 4096 && stats.hits < stats.lookups / 8) stats.off = true;
   // Inputs too long to remember count as misses, so that such a rule stops trying.
   if (!MemoKey(key, &size)) return false;
-  if (memo_.empty()) {
-    memo_.resize(kMemoWays * kMemoSets);
-    memo_tags_.assign(kMemoWays * kMemoSets, 0);
-  }
   const uint64_t h = HashBytes(key, size, reinterpret_cast<uintptr_t>(rule_));
-  const size_t first = (h % kMemoSets) * kMemoWays;
-  MemoEntry* set = &memo_[first];
-  uint32_t* tags = &memo_tags_[first];
-  const uint32_t tag = static_cast<uint32_t>(h >> 32) | 1;  // 0: an empty way
-  for (size_t way = 0; way < kMemoWays; ++way) {
-    if (tags[way] != tag) continue;
-    const MemoEntry& e = set[way];
-    if (e.rule == rule_ && e.size == size && std::memcmp(e.key, key, size) == 0) {
-      ++stats.hits;
-      out_->counters.evaluated += e.evaluated;
-      out_->counters.skipped += e.skipped;
-      return true;
-    }
+  if (const MemoOutcome* known = memo_.Find(rule_, key, size, h)) {
+    ++stats.hits;
+    out_->counters.evaluated += known->evaluated;
+    out_->counters.skipped += known->skipped;
+    return true;
   }
   const RuleCounters before = out_->counters;
   const size_t findings = out_->findings.size();
@@ -224,18 +212,8 @@ bool Runner::WalkMemo(size_t index) {
   const uint64_t skipped = after.skipped - before.skipped;
   if (after.failed == before.failed && after.errors == before.errors &&
       out_->findings.size() == findings && evaluated <= UINT16_MAX && skipped <= UINT16_MAX) {
-    // The oldest entry of the set goes.
-    for (size_t way = kMemoWays - 1; way > 0; --way) {
-      set[way] = set[way - 1];
-      tags[way] = tags[way - 1];
-    }
-    tags[0] = tag;
-    MemoEntry& e = set[0];
-    e.rule = rule_;
-    e.evaluated = static_cast<uint16_t>(evaluated);
-    e.skipped = static_cast<uint16_t>(skipped);
-    e.size = static_cast<uint8_t>(size);
-    std::memcpy(e.key, key, size);
+    memo_.Store(rule_, key, size, h,
+                MemoOutcome{static_cast<uint16_t>(evaluated), static_cast<uint16_t>(skipped)});
   }
   return true;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "libpolicy/eval/evaluator.h"
+#include "libpolicy/eval/memo_table.h"
 #include "libpolicy/finding.h"
 #include "libpolicy/source.h"
 
@@ -168,27 +169,8 @@ class Runner {
   const CompiledClause* filter_passed_ = nullptr;
 
   // Outcomes of bindings by their memo inputs (CompiledRule::memo_from): only
-  // passes and skips, which leave nothing but counts behind. An entry is two
-  // 64-byte cache lines, room for a name in Bengali (3 bytes a letter); 8192
-  // of them (1 MB) stay in this machine's L2 cache. Four ways per set: the
-  // rules share the table, and with one or two ways the sets that three
-  // frequent keys fell into (2,500 fiscal-year labels and dates) missed on
-  // most records.
-  static constexpr size_t kMemoKeyBytes = 114;
-  struct alignas(64) MemoEntry {
-    const CompiledRule* rule = nullptr;
-    uint16_t evaluated = 0;
-    uint16_t skipped = 0;
-    uint8_t size = 0;
-    char key[kMemoKeyBytes];
-  };
-  static_assert(sizeof(MemoEntry) == 128, "two cache lines per memo entry");
-  static constexpr size_t kMemoWays = 4;
-  static constexpr size_t kMemoSets = 2048;
-  std::vector<MemoEntry> memo_;  // kMemoWays entries per set, the newest first
-  // Per entry, 32 bits of its hash (0: empty): a set's tags share a cache line,
-  // so a lookup reads one entry, not all four.
-  std::vector<uint32_t> memo_tags_;
+  // passes and skips, which leave nothing but counts behind.
+  MemoTable memo_;
   // Per rule (memo_id) and record field: lookups and hits. Memoising stops
   // where inputs rarely repeat (invoice numbers, amounts): for the whole rule,
   // or, in a rule that visits the record's fields, for that field alone.
