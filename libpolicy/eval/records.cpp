@@ -392,22 +392,22 @@ class StreamChecker {
     w.runner.Begin(row, w.typer.typed(), &info, info_);
     // The rules that cannot apply to this shape are known after its first record.
     Worker::Plan* plan = info.shape != 0 ? w.PlanOf(info.shape) : nullptr;
-    auto run = [&](size_t k) {
+    auto run = [&](size_t k, bool applies) {
       const CompiledRule& rule = *rules_[k];
       if (rule.is_unique) {
         Runner::KeySink sink = [&](const Value& key, Runner&) { on_unique(k, key); };
-        w.runner.RunRule(rule, outcomes[k], &sink);
+        w.runner.RunRule(rule, outcomes[k], &sink, applies);
       } else {
-        w.runner.RunRule(rule, outcomes[k]);
+        w.runner.RunRule(rule, outcomes[k], nullptr, applies);
       }
     };
     if (plan != nullptr) {
-      for (uint32_t k : plan->run) run(k);
+      for (uint32_t k : plan->run) run(k, true);
       plan->skipped_fields += row.as_map().size();  // as RunRule would count
       return;
     }
     for (size_t k = 0; k < rules_.size(); ++k)
-      if (!dormant_[k]) run(k);
+      if (!dormant_[k]) run(k, false);
     if (info.shape == 0) return;
     Worker::Plan& fresh = w.NewPlan(info.shape, outcomes);
     for (size_t k = 0; k < rules_.size(); ++k) {

@@ -75,10 +75,11 @@ bool Runner::SkipsEveryField(const CompiledRule& rule) {
   return passing != nullptr && passing->empty();
 }
 
-void Runner::RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key) {
+void Runner::RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key,
+                     bool applies) {
   // A rule that starts by picking the record's fields by name, none of which
   // this shape has: every field is skipped, as the walk below would find.
-  if (SkipsEveryField(rule)) {
+  if (!applies && SkipsEveryField(rule)) {
     out.counters.skipped += slots_[kSlotSubject].as_map().size();
     return;
   }
@@ -335,7 +336,16 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
         return;
       }
     }
+    if (c.ascii_value_passes) {
+      // Text hygiene over a record: most values are strings its loader already
+      // knows to be ASCII. Count them in one pass; walk the rest.
+      uint64_t passed = 0;
+      for (const MapEntry& e : map) passed += e.value.known_ascii();
+      out_->counters.evaluated += passed;
+      if (passed == map.size()) return;
+    }
     for (const MapEntry& e : map) {
+      if (c.ascii_value_passes && e.value.known_ascii()) continue;  // counted above
       // Before the key filter: a pass under the ASCII assumption includes it.
       if (AsciiPasses(c, e.value)) continue;
       if (c.value_type >= 0 && static_cast<int>(e.value.type()) != c.value_type) {

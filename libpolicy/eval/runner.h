@@ -85,7 +85,9 @@ class Runner {
   // then RunRule() for each rule (subject, typed and record must outlive them).
   void Begin(const Value& subject, const Value* typed, const RecordInfo* record,
              const InputInfo& in);
-  void RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key = nullptr);
+  // `applies`: the caller knows that SkipsEveryField(rule) is false.
+  void RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key = nullptr,
+               bool applies = false);
   // After Begin(): true when `rule` starts by picking the record's fields by
   // name and no field of this record's shape passes (known once a record of
   // the shape has been run). RunRule then only counts every field skipped.
