@@ -142,6 +142,28 @@ class Lowerer {
 
 }  // namespace
 
+// CompiledClause::unrolled_presence, when every element's require is a
+// presence test of a typed field; empty otherwise.
+std::vector<eval::CompiledClause::FieldPresence> PresenceTests(const eval::CompiledClause& c) {
+  std::vector<eval::CompiledClause::FieldPresence> tests;
+  for (const eval::Unrolled& u : c.unrolled) {
+    const Node* r = u.require;
+    if (r == nullptr || r->args.empty() || r->args[0]->op != NodeOp::kRowField) return {};
+    eval::CompiledClause::FieldPresence t;
+    t.field = r->args[0]->slot;
+    if (r->op == NodeOp::kIsNull && r->slot == 0) {
+      t.blank_text_fails = false;
+    } else if (r->op == NodeOp::kPresent) {
+      t.blank_text_fails = true;
+      t.others_pass = r->slot == 1;
+    } else {
+      return {};
+    }
+    tests.push_back(t);
+  }
+  return tests;
+}
+
 void LowerRule(eval::CompiledRule& rule, Context& ctx) {
   Lowerer lower(ctx);
   for (eval::CompiledClause& c : rule.clauses) {
@@ -152,6 +174,7 @@ void LowerRule(eval::CompiledRule& rule, Context& ctx) {
       for (const Node*& e : u.clauses) e = lower.Lower(e);
       u.require = lower.Lower(u.require);
     }
+    c.unrolled_presence = PresenceTests(c);
   }
   rule.require = lower.Lower(rule.require);
 }

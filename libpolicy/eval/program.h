@@ -123,6 +123,15 @@ struct CompiledClause {
   int value_type = -1;
   // kFor over a constant collection: one entry per element (empty: not unrolled).
   std::vector<Unrolled> unrolled;
+  // Unrolled, when every element's `require` is `row.f != null` or a kPresent
+  // of a typed field (`present(row[field])` over a list of mandatory fields):
+  // per element, the field and the test, read straight from the typed row.
+  struct FieldPresence {
+    int field = -1;
+    bool blank_text_fails = false;  // kPresent: text must not be blank
+    bool others_pass = true;        // false: a kPresent whose non-strings need the full test
+  };
+  std::vector<FieldPresence> unrolled_presence;
   // kFor k, v as the last `for`: every binding whose v is an ASCII string passes
   // (its wheres and `require` fold to true when v is such a string, as text
   // hygiene rules do: ASCII is never Bengali, never unnormalised, never holds a

@@ -291,7 +291,12 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
     // read its names, so an element that passes needs no binding at all.
     const bool plain = index + 1 == rule_->clauses.size() && !rule_->is_unique && !rule_->mostly &&
                        rule_->memo_from != index + 1;
+    const bool presence = plain && typed_ != nullptr && !c.unrolled_presence.empty();
     for (size_t i = 0; i < size; ++i) {
+      if (presence && PresenceHolds(c.unrolled_presence[i])) {
+        ++out_->counters.evaluated;
+        continue;  // otherwise the full test below decides, or fails it
+      }
       if (plain) {
         const bool holds = eval_.Test(c.unrolled[i].require, slots, typed_, "`require`");
         if (!eval_.error().set() && holds) {
@@ -336,20 +341,17 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
         return;
       }
     }
-    if (c.ascii_value_passes) {
-      // Text hygiene over a record: most values are strings its loader already
-      // knows to be ASCII. Count them in one pass; walk the rest.
-      uint64_t passed = 0;
-      for (const MapEntry& e : map) passed += e.value.known_ascii();
-      out_->counters.evaluated += passed;
-      if (passed == map.size()) return;
-    }
+    // Counted aside and added at the end: the bindings walked in between
+    // count their own.
+    uint64_t passed = 0, skipped = 0;
     for (const MapEntry& e : map) {
-      if (c.ascii_value_passes && e.value.known_ascii()) continue;  // counted above
       // Before the key filter: a pass under the ASCII assumption includes it.
-      if (AsciiPasses(c, e.value)) continue;
+      if (c.ascii_value_passes && e.value.is(Type::kString) && IsAsciiString(e.value)) {
+        ++passed;
+        continue;
+      }
       if (c.value_type >= 0 && static_cast<int>(e.value.type()) != c.value_type) {
-        ++out_->counters.skipped;  // the where's type test is false
+        ++skipped;  // the where's type test is false
         continue;
       }
       Value key = Value::String(e.key).WithOriginOf(e.value);
@@ -364,10 +366,19 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
       filter_passed_ = nullptr;
       BindFor(c, key, e.value, index + 1);
     }
+    out_->counters.evaluated += passed;
+    out_->counters.skipped += skipped;
   } else if (!v.is_null()) {
     eval_.Fail("type.not_iterable", "`for` cannot iterate over " + std::string(TypeName(v.type())));
     ReportError(nullptr);
   }
+}
+
+bool Runner::PresenceHolds(const CompiledClause::FieldPresence& test) const {
+  const Value& v = typed_[test.field];
+  if (v.is_null()) return false;
+  if (v.is(Type::kString)) return !test.blank_text_fails || !IsBlank(v.as_string());
+  return test.others_pass;
 }
 
 bool Runner::AsciiPasses(const CompiledClause& c, const Value& value) {

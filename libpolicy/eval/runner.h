@@ -162,6 +162,9 @@ class Runner {
   void BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next);
   // CompiledClause::ascii_value_passes: true (and counted) when `value` is ASCII text.
   bool AsciiPasses(const CompiledClause& c, const Value& value);
+  // True when the typed row passes `test` (CompiledClause::unrolled_presence);
+  // false when it fails or only the full test can tell.
+  bool PresenceHolds(const CompiledClause::FieldPresence& test) const;
   // Inside an unrolled `for` (CompiledClause::unrolled): the current element's
   // expressions for the clauses from `unrolled_from_` on and for `require`.
   const Unrolled* unrolled_ = nullptr;
