@@ -113,7 +113,9 @@ std::string RecordTyper::TypeLabel(const SchemaField& f) {
 
 // The column of each field in `raw` (first key with the field's name, -1 when
 // none), remembered per record shape: records of one shape share their keys.
-const int* RecordTyper::ColumnsFor(const load::Record& rec, std::span<const MapEntry> raw) {
+// `*covers`: whether those columns are all of `raw`'s (FieldsCoverRow).
+const int* RecordTyper::ColumnsFor(const load::Record& rec, std::span<const MapEntry> raw,
+                                   bool* covers) {
   auto search = [&](std::vector<int>& out) {
     out.resize(schema_->fields.size());
     for (size_t i = 0; i < schema_->fields.size(); ++i) {
@@ -125,28 +127,31 @@ const int* RecordTyper::ColumnsFor(const load::Record& rec, std::span<const MapE
           break;
         }
     }
+    return FieldsCoverRow(out.data(), raw.size());
   };
   if (rec.shape == 0) {
-    search(search_columns_);
+    *covers = search(search_columns_);
     return search_columns_.data();
   }
   for (size_t s = 0; s < shape_columns_.size(); ++s) {
     if (shape_columns_[s].shape != rec.shape) continue;
     if (s != 0) std::swap(shape_columns_[s], shape_columns_[0]);
+    *covers = shape_columns_[0].covers;
     return shape_columns_[0].columns.data();
   }
   if (shape_columns_.size() < kShapes) shape_columns_.emplace_back();
   ShapeColumns& fresh = shape_columns_.back();
   fresh.shape = rec.shape;
-  search(fresh.columns);
+  fresh.covers = search(fresh.columns);
   std::swap(fresh, shape_columns_[0]);
+  *covers = shape_columns_[0].covers;
   return shape_columns_[0].columns.data();
 }
 
 // The common cells: a non-empty string for a string field, plain money text
 // for a decimal field, an ISO date. Writes `out` and `typed`; false (and
-// nothing written) for anything else.
-// Inlined: the call would cost as much as the common cell's copy.
+// nothing written) for anything else. Always inlined: a call costs as much as
+// the common cell's copy.
 [[gnu::always_inline]] inline bool RecordTyper::TypeFast(Kind kind, const Value& in, Value& out,
                                                          Value& typed) {
   if (in.is(Type::kString)) {
@@ -183,13 +188,14 @@ const int* RecordTyper::ColumnsFor(const load::Record& rec, std::span<const MapE
 
 Value RecordTyper::TypeRow(const load::Record& rec, Arena& arena, const IssueSink& issue) {
   std::span<const MapEntry> raw = rec.row.as_map();
-  const int* columns = csv_ ? columns_.data() : ColumnsFor(rec, raw);
+  bool covers = csv_fields_every_column_;
+  const int* columns = csv_ ? columns_.data() : ColumnsFor(rec, raw, &covers);
   const size_t n = plan_.size();
   // The typed row is a copy: `rec.row` stays the untyped row that issues show.
   // Each field's cell is written once, into the row and into typed_, from the
   // raw cell: a bulk copy first would be read back at once (store forwarding
   // stalls). Only columns no field names need that copy.
-  if (csv_ ? csv_fields_every_column_ : FieldsCoverRow(columns, raw.size())) {
+  if (covers) {
     entries_.resize(raw.size());
   } else {
     entries_.assign(raw.begin(), raw.end());
