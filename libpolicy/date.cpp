@@ -3,27 +3,7 @@
 namespace policy {
 namespace {
 
-constexpr int kMinYear = 1;
 constexpr int kMaxYear = 9999;
-
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int DaysInMonth(int y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
-}
-
-// Days from 0001-01-01 (proleptic Gregorian), after H. Hinnant's days_from_civil
-// shifted so that the era arithmetic stays on non-negative numbers.
-int32_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const int era = y / 400;  // y >= 0 here
-  const int yoe = y - era * 400;
-  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  // Day 0 of this count is 0000-03-01; 0001-01-01 is 306 days later.
-  return era * 146097 + doe - 306;
-}
 
 YearMonthDay CivilFromDays(int32_t days) {
   const int z = days + 306;
@@ -38,7 +18,7 @@ YearMonthDay CivilFromDays(int32_t days) {
   return {y, m, d};
 }
 
-const int32_t kMaxDays = DaysFromCivil(kMaxYear, 12, 31);
+const int32_t kMaxDays = Date::FromYmd(kMaxYear, 12, 31)->days();
 
 bool IsAsciiLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
@@ -56,28 +36,6 @@ bool ReadDigits(std::string_view text, std::size_t pos, std::size_t width, int* 
 }
 
 }  // namespace
-
-std::optional<Date> Date::FromYmd(int year, int month, int day) {
-  if (year < kMinYear || year > kMaxYear || month < 1 || month > 12) return std::nullopt;
-  if (day < 1 || day > DaysInMonth(year, month)) return std::nullopt;
-  return Date(DaysFromCivil(year, month, day));
-}
-
-std::optional<Date> Date::ParseIso(std::string_view text) {
-  // The common case, read directly: schema conversion calls this per cell.
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  int v[3] = {0, 0, 0};
-  static constexpr int kStart[3] = {0, 5, 8};
-  static constexpr int kLen[3] = {4, 2, 2};
-  for (int f = 0; f < 3; ++f) {
-    for (int i = 0; i < kLen[f]; ++i) {
-      char c = text[static_cast<std::size_t>(kStart[f] + i)];
-      if (c < '0' || c > '9') return std::nullopt;
-      v[f] = v[f] * 10 + (c - '0');
-    }
-  }
-  return FromYmd(v[0], v[1], v[2]);
-}
 
 bool Date::IsValidPattern(std::string_view pattern) {
   int years = 0, months = 0, days = 0;

@@ -9,6 +9,7 @@
 // Trivially copyable, no heap.
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,31 +44,22 @@ class Decimal {
   // Parse's reading of plain money text ([+-], 1 to 18 digits, one '.'), inline
   // for the record pipeline; false for anything else (Parse decides those).
   static bool ParsePlain(std::string_view s, Decimal* out) {
-    std::size_t i = 0;
+    const char* p = s.data();
+    std::size_t n = s.size();
     bool negative = false;
-    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-      negative = s[0] == '-';
-      i = 1;
+    if (n != 0 && (p[0] == '-' || p[0] == '+')) {
+      negative = p[0] == '-';
+      ++p;
+      --n;
     }
-    if (i >= s.size() || s.size() - i > 19) return false;
+    if (n == 0 || n > 19) return false;
     uint64_t v = 0;
-    int digits = 0;
-    int scale = -1;
-    for (; i < s.size(); ++i) {
-      const char c = s[i];
-      if (c >= '0' && c <= '9') {
-        v = v * 10 + static_cast<uint64_t>(c - '0');
-        ++digits;
-        if (scale >= 0) ++scale;
-      } else if (c == '.' && scale < 0) {
-        scale = 0;
-      } else {
-        return false;
-      }
-    }
-    if (digits == 0 || digits > 18) return false;
-    const auto coefficient = static_cast<Int128>(v);
-    *out = Decimal(negative ? -coefficient : coefficient, scale < 0 ? 0 : scale);
+    int scale = 0;
+    if (n <= 8 ? !ReadShortPlain(p, n, &v, &scale) : !ReadLongPlain(p, n, &v, &scale)) return false;
+    // At most 18 digits: the signed value fits 64 bits, and widening it there
+    // keeps the 128-bit coefficient in registers.
+    const auto coefficient = static_cast<int64_t>(v);
+    *out = Decimal(static_cast<Int128>(negative ? -coefficient : coefficient), scale);
     return true;
   }
 
@@ -103,6 +95,69 @@ class Decimal {
 
  private:
   constexpr Decimal(Int128 c, int s) : coef_(c), scale_(static_cast<int8_t>(s)) {}
+
+  // ParsePlain's digits and point, p[0, n) with 1 <= n <= 8: the whole text in
+  // one 64-bit word, checked and converted without a branch per character
+  // (money amounts are nearly all this short).
+  static bool ReadShortPlain(const char* p, std::size_t n, uint64_t* value, int* scale) {
+    uint64_t w;
+    if (n >= 4) {
+      // Two overlapping 4-byte loads; the shared bytes are equal, so OR joins them.
+      uint32_t lo, hi;
+      std::memcpy(&lo, p, 4);
+      std::memcpy(&hi, p + n - 4, 4);
+      w = lo | (static_cast<uint64_t>(hi) << (8 * (n - 4)));
+    } else {
+      w = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
+          static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << (8 * (n / 2)) |
+          static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << (8 * (n - 1));
+    }
+    constexpr uint64_t kOnes = 0x0101010101010101;
+    constexpr uint64_t kHigh = 0x8080808080808080;
+    // Byte k of the word is character k (little-endian). Right-aligned, with
+    // leading '0' bytes, it is eight characters whose first is the most
+    // significant; ^ '0' turns the digits into their values and '.' into 0x1E.
+    uint64_t x = (w << (8 * (8 - n))) ^ (0x30 * kOnes);
+    x &= ~uint64_t{0} << (8 * (8 - n));  // the leading '0's are value 0
+    const uint64_t y = x ^ (0x1E * kOnes);
+    const uint64_t points = ~(((y & ~kHigh) + ~kHigh) | y) & kHigh;  // exact per byte
+    if ((points & (points - 1)) != 0 || (points != 0 && n == 1)) return false;
+    *scale = 0;
+    if (points != 0) {
+      // Drop the point: the characters before it move one byte up.
+      const int k = __builtin_ctzll(points) >> 3;
+      const uint64_t below = (uint64_t{1} << (8 * k)) - 1;
+      const uint64_t above = ~below << 8;
+      x = (x & above) | ((x & below) << 8);
+      *scale = 7 - k;
+    }
+    if ((((x + 0x76 * kOnes) | x) & kHigh) != 0) return false;  // a byte above 9
+    x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FF;
+    x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFF;
+    *value = (x * 10000 + (x >> 32)) & 0xFFFFFFFF;
+    return true;
+  }
+
+  // ParsePlain's digits and point, p[0, n) with 9 <= n <= 19.
+  static bool ReadLongPlain(const char* p, std::size_t n, uint64_t* value, int* scale) {
+    uint64_t v = 0;
+    std::size_t point = n;
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned d = static_cast<unsigned char>(p[i]) - unsigned{'0'};
+      if (d <= 9) {
+        v = v * 10 + d;
+      } else if (p[i] == '.' && point == n) {
+        point = i;
+      } else {
+        return false;
+      }
+    }
+    const std::size_t digits = point == n ? n : n - 1;
+    if (digits > 18) return false;
+    *value = v;
+    *scale = point == n ? 0 : static_cast<int>(n - 1 - point);
+    return true;
+  }
   Int128 coef_ = 0;
   int8_t scale_ = 0;
 };

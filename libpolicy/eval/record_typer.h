@@ -49,13 +49,17 @@ class RecordTyper {
   };
 
   Value TypeRow(const load::Record& rec, Arena& arena, const IssueSink& issue);
-  const int* ColumnsFor(const load::Record& rec, std::span<const MapEntry> raw);
+  const int* ColumnsFor(const load::Record& rec, std::span<const MapEntry> raw, bool* covers);
+  bool FieldsCoverRow(const int* columns, size_t size) const;
+  static bool TypeFast(Kind kind, const Value& in, Value& out, Value& typed);
+  void TypeSlow(size_t field, const Value& in, Value& out, Arena& arena, const IssueSink& issue);
   bool Convert(size_t field, Value& v, Arena& arena);
   void Reject(size_t field, const Value& v, const IssueSink& issue) const;
   static std::string TypeLabel(const SchemaField& f);
 
   const Schema* schema_;
   bool csv_ = false;
+  bool csv_fields_every_column_ = false;  // every CSV column is a field's
   const Builtin* to_decimal_ = nullptr;
   const Builtin* to_date_ = nullptr;
   std::vector<Plan> plan_;    // per field
@@ -68,6 +72,7 @@ class RecordTyper {
   struct ShapeColumns {
     uint64_t shape = 0;
     std::vector<int> columns;
+    bool covers = false;  // FieldsCoverRow
   };
   std::vector<ShapeColumns> shape_columns_;
   std::vector<int> search_columns_;

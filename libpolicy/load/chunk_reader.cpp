@@ -2,8 +2,12 @@
 // boundaries.
 //
 // Memory: one buffer holding at most the bytes of the chunk being cut plus the
-// partial record after it (bounded by max_line_length); the chunk handed out is
-// a copy into the caller's RecordChunk, whose capacity is reused across calls.
+// partial record after it (bounded by max_line_length); the chunk handed out
+// takes that buffer, and the caller's RecordChunk gives its own in exchange.
+//
+// The buffer's size() is only its usable room: the bytes read are its first
+// len_. Reads go into that room, so a buffer that came back from a chunk is
+// filled without first being zeroed (std::string::resize would zero it).
 //
 // CSV boundaries are quote-aware. A quote opens a quoted cell only at the start
 // of a cell (after a delimiter or a line break), exactly as CsvScanner reads it,
@@ -80,21 +84,22 @@ class ByteSource {
 
   const std::string& open_error() const { return open_error_; }
 
-  // Appends up to `n` bytes to `out`; returns how many (0 at the end or on error).
-  std::size_t Read(std::string& out, std::size_t n) {
+  // Writes up to `n` bytes to `out`; returns how many (0 at the end or on error).
+  std::size_t Read(char* out, std::size_t n) {
     if (in_memory_) {
       std::size_t take = std::min(n, memory_.size() - memory_pos_);
-      out.append(memory_, memory_pos_, take);
+      if (take != 0) std::memcpy(out, memory_.data() + memory_pos_, take);
       memory_pos_ += take;
       return take;
     }
     if (file_ == nullptr) return 0;
-    std::size_t old = out.size();
-    out.resize(old + n);
-    std::size_t got = std::fread(out.data() + old, 1, n, file_);
-    out.resize(old + got);
+    std::size_t got = std::fread(out, 1, n, file_);
     if (got == 0 && std::ferror(file_)) read_error_ = std::strerror(errno);
     return got;
+  }
+  // How many bytes a Read of `n` may bring: in memory, no more than are left.
+  std::size_t Expected(std::size_t n) const {
+    return in_memory_ ? std::min(n, memory_.size() - memory_pos_) : n;
   }
   const std::string& read_error() const { return read_error_; }
 
@@ -120,7 +125,7 @@ class Reader : public ChunkReader {
     }
     Fill();
     if (error_) return;
-    buf_.erase(0, BomLength(buf_));
+    Consume(BomLength(Text()));
     if (options_.format == RecordFormat::kCsv) ReadHeader();
   }
 
@@ -131,10 +136,10 @@ class Reader : public ChunkReader {
     if (error_ || done_) return false;
     while (true) {
       ScanBoundaries();
-      bool scanned_all = scan_pos_ >= buf_.size();
+      bool scanned_all = scan_pos_ >= len_;
       if (scanned_all && last_boundary_ >= block_) break;
       if (eof_) break;
-      if (buf_.size() - last_boundary_ > options_.limits.max_line_length) {
+      if (len_ - last_boundary_ > options_.limits.max_line_length) {
         if (last_boundary_ > 0) break;  // hand out the records before it first
         error_ = MakeError(
             file_, LineOf(last_boundary_), 1,
@@ -147,7 +152,7 @@ class Reader : public ChunkReader {
     std::size_t cut = last_boundary_;
     if (eof_) {
       if (!in_quotes_) {
-        cut = buf_.size();
+        cut = len_;
         done_ = true;
       } else if (cut == 0) {
         ReportUnterminated();
@@ -158,11 +163,7 @@ class Reader : public ChunkReader {
       done_ = true;
       return false;
     }
-    // The chunk takes the buffer and the buffer the few bytes after the cut (the
-    // chunk's old capacity is reused for them): no copy of the chunk's bytes.
-    chunk.text.assign(buf_, cut);
-    chunk.text.swap(buf_);
-    chunk.text.resize(cut);
+    HandOver(chunk.text, cut);
     chunk.first_line = next_line_;
     chunk.index = index_++;
     next_line_ += static_cast<uint32_t>(CountLf(chunk.text.data(), chunk.text.size()));
@@ -173,8 +174,15 @@ class Reader : public ChunkReader {
   }
 
  private:
+  std::string_view Text() const { return std::string_view(buf_.data(), len_); }
+
+  // Reads the next block after the bytes held; the room for it is zeroed only
+  // where the buffer never had any.
   void Fill() {
-    std::size_t got = source_.Read(buf_, block_);
+    const std::size_t want = source_.Expected(block_);
+    if (buf_.size() < len_ + want) buf_.resize(len_ + want);
+    std::size_t got = source_.Read(buf_.data() + len_, want);
+    len_ += got;
     if (got == 0) {
       eof_ = true;
       if (!source_.read_error().empty())
@@ -182,10 +190,29 @@ class Reader : public ChunkReader {
     }
   }
 
+  // Drops the first `n` bytes held.
+  void Consume(std::size_t n) {
+    if (n == 0) return;
+    std::memmove(buf_.data(), buf_.data() + n, len_ - n);
+    len_ -= n;
+  }
+
+  // `text` takes the buffer's first `cut` bytes and the buffer takes `text`'s
+  // storage, holding the bytes after the cut: no copy of the chunk's bytes. The
+  // storage given back keeps its size as room, so later reads need no zeroing.
+  void HandOver(std::string& text, std::size_t cut) {
+    const std::size_t tail = len_ - cut;
+    if (text.size() < tail) text.resize(tail);
+    if (tail != 0) std::memcpy(text.data(), buf_.data() + cut, tail);
+    text.swap(buf_);
+    text.resize(cut);
+    len_ = tail;
+  }
+
   // Advances the boundary scan over the bytes read since the last call.
   void ScanBoundaries() {
     const char* s = buf_.data();
-    const std::size_t n = buf_.size();
+    const std::size_t n = len_;
     std::size_t p = scan_pos_;
     if (options_.format == RecordFormat::kJsonLines) {
       // JSON strings cannot hold a raw line break: every LF ends a record.
@@ -233,18 +260,16 @@ class Reader : public ChunkReader {
   }
 
   uint32_t LineOf(std::size_t offset) const {
-    return next_line_ +
-           static_cast<uint32_t>(std::count(buf_.begin(), buf_.begin() + offset, '\n'));
+    return next_line_ + static_cast<uint32_t>(CountLf(buf_.data(), offset));
   }
 
   void ReportUnterminated() {
     std::size_t line_begin = 0;
     if (quote_open_ > 0) {
-      std::size_t lf = buf_.rfind('\n', quote_open_ - 1);
+      std::size_t lf = Text().rfind('\n', quote_open_ - 1);
       if (lf != std::string::npos) line_begin = lf + 1;
     }
-    uint32_t column =
-        1 + CountCodePoints(std::string_view(buf_).substr(line_begin, quote_open_ - line_begin));
+    uint32_t column = 1 + CountCodePoints(Text().substr(line_begin, quote_open_ - line_begin));
     error_ = MakeError(file_, LineOf(quote_open_), column, "unterminated quoted field");
   }
 
@@ -254,9 +279,9 @@ class Reader : public ChunkReader {
     std::vector<CsvCell> cells;
     CsvRecordScan scan;
     while (true) {
-      scan = scanner.Scan(buf_, 0, 1, cells);
+      scan = scanner.Scan(Text(), 0, 1, cells);
       if (scan.terminated || eof_) break;
-      if (buf_.size() > options_.limits.max_line_length) {
+      if (len_ > options_.limits.max_line_length) {
         error_ = MakeError(
             file_, 1, 1,
             "header longer than " + std::to_string(options_.limits.max_line_length) + " bytes");
@@ -265,7 +290,7 @@ class Reader : public ChunkReader {
       Fill();
       if (error_) return;
     }
-    if (buf_.empty()) {
+    if (len_ == 0) {
       done_ = true;
       return;
     }
@@ -276,7 +301,7 @@ class Reader : public ChunkReader {
     }
     std::string unescaped;
     for (const CsvCell& cell : cells) {
-      std::string_view raw = std::string_view(buf_).substr(cell.begin, cell.end - cell.begin);
+      std::string_view raw = Text().substr(cell.begin, cell.end - cell.begin);
       std::string name;
       if (cell.quoted) {
         unescaped.resize(raw.size());
@@ -289,7 +314,7 @@ class Reader : public ChunkReader {
       name = b == std::string::npos ? std::string() : name.substr(b, e - b + 1);
       header_.names.push_back(std::move(name));
       // The column of the name itself, after the blanks trimmed off it.
-      std::string_view cell_text = std::string_view(buf_).substr(cell.begin, cell.end - cell.begin);
+      std::string_view cell_text = Text().substr(cell.begin, cell.end - cell.begin);
       std::size_t lead = cell.quoted ? 0 : cell_text.find_first_not_of(" \t");
       header_.columns.push_back(cell.column +
                                 static_cast<uint32_t>(lead == std::string_view::npos ? 0 : lead));
@@ -312,7 +337,7 @@ class Reader : public ChunkReader {
       }
     }
     next_line_ = 1 + scan.lines;
-    buf_.erase(0, scan.next);
+    Consume(scan.next);
   }
 
   std::string file_;
@@ -321,7 +346,8 @@ class Reader : public ChunkReader {
   std::size_t block_;
   CsvHeader header_;
   std::optional<InputError> error_;
-  std::string buf_;  // buf_[0] is at the start of a record, on line next_line_
+  std::string buf_;      // buf_[0] is at the start of a record, on line next_line_
+  std::size_t len_ = 0;  // bytes held in buf_; the rest of its size is room
   uint32_t next_line_ = 1;
   uint64_t index_ = 0;
   bool eof_ = false;

@@ -78,8 +78,12 @@ struct RecordParser::Impl {
     if (!SkipBlankLines(text)) return false;
     const std::size_t start = pos;
     CsvRecordScan scan;
-    const bool plain = scanner.ScanPlain(text, start, line, cells, &scan);
-    if (!plain) scan = scanner.Scan(text, start, line, cells);
+    std::size_t cell_count = 0;
+    const bool plain = ScanPlainRow(text, start, &scan, &cell_count);
+    if (!plain) {
+      scan = scanner.Scan(text, start, line, cells);
+      cell_count = cells.size();
+    }
     if (scan.unterminated_quote) {
       return Fail(error, scan.quote_line, scan.quote_column, "unterminated quoted field");
     }
@@ -92,33 +96,65 @@ struct RecordParser::Impl {
     rec.text = text.substr(start, scan.content_end - start);
     rec.issues.clear();
     const std::size_t columns = entries.size();
-    if (cells.size() != columns) {
+    if (cell_count != columns) {
       rec.issues.push_back({line,
                             1,
                             {},
-                            "record has " + std::to_string(cells.size()) +
-                                " cells, the header has " + std::to_string(columns)});
+                            "record has " + std::to_string(cell_count) + " cells, the header has " +
+                                std::to_string(columns)});
     }
+    if (!plain) SetScannedRow(text, arena, rec);
+    rec.row = Value::Map(entries.data(), static_cast<uint32_t>(columns));
+    rec.shape = 1;
+    Loc row_loc;
+    row_loc.line = line;
+    row_loc.column = 1;
+    rec.row.set_loc(row_loc);
+    rec.row.set_path(&row_path);
+    line += scan.lines;
+    pos = scan.next;
+    return true;
+  }
+
+  // The common record (unquoted, one line, well-formed): each cell's value is
+  // written as the scanner finds the cell, with no cell list in between. False
+  // when the record needs the general scan (the values written mean nothing).
+  bool ScanPlainRow(std::string_view text, std::size_t start, CsvRecordScan* scan,
+                    std::size_t* cell_count) {
+    const std::size_t columns = entries.size();
+    std::size_t i = 0;
+    const uint32_t row_line = line;
     // Values are written in place: building a temporary Value and copying it
     // costs more than the rest of the split (partial stores, then wide loads).
-    // A plain record's cells are unquoted, on one line and well-formed.
-    for (std::size_t i = 0; plain && i < columns; ++i) {
-      Value& v = entries[i].value;
-      if (i >= cells.size()) {
-        new (&v) Value();
-      } else {
-        const CsvCell& cell = cells[i];
-        if (cell.end == cell.begin) {
+    auto put = [&](std::size_t begin, std::size_t end, uint32_t column, uint32_t end_column) {
+      if (i < columns) {
+        Value& v = entries[i].value;
+        if (end == begin) {
           new (&v) Value();
         } else {
-          new (&v) Value(Value::String(text.substr(cell.begin, cell.end - cell.begin)));
-          if (AllAscii(cell)) v.set_flags(Value::kAscii);
+          new (&v) Value(Value::String(text.substr(begin, end - begin)));
+          // As many columns (code points) as bytes: all ASCII (Value::kAscii).
+          if (end - begin == end_column - column) v.set_flags(Value::kAscii);
         }
-        v.set_loc(Loc{line, cell.column, line, cell.end_column, 0});
+        v.set_loc(Loc{row_line, column, row_line, end_column, 0});
+        v.set_path(&column_paths[i]);
       }
-      v.set_path(&column_paths[i]);
+      ++i;
+    };
+    if (!scanner.ScanPlainCells(text, start, scan, put)) return false;
+    for (std::size_t k = i; k < columns; ++k) {
+      Value& v = entries[k].value;
+      new (&v) Value();
+      v.set_path(&column_paths[k]);
     }
-    for (std::size_t i = 0; !plain && i < columns; ++i) {
+    *cell_count = i;
+    return true;
+  }
+
+  // The values of a record split by the general scan, from `cells`.
+  void SetScannedRow(std::string_view text, Arena& arena, Record& rec) {
+    const std::size_t columns = entries.size();
+    for (std::size_t i = 0; i < columns; ++i) {
       Value& v = entries[i].value;
       if (i >= cells.size()) {
         new (&v) Value();
@@ -140,16 +176,6 @@ struct RecordParser::Impl {
                                (v.is(Type::kString) && AllAscii(cell) ? Value::kAscii : 0)));
       v.set_path(&column_paths[i]);
     }
-    rec.row = Value::Map(entries.data(), static_cast<uint32_t>(columns));
-    rec.shape = 1;
-    Loc row_loc;
-    row_loc.line = line;
-    row_loc.column = 1;
-    rec.row.set_loc(row_loc);
-    rec.row.set_path(&row_path);
-    line += scan.lines;
-    pos = scan.next;
-    return true;
   }
 
   // Constructs the cell's value in `v` (placement: no temporary to copy).
