@@ -181,6 +181,23 @@ U128 MulTenMod(U128 r, U128 m, int* digit) {
 constexpr I128 kSmall = static_cast<I128>(1000000000000000000LL);
 bool Small(I128 c) { return c <= kSmall && c >= -kSmall; }
 
+// The coefficient as a 64-bit integer, when it is one (amounts nearly always):
+// 64-bit arithmetic with an overflow flag is several times cheaper than 128-bit.
+bool Fits64(I128 c, int64_t* out) {
+  *out = static_cast<int64_t>(c);
+  return static_cast<I128>(*out) == c;
+}
+
+// k when d is 10^k (1 <= k <= 18), else 0.
+int PowerOfTenExponent(int64_t d) {
+  int k = 0;
+  for (int64_t p = 10; p <= d && k < 18; p *= 10) {
+    ++k;
+    if (p == d) return k;
+  }
+  return 0;
+}
+
 }  // namespace
 
 std::optional<Decimal> Decimal::Parse(std::string_view text) {
@@ -310,6 +327,12 @@ std::optional<int64_t> Decimal::ToInt64() const {
 }
 
 DecimalStatus Decimal::Add(const Decimal& a, const Decimal& b, Decimal* out) {
+  int64_t x, y, sum;
+  if (a.scale_ == b.scale_ && Fits64(a.coef_, &x) && Fits64(b.coef_, &y) &&
+      !__builtin_add_overflow(x, y, &sum)) {
+    *out = Decimal(sum, a.scale_);
+    return DecimalStatus::kOk;
+  }
   const int scale = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
   if (Small(a.coef_) && Small(b.coef_) && scale - a.scale_ <= 18 && scale - b.scale_ <= 18) {
     *out = Decimal(a.coef_ * static_cast<I128>(kPow10[scale - a.scale_]) +
@@ -321,6 +344,12 @@ DecimalStatus Decimal::Add(const Decimal& a, const Decimal& b, Decimal* out) {
 }
 
 DecimalStatus Decimal::Sub(const Decimal& a, const Decimal& b, Decimal* out) {
+  int64_t x, y, difference;
+  if (a.scale_ == b.scale_ && Fits64(a.coef_, &x) && Fits64(b.coef_, &y) &&
+      !__builtin_sub_overflow(x, y, &difference)) {
+    *out = Decimal(difference, a.scale_);
+    return DecimalStatus::kOk;
+  }
   const int scale = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
   if (Small(a.coef_) && Small(b.coef_) && scale - a.scale_ <= 18 && scale - b.scale_ <= 18) {
     *out = Decimal(a.coef_ * static_cast<I128>(kPow10[scale - a.scale_]) -
@@ -332,6 +361,12 @@ DecimalStatus Decimal::Sub(const Decimal& a, const Decimal& b, Decimal* out) {
 }
 
 DecimalStatus Decimal::Mul(const Decimal& a, const Decimal& b, Decimal* out) {
+  int64_t x, y, small_product;
+  if (a.scale_ + b.scale_ <= kMaxScale && Fits64(a.coef_, &x) && Fits64(b.coef_, &y) &&
+      !__builtin_mul_overflow(x, y, &small_product)) {
+    *out = Decimal(small_product, a.scale_ + b.scale_);
+    return DecimalStatus::kOk;
+  }
   // Both below 10^18: the product is below 10^36, exact at the summed scale.
   if (Small(a.coef_) && Small(b.coef_) && a.scale_ + b.scale_ <= kMaxScale) {
     *out = Decimal(a.coef_ * b.coef_, a.scale_ + b.scale_);
@@ -349,6 +384,22 @@ DecimalStatus Decimal::Div(const Decimal& a, const Decimal& b, Decimal* out) {
   if (a.coef_ == 0) {
     *out = Decimal(0, preferred);
     return DecimalStatus::kOk;
+  }
+  // x / 100 for percentages, in 64 bits: the point moves, then the trailing
+  // zeros beyond the preferred scale go (as in the general case below).
+  int64_t x, y;
+  if (b.scale_ == 0 && Fits64(a.coef_, &x) && Fits64(b.coef_, &y) && y > 0 && x != INT64_MIN) {
+    if (const int k = PowerOfTenExponent(y); k != 0 && a.scale_ + k <= kMaxScale) {
+      uint64_t mag = static_cast<uint64_t>(x < 0 ? -x : x);
+      int scale = a.scale_ + k;
+      while (scale > preferred && mag % 10 == 0) {
+        mag /= 10;
+        --scale;
+      }
+      const auto coefficient = static_cast<int64_t>(mag);
+      *out = Decimal(x < 0 ? -coefficient : coefficient, scale);
+      return DecimalStatus::kOk;
+    }
   }
   const U128 divisor = Magnitude(b.coef_);
   // Dividing by a power of ten (x / 100 for percentages) only moves the point.
@@ -520,6 +571,7 @@ DecimalStatus Decimal::Round(int digits, Rounding mode, Decimal* out) const {
 }
 
 std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) {
+  if (a.scale_ == b.scale_) return a.coef_ <=> b.coef_;
   const int top = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
   if (Small(a.coef_) && Small(b.coef_) && top - a.scale_ <= 18 && top - b.scale_ <= 18) {
     const I128 x = a.coef_ * static_cast<I128>(kPow10[top - a.scale_]);

@@ -26,7 +26,83 @@ const char* DecimalError(DecimalStatus s) {
   }
 }
 
+bool IsArithmetic(BinaryOp op) {
+  return op == BinaryOp::kAdd || op == BinaryOp::kSub || op == BinaryOp::kMul ||
+         op == BinaryOp::kDiv;
+}
+
+const Builtin* RoundBuiltin() {
+  static const Builtin* const round = FindBuiltin("round");
+  return round;
+}
+
 }  // namespace
+
+bool Evaluator::DecimalLane(const Node* n, Value* slots, const Value* row, Decimal* out) {
+  const uint64_t steps = steps_;
+  if (EvalDecimal(n, slots, row, out)) return true;
+  steps_ = steps;  // the general path counts them again
+  return false;
+}
+
+bool Evaluator::EvalDecimal(const Node* n, Value* slots, const Value* row, Decimal* out) {
+  if (++steps_ > kMaxSteps) return false;  // the general path reports it
+  switch (n->op) {
+    case NodeOp::kConst:
+    case NodeOp::kSlot:
+    case NodeOp::kRowField: {
+      const Value* v = PeekLeaf(n, slots, row);
+      if (v == nullptr || !v->is(Type::kDecimal)) return false;
+      *out = v->as_decimal();
+      return true;
+    }
+    case NodeOp::kBinary: {
+      if (n->binary == BinaryOp::kCoalesce) {
+        const Value* a = PeekLeaf(n->args[0], slots, row);
+        if (a == nullptr) return false;
+        if (a->is_null()) return EvalDecimal(n->args[1], slots, row, out);
+        if (!a->is(Type::kDecimal)) return false;
+        *out = a->as_decimal();
+        return true;
+      }
+      if (!IsArithmetic(n->binary)) return false;
+      Decimal a, b;
+      if (!EvalDecimal(n->args[0], slots, row, &a) || !EvalDecimal(n->args[1], slots, row, &b))
+        return false;
+      DecimalStatus status = DecimalStatus::kOk;
+      switch (n->binary) {
+        case BinaryOp::kAdd:
+          status = Decimal::Add(a, b, out);
+          break;
+        case BinaryOp::kSub:
+          status = Decimal::Sub(a, b, out);
+          break;
+        case BinaryOp::kMul:
+          status = Decimal::Mul(a, b, out);
+          break;
+        default:
+          status = Decimal::Div(a, b, out);
+          break;
+      }
+      return status == DecimalStatus::kOk;
+    }
+    case NodeOp::kBuiltin: {
+      // round(x, N): the default mode, N a constant integer.
+      if (n->builtin != RoundBuiltin() || n->args.size() != 2 || n->args[1]->op != NodeOp::kConst ||
+          !n->args[1]->constant.is(Type::kDecimal))
+        return false;
+      const std::optional<int64_t> digits = n->args[1]->constant.as_decimal().ToInt64();
+      Decimal x;
+      if (!digits || *digits < -Decimal::kMaxScale || *digits > Decimal::kMaxScale ||
+          !EvalDecimal(n->args[0], slots, row, &x))
+        return false;
+      return x.Round(static_cast<int>(*digits), Rounding::kHalfAwayFromZero, out) ==
+             DecimalStatus::kOk;
+    }
+    default:
+      return false;
+  }
+}
 
 bool Evaluator::NeedBool(const Value& v, const char* what) {
   if (v.is(Type::kBool)) return true;
@@ -56,8 +132,11 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
       if (call_.error.set()) return Value::Null();
       return EvalIndex(base, index);
     }
-    case NodeOp::kBuiltin:
+    case NodeOp::kBuiltin: {
+      Decimal d;
+      if (n->builtin == RoundBuiltin() && DecimalLane(n, slots, row, &d)) return Value::Number(d);
       return EvalBuiltin(n, slots, row);
+    }
     case NodeOp::kDefCall:
       return EvalDefCall(n, slots, row);
     case NodeOp::kNegate: {
@@ -67,8 +146,11 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
         return Fail("type.mismatch", "'-' needs a decimal, got " + Describe(a));
       return Value::Number(a.as_decimal().Negate());
     }
-    case NodeOp::kBinary:
+    case NodeOp::kBinary: {
+      Decimal d;
+      if (IsArithmetic(n->binary) && DecimalLane(n, slots, row, &d)) return Value::Number(d);
       return EvalBinary(n, slots, row);
+    }
     case NodeOp::kIf: {
       Value c = Eval(n->args[0], slots, row);
       if (call_.error.set() || !NeedBool(c, "'if'")) return Value::Null();

@@ -93,6 +93,15 @@ class Evaluator {
     }
   }
   Value EvalArithmetic(syntax::BinaryOp op, const Value& a, const Value& b);
+  // The value of a decimal expression without a Value per step: decimal
+  // constants, names and fields, + - * / of such, `x ?? y` inside them, and
+  // round(x, N) with a constant N. False when anything else is met (another
+  // type, null, an error): the general evaluation then gives the same result
+  // or reports the error. For the roots whose result carries no location
+  // (arithmetic, round), so the Value built from it is the general one.
+  bool EvalDecimal(const Node* n, Value* slots, const Value* row, Decimal* out);
+  // EvalDecimal, leaving the step count as it was when it gives up.
+  bool DecimalLane(const Node* n, Value* slots, const Value* row, Decimal* out);
   Value EvalCompare(syntax::BinaryOp op, const Value& a, const Value& b);
   Value EvalIn(const Value& needle, const Value& haystack);
   // `plan`: what the regex literal `re` can decide without RE2 (or null).
