@@ -420,6 +420,134 @@ TEST_CASE("Decimal::ParsePlain reads what it takes exactly as Decimal::Parse's g
   CHECK(!Decimal::ParsePlain("1234567890123456789", &d));  // 19 digits: Decimal::Parse's
 }
 
+// Whether `t` is ParsePlain's form: [+-], then 1 to 19 characters that are
+// digits and at most one '.', with 1 to 18 digits.
+bool IsPlainMoney(std::string_view t) {
+  if (!t.empty() && (t[0] == '+' || t[0] == '-')) t.remove_prefix(1);
+  if (t.empty() || t.size() > 19) return false;
+  int digits = 0;
+  int points = 0;
+  for (char c : t) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.') {
+      ++points;
+    } else {
+      return false;
+    }
+  }
+  return points <= 1 && digits >= 1 && digits <= 18;
+}
+
+TEST_CASE(
+    "Decimal::ParsePlain on generated text: exactly the plain forms, read as Parse reads them") {
+  std::mt19937 rng(2024);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::string odd = "0123456789.-+eE /:\x80\xff";
+  size_t taken = 0;
+  for (int r = 0; r < 200000; ++r) {
+    std::string t;
+    const size_t len = pick(23);
+    const size_t mode = pick(3);
+    for (size_t k = 0; k < len; ++k) {
+      if (mode == 0) {
+        t += odd[pick(odd.size())];
+      } else if (mode == 1) {
+        t += pick(8) == 0 ? '.' : static_cast<char>('0' + pick(10));
+      } else {
+        t += pick(30) == 0 ? odd[pick(odd.size())] : static_cast<char>('0' + pick(10));
+      }
+    }
+    if (!t.empty() && pick(4) == 0) t[0] = pick(2) == 0 ? '-' : '+';
+    INFO("text: '", t, "'");
+    Decimal fast;
+    const bool took = Decimal::ParsePlain(t, &fast);
+    REQUIRE(took == IsPlainMoney(t));
+    if (!took) continue;
+    ++taken;
+    std::optional<Decimal> d = Decimal::Parse(t + "e0");
+    REQUIRE(d.has_value());
+    CHECK(fast.coefficient() == d->coefficient());
+    CHECK(fast.scale() == d->scale());
+  }
+  CHECK(taken > 50000);
+  // Every length and point position of the one-word path, and its neighbours.
+  for (size_t len = 1; len <= 10; ++len) {
+    for (size_t point = 0; point <= len; ++point) {
+      std::string t;
+      for (size_t k = 0; k < len; ++k) t += static_cast<char>('1' + (k * 3) % 9);
+      if (point < len) t[point] = '.';
+      for (const std::string& text : {t, "-" + t, "+" + t}) {
+        INFO("text: '", text, "'");
+        Decimal fast;
+        REQUIRE(Decimal::ParsePlain(text, &fast) == IsPlainMoney(text));
+        if (!IsPlainMoney(text)) continue;
+        std::optional<Decimal> d = Decimal::Parse(text + "e0");
+        REQUIRE(d.has_value());
+        CHECK(fast.coefficient() == d->coefficient());
+        CHECK(fast.scale() == d->scale());
+      }
+    }
+  }
+}
+
+TEST_CASE("Date::ParseIso and FromYmd: every day of 0001..9999 both ways, and no other") {
+  // ToYmd (the civil-from-days count) is the reference for the table-based count.
+  int32_t days = 0;
+  for (std::optional<Date> d = Date(); d; d = d->AddDays(1), ++days) {
+    REQUIRE(d->days() == days);
+    const std::string text = d->ToString();
+    const YearMonthDay ymd = d->ToYmd();
+    std::optional<Date> parsed = Date::ParseIso(text);
+    std::optional<Date> built = Date::FromYmd(ymd.year, ymd.month, ymd.day);
+    if (!parsed || parsed->days() != days || !built || built->days() != days) {
+      FAIL("day ", days, " (", text, ") read back wrong");
+    }
+  }
+  CHECK(days == 3652059);
+  for (int year : {0, 1, 4, 100, 400, 1900, 2000, 2023, 2024, 9999, 10000}) {
+    for (int month = -1; month <= 13; ++month) {
+      for (int day = -1; day <= 32; ++day) {
+        std::optional<Date> d = Date::FromYmd(year, month, day);
+        bool real = false;
+        if (d) {
+          const YearMonthDay back = d->ToYmd();
+          real = back.year == year && back.month == month && back.day == day;
+          CHECK(real);
+        }
+        CAPTURE(year);
+        CAPTURE(month);
+        CAPTURE(day);
+        const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        const int last = month == 2
+                             ? (leap ? 29 : 28)
+                             : (month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31);
+        const bool expected =
+            year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= last;
+        CHECK(d.has_value() == expected);
+      }
+    }
+  }
+  // A byte that is not a digit, anywhere, is refused.
+  const std::string good = "2024-02-29";
+  REQUIRE(Date::ParseIso(good).has_value());
+  for (size_t i = 0; i < good.size(); ++i) {
+    const int others[] = {'/', ':', ' ', 'a', 0, 0x80, 0xff, '-', '0' - 1, '9' + 1};
+    for (int c : others) {
+      std::string t = good;
+      if (t[i] == static_cast<char>(c)) continue;
+      t[i] = static_cast<char>(c);
+      INFO("text: '", t, "'");
+      CHECK(!Date::ParseIso(t).has_value());
+    }
+  }
+  CHECK(!Date::ParseIso("2023-02-29"));
+  CHECK(!Date::ParseIso(" 2024-02-29"));
+  CHECK(!Date::ParseIso("2024-02-29 "));
+  CHECK(!Date::ParseIso("0000-01-01"));
+  CHECK(Date::ParseIso("9999-12-31").has_value());
+}
+
 // ---- Chunks --------------------------------------------------------------------
 
 // Reads `text` in chunks of `chunk_bytes`; the line of every record, in order.
@@ -443,6 +571,39 @@ std::vector<uint32_t> RecordLines(const std::string& text, RecordFormat format,
   CHECK(!error);
   CHECK(!reader->error());
   return lines;
+}
+
+// Reads `text` with two chunks taking turns, as the record pipeline recycles
+// them: the bytes handed out, joined, must be the input after its header.
+std::string ChunkBytes(const std::string& text, RecordFormat format, std::size_t chunk_bytes) {
+  ChunkOptions options;
+  options.format = format;
+  options.chunk_bytes = chunk_bytes;
+  auto reader = OpenRecords("in", options, text);
+  RecordChunk chunks[2];
+  std::string joined;
+  for (int k = 0; reader->Next(chunks[k % 2]); ++k) joined += chunks[k % 2].text;
+  CHECK(!reader->error());
+  return joined;
+}
+
+TEST_CASE("chunks: recycled chunk buffers hand out exactly the input's bytes") {
+  std::mt19937 rng(5);
+  std::string body;
+  for (int r = 0; r < 5000; ++r) {
+    // Records from a few bytes to several blocks, so buffers grow and shrink.
+    std::string pad(rng() % 7 == 0 ? rng() % 9000 : rng() % 60, static_cast<char>('a' + r % 26));
+    body += pad + ",x,\"q\"\n";
+  }
+  for (std::size_t chunk : {std::size_t{64}, std::size_t{4096}, std::size_t{65536}}) {
+    CAPTURE(chunk);
+    CHECK(ChunkBytes("a,b,c\n" + body, RecordFormat::kCsv, chunk) == body);
+    CHECK(ChunkBytes("\xEF\xBB\xBF"
+                     "a,b,c\n" +
+                         body,
+                     RecordFormat::kCsv, chunk) == body);
+    CHECK(ChunkBytes(body, RecordFormat::kJsonLines, chunk) == body);
+  }
 }
 
 TEST_CASE("chunks: large inputs keep every record's line, whatever the chunk size") {
