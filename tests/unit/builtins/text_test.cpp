@@ -110,6 +110,28 @@ TEST_CASE("IsAsciiText: a non-ASCII byte anywhere, at every length") {
   }
 }
 
+TEST_CASE("IsAsciiDigits: every byte value at every position, at every length") {
+  // Words of 8 bytes are tested at once: a byte just outside '0'..'9' or with
+  // its high bit set must be found wherever it is, overlapping tail included.
+  std::string first_wrong;
+  int wrong = 0;
+  for (std::size_t n = 0; n <= 20; ++n) {
+    const std::string digits(n, '7');
+    CHECK(policy::eval::IsAsciiDigits(digits));
+    for (std::size_t at = 0; at < n; ++at) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string t = digits;
+        t[at] = static_cast<char>(byte);
+        const bool digit = byte >= '0' && byte <= '9';
+        if (policy::eval::IsAsciiDigits(t) == digit) continue;
+        if (wrong++ == 0)
+          first_wrong = std::to_string(n) + "/" + std::to_string(at) + "/" + std::to_string(byte);
+      }
+    }
+  }
+  CHECK_MESSAGE(wrong == 0, first_wrong);
+}
+
 TEST_CASE("IsUnicodeSpace: ICU's White_Space property, for every code point") {
   int mismatches = 0;
   for (char32_t cp = 0; cp <= 0x10FFFF; ++cp)

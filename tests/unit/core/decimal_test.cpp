@@ -266,3 +266,28 @@ TEST_CASE("decimal: money-sized operands on both sides of the 64-bit fast paths"
   CHECK(DivS("46058.2500", "100") == "460.5825");  // back to the preferred scale
   CHECK(DivS("460582500000000000000000", "100") == "4605825000000000000000");
 }
+
+TEST_CASE("decimal: 64-bit coefficients at the edge of overflow take the wide route") {
+  // Coefficients that fit 64 bits are added, multiplied and divided by powers
+  // of ten in 64 bits; a result that would overflow them must still be exact.
+  CHECK(AddS("9223372036854775807", "1") == "9223372036854775808");
+  CHECK(AddS("-9223372036854775808", "-1") == "-9223372036854775809");
+  CHECK(AddS("92233720368547758.07", "0.01") == "92233720368547758.08");
+  CHECK(SubS("-9223372036854775807", "2") == "-9223372036854775809");
+  CHECK(SubS("9223372036854775807", "-1") == "9223372036854775808");
+  CHECK(MulS("9223372036854775807", "2") == "18446744073709551614");
+  CHECK(MulS("-4611686018427387904", "2") == "-9223372036854775808");
+  CHECK(MulS("3037000500", "3037000500") == "9223372037000250000");
+  CHECK(MulS("-9223372036854775808", "-1") == "9223372036854775808");
+  CHECK(DivS("-9223372036854775808", "10") == "-922337203685477580.8");
+  CHECK(DivS("9223372036854775807", "1000000000000000000") == "9.223372036854775807");
+  CHECK(DivS("-690873.75", "100") == "-6908.7375");
+  CHECK(DivS("1500", "100") == "15");        // trailing zeros go down to the preferred scale
+  CHECK(DivS("1500.00", "100") == "15.00");  // but not below it
+  CHECK(DivS("7", "1000") == "0.007");
+  CHECK(DivS("7", "-100") == "-0.07");  // a negative divisor: the general route
+  CHECK(DivS("7", "200") == "0.035");   // not a power of ten
+  CHECK(D("-9223372036854775808") < D("9223372036854775807"));
+  CHECK(D("1.05") > D("1.04"));
+  CHECK(D("-1.05") < D("-1.04"));
+}

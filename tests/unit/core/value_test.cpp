@@ -122,3 +122,22 @@ TEST_CASE("value: arena builders") {
   CHECK(MakeList(arena, {}).as_list().empty());
   CHECK(MakeString(arena, "").as_string().empty());
 }
+
+TEST_CASE("value: kAscii describes a string's text, not where it came from") {
+  policy::Value cell = policy::Value::String("abc");
+  cell.set_flags(policy::Value::kAscii | policy::Value::kQuoted);
+  CHECK(cell.known_ascii());
+  // A result located at the cell (trim(), substr(), ...) takes its origin's
+  // quoting and place, but what is known of its own text only.
+  const policy::Value made = policy::Value::String("\xe0\xa6\x95").WithOriginOf(cell);
+  CHECK_FALSE(made.known_ascii());
+  CHECK(made.has_flag(policy::Value::kQuoted));
+  policy::Value ascii_result = policy::Value::String("ab");
+  ascii_result.set_flags(policy::Value::kAscii);
+  policy::Value plain = policy::Value::String("xy");
+  CHECK(ascii_result.WithOriginOf(plain).known_ascii());
+  // Only strings are ever known ASCII.
+  policy::Value number = policy::Value::Number(policy::Decimal::FromInt(1));
+  number.set_flags(policy::Value::kAscii);
+  CHECK_FALSE(number.known_ascii());
+}

@@ -35,6 +35,17 @@ const char* const kSubjects[] = {
     "12 34",
     "12\n",
     "\n12",
+    // Digit runs are tested 8 bytes at a time: the bytes either side of '0'..'9'
+    // (/ and :), a high byte, at the start, inside and at the end of a run.
+    "0000000000000",
+    "9999999999999",
+    "/234567890123",
+    "123456:890123",
+    "123456789012:",
+    "12345678\x80"
+    "123",
+    "1234567890123\xff",
+    "123456789/12",
 };
 
 void Agrees(const std::string& pattern) {
