@@ -38,14 +38,14 @@ const Builtin* RoundBuiltin() {
 
 }  // namespace
 
-bool Evaluator::DecimalLane(const Node* n, Value* slots, const Value* row, Decimal* out) {
+bool Evaluator::DecimalLane(const Node* n, Value* slots, TypedRow row, Decimal* out) {
   const uint64_t steps = steps_;
   if (EvalDecimal(n, slots, row, out)) return true;
   steps_ = steps;  // the general path counts them again
   return false;
 }
 
-bool Evaluator::EvalDecimal(const Node* n, Value* slots, const Value* row, Decimal* out) {
+bool Evaluator::EvalDecimal(const Node* n, Value* slots, TypedRow row, Decimal* out) {
   if (++steps_ > kMaxSteps) return false;  // the general path reports it
   switch (n->op) {
     case NodeOp::kConst:
@@ -110,7 +110,7 @@ bool Evaluator::NeedBool(const Value& v, const char* what) {
   return false;
 }
 
-Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
+Value Evaluator::Eval(const Node* n, Value* slots, TypedRow row) {
   if (call_.error.set()) return Value::Null();
   if (++steps_ > kMaxSteps) return Fail("limit.steps", "evaluation exceeded its step budget");
   switch (n->op) {
@@ -119,7 +119,7 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
     case NodeOp::kSlot:
       return slots[n->slot];
     case NodeOp::kRowField: {
-      if (row != nullptr) return row[n->slot];
+      if (row != nullptr) return *row[n->slot];
       return Value::Null().WithOriginOf(slots[kSlotSubject]);
     }
     case NodeOp::kMember: {
@@ -178,7 +178,7 @@ Value Evaluator::Eval(const Node* n, Value* slots, const Value* row) {
   return Value::Null();
 }
 
-bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* what) {
+bool Evaluator::Test(const Node* n, Value* slots, TypedRow row, const char* what) {
   switch (n->op) {
     case NodeOp::kAnd:
     case NodeOp::kOr: {
@@ -252,7 +252,7 @@ bool Evaluator::Test(const Node* n, Value* slots, const Value* row, const char* 
   }
 }
 
-Value Evaluator::EvalCollection(const Node* n, Value* slots, const Value* row) {
+Value Evaluator::EvalCollection(const Node* n, Value* slots, TypedRow row) {
   if (n->op == NodeOp::kList) {
     Value* items = arena().AllocateArray<Value>(n->args.size());
     for (size_t i = 0; i < n->args.size(); ++i) {
@@ -327,7 +327,7 @@ Value Evaluator::EvalIndex(const Value& base, const Value& index) {
   return Value::Null().WithOriginOf(base);
 }
 
-Value Evaluator::EvalBinary(const Node* n, Value* slots, const Value* row) {
+Value Evaluator::EvalBinary(const Node* n, Value* slots, TypedRow row) {
   BinaryOp op = n->binary;
   switch (op) {
     case BinaryOp::kAnd:
@@ -545,7 +545,7 @@ Value Evaluator::EvalArithmetic(BinaryOp op, const Value& a, const Value& b) {
               fmt::format("cannot apply '{}' to {} and {}", sym, Describe(a), Describe(b)));
 }
 
-Value Evaluator::EvalBuiltin(const Node* n, Value* slots, const Value* row) {
+Value Evaluator::EvalBuiltin(const Node* n, Value* slots, TypedRow row) {
   // Raw storage: default-constructing the whole array on every call is measurable.
   constexpr size_t kMaxArgs = 16;
   alignas(Value) unsigned char storage[kMaxArgs * sizeof(Value)];
@@ -600,7 +600,7 @@ bool IdentityHolds(IdentityWhen when, const Value& x) {
 
 }  // namespace
 
-Value Evaluator::EvalIdentityWhen(const Node* n, Value* slots, const Value* row) {
+Value Evaluator::EvalIdentityWhen(const Node* n, Value* slots, TypedRow row) {
   ValueSpace space;
   const Value* x = Operand(n->args[0], slots, row, space);
   if (x == nullptr) return Value::Null();
@@ -683,7 +683,7 @@ Value Evaluator::CallDef(const CompiledDef& def, const Value* args, size_t argc)
   return r;
 }
 
-Value Evaluator::EvalDefCall(const Node* n, Value* slots, const Value* row) {
+Value Evaluator::EvalDefCall(const Node* n, Value* slots, TypedRow row) {
   const CompiledDef& def = *n->def;
   // Allocated on first use (never resized later: frames point into it), so
   // evaluators that fold constants at compile time stay cheap.
@@ -732,7 +732,7 @@ Value Evaluator::EvalDefCall(const Node* n, Value* slots, const Value* row) {
   return r;
 }
 
-Value Evaluator::EvalQuantifier(const Node* n, Value* slots, const Value* row) {
+Value Evaluator::EvalQuantifier(const Node* n, Value* slots, TypedRow row) {
   Value coll = Eval(n->args[0], slots, row);
   if (call_.error.set()) return Value::Null();
   const bool two = n->slot2 >= 0;

@@ -10,6 +10,11 @@
 
 namespace policy::eval {
 
+// The typed schema fields of a record, by field index: each points into the
+// typed row (or at a null located at the row, for a field it lacks). Null
+// without a schema.
+using TypedRow = const Value* const*;
+
 class Evaluator {
  public:
   // Bound on the work of one binding (nodes evaluated, elements iterated):
@@ -21,24 +26,24 @@ class Evaluator {
   // Evaluates `node` with the rule's slots and, for schema-bound records, the
   // typed fields. On an evaluation error returns null and error() is set; the
   // error stays set until ClearError().
-  Value Eval(const Node* node, Value* slots, const Value* typed_row);
+  Value Eval(const Node* node, Value* slots, TypedRow typed_row);
 
   // A condition (`where`, `require`, operands of and/or/not): its bool,
   // without building Values for and, or, not, x == null and the like. A
   // non-bool result is an error "WHAT needs a bool". On error returns false
   // and error() is set.
-  bool Test(const Node* n, Value* slots, const Value* row, const char* what);
+  bool Test(const Node* n, Value* slots, TypedRow row, const char* what);
 
   // Eval with the leaves (constants, names, schema fields) resolved inline:
   // they are half of all nodes, and need neither a call nor a step.
-  Value EvalOperand(const Node* node, Value* slots, const Value* typed_row) {
+  Value EvalOperand(const Node* node, Value* slots, TypedRow typed_row) {
     switch (node->op) {
       case NodeOp::kConst:
         return node->constant;
       case NodeOp::kSlot:
         return slots[node->slot];
       case NodeOp::kRowField:
-        if (typed_row != nullptr) return typed_row[node->slot];
+        if (typed_row != nullptr) return *typed_row[node->slot];
         break;
       default:
         break;
@@ -52,7 +57,7 @@ class Evaluator {
   };
   // The value of `n`: a leaf's own (not copied), or `n` evaluated into
   // `space`; null when that evaluation fails (error() is set).
-  const Value* Operand(const Node* n, Value* slots, const Value* row, ValueSpace& space) {
+  const Value* Operand(const Node* n, Value* slots, TypedRow row, ValueSpace& space) {
     if (const Value* leaf = PeekLeaf(n, slots, row)) return leaf;
     const Value* v = new (space.bytes) Value(Eval(n, slots, row));
     return call_.error.set() ? nullptr : v;
@@ -77,17 +82,17 @@ class Evaluator {
  private:
   static constexpr size_t kStackSlots = 1 << 14;
 
-  Value EvalBinary(const Node* n, Value* slots, const Value* row);
+  Value EvalBinary(const Node* n, Value* slots, TypedRow row);
   // The value of a constant, a name or a typed field without copying it; null
   // for any other node.
-  static const Value* PeekLeaf(const Node* n, Value* slots, const Value* row) {
+  static const Value* PeekLeaf(const Node* n, Value* slots, TypedRow row) {
     switch (n->op) {
       case NodeOp::kConst:
         return &n->constant;
       case NodeOp::kSlot:
         return &slots[n->slot];
       case NodeOp::kRowField:
-        return row != nullptr ? &row[n->slot] : nullptr;
+        return row != nullptr ? row[n->slot] : nullptr;
       default:
         return nullptr;
     }
@@ -99,24 +104,24 @@ class Evaluator {
   // type, null, an error): the general evaluation then gives the same result
   // or reports the error. For the roots whose result carries no location
   // (arithmetic, round), so the Value built from it is the general one.
-  bool EvalDecimal(const Node* n, Value* slots, const Value* row, Decimal* out);
+  bool EvalDecimal(const Node* n, Value* slots, TypedRow row, Decimal* out);
   // EvalDecimal, leaving the step count as it was when it gives up.
-  bool DecimalLane(const Node* n, Value* slots, const Value* row, Decimal* out);
+  bool DecimalLane(const Node* n, Value* slots, TypedRow row, Decimal* out);
   Value EvalCompare(syntax::BinaryOp op, const Value& a, const Value& b);
   Value EvalIn(const Value& needle, const Value& haystack);
   // `plan`: what the regex literal `re` can decide without RE2 (or null).
   Value EvalMatches(const Value& subject, const Value& re, const RegexPlan* plan);
   Value EvalMember(const Value& base, std::string_view name);
   Value EvalIndex(const Value& base, const Value& index);
-  Value EvalBuiltin(const Node* n, Value* slots, const Value* row);
+  Value EvalBuiltin(const Node* n, Value* slots, TypedRow row);
   // `b` on evaluated arguments: null policy, the call, the error's prefix.
   Value CallBuiltin(const Builtin& b, const Value* args, size_t count);
-  Value EvalIdentityWhen(const Node* n, Value* slots, const Value* row);
-  Value EvalDefCall(const Node* n, Value* slots, const Value* row);
+  Value EvalIdentityWhen(const Node* n, Value* slots, TypedRow row);
+  Value EvalDefCall(const Node* n, Value* slots, TypedRow row);
   // Runs `def` on evaluated arguments in a new frame.
   Value CallDef(const CompiledDef& def, const Value* args, size_t argc);
-  Value EvalQuantifier(const Node* n, Value* slots, const Value* row);
-  Value EvalCollection(const Node* n, Value* slots, const Value* row);
+  Value EvalQuantifier(const Node* n, Value* slots, TypedRow row);
+  Value EvalCollection(const Node* n, Value* slots, TypedRow row);
   bool NeedBool(const Value& v, const char* what);
 
   // Recent `matches` results on short strings. Rules that pick record fields by

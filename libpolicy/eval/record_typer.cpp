@@ -149,38 +149,33 @@ const int* RecordTyper::ColumnsFor(const load::Record& rec, std::span<const MapE
 }
 
 // The common cells: a non-empty string for a string field, plain money text
-// for a decimal field, an ISO date. Writes `out` and `typed`; false (and
+// for a decimal field, an ISO date. Writes `out`; false (and
 // nothing written) for anything else. Always inlined: a call costs as much as
 // the common cell's copy.
-[[gnu::always_inline]] inline bool RecordTyper::TypeFast(Kind kind, const Value& in, Value& out,
-                                                         Value& typed) {
+[[gnu::always_inline]] inline bool RecordTyper::TypeFast(Kind kind, const Value& in, Value& out) {
   if (in.is(Type::kString)) {
     const std::string_view s = in.as_string();
     if (s.empty()) return false;
     if (kind == Kind::kString) {
       out = in;
-      typed = in;
       return true;
     }
     if (kind == Kind::kDecimal) {
       Decimal d;
       if (!Decimal::ParsePlain(s, &d)) return false;
       Replace(out, in, [&] { return Value::Number(d); });
-      Replace(typed, in, [&] { return Value::Number(d); });
       return true;
     }
     if (kind == Kind::kDateIso) {
       std::optional<Date> d = Date::ParseIso(s);
       if (!d) return false;
       Replace(out, in, [&] { return Value::OfDate(*d); });
-      Replace(typed, in, [&] { return Value::OfDate(*d); });
       return true;
     }
     return false;
   }
   if (in.is(Type::kDecimal) && kind == Kind::kDecimal) {
     out = in;
-    typed = in;
     return true;
   }
   return false;
@@ -192,9 +187,10 @@ Value RecordTyper::TypeRow(const load::Record& rec, Arena& arena, const IssueSin
   const int* columns = csv_ ? columns_.data() : ColumnsFor(rec, raw, &covers);
   const size_t n = plan_.size();
   // The typed row is a copy: `rec.row` stays the untyped row that issues show.
-  // Each field's cell is written once, into the row and into typed_, from the
-  // raw cell: a bulk copy first would be read back at once (store forwarding
-  // stalls). Only columns no field names need that copy.
+  // Each field's cell is written once, into the row, from the raw cell (typed_
+  // points at it): a bulk copy first would be read back at once (store
+  // forwarding stalls). Only columns no field names need that copy.
+  absent_ = Value::Null().WithOriginOf(rec.row);
   if (covers) {
     entries_.resize(raw.size());
   } else {
@@ -206,13 +202,14 @@ Value RecordTyper::TypeRow(const load::Record& rec, Arena& arena, const IssueSin
       if (plan_[i].required && !csv_)
         issue.call(issue.fn, Value::Null().WithOriginOf(rec.row),
                    fmt::format("required field '{}' is missing", schema_->fields[i].name));
-      typed_[i] = Value::Null().WithOriginOf(rec.row);
+      typed_[i] = &absent_;
       continue;
     }
     const MapEntry& in = raw[static_cast<size_t>(col)];
     MapEntry& out = entries_[static_cast<size_t>(col)];
     out.key = in.key;
-    if (!TypeFast(plan_[i].kind, in.value, out.value, typed_[i]))
+    typed_[i] = &out.value;
+    if (!TypeFast(plan_[i].kind, in.value, out.value))
       TypeSlow(i, in.value, out.value, arena, issue);
   }
   Value row = Value::Map(entries_.data(), static_cast<uint32_t>(entries_.size()));
@@ -238,7 +235,6 @@ void RecordTyper::TypeSlow(size_t field, const Value& in, Value& out, Arena& are
       Replace(out, in, [] { return Value::Null(); });
     }
   }
-  typed_[field] = out;
 }
 
 void RecordTyper::Reject(size_t field, const Value& v, const IssueSink& issue) const {

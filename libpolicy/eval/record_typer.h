@@ -10,6 +10,7 @@
 
 #include "libpolicy/arena.h"
 #include "libpolicy/eval/builtins.h"
+#include "libpolicy/eval/evaluator.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/value.h"
@@ -34,8 +35,9 @@ class RecordTyper {
     return TypeRow(rec, arena, sink);
   }
 
-  // The typed schema fields of the last record, by field index (null without schema).
-  const Value* typed() const { return schema_ ? typed_.data() : nullptr; }
+  // The typed schema fields of the last record, by field index (null without
+  // schema): pointers into the returned row, not copies of its cells.
+  TypedRow typed() const { return schema_ ? typed_.data() : nullptr; }
 
  private:
   struct IssueSink {
@@ -51,7 +53,7 @@ class RecordTyper {
   Value TypeRow(const load::Record& rec, Arena& arena, const IssueSink& issue);
   const int* ColumnsFor(const load::Record& rec, std::span<const MapEntry> raw, bool* covers);
   bool FieldsCoverRow(const int* columns, size_t size) const;
-  static bool TypeFast(Kind kind, const Value& in, Value& out, Value& typed);
+  static bool TypeFast(Kind kind, const Value& in, Value& out);
   void TypeSlow(size_t field, const Value& in, Value& out, Arena& arena, const IssueSink& issue);
   bool Convert(size_t field, Value& v, Arena& arena);
   void Reject(size_t field, const Value& v, const IssueSink& issue) const;
@@ -62,9 +64,10 @@ class RecordTyper {
   bool csv_fields_every_column_ = false;  // every CSV column is a field's
   const Builtin* to_decimal_ = nullptr;
   const Builtin* to_date_ = nullptr;
-  std::vector<Plan> plan_;    // per field
-  std::vector<int> columns_;  // per field: CSV column, -1 when absent
-  std::vector<Value> typed_;  // per field
+  std::vector<Plan> plan_;           // per field
+  std::vector<int> columns_;         // per field: CSV column, -1 when absent
+  std::vector<const Value*> typed_;  // per field: into entries_, or &absent_
+  Value absent_;                     // a field the record lacks: null, at the row
   std::vector<Value> pattern_values_;
   std::vector<MapEntry> entries_;  // the typed row
   // JSON Lines: field columns of recent record shapes (Record::shape), most

@@ -42,14 +42,14 @@ bool IsScalar(const Value& v) {
 
 }  // namespace
 
-void Runner::Run(const CompiledRule& rule, const Value& subject, const Value* typed,
+void Runner::Run(const CompiledRule& rule, const Value& subject, TypedRow typed,
                  const RecordInfo* record, const InputInfo& in, RuleOutcome& out,
                  const KeySink* on_key) {
   Begin(subject, typed, record, in);
   RunRule(rule, out, on_key);
 }
 
-void Runner::Begin(const Value& subject, const Value* typed, const RecordInfo* record,
+void Runner::Begin(const Value& subject, TypedRow typed, const RecordInfo* record,
                    const InputInfo& in) {
   typed_ = typed;
   record_ = record;
@@ -375,7 +375,7 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
 }
 
 bool Runner::PresenceHolds(const CompiledClause::FieldPresence& test) const {
-  const Value& v = typed_[test.field];
+  const Value& v = *typed_[test.field];
   if (v.is_null()) return false;
   if (v.is(Type::kString)) return !test.blank_text_fails || !IsBlank(v.as_string());
   return test.others_pass;

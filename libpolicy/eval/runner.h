@@ -78,13 +78,11 @@ class Runner {
   // every non-null key reaches `on_key` (with the slots of its binding) instead
   // of `require`.
   using KeySink = std::function<void(const Value& key, Runner& runner)>;
-  void Run(const CompiledRule& rule, const Value& subject, const Value* typed,
-           const RecordInfo* record, const InputInfo& in, RuleOutcome& out,
-           const KeySink* on_key = nullptr);
+  void Run(const CompiledRule& rule, const Value& subject, TypedRow typed, const RecordInfo* record,
+           const InputInfo& in, RuleOutcome& out, const KeySink* on_key = nullptr);
   // The same in two steps, for several rules on one subject: Begin() once,
   // then RunRule() for each rule (subject, typed and record must outlive them).
-  void Begin(const Value& subject, const Value* typed, const RecordInfo* record,
-             const InputInfo& in);
+  void Begin(const Value& subject, TypedRow typed, const RecordInfo* record, const InputInfo& in);
   // `applies`: the caller knows that SkipsEveryField(rule) is false.
   void RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key = nullptr,
                bool applies = false);
@@ -124,7 +122,7 @@ class Runner {
   Evaluator eval_;
   // The current run.
   const CompiledRule* rule_ = nullptr;
-  const Value* typed_ = nullptr;
+  TypedRow typed_ = nullptr;
   const RecordInfo* record_ = nullptr;
   const InputInfo* in_ = nullptr;
   RuleOutcome* out_ = nullptr;
