@@ -600,6 +600,15 @@ bool IdentityHolds(IdentityWhen when, const Value& x) {
 
 }  // namespace
 
+const Value* Evaluator::IdentityOf(const Node* n, Value* slots, TypedRow row) {
+  if (n->op != NodeOp::kIdentityWhen) return nullptr;
+  const Value* x = PeekLeaf(n->args[0], slots, row);
+  if (x == nullptr || !IdentityHolds(static_cast<IdentityWhen>(n->slot), *x)) return nullptr;
+  for (const auto& stage : n->stages)
+    if (!IdentityHolds(static_cast<IdentityWhen>(stage.second), *x)) return nullptr;
+  return x;
+}
+
 Value Evaluator::EvalIdentityWhen(const Node* n, Value* slots, TypedRow row) {
   ValueSpace space;
   const Value* x = Operand(n->args[0], slots, row, space);

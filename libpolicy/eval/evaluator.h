@@ -59,6 +59,7 @@ class Evaluator {
   // `space`; null when that evaluation fails (error() is set).
   const Value* Operand(const Node* n, Value* slots, TypedRow row, ValueSpace& space) {
     if (const Value* leaf = PeekLeaf(n, slots, row)) return leaf;
+    if (const Value* same = IdentityOf(n, slots, row)) return same;
     const Value* v = new (space.bytes) Value(Eval(n, slots, row));
     return call_.error.set() ? nullptr : v;
   }
@@ -85,6 +86,9 @@ class Evaluator {
   Value EvalBinary(const Node* n, Value* slots, TypedRow row);
   // The value of a constant, a name or a typed field without copying it; null
   // for any other node.
+  // A kIdentityWhen chain whose every builtin returns a leaf as it is
+  // (ident(v) of a digit string): that leaf, not a copy; else null.
+  static const Value* IdentityOf(const Node* n, Value* slots, TypedRow row);
   static const Value* PeekLeaf(const Node* n, Value* slots, TypedRow row) {
     switch (n->op) {
       case NodeOp::kConst:

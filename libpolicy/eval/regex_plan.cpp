@@ -213,20 +213,26 @@ RegexPlan RegexPlan::For(const std::string& pattern) {
     if (!plan.simple_) plan.alternatives_.clear();
     std::bitset<128> digits;
     for (char c = '0'; c <= '9'; ++c) digits.set(static_cast<size_t>(c));
-    for (Sequence& seq : plan.alternatives_)
+    for (Sequence& seq : plan.alternatives_) {
       for (Item& item : seq) item.digits = item.bytes == digits;
+      plan.bounds_.push_back(BoundsOf(seq));
+    }
   }
   if (!plan.simple_) plan.needs_non_ascii_ = NeedsNonAscii(pattern);
   return plan;
 }
 
-bool RegexPlan::Matches(const Sequence& seq, std::string_view s) {
-  uint64_t min = 0, max = 0;
+RegexPlan::Bounds RegexPlan::BoundsOf(const Sequence& seq) {
+  Bounds b;
   for (const Item& item : seq) {
-    min += item.min;
-    max = item.max == kUnbounded || max == kUnbounded ? kUnbounded : max + item.max;
+    b.min += item.min;
+    b.max = item.max == kUnbounded || b.max == kUnbounded ? kUnbounded : b.max + item.max;
   }
-  if (s.size() < min || (max != kUnbounded && s.size() > max)) return false;
+  return b;
+}
+
+bool RegexPlan::Matches(const Sequence& seq, const Bounds& bounds, std::string_view s) {
+  if (s.size() < bounds.min || (bounds.max != kUnbounded && s.size() > bounds.max)) return false;
   size_t pos = 0;
   for (size_t i = 0; i < seq.size(); ++i) {
     const Item& item = seq[i];
@@ -246,8 +252,8 @@ bool RegexPlan::Matches(const Sequence& seq, std::string_view s) {
 
 std::optional<bool> RegexPlan::Match(std::string_view subject) const {
   if (simple_) {
-    for (const Sequence& seq : alternatives_)
-      if (Matches(seq, subject)) return true;
+    for (size_t i = 0; i < alternatives_.size(); ++i)
+      if (Matches(alternatives_[i], bounds_[i], subject)) return true;
     return false;
   }
   if (needs_non_ascii_ && IsAsciiText(subject)) return false;

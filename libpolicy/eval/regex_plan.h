@@ -39,13 +39,20 @@ class RegexPlan {
   using Sequence = std::vector<Item>;
   static constexpr uint32_t kUnbounded = UINT32_MAX;
 
-  static bool Matches(const Sequence& seq, std::string_view s);
+  // The lengths a sequence matches: [min, max] (max kUnbounded for none).
+  struct Bounds {
+    uint64_t min = 0;
+    uint64_t max = 0;
+  };
+  static Bounds BoundsOf(const Sequence& seq);
+  static bool Matches(const Sequence& seq, const Bounds& bounds, std::string_view s);
 
   bool simple_ = false;
   bool needs_non_ascii_ = false;
   // simple_: the whole text is one of these sequences; in each, only the last
   // item may repeat a variable number of times.
   std::vector<Sequence> alternatives_;
+  std::vector<Bounds> bounds_;  // per alternative
   friend class SimplePatternParser;
 };
 

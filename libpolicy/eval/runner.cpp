@@ -181,10 +181,18 @@ size_t Runner::MemoField() const {
 }
 
 bool Runner::WalkMemo(size_t index) {
-  if (memo_stats_.size() <= (rule_->memo_id + 1) * kMemoFields)
+  if (memo_stats_.size() <= (rule_->memo_id + 1) * kMemoFields) {
     memo_stats_.resize((rule_->memo_id + 1) * kMemoFields);
-  MemoStats& stats = memo_stats_[rule_->memo_id * kMemoFields + MemoField()];
-  if (stats.off) return false;
+    memo_off_.resize(rule_->memo_id + 1, 0);
+  }
+  const size_t field = MemoField();
+  uint64_t& off = memo_off_[rule_->memo_id];
+  if ((off >> field) & 1) return false;
+  MemoStats& stats = memo_stats_[rule_->memo_id * kMemoFields + field];
+  if (stats.off) {
+    off |= uint64_t{1} << field;  // read first from now on
+    return false;
+  }
   char key[MemoTable::kMaxKey];
   size_t size = 0;
   ++stats.lookups;
@@ -333,10 +341,27 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
         map.data() == record_->row.as_map().data()) {
       if (const std::vector<uint32_t>* passing = PassingKeys(c, v)) {
         out_->counters.skipped += map.size() - passing->size();
+        // `for k, v in row / where FILTER(k) and REST / require R`, nothing else:
+        // a field that passes is decided by two tests, without a binding.
+        const bool plain = index + 2 == rule_->clauses.size() && !rule_->is_unique &&
+                           !rule_->mostly && rule_->memo_from != index + 1;
         for (uint32_t i : *passing) {
           if (AsciiPasses(c, map[i].value)) continue;
+          const Value key = Value::String(map[i].key).WithOriginOf(map[i].value);
+          if (plain && (rule_->memo_from != index + 2 || MemoOff(i))) {
+            switch (PlainOutcome(c, key, map[i].value)) {
+              case Plain::kSkipped:
+                ++out_->counters.skipped;
+                continue;
+              case Plain::kPassed:
+                ++out_->counters.evaluated;
+                continue;
+              case Plain::kWalk:
+                break;  // a failure or an error: the walk below reports it
+            }
+          }
           filter_passed_ = &c;
-          BindFor(c, Value::String(map[i].key).WithOriginOf(map[i].value), map[i].value, index + 1);
+          BindFor(c, key, map[i].value, index + 1);
         }
         return;
       }
@@ -379,6 +404,31 @@ bool Runner::PresenceHolds(const CompiledClause::FieldPresence& test) const {
   if (v.is_null()) return false;
   if (v.is(Type::kString)) return !test.blank_text_fails || !IsBlank(v.as_string());
   return test.others_pass;
+}
+
+bool Runner::MemoOff(size_t field) const {
+  if (field >= kMemoFields - 1) field = kMemoFields - 1;
+  return rule_->memo_id < memo_off_.size() && ((memo_off_[rule_->memo_id] >> field) & 1) != 0;
+}
+
+Runner::Plain Runner::PlainOutcome(const CompiledClause& c, const Value& key, const Value& value) {
+  Value* slots = slots_.data();
+  slots[c.slot] = key;
+  if (c.slot2 >= 0) slots[c.slot2] = value;
+  if (c.where_rest != nullptr) {
+    const bool holds = eval_.Test(c.where_rest, slots, typed_, "`where`");
+    if (eval_.error().set()) {
+      eval_.ClearError();
+      return Plain::kWalk;
+    }
+    if (!holds) return Plain::kSkipped;
+  }
+  const bool holds = eval_.Test(rule_->require, slots, typed_, "`require`");
+  if (eval_.error().set()) {
+    eval_.ClearError();
+    return Plain::kWalk;
+  }
+  return holds ? Plain::kPassed : Plain::kWalk;
 }
 
 bool Runner::AsciiPasses(const CompiledClause& c, const Value& value) {

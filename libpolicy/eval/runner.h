@@ -160,6 +160,13 @@ class Runner {
   void BindFor(const CompiledClause& c, const Value& key, const Value& value, size_t next);
   // CompiledClause::ascii_value_passes: true (and counted) when `value` is ASCII text.
   bool AsciiPasses(const CompiledClause& c, const Value& value);
+  // The binding of a record field that passes `c`'s key filter, in a rule
+  // that is only `for`, that `where` and `require`: skipped, passed, or to be
+  // walked in full (it fails, or fails to evaluate: the walk reports it).
+  enum class Plain : uint8_t { kSkipped, kPassed, kWalk };
+  Plain PlainOutcome(const CompiledClause& c, const Value& key, const Value& value);
+  // True once the memo has stopped for the current rule and record field.
+  bool MemoOff(size_t field) const;
   // True when the typed row passes `test` (CompiledClause::unrolled_presence);
   // false when it fails or only the full test can tell.
   bool PresenceHolds(const CompiledClause::FieldPresence& test) const;
@@ -191,6 +198,9 @@ class Runner {
   static constexpr uint64_t kMemoWorthNanos = 80;
   static constexpr size_t kMemoFields = 64;  // per rule: fields 0..62, then "not a field"
   std::vector<MemoStats> memo_stats_;
+  // Per rule (memo_id): bit f set once field f's stats are off, so that most
+  // bindings of a rule that does not memoise read one word.
+  std::vector<uint64_t> memo_off_;
   // The index of the record field the innermost `for` is at, or kMemoFields - 1.
   size_t MemoField() const;
   // Writes the memo key of the current binding; false when an input is not a
