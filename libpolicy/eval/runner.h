@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "libpolicy/eval/builtins/support.h"
 #include "libpolicy/eval/evaluator.h"
 #include "libpolicy/eval/memo_table.h"
 #include "libpolicy/finding.h"
@@ -169,7 +170,16 @@ class Runner {
   bool MemoOff(size_t field) const;
   // True when the typed row passes `test` (CompiledClause::unrolled_presence);
   // false when it fails or only the full test can tell.
-  bool PresenceHolds(const CompiledClause::FieldPresence& test) const;
+  bool PresenceHolds(const CompiledClause::FieldPresence& test) const {
+    const Value& v = *typed_[test.field];
+    if (v.is_null()) return false;
+    if (!v.is(Type::kString)) return test.others_pass;
+    if (!test.blank_text_fails) return true;
+    // Text that starts with a visible ASCII character is not blank: most.
+    const std::string_view s = v.as_string();
+    const auto first = s.empty() ? 0u : static_cast<unsigned char>(s[0]);
+    return (first > ' ' && first < 0x80) || !IsBlank(s);
+  }
   // Inside an unrolled `for` (CompiledClause::unrolled): the current element's
   // expressions for the clauses from `unrolled_from_` on and for `require`.
   const Unrolled* unrolled_ = nullptr;
