@@ -66,9 +66,18 @@ bool Evaluator::EvalDecimal(const Node* n, Value* slots, TypedRow row, Decimal* 
         return true;
       }
       if (!IsArithmetic(n->binary)) return false;
+      // Leaves (half the operands) are read here, without a call.
+      auto operand = [&](const Node* arg, Decimal* d) {
+        if (const Value* v = PeekLeaf(arg, slots, row)) {
+          if (!v->is(Type::kDecimal)) return false;
+          ++steps_;
+          *d = v->as_decimal();
+          return true;
+        }
+        return EvalDecimal(arg, slots, row, d);
+      };
       Decimal a, b;
-      if (!EvalDecimal(n->args[0], slots, row, &a) || !EvalDecimal(n->args[1], slots, row, &b))
-        return false;
+      if (!operand(n->args[0], &a) || !operand(n->args[1], &b)) return false;
       DecimalStatus status = DecimalStatus::kOk;
       switch (n->binary) {
         case BinaryOp::kAdd:
