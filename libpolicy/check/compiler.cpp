@@ -533,8 +533,32 @@ bool CollectMemoInputs(const eval::Node* n, const std::vector<bool>& before,
   return true;
 }
 
+// Whether evaluating `n` can cost more than a memo lookup (a hash and a probe):
+// a call, a regex, a quantifier or a collection built. Comparisons and
+// arithmetic of fields and constants (`row.rate in rates`) do not.
+bool CostsMoreThanLookup(const eval::Node* n) {
+  if (n == nullptr) return false;
+  switch (n->op) {
+    case eval::NodeOp::kBuiltin:
+    case eval::NodeOp::kDefCall:
+    case eval::NodeOp::kQuantifier:
+    case eval::NodeOp::kList:
+    case eval::NodeOp::kMap:
+      return true;
+    case eval::NodeOp::kBinary:
+      if (n->binary == syntax::BinaryOp::kMatches) return true;
+      break;
+    default:
+      break;
+  }
+  for (const eval::Node* a : n->args)
+    if (CostsMoreThanLookup(a)) return true;
+  return false;
+}
+
 // The earliest clause from which the rule's outcome depends on a few values
-// alone (CompiledRule::memo_from).
+// alone (CompiledRule::memo_from), when evaluating from there costs more than
+// looking the outcome up.
 void FindMemoPoint(eval::CompiledRule& rule, uint32_t& next_memo_id) {
   if (rule.is_unique || rule.mostly || rule.require == nullptr) return;
   const size_t n = rule.clauses.size();
@@ -554,6 +578,9 @@ void FindMemoPoint(eval::CompiledRule& rule, uint32_t& next_memo_id) {
     for (size_t i = m; ok && i < n; ++i)
       ok = CollectMemoInputs(rule.clauses[i].expr, before, inputs);
     if (!ok) continue;
+    bool costly = CostsMoreThanLookup(rule.require);
+    for (size_t i = m; !costly && i < n; ++i) costly = CostsMoreThanLookup(rule.clauses[i].expr);
+    if (!costly) return;
     rule.memo_from = m;
     rule.memo_inputs = std::move(inputs);
     rule.memo_id = next_memo_id++;
