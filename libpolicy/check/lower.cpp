@@ -66,6 +66,26 @@ class Lowerer {
     return p;
   }
 
+  // A chain of `x != null` tests of names and typed fields joined by `and`
+  // (guards before arithmetic): one node that reads the leaves in a loop.
+  const Node* LowerNoneNull(const Node* n) {
+    if (n->op != NodeOp::kAnd) return nullptr;
+    std::vector<const Node*> leaves;
+    for (const Node* side : n->args) {
+      if (side->op == NodeOp::kNoneNull) {
+        leaves.insert(leaves.end(), side->args.begin(), side->args.end());
+      } else if (side->op == NodeOp::kIsNull && side->slot == 0 &&
+                 (side->args[0]->op == NodeOp::kSlot || side->args[0]->op == NodeOp::kRowField)) {
+        leaves.push_back(side->args[0]);
+      } else {
+        return nullptr;
+      }
+    }
+    Node* none = ctx_.NewNode(NodeOp::kNoneNull);
+    none->args = std::move(leaves);
+    return none;
+  }
+
   static bool IsNullConst(const Node* n) {
     return n->op == NodeOp::kConst && n->constant.is_null();
   }
@@ -101,6 +121,7 @@ class Lowerer {
       Node* l = ctx_.NewNode(n->binary == BinaryOp::kAnd ? NodeOp::kAnd : NodeOp::kOr);
       l->args = n->args;
       if (const Node* present = LowerPresent(l)) return present;
+      if (const Node* none_null = LowerNoneNull(l)) return none_null;
       return l;
     }
     if (n->binary != BinaryOp::kEq && n->binary != BinaryOp::kNe) return nullptr;

@@ -178,6 +178,7 @@ Value Evaluator::Eval(const Node* n, Value* slots, TypedRow row) {
     case NodeOp::kIsNull:
     case NodeOp::kTrimEmpty:
     case NodeOp::kPresent:
+    case NodeOp::kNoneNull:
     case NodeOp::kTypeIs: {
       const bool r = Test(n, slots, row, nullptr);
       if (call_.error.set()) return Value::Null();
@@ -204,6 +205,15 @@ bool Evaluator::Test(const Node* n, Value* slots, TypedRow row, const char* what
       ++steps_;
       const bool a = Test(n->args[0], slots, row, "'not'");
       return call_.error.set() ? false : !a;
+    }
+    case NodeOp::kNoneNull: {
+      steps_ += n->args.size();
+      for (const Node* leaf : n->args) {
+        // A typed field without a schema row reads as null, as Eval has it.
+        const Value* x = PeekLeaf(leaf, slots, row);
+        if (x == nullptr || x->is_null()) return false;
+      }
+      return true;
     }
     case NodeOp::kPresent: {
       ++steps_;

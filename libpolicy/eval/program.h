@@ -53,6 +53,9 @@ enum class NodeOp : uint8_t {
   // text, true for any other value when slot is 1; anything else evaluates
   // args[1], the original condition.
   kPresent,
+  // `a != null and b != null and ...` for names and typed fields: the args
+  // are those leaves; true when none is null.
+  kNoneNull,
 };
 
 enum class IdentityWhen : uint8_t {

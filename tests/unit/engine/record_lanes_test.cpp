@@ -63,6 +63,15 @@ rule LANE-NFC {
   at value
 }
 
+rule LANE-GUARD {
+  title "guarded total"
+  on records(item)
+  let n = row.net
+  where n != null and row.rate != null and row.vat != null
+  require n + row.vat > row.rate
+  at row.vat
+}
+
 rule LANE-CODE {
   title "codes are upper case"
   on records(item)
@@ -213,4 +222,18 @@ TEST_CASE("record lanes: thousands of repeated keys, some long, decided like the
   CHECK(LinesOf(two, "LANE-CODE") == failing);
   CHECK(one.by_rule.at("LANE-CODE").evaluated == 12000);
   CHECK(one.by_rule.at("LANE-CODE").failed == failing.size());
+}
+
+TEST_CASE("record lanes: a chain of null guards skips a record when any one is null") {
+  const std::string text =
+      "net,rate,vat,note,code\n"
+      "1,15,20,x,A\n"  // 2: 21 > 15
+      ",15,20,x,A\n"   // 3: net null: skipped
+      "1,,20,x,A\n"    // 4: rate null: skipped
+      "1,15,,x,A\n"    // 5: vat null: skipped
+      "1,15,2,x,A\n";  // 6: 3 > 15 fails
+  policy::Report r = Check(text);
+  CHECK(LinesOf(r, "LANE-GUARD") == std::vector<uint32_t>{6});
+  CHECK(r.by_rule.at("LANE-GUARD").evaluated == 2);
+  CHECK(r.by_rule.at("LANE-GUARD").skipped == 3);
 }
