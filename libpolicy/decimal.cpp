@@ -528,8 +528,52 @@ DecimalStatus Decimal::Mod(const Decimal& a, const Decimal& b, Decimal* out) {
   return DecimalStatus::kOk;
 }
 
+namespace {
+
+// Rounds a 64-bit magnitude by 10^kDrop: the divisor a constant, so the
+// division is a multiplication (money rounds a few digits: 4 to 2 places).
+template <int kDrop>
+uint64_t RoundDown64(uint64_t mag, Rounding mode) {
+  constexpr uint64_t kDiv = [] {
+    uint64_t d = 1;
+    for (int i = 0; i < kDrop; ++i) d *= 10;
+    return d;
+  }();
+  const uint64_t q = mag / kDiv;
+  const uint64_t r = mag % kDiv;
+  const bool up = mode == Rounding::kHalfAwayFromZero
+                      ? r >= kDiv / 2
+                      : r > kDiv / 2 || (r == kDiv / 2 && (q & 1) != 0);
+  return q + (up ? 1 : 0);
+}
+
+}  // namespace
+
 DecimalStatus Decimal::Round(int digits, Rounding mode, Decimal* out) const {
   if (digits < -kMaxScale || digits > kMaxScale) return DecimalStatus::kInvalid;
+  int64_t x;
+  if (digits >= 0 && digits < scale_ && scale_ - digits <= 4 && Fits64(coef_, &x) &&
+      x != INT64_MIN) {
+    const uint64_t mag = static_cast<uint64_t>(x < 0 ? -x : x);
+    uint64_t q = 0;
+    switch (scale_ - digits) {
+      case 1:
+        q = RoundDown64<1>(mag, mode);
+        break;
+      case 2:
+        q = RoundDown64<2>(mag, mode);
+        break;
+      case 3:
+        q = RoundDown64<3>(mag, mode);
+        break;
+      default:
+        q = RoundDown64<4>(mag, mode);
+        break;
+    }
+    const auto c = static_cast<int64_t>(q);  // below |x|: no overflow
+    *out = Decimal(x < 0 ? -c : c, digits);
+    return DecimalStatus::kOk;
+  }
   const U128 mag = Magnitude(coef_);
   const int target = digits < 0 ? 0 : digits;
   if (digits >= scale_) {

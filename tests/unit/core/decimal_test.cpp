@@ -291,3 +291,25 @@ TEST_CASE("decimal: 64-bit coefficients at the edge of overflow take the wide ro
   CHECK(D("1.05") > D("1.04"));
   CHECK(D("-1.05") < D("-1.04"));
 }
+
+TEST_CASE("decimal: rounding by 1 to 4 places on 64-bit coefficients, both modes") {
+  // These take the constant-divisor route; the results are those of the
+  // general one.
+  CHECK(RoundS("4605.8250", 2) == "4605.83");
+  CHECK(RoundS("4605.8249", 2) == "4605.82");
+  CHECK(RoundS("-4605.8250", 2) == "-4605.83");
+  CHECK(RoundS("4605.8250", 2, Rounding::kHalfEven) == "4605.82");
+  CHECK(RoundS("4605.8350", 2, Rounding::kHalfEven) == "4605.84");
+  CHECK(RoundS("-4605.8350", 2, Rounding::kHalfEven) == "-4605.84");
+  CHECK(RoundS("0.05", 1) == "0.1");
+  CHECK(RoundS("0.05", 0) == "0");
+  CHECK(RoundS("0.5", 0) == "1");
+  CHECK(RoundS("-0.5", 0) == "-1");
+  CHECK(RoundS("0.5", 0, Rounding::kHalfEven) == "0");
+  CHECK(RoundS("9223372036854775.807", 2) == "9223372036854775.81");
+  CHECK(RoundS("-9223372036854775.808", 1) == "-9223372036854775.8");
+  CHECK(RoundS("12.34567", 1) == "12.3");   // 4 places dropped
+  CHECK(RoundS("12.34567", 2) == "12.35");  // 3
+  CHECK(RoundS("12.345678", 1) == "12.3");  // 5: the general route
+  CHECK(RoundS("12.95", 1) == "13.0");
+}
