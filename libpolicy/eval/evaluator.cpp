@@ -158,6 +158,11 @@ Value Evaluator::Eval(const Node* n, Value* slots, TypedRow row) {
     case NodeOp::kBinary: {
       Decimal d;
       if (IsArithmetic(n->binary) && DecimalLane(n, slots, row, &d)) return Value::Number(d);
+      if (n->binary == BinaryOp::kCoalesce) {
+        // `row.rate ?? default`: the leaf itself when it is there.
+        const Value* a = PeekLeaf(n->args[0], slots, row);
+        if (a != nullptr && !a->is_null()) return *a;
+      }
       return EvalBinary(n, slots, row);
     }
     case NodeOp::kIf: {
