@@ -73,6 +73,11 @@ class Evaluator {
   }
 
   const EvalError& error() const { return call_.error; }
+  // Forgets the error but not the steps taken: for a shortcut that gives up
+  // and lets the full walk evaluate again, and report, within the same budget.
+  void DropError() {
+    if (call_.error.set()) call_.error = EvalError{};
+  }
   void ClearError() {
     if (call_.error.set()) call_.error = EvalError{};
     steps_ = 0;

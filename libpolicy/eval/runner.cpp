@@ -315,7 +315,7 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
           ++out_->counters.evaluated;
           continue;
         }
-        eval_.ClearError();  // evaluated again below, with its names bound
+        eval_.DropError();  // evaluated again below, with its names bound
       }
       unrolled_ = &c.unrolled[i];
       unrolled_from_ = index + 1;
@@ -403,7 +403,6 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
   }
 }
 
-
 bool Runner::MemoOff(size_t field) const {
   if (field >= kMemoFields - 1) field = kMemoFields - 1;
   return rule_->memo_id < memo_off_.size() && ((memo_off_[rule_->memo_id] >> field) & 1) != 0;
@@ -416,14 +415,14 @@ Runner::Plain Runner::PlainOutcome(const CompiledClause& c, const Value& key, co
   if (c.where_rest != nullptr) {
     const bool holds = eval_.Test(c.where_rest, slots, typed_, "`where`");
     if (eval_.error().set()) {
-      eval_.ClearError();
+      eval_.DropError();
       return Plain::kWalk;
     }
     if (!holds) return Plain::kSkipped;
   }
   const bool holds = eval_.Test(rule_->require, slots, typed_, "`require`");
   if (eval_.error().set()) {
-    eval_.ClearError();
+    eval_.DropError();
     return Plain::kWalk;
   }
   return holds ? Plain::kPassed : Plain::kWalk;

@@ -72,6 +72,15 @@ rule LANE-GUARD {
   at row.vat
 }
 
+rule LANE-FIELDS {
+  title "code and note fields are short, and never x"
+  on records
+  for key, value in row
+  where key matches /^(code|note)$/ and value != null
+  require len(value) < 3 and (value != "x" or value + 0 > 0)
+  at value
+}
+
 rule LANE-CODE {
   title "codes are upper case"
   on records(item)
@@ -236,4 +245,23 @@ TEST_CASE("record lanes: a chain of null guards skips a record when any one is n
   CHECK(LinesOf(r, "LANE-GUARD") == std::vector<uint32_t>{6});
   CHECK(r.by_rule.at("LANE-GUARD").evaluated == 2);
   CHECK(r.by_rule.at("LANE-GUARD").skipped == 3);
+}
+
+TEST_CASE("record lanes: fields picked by name fail and fail to evaluate as the full walk says") {
+  // A for over the record's fields with one where and require decides passing
+  // fields with two tests; failures and errors must still be reported in full.
+  const std::string text =
+      "net,rate,vat,note,code\n"
+      "1,15,0.15,7,ABCD\n"  // 2: code too long; note 7 passes
+      "1,15,0.15,x,A\n";    // 3: code A passes; note x: "x" + 0 fails to evaluate
+  for (unsigned jobs : {1u, 2u}) {
+    CAPTURE(jobs);
+    policy::Report r = Check(text, jobs);
+    const policy::RuleCounters& c = r.by_rule.at("LANE-FIELDS");
+    CHECK(LinesOf(r, "LANE-FIELDS") == std::vector<uint32_t>{2, 3});
+    CHECK(c.failed == 1);
+    CHECK(c.errors == 1);
+    CHECK(c.evaluated == 4);
+    CHECK(c.skipped == 6);
+  }
 }
