@@ -78,6 +78,17 @@ class RecordTyper {
     bool covers = false;  // FieldsCoverRow
   };
   std::vector<ShapeColumns> shape_columns_;
+  // CSV: the fields whose column the header has, in field order, and the rest.
+  // Rows always have the header's width, so the per-field column checks are
+  // made once here instead of per cell.
+  struct CsvField {
+    uint32_t field;
+    uint32_t column;
+    Kind kind;
+  };
+  std::vector<CsvField> csv_fields_;
+  std::vector<uint32_t> csv_absent_;
+  size_t csv_width_ = 0;
   std::vector<int> search_columns_;
   static constexpr size_t kShapes = 8;
 };
