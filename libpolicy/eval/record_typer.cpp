@@ -305,6 +305,11 @@ bool RecordTyper::Convert(size_t field, Value& v, Arena& arena) {
         Replace(v, [&] { return Value::Number(*d); });
         return true;
       }
+      // Bengali quantities: the builtin's answer, read directly.
+      if (Decimal d; ParseBengaliDigits(v.as_string(), &d)) {
+        Replace(v, [&] { return Value::Number(d); });
+        return true;
+      }
       return by_builtin(to_decimal_, std::span<const Value>(&v, 1));
     }
     case Kind::kDateIso: {
