@@ -98,8 +98,8 @@ RecordTyper::RecordTyper(const Schema* schema, const load::CsvHeader* header) : 
     csv_width_ = header->names.size();
     for (size_t i = 0; i < n; ++i) {
       if (columns_[i] >= 0 && static_cast<size_t>(columns_[i]) < csv_width_) {
-        csv_fields_.push_back(
-            {static_cast<uint32_t>(i), static_cast<uint32_t>(columns_[i]), plan_[i].kind});
+        csv_fields_.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(columns_[i]),
+                               plan_[i].kind, plan_[i].required});
       } else {
         csv_absent_.push_back(static_cast<uint32_t>(i));
       }
@@ -217,6 +217,12 @@ Value RecordTyper::TypeRow(const load::Record& rec, Arena& arena, const IssueSin
       MapEntry& out = entries[f.column];
       out.key = in.key;
       typed[f.field] = &out.value;
+      // An empty plain cell is already null: what TypeSlow makes of it when the
+      // field is optional, without the call (many cells are empty).
+      if (in.value.is_null() && !f.required) {
+        out.value = in.value;
+        continue;
+      }
       if (!TypeFast(f.kind, in.value, out.value))
         TypeSlow(f.field, in.value, out.value, arena, issue);
     }

@@ -112,6 +112,7 @@ class RecordTyper {
     uint32_t field;
     uint32_t column;
     Kind kind;
+    bool required;
   };
   std::vector<CsvField> csv_fields_;
   std::vector<uint32_t> csv_absent_;
