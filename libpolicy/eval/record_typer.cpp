@@ -93,7 +93,18 @@ RecordTyper::RecordTyper(const Schema* schema, const load::CsvHeader* header) : 
       }
   }
   csv_ = header != nullptr;
-  if (csv_) csv_fields_every_column_ = FieldsCoverRow(columns_.data(), header->names.size());
+  if (csv_) {
+    csv_fields_every_column_ = FieldsCoverRow(columns_.data(), header->names.size());
+    csv_width_ = header->names.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (columns_[i] >= 0 && static_cast<size_t>(columns_[i]) < csv_width_) {
+        csv_fields_.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(columns_[i]),
+                               plan_[i].kind, plan_[i].required});
+      } else {
+        csv_absent_.push_back(static_cast<uint32_t>(i));
+      }
+    }
+  }
 }
 
 // Whether the fields' columns (distinct, as the fields' names are) are all the
@@ -196,6 +207,30 @@ Value RecordTyper::TypeRow(const load::Record& rec, Arena& arena, const IssueSin
   } else {
     entries_.assign(raw.begin(), raw.end());
   }
+  if (csv_ && raw.size() == csv_width_) {
+    // The usual CSV row: no field is missing a column (CSV reports none).
+    const Value** typed = typed_.data();
+    MapEntry* entries = entries_.data();
+    for (const uint32_t i : csv_absent_) typed[i] = &absent_;
+    for (const CsvField& f : csv_fields_) {
+      const MapEntry& in = raw[f.column];
+      MapEntry& out = entries[f.column];
+      out.key = in.key;
+      typed[f.field] = &out.value;
+      // An empty plain cell is already null: what TypeSlow makes of it when the
+      // field is optional, without the call (many cells are empty).
+      if (in.value.is_null() && !f.required) {
+        out.value = in.value;
+        continue;
+      }
+      if (!TypeFast(f.kind, in.value, out.value))
+        TypeSlow(f.field, in.value, out.value, arena, issue);
+    }
+    Value row = Value::Map(entries_.data(), static_cast<uint32_t>(entries_.size()));
+    row.set_loc(rec.row.loc());
+    row.set_path(rec.row.path());
+    return row;
+  }
   for (size_t i = 0; i < n; ++i) {
     const int col = columns[i];
     if (col < 0 || static_cast<size_t>(col) >= raw.size()) {
@@ -274,6 +309,11 @@ bool RecordTyper::Convert(size_t field, Value& v, Arena& arena) {
         std::optional<Decimal> d = Decimal::Parse(plain);
         if (!d) return false;
         Replace(v, [&] { return Value::Number(*d); });
+        return true;
+      }
+      // Bengali quantities: the builtin's answer, read directly.
+      if (Decimal d; ParseBengaliDigits(v.as_string(), &d)) {
+        Replace(v, [&] { return Value::Number(d); });
         return true;
       }
       return by_builtin(to_decimal_, std::span<const Value>(&v, 1));

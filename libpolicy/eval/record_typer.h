@@ -17,6 +17,33 @@
 
 namespace policy::eval {
 
+// Decimal text written with Bengali digits (U+09E6..U+09EF), possibly among
+// ASCII digits and a point: what the decimal() builtin reads it as (its digit
+// normalising maps exactly these, and there is nothing to trim), without its
+// per-character Unicode lookups. False when the text is anything else or
+// ParsePlain does not take it (the builtin then decides).
+inline bool ParseBengaliDigits(std::string_view s, Decimal* out) {
+  char plain[20];
+  std::size_t n = 0;
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+  for (std::size_t i = 0; i < s.size();) {
+    char c;
+    if ((u[i] >= '0' && u[i] <= '9') || u[i] == '.') {
+      c = static_cast<char>(u[i]);
+      i += 1;
+    } else if (u[i] == 0xE0 && i + 2 < s.size() && u[i + 1] == 0xA7 && u[i + 2] >= 0xA6 &&
+               u[i + 2] <= 0xAF) {
+      c = static_cast<char>('0' + (u[i + 2] - 0xA6));
+      i += 3;
+    } else {
+      return false;
+    }
+    if (n == sizeof plain) return false;
+    plain[n++] = c;
+  }
+  return Decimal::ParsePlain(std::string_view(plain, n), out);
+}
+
 class RecordTyper {
  public:
   // `header`: the CSV header (columns are bound by name once); null for JSON
@@ -78,6 +105,18 @@ class RecordTyper {
     bool covers = false;  // FieldsCoverRow
   };
   std::vector<ShapeColumns> shape_columns_;
+  // CSV: the fields whose column the header has, in field order, and the rest.
+  // Rows always have the header's width, so the per-field column checks are
+  // made once here instead of per cell.
+  struct CsvField {
+    uint32_t field;
+    uint32_t column;
+    Kind kind;
+    bool required;
+  };
+  std::vector<CsvField> csv_fields_;
+  std::vector<uint32_t> csv_absent_;
+  size_t csv_width_ = 0;
   std::vector<int> search_columns_;
   static constexpr size_t kShapes = 8;
 };

@@ -1,6 +1,7 @@
 #include <re2/re2.h>
 
 #include "builtin_test_util.h"
+#include "libpolicy/eval/record_typer.h"
 
 using namespace policy;
 using policy::eval::testing::Runner;
@@ -57,4 +58,43 @@ TEST_CASE("date parses ISO text and patterns") {
   CHECK(r.Text("date", {r.D("2024-01-01")}) == "\"2024-01-01\"");
   CHECK(r.Text("date", {r.N("20240101")}) == "error type.mismatch");
   CHECK(r.Text("date", {Value::Null()}) == "null");
+}
+
+TEST_CASE("ParseBengaliDigits (schema typing) reads what it takes as decimal() does") {
+  Runner r;
+  auto check = [&](const std::string& s) {
+    Decimal d;
+    if (!eval::ParseBengaliDigits(s, &d)) return false;
+    INFO("text: '", s, "'");
+    const Value b = r.Call("decimal", {Value::String(s)});
+    REQUIRE(b.is(Type::kDecimal));
+    CHECK(b.as_decimal().ToString() == d.ToString());
+    CHECK(b.as_decimal().scale() == d.scale());
+    return true;
+  };
+  const std::string digits[] = {"০", "১", "২", "৩", "৪", "৫", "৬", "৭", "৮", "৯"};
+  CHECK(check("১২"));
+  CHECK(check("০০৭"));
+  CHECK(check("১২.৫০"));
+  CHECK(check("১2.5"));
+  CHECK(check("৯৯৯৯৯৯৯৯৯৯৯৯৯৯৯৯৯৯"));
+  CHECK(!check("১৯৯৯৯৯৯৯৯৯৯৯৯৯৯৯৯৯৯"));  // 19 digits: left to decimal()
+  CHECK(!check(" ১২"));
+  CHECK(!check("১২ "));
+  CHECK(!check("-১২"));
+  CHECK(!check("১,২"));
+  CHECK(!check("১..২"));
+  CHECK(!check("٣"));             // Arabic-Indic: left to decimal()
+  CHECK(!check("\xE0\xA7\xB0"));  // U+09F0 is not a digit
+  CHECK(!check("৪৩\xE0\xA7"));    // cut short
+  for (int i = 0; i < 10; ++i) {
+    CHECK(check(digits[i]));
+    CHECK(check(digits[i] + "." + digits[9 - i]));
+    CHECK(check("7" + digits[i] + "0"));
+  }
+  // Every byte after E0 A7: exactly the ten digits are taken.
+  int taken = 0;
+  for (int c = 0; c < 256; ++c)
+    taken += check(std::string("\xE0\xA7") + static_cast<char>(c)) ? 1 : 0;
+  CHECK(taken == 10);
 }
