@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <new>
 
+#include "libpolicy/eval/builtins/support.h"
 #include "libpolicy/load/scalar_typing_internal.h"
 
 namespace policy::eval {

@@ -17,33 +17,6 @@
 
 namespace policy::eval {
 
-// Decimal text written with Bengali digits (U+09E6..U+09EF), possibly among
-// ASCII digits and a point: what the decimal() builtin reads it as (its digit
-// normalising maps exactly these, and there is nothing to trim), without its
-// per-character Unicode lookups. False when the text is anything else or
-// ParsePlain does not take it (the builtin then decides).
-inline bool ParseBengaliDigits(std::string_view s, Decimal* out) {
-  char plain[20];
-  std::size_t n = 0;
-  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
-  for (std::size_t i = 0; i < s.size();) {
-    char c;
-    if ((u[i] >= '0' && u[i] <= '9') || u[i] == '.') {
-      c = static_cast<char>(u[i]);
-      i += 1;
-    } else if (u[i] == 0xE0 && i + 2 < s.size() && u[i + 1] == 0xA7 && u[i + 2] >= 0xA6 &&
-               u[i + 2] <= 0xAF) {
-      c = static_cast<char>('0' + (u[i + 2] - 0xA6));
-      i += 3;
-    } else {
-      return false;
-    }
-    if (n == sizeof plain) return false;
-    plain[n++] = c;
-  }
-  return Decimal::ParsePlain(std::string_view(plain, n), out);
-}
-
 class RecordTyper {
  public:
   // `header`: the CSV header (columns are bound by name once); null for JSON

@@ -1,7 +1,7 @@
 #include <re2/re2.h>
 
 #include "builtin_test_util.h"
-#include "libpolicy/eval/record_typer.h"
+#include "libpolicy/eval/builtins/support.h"
 
 using namespace policy;
 using policy::eval::testing::Runner;
