@@ -35,7 +35,8 @@ bool KeySet::Store(std::string_view key, uint32_t* offset) {
   size_t need = 1 + key.size();
   if (pool_used_ + need > block) {
     if ((pool_.size() + 1) << kBlockBits >= (uint64_t{1} << 32)) return false;
-    pool_.push_back(std::make_unique<char[]>(block));
+    // Not make_unique<char[]>: it zeroes the megabyte that keys then overwrite.
+    pool_.push_back(std::unique_ptr<char[]>(new char[block]));
     pool_used_ = 0;
   }
   char* p = pool_.back().get() + pool_used_;

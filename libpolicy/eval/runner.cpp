@@ -272,17 +272,24 @@ void Runner::WalkClauses(size_t index) {
       if (next()) return;
       continue;
     }
-    Value v = eval_.Eval(expr, slots, typed_);
-    if (eval_.error().set()) {
-      ReportError(nullptr);
-      return;
-    }
     if (c.op == ClauseOp::kLet) {
+      Value v = eval_.Eval(expr, slots, typed_);
+      if (eval_.error().set()) {
+        ReportError(nullptr);
+        return;
+      }
       slots[c.slot] = v;
       if (next()) return;
       continue;
     }
-    WalkFor(c, v, index);
+    // The collection read in place when it is a name or a constant (the row).
+    Evaluator::ValueSpace space;
+    const Value* collection = eval_.Operand(expr, slots, typed_, space);
+    if (collection == nullptr) {
+      ReportError(nullptr);
+      return;
+    }
+    WalkFor(c, *collection, index);
     return;
   }
 }
