@@ -127,8 +127,11 @@ std::string JsonLines() {
 TEST_CASE("schema typing: the fast paths type cells as the builtins read their text") {
   for (unsigned jobs : {1u, 2u}) {
     CAPTURE(jobs);
-    for (const auto& [path, text] : {std::pair<std::string, std::string>{"t.csv", Csv()},
-                                     std::pair<std::string, std::string>{"t.jsonl", JsonLines()}}) {
+    for (const auto& input : {std::pair<std::string, std::string>{"t.csv", Csv()},
+                              std::pair<std::string, std::string>{"t.jsonl", JsonLines()}}) {
+      // Plain names, not a structured binding: Clang 14 cannot capture those.
+      const std::string& path = input.first;
+      const std::string& text = input.second;
       CAPTURE(path);
       // A record per line, less the CSV header.
       const auto rows = static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n')) -
