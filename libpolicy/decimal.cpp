@@ -145,12 +145,12 @@ DecimalStatus Normalize(U256 mag, int scale, bool negative, Decimal* out) {
 }
 
 // a + b with signs, on aligned magnitudes.
-DecimalStatus AddSigned(const Decimal& a, const Decimal& b, bool negate_b, Decimal* out) {
+DecimalStatus AddSigned(const Decimal& a, const Decimal& b, Decimal* out) {
   int scale = a.scale() > b.scale() ? a.scale() : b.scale();
   U256 ma = Scaled(Magnitude(a.coefficient()), scale - a.scale());
   U256 mb = Scaled(Magnitude(b.coefficient()), scale - b.scale());
   bool na = a.IsNegative();
-  bool nb = b.IsNegative() != negate_b && !b.IsZero();
+  bool nb = b.IsNegative();
   if (na == nb) return Normalize(Add(ma, mb), scale, na, out);
   int c = Compare(ma, mb);
   if (c == 0) {
@@ -340,24 +340,12 @@ DecimalStatus Decimal::Add(const Decimal& a, const Decimal& b, Decimal* out) {
                    scale);
     return DecimalStatus::kOk;
   }
-  return AddSigned(a, b, false, out);
+  return AddSigned(a, b, out);
 }
 
 DecimalStatus Decimal::Sub(const Decimal& a, const Decimal& b, Decimal* out) {
-  int64_t x, y, difference;
-  if (a.scale_ == b.scale_ && Fits64(a.coef_, &x) && Fits64(b.coef_, &y) &&
-      !__builtin_sub_overflow(x, y, &difference)) {
-    *out = Decimal(difference, a.scale_);
-    return DecimalStatus::kOk;
-  }
-  const int scale = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
-  if (Small(a.coef_) && Small(b.coef_) && scale - a.scale_ <= 18 && scale - b.scale_ <= 18) {
-    *out = Decimal(a.coef_ * static_cast<I128>(kPow10[scale - a.scale_]) -
-                       b.coef_ * static_cast<I128>(kPow10[scale - b.scale_]),
-                   scale);
-    return DecimalStatus::kOk;
-  }
-  return AddSigned(a, b, true, out);
+  // Coefficients stay below 10^38 in magnitude: negating one is exact.
+  return Add(a, b.Negate(), out);
 }
 
 DecimalStatus Decimal::Mul(const Decimal& a, const Decimal& b, Decimal* out) {
