@@ -10,15 +10,14 @@
 #include "cli/report_views.h"
 #include "cli/run_setup.h"
 #include "libpolicy/report.h"
-#include "libpolicy/report/junit.h"
 
 namespace policy::cli {
 namespace {
 
-bool WantDocuments(const std::vector<RuleInfo>& rules, const Options& options) {
-  for (const RuleInfo& r : rules) {
-    if (r.target == "document" && RuleActive(r, options)) return true;
-  }
+// Walked YAML and JSON files are documents only when a document rule runs.
+bool WantDocuments(const std::vector<RuleInfo>& selected) {
+  for (const RuleInfo& r : selected)
+    if (r.target == "document") return true;
   return false;
 }
 
@@ -57,14 +56,14 @@ bool ReadBaseline(const std::string& path, Baseline& out, Streams& io) {
   return true;
 }
 
-InputRequest MakeRequest(const RunSetup& setup, const std::vector<RuleInfo>& rules) {
+InputRequest MakeRequest(const RunSetup& setup, const std::vector<RuleInfo>& selected) {
   const Options& options = setup.options;
   InputRequest request;
   request.paths = options.paths;
   if (request.paths.empty() && options.compose_merge.empty()) request.paths = {"."};
   request.kind = options.kind;
   request.delimiter = options.delimiter;
-  request.want_documents = WantDocuments(rules, options);
+  request.want_documents = WantDocuments(selected);
   if (setup.config) {
     request.base_dir = setup.config->dir;
     request.exclude = setup.config->exclude;
@@ -88,7 +87,6 @@ bool AddMergedProject(const Options& options, InputSet& inputs) {
 }
 
 std::string FormatReport(const Report& report, const report::Context& ctx, const Options& options,
-                         const std::vector<Input>& inputs, const std::vector<RuleInfo>& rules,
                          const std::string& repo_root) {
   switch (options.format) {
     case Format::kText: {
@@ -101,7 +99,7 @@ std::string FormatReport(const Report& report, const report::Context& ctx, const
     case Format::kSarif:
       return report::FormatSarif(RebasedOn(report, repo_root), ctx);
     case Format::kJunit:
-      return report::FormatJunitSuites(report, ctx, JunitInputs(inputs, rules, options));
+      return report::FormatJunit(report, ctx);
     case Format::kGithub:
       return report::FormatGithub(report, ctx);
     case Format::kMarkdown:
@@ -146,15 +144,16 @@ int RunCheck(const Options& command_line, Streams& io) {
   ctx.color = options.format == Format::kText && options.output.empty() &&
               UseColor(options.color, io.out_is_tty, io.no_color);
 
-  InputSet inputs = CollectInputs(MakeRequest(setup, ctx.rules), io.in);
-  AddMergedProject(options, inputs);
-
   CheckOptions check;
   check.jobs = options.jobs;
   check.max_findings = options.max_findings;
   check.only = options.only;
   check.skip = options.skip;
   check.repo_root = FindRepoRoot();
+
+  InputSet inputs =
+      CollectInputs(MakeRequest(setup, SelectedRules(*compiled.program, check)), io.in);
+  AddMergedProject(options, inputs);
   Report report = Check(*compiled.program, inputs.inputs, check);
   report.problems.insert(report.problems.begin(), inputs.problems.begin(), inputs.problems.end());
   if (!baseline.empty()) ApplyBaseline(baseline, report);
@@ -162,7 +161,7 @@ int RunCheck(const Options& command_line, Streams& io) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
   std::string summary = options.quiet ? "" : report::FormatSummary(report, ctx);
-  std::string text = FormatReport(report, ctx, options, inputs.inputs, ctx.rules, check.repo_root);
+  std::string text = FormatReport(report, ctx, options, check.repo_root);
   if (options.format == Format::kText && options.output.empty() && io.out_is_tty) {
     // On a terminal the summary is the last line a person reads, under the findings.
     text += summary;

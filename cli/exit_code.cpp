@@ -7,12 +7,6 @@
 namespace policy::cli {
 namespace {
 
-bool Matches(const RuleInfo& rule, const std::set<std::string>& names) {
-  return names.count(rule.id) ||
-         std::any_of(rule.tags.begin(), rule.tags.end(),
-                     [&](const std::string& tag) { return names.count(tag) > 0; });
-}
-
 // Severities ordered from the most severe: error 0, warning 1, info 2.
 int Rank(Severity s) { return static_cast<int>(s); }
 
@@ -31,12 +25,6 @@ int ExitCode(const Report& report, FailOn fail_on) {
     if (Rank(report::EffectiveSeverity(f)) <= Rank(threshold)) return 1;
   }
   return 0;
-}
-
-bool RuleActive(const RuleInfo& rule, const Options& options) {
-  if (Matches(rule, options.skip)) return false;
-  if (!options.only.empty()) return Matches(rule, options.only);
-  return rule.enabled;
 }
 
 }  // namespace policy::cli

@@ -12,7 +12,4 @@ namespace policy::cli {
 // or above `fail_on`, else 0.
 int ExitCode(const Report& report, FailOn fail_on);
 
-// Whether the rule runs under --only/--skip: matched by id or by one of its tags.
-bool RuleActive(const RuleInfo& rule, const Options& options);
-
 }  // namespace policy::cli

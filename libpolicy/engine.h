@@ -119,6 +119,11 @@ struct CheckOptions {
 
 Report Check(const Program& program, const std::vector<Input>& inputs, const CheckOptions& options);
 
+// The rules a Check with `options` runs (each on the inputs of its target),
+// in id order: the one answer to "which rules are on" (--only, --skip, opt-in
+// and the configuration's enabled flags).
+std::vector<RuleInfo> SelectedRules(const Program& program, const CheckOptions& options);
+
 // The library's version, "0.1.0".
 const char* Version();
 

@@ -52,12 +52,28 @@ struct Problem {
   bool warning = false;  // a walked document that does not parse: reported, exit code unchanged
 };
 
+// What the engine did with one input: reporters describe a run from these
+// alone, never by reading or guessing again.
+struct InputSummary {
+  std::string file;    // as Finding::file names it
+  std::string kind;    // "compose", "records", "document", or "unknown"
+  std::string schema;  // the record schema it bound to; empty when none
+  // The ids of the rules that ran on it, in id order; empty when it could not
+  // be read or parsed (a Problem says why).
+  std::vector<std::string> rules;
+  bool checked = false;  // read and parsed: its rules ran
+  // Compose inputs: the services of the (merged) project in file order, and
+  // the files merged over `file` with --compose-merge, in order.
+  std::vector<std::string> services;
+  std::vector<std::string> merged;
+};
+
 struct Report {
   std::vector<Finding> findings;  // sorted with FindingLess
   std::vector<Problem> problems;
-  // Every compose input checked, as Finding::file names it, in input order (the
-  // readiness matrix lists files without findings too).
-  std::vector<std::string> compose_inputs;
+  // Every input, in input order (the readiness matrix lists compose files
+  // without findings too; JUnit lists the rules that ran on each).
+  std::vector<InputSummary> inputs;
   // Inline suppressions that matched no finding (shown with --verbose).
   std::vector<Problem> unused_suppressions;
   std::map<std::string, RuleCounters> by_rule;

@@ -66,8 +66,14 @@ std::string FormatJson(const Report& report, const Context& ctx);
 // service and overall, file-level findings listed under the table.
 std::string FormatMarkdown(const Report& report, const Context& ctx);
 
-// SARIF 2.1.0, JUnit XML and GitHub workflow commands (CLI.md "Output formats").
+// SARIF 2.1.0 and GitHub workflow commands (CLI.md "Output formats").
 std::string FormatSarif(const Report& report, const Context& ctx);
+
+// JUnit XML, without times (the output is the same for every --jobs and run).
+// One <testsuite> per input of Report::inputs, in order (then any other file of
+// the findings and problems, sorted), one <testcase> per rule that ran on it:
+// a <failure> listing the rule's unsuppressed findings in the file, or passing.
+// An input problem is a testcase "input" with an <error>.
 std::string FormatJunit(const Report& report, const Context& ctx);
 std::string FormatGithub(const Report& report, const Context& ctx);
 

@@ -1,4 +1,4 @@
-#include "libpolicy/report/junit.h"
+#include "libpolicy/report.h"
 
 #include <map>
 #include <set>
@@ -49,8 +49,7 @@ std::string Plural(std::size_t n, const char* word) {
 
 }  // namespace
 
-std::string FormatJunitSuites(const Report& report, const Context& ctx,
-                              const std::vector<JunitInput>& inputs) {
+std::string FormatJunit(const Report& report, const Context& ctx) {
   std::vector<Suite> suites;
   std::map<std::string, std::size_t> by_file;
   auto suite_of = [&](const std::string& file) -> Suite& {
@@ -58,7 +57,7 @@ std::string FormatJunitSuites(const Report& report, const Context& ctx,
     if (added) suites.push_back(Suite{file, {}, {}});
     return suites[it->second];
   };
-  for (const JunitInput& in : inputs) {
+  for (const InputSummary& in : report.inputs) {
     Suite& s = suite_of(in.file);
     for (const std::string& rule : in.rules) s.cases[rule];
   }
@@ -126,10 +125,6 @@ std::string FormatJunitSuites(const Report& report, const Context& ctx,
          Attr("tests", std::to_string(total_tests)) +
          Attr("failures", std::to_string(total_failures)) +
          Attr("errors", std::to_string(total_errors)) + ">\n" + body + "</testsuites>\n";
-}
-
-std::string FormatJunit(const Report& report, const Context& ctx) {
-  return FormatJunitSuites(report, ctx, {});
 }
 
 }  // namespace policy::report

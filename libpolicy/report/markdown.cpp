@@ -2,21 +2,17 @@
 // column per readiness area (the rules' `area_*` tags), a score per service and
 // the share of services that are ready.
 //
-// A Report lists findings and the compose inputs it checked, not their services,
-// so a service without findings is known only from its file: each compose file
-// (Report::compose_inputs, then any other file a finding names under `services.`)
-// is read again and its `services` listed in file order.
+// A function of the Report alone: each compose input's summary lists its
+// services in file order (a service without findings still gets its row) and
+// the files merged over it (--compose-merge), whose findings count for it.
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "libpolicy/load/loaders.h"
 #include "libpolicy/report.h"
 
 namespace policy::report {
@@ -89,29 +85,6 @@ bool ServiceOf(std::string_view path, std::string& name) {
   return true;
 }
 
-// The services of a compose file in file order, or an explanation of why the
-// file could not be read.
-std::vector<std::string> ServicesOf(const std::string& file, std::string& problem) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    problem = "could not be read again to list its services";
-    return {};
-  }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  load::DocumentsResult loaded = load::LoadYaml(buffer.str(), file, load::LoadLimits{}, true);
-  if (loaded.error || loaded.documents.empty()) {
-    problem = "could not be parsed again to list its services";
-    return {};
-  }
-  std::vector<std::string> names;
-  const Value* services = loaded.documents[0]->root.Find("services");
-  if (services != nullptr && services->is(Type::kMap)) {
-    for (const MapEntry& e : services->as_map()) names.emplace_back(e.key);
-  }
-  return names;
-}
-
 // Percent, rounded half up; 100 when there is nothing to count.
 unsigned Percent(std::size_t part, std::size_t whole) {
   if (whole == 0) return 100;
@@ -155,7 +128,8 @@ struct ServiceRow {
 
 struct ComposeFile {
   std::string file;
-  std::string problem;  // set when its services could not be listed
+  std::vector<std::string> members;  // `file` and the files merged over it
+  std::string problem;               // set when its services could not be listed
   std::vector<ServiceRow> rows;
   std::vector<const Finding*> file_level;
 
@@ -176,38 +150,39 @@ std::string FormatMarkdown(const Report& report, const Context& ctx) {
   const Areas areas = CollectAreas(ctx.rules);
   const std::size_t n_areas = areas.columns.size();
 
-  // Files in report order (findings are sorted by file); a file belongs to the
-  // matrix when it is named like a compose file or a finding is under a service.
-  std::vector<std::string> order;
-  std::map<std::string, bool> is_compose;
-  // Compose inputs first, in input order, so that files without findings show too.
-  for (const std::string& file : report.compose_inputs) {
-    if (is_compose.try_emplace(file, true).second) order.push_back(file);
-  }
-  for (const Finding& f : report.findings) {
-    auto [it, added] = is_compose.try_emplace(f.file, InferKind(f.file) == InputKind::kCompose);
-    if (added) order.push_back(f.file);
-    std::string name;
-    if (ServiceOf(f.path, name) && f.kind != FindingKind::kSchema) it->second = true;
-  }
-
+  // The compose inputs in input order, each with its services in file order.
   std::vector<ComposeFile> files;
-  std::map<std::string, std::pair<uint64_t, uint64_t>> others;  // file -> errors, warnings
-  std::vector<std::string> other_order;
-  for (const std::string& file : order) {
-    if (!is_compose[file]) continue;
+  for (const InputSummary& in : report.inputs) {
+    if (in.kind != "compose") continue;
     ComposeFile cf;
-    cf.file = file;
-    for (std::string& name : ServicesOf(file, cf.problem)) cf.Row(name, n_areas);
+    cf.file = in.file;
+    cf.members.push_back(in.file);
+    cf.members.insert(cf.members.end(), in.merged.begin(), in.merged.end());
+    if (!in.checked) cf.problem = "could not be read or parsed";
+    for (const std::string& name : in.services) cf.Row(name, n_areas);
     files.push_back(std::move(cf));
   }
   auto find_file = [&](const std::string& file) -> ComposeFile* {
     for (ComposeFile& cf : files) {
-      if (cf.file == file) return &cf;
+      if (std::find(cf.members.begin(), cf.members.end(), file) != cf.members.end()) return &cf;
     }
     return nullptr;
   };
+  // A finding under `services.` in a file no summary names (a report put
+  // together by hand) still gets a section, with the services its findings name.
+  for (const Finding& f : report.findings) {
+    std::string name;
+    if (f.kind == FindingKind::kSchema || find_file(f.file) != nullptr || !ServiceOf(f.path, name))
+      continue;
+    ComposeFile cf;
+    cf.file = f.file;
+    cf.members.push_back(f.file);
+    cf.problem = "is not among the report's inputs";
+    files.push_back(std::move(cf));
+  }
 
+  std::map<std::string, std::pair<uint64_t, uint64_t>> others;  // file -> errors, warnings
+  std::vector<std::string> other_order;
   for (const Finding& f : report.findings) {
     if (!Unsuppressed(f)) continue;
     Severity severity = EffectiveSeverity(f);
@@ -256,6 +231,12 @@ std::string FormatMarkdown(const Report& report, const Context& ctx) {
 
   for (const ComposeFile& cf : files) {
     out += "\n## " + Code(cf.file) + "\n\n";
+    if (cf.members.size() > 1) {
+      out += "Merged over it, in order:";
+      for (std::size_t i = 1; i < cf.members.size(); ++i)
+        out += (i == 1 ? " " : ", ") + Code(cf.members[i]);
+      out += ".\n\n";
+    }
     if (!cf.problem.empty()) {
       out += "The file " + cf.problem + ": only services with findings are listed.\n\n";
     }

@@ -100,20 +100,3 @@ TEST_CASE("exit code: problems, fail-on levels and suppressions") {
   CHECK(ExitCode(r, FailOn::kNever) == 2);
 }
 
-TEST_CASE("rule activity under --only and --skip, by id or tag") {
-  policy::RuleInfo rule;
-  rule.id = "RDY-IMG-001";
-  rule.tags = {"readiness", "area_images"};
-  policy::cli::Options o;
-  CHECK(policy::cli::RuleActive(rule, o));
-  o.skip = {"area_images"};
-  CHECK_FALSE(policy::cli::RuleActive(rule, o));
-  o.skip.clear();
-  o.only = {"OTHER-1-1"};
-  CHECK_FALSE(policy::cli::RuleActive(rule, o));
-  rule.enabled = false;  // opt_in: --only naming it runs it
-  o.only = {"RDY-IMG-001"};
-  CHECK(policy::cli::RuleActive(rule, o));
-  o.only.clear();
-  CHECK_FALSE(policy::cli::RuleActive(rule, o));
-}

@@ -1,9 +1,9 @@
-#include "libpolicy/eval/suppressions.h"
+#include "libpolicy/run/suppressions.h"
 
 #include <doctest/doctest.h>
 
-using policy::eval::FindDirective;
-using policy::eval::ParseDirectives;
+using policy::run::FindDirective;
+using policy::run::ParseDirectives;
 
 TEST_CASE("suppressions: line, line above, ids and tags, reasons") {
   auto d = ParseDirectives(

@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include "libpolicy/report.h"
-#include "libpolicy/report/junit.h"
 #include "libpolicy/report/uri.h"
 
 namespace {
@@ -119,10 +118,18 @@ TEST_CASE("sarif: one run, rules with levels, results with locations and suppres
 }
 
 TEST_CASE("junit: suites per input, testcases per rule, failures list unsuppressed findings") {
-  std::vector<policy::report::JunitInput> inputs = {
-      {"app dir/compose.yaml", {"RDY-IMG-001", "RDY-PRV-003", "RDY-SEC-001"}},
-      {"clean.yaml", {"RDY-IMG-001"}}};
-  std::string xml = policy::report::FormatJunitSuites(MakeReport(), MakeContext(), inputs);
+  policy::Report report = MakeReport();
+  auto input = [](std::string file, std::vector<std::string> rules) {
+    policy::InputSummary in;
+    in.file = std::move(file);
+    in.kind = "compose";
+    in.checked = true;
+    in.rules = std::move(rules);
+    return in;
+  };
+  report.inputs = {input("app dir/compose.yaml", {"RDY-IMG-001", "RDY-PRV-003", "RDY-SEC-001"}),
+                   input("clean.yaml", {"RDY-IMG-001"})};
+  std::string xml = policy::report::FormatJunit(report, MakeContext());
   CHECK(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0) == 0);
   CHECK(xml.find(
             "<testsuite name=\"app dir/compose.yaml\" tests=\"3\" failures=\"1\" errors=\"0\"") !=

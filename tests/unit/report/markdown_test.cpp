@@ -1,10 +1,8 @@
-// The readiness matrix (CLI.md "markdown") on synthetic reports and a small
-// compose file written to a temporary directory.
+// The readiness matrix (CLI.md "markdown") on synthetic reports: a function of
+// the Report alone, services from the inputs' summaries.
 #include <doctest/doctest.h>
 
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -12,30 +10,17 @@
 
 namespace {
 
-namespace fs = std::filesystem;
-
-// A compose file in a fresh temporary directory, removed at the end of the test.
-class TempCompose {
- public:
-  explicit TempCompose(const std::string& text, const std::string& name = "docker-compose.yml") {
-    dir_ = fs::temp_directory_path() /
-           ("policy-markdown-" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) + "-" +
-            std::to_string(counter_++));
-    fs::create_directories(dir_);
-    path_ = (dir_ / name).string();
-    std::ofstream(path_, std::ios::binary) << text;
-  }
-  ~TempCompose() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path dir_;
-  std::string path_;
-};
+// The summary Check() gives for a compose input: its services in file order.
+policy::InputSummary ComposeInput(const std::string& file, std::vector<std::string> services,
+                                  std::vector<std::string> merged = {}) {
+  policy::InputSummary in;
+  in.file = file;
+  in.kind = "compose";
+  in.checked = true;
+  in.services = std::move(services);
+  in.merged = std::move(merged);
+  return in;
+}
 
 policy::RuleInfo Rule(const std::string& id, std::vector<std::string> tags, bool enabled = true) {
   policy::RuleInfo r;
@@ -71,20 +56,13 @@ policy::report::Context Rules() {
   return ctx;
 }
 
-constexpr const char* kCompose =
-    "services:\n"
-    "  postgres:\n"
-    "    image: postgres\n"
-    "  api-gateway:\n"
-    "    image: erp/gateway:1.2.3\n"
-    "  clean:\n"
-    "    image: redis:7.2.4\n";
+const std::vector<std::string> kServices = {"postgres", "api-gateway", "clean"};
 
 TEST_CASE(
     "markdown: one row per service in file order, one column per area, scores and readiness") {
-  TempCompose compose(kCompose);
-  const std::string& file = compose.path();
+  const std::string file = "deploy/docker-compose.yml";
   policy::Report report;
+  report.inputs = {ComposeInput(file, kServices)};
   report.findings = {
       At(file, 1, "RDY-VER-001", "version", policy::Severity::kInfo),
       At(file, 2, "RDY-HLT-001", "services.postgres", policy::Severity::kWarning),
@@ -136,13 +114,14 @@ TEST_CASE(
 TEST_CASE(
     "markdown: evaluation errors make a service not ready; rules without an area only affect "
     "readiness") {
-  TempCompose compose(kCompose);
+  const std::string file = "docker-compose.yml";
   policy::Report report;
+  report.inputs = {ComposeInput(file, kServices)};
   policy::Finding eval =
-      At(compose.path(), 5, "RDY-SEC-001", "services.clean.environment", policy::Severity::kInfo);
+      At(file, 5, "RDY-SEC-001", "services.clean.environment", policy::Severity::kInfo);
   eval.kind = policy::FindingKind::kEvaluationError;
   report.findings.push_back(eval);
-  report.findings.push_back(At(compose.path(), 3, "RDY-PRV-001", "services.postgres.privileged"));
+  report.findings.push_back(At(file, 3, "RDY-PRV-001", "services.postgres.privileged"));
   std::string md = policy::report::FormatMarkdown(report, Rules());
   CHECK(md.find("Readiness: 33% (1/3 services ready)") != std::string::npos);
   CHECK(md.find("| `postgres` | ✅ | ✅ | ✅ | 100% | ❌ |") != std::string::npos);
@@ -150,13 +129,16 @@ TEST_CASE(
   CHECK(md.find("File-level findings") == std::string::npos);
 }
 
-TEST_CASE("markdown: a file that cannot be read again lists the services its findings name") {
+TEST_CASE("markdown: a compose input that could not be parsed lists the services its findings name") {
   policy::Report report;
+  policy::InputSummary broken = ComposeInput("gone/compose.yaml", {});
+  broken.checked = false;
+  report.inputs = {broken};
   report.findings.push_back(At("gone/compose.yaml", 3, "RDY-IMG-001", "services.web.image"));
   report.findings.push_back(
       At("gone/compose.yaml", 9, "RDY-HLT-001", "services.db", policy::Severity::kWarning));
   std::string md = policy::report::FormatMarkdown(report, Rules());
-  CHECK(md.find("The file could not be read again to list its services: only services with "
+  CHECK(md.find("The file could not be read or parsed: only services with "
                 "findings are listed.") != std::string::npos);
   CHECK(md.find("Readiness: 50% (1/2 services ready)") != std::string::npos);
   CHECK(md.find("| `web` | ❌ | ✅ | ✅ | 67% | ❌ |\n| `db` | ✅ | ❌ | ✅ | 67% | ✅ |") !=
@@ -164,21 +146,19 @@ TEST_CASE("markdown: a file that cannot be read again lists the services its fin
 }
 
 TEST_CASE("markdown: several compose files, other inputs and problems") {
-  TempCompose a("services:\n  web:\n    image: nginx\n", "compose.yaml");
-  TempCompose b(
-      "services:\n  worker:\n    image: erp/worker:1.0.0\n  db:\n    image: postgres:16.4\n",
-      "docker-compose.prod.yml");
+  const std::string a = "a/compose.yaml", b = "b/docker-compose.prod.yml";
   policy::Report report;
-  report.findings.push_back(At(a.path(), 3, "RDY-IMG-001", "services.web.image"));
+  report.inputs = {ComposeInput(a, {"web"}), ComposeInput(b, {"worker", "db"})};
+  report.findings.push_back(At(a, 3, "RDY-IMG-001", "services.web.image"));
   report.findings.push_back(
-      At(b.path(), 4, "RDY-HLT-001", "services.db", policy::Severity::kWarning));
+      At(b, 4, "RDY-HLT-001", "services.db", policy::Severity::kWarning));
   policy::Finding row = At("data/invoices.csv", 2, "BD-VAT-001", "row.vat_amount");
   report.findings.push_back(row);
   report.problems.push_back({"broken/compose.yml", 4, 3, "duplicate key 'image'", false});
   std::string md = policy::report::FormatMarkdown(report, Rules());
   CHECK(md.find("Readiness: 67% (2/3 services ready)") != std::string::npos);
-  CHECK(md.find("## `" + a.path() + "`\n\n0/1 services ready.") != std::string::npos);
-  CHECK(md.find("## `" + b.path() + "`\n\n2/2 services ready.") != std::string::npos);
+  CHECK(md.find("## `" + a + "`\n\n0/1 services ready.") != std::string::npos);
+  CHECK(md.find("## `" + b + "`\n\n2/2 services ready.") != std::string::npos);
   CHECK(md.find("| `worker` | ✅ | ✅ | ✅ | 100% | ✅ |\n| `db` | ✅ | ❌ | ✅ | 67% | ✅ |") !=
         std::string::npos);
   CHECK(md.find("## Other inputs") != std::string::npos);
@@ -193,9 +173,9 @@ TEST_CASE("markdown: no compose findings, no areas, and text that would break a 
   CHECK(md.find("Readiness: no compose service with findings was checked.") != std::string::npos);
   CHECK(md.find("| Service |") == std::string::npos);
 
-  TempCompose compose("services:\n  web:\n    image: nginx\n");
   policy::Report report;
-  policy::Finding f = At(compose.path(), 1, "RDY-X-001", "networks.front");
+  report.inputs = {ComposeInput("compose.yaml", {"web"})};
+  policy::Finding f = At("compose.yaml", 1, "RDY-X-001", "networks.front");
   f.message = "a | b\nc";
   report.findings.push_back(f);
   policy::report::Context no_areas;
@@ -205,3 +185,14 @@ TEST_CASE("markdown: no compose findings, no areas, and text that would break a 
 }
 
 }  // namespace
+
+TEST_CASE("markdown: a merged project counts the findings of every file merged into it") {
+  policy::Report report;
+  report.inputs = {ComposeInput("compose.yaml", {"web", "db"}, {"compose.prod.yaml"})};
+  report.findings.push_back(At("compose.prod.yaml", 2, "RDY-IMG-001", "services.db.image"));
+  std::string md = policy::report::FormatMarkdown(report, Rules());
+  CHECK(md.find("Readiness: 50% (1/2 services ready)") != std::string::npos);
+  CHECK(md.find("Merged over it, in order: `compose.prod.yaml`.") != std::string::npos);
+  CHECK(md.find("| `db` | ❌ | ✅ | ✅ | 67% | ❌ |") != std::string::npos);
+  CHECK(md.find("## Other inputs") == std::string::npos);
+}

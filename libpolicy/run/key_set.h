@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace policy::eval {
+namespace policy::run {
 
 class KeySet {
  public:
@@ -47,4 +47,4 @@ class KeySet {
   uint64_t size_ = 0;
 };
 
-}  // namespace policy::eval
+}  // namespace policy::run

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace policy::eval {
+namespace policy::run {
 
 struct Directive {
   uint32_t line = 0;
@@ -26,4 +26,4 @@ std::vector<Directive> ParseDirectives(std::string_view yaml_text);
 Directive* FindDirective(std::vector<Directive>& directives, const std::string& rule,
                          const std::vector<std::string>& tags, uint32_t line);
 
-}  // namespace policy::eval
+}  // namespace policy::run

@@ -1,5 +1,5 @@
-// Record inputs: schema binding and typing, chunked parallel evaluation with
-// findings merged back in file order, `unique` across the whole input.
+// Record inputs: schema typing, chunked parallel evaluation with findings
+// merged back in file order, `unique` across the whole input.
 //
 // Workers evaluate every per-record rule on their chunk and list at most
 // --max-findings failures per rule (the first N of the input are among the first
@@ -17,33 +17,27 @@
 #include <mutex>
 #include <thread>
 
-#include "libpolicy/eval/check_input.h"
-#include "libpolicy/eval/key_set.h"
 #include "libpolicy/eval/record_typer.h"
 #include "libpolicy/load/loaders.h"
+#include "libpolicy/run/key_set.h"
+#include "libpolicy/run/record_pipeline.h"
+#include "libpolicy/run/rule_state.h"
 
-namespace policy::eval {
+namespace policy::run {
 namespace {
 
+using eval::CompiledRule;
+using eval::InputInfo;
+using eval::PendingFinding;
+using eval::RecordInfo;
+using eval::RecordTyper;
+using eval::RuleOutcome;
+using eval::Runner;
+using eval::NewRecordShape;
+using eval::Schema;
+using eval::SchemaField;
+
 constexpr const char* kSchemaRule = "SCHEMA";
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// The rules that apply to this input (untyped ones and those of its schema).
-std::vector<const CompiledRule*> RulesFor(const ActiveRules& rules, const Schema* schema) {
-  std::vector<const CompiledRule*> out;
-  for (const CompiledRule* r : rules.records)
-    if (r->schema == nullptr || r->schema == schema) out.push_back(r);
-  return out;
-}
 
 PendingFinding SchemaFinding(const std::string& file, const Value& at, uint32_t record_line,
                              std::string_view record_text, std::string message, const Value& row) {
@@ -83,12 +77,20 @@ struct UniqueEntry {
   uint32_t line;
   std::string_view text;  // the record's raw bytes (alive until its chunk is merged)
   uint64_t hash;          // KeySet::HashOf(key), computed by the worker
+  const Value* item;      // record lists: the record itself; streams: null
+};
+
+// A unit of work: a chunk of a stream's text, or a record list held in memory.
+struct Batch {
+  load::RecordChunk chunk;
+  const Value* list = nullptr;
 };
 
 struct ChunkResult {
   std::vector<RuleOutcome> outcomes;  // per rule, then SCHEMA last
   std::vector<UniqueEntry> unique;
   std::string keys;
+  std::vector<policy::Problem> problems;  // records that could not be checked; the rest go on
   std::optional<load::InputError> error;
 };
 
@@ -193,71 +195,84 @@ struct Worker {
   }
 };
 
-class StreamChecker {
+class RecordPipeline {
  public:
-  StreamChecker(const Program& program, const ActiveRules& rules, const Input& input,
-                const std::string& display, const Settings& settings, InputResult& result)
-      : input_(input), display_(display), settings_(settings), result_(result) {
-    std::string lower = Lower(input.path);
-    RecordFormat format = input.format;
-    if (format == RecordFormat::kAuto) {
-      format = EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson") ? RecordFormat::kJsonLines
-               : EndsWith(lower, ".tsv")                               ? RecordFormat::kTsv
-                                                                       : RecordFormat::kCsv;
-    }
-    options_.format = format == RecordFormat::kJsonLines ? load::RecordFormat::kJsonLines
-                                                         : load::RecordFormat::kCsv;
-    options_.delimiter = input.delimiter                ? input.delimiter
-                         : format == RecordFormat::kTsv ? '\t'
-                                                        : ',';
+  RecordPipeline(const RuleList& rules, const InputPlan& plan, const Settings& settings,
+                 InputResult& result)
+      : display_(plan.display), settings_(settings), result_(result), schema_(plan.schema),
+        rules_(rules) {
+    options_.format = plan.format;
+    options_.delimiter = plan.delimiter;
     options_.chunk_bytes = kChunkBytes;
-    schema_ = BindSchema(program, input);
-    rules_ = RulesFor(rules, schema_);
-    info_.display_file = display;
-    limit_ = settings.max_findings
-                 ? (*settings.max_findings == 0 ? UINT64_MAX : *settings.max_findings)
-                 : 100;
+    info_.display_file = plan.display;
+    limit_ = settings.RecordLimit();
     totals_.resize(rules_.size() + 1);
     for (RuleOutcome& o : totals_) o.limit = limit_;
     keysets_.resize(rules_.size());
     listed_full_ = std::make_unique<std::atomic<bool>[]>(rules_.size() + 1);
   }
 
-  void Run() {
-    reader_ = load::OpenRecords(input_.path, options_, input_.text);
+  // A CSV, TSV or JSON Lines input, read in chunks.
+  void RunStream(const Input& input) {
+    reader_ = load::OpenRecords(input.path, options_, input.text);
     if (reader_->error()) {
       Problem(*reader_->error());
       return;
     }
+    input_bytes_ = input.text ? input.text->size() : FileSize(input.path);
     const load::CsvHeader* header =
         options_.format == load::RecordFormat::kCsv ? &reader_->header() : nullptr;
     if (header) CheckHeader(*header);
-    unsigned jobs = std::max(1u, settings_.jobs);
-    std::vector<std::unique_ptr<Worker>> workers;
-    for (unsigned t = 0; t < jobs; ++t)
-      workers.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
-    merger_ = std::make_unique<Worker>(options_, header, display_, schema_);
-    if (header) csv_shape_ = NewRecordShape();
+    if (header) csv_shape_ = eval::NewRecordShape();
     unique_keys_ = true;
     for (size_t i = 0; header != nullptr && i < header->names.size(); ++i)
       for (size_t j = 0; j < i; ++j)
         if (header->names[i] == header->names[j]) unique_keys_ = false;
-    for (const CompiledRule* rule : rules_)
-      dormant_.push_back(!merger_->runner.InputPrefixHolds(*rule, info_));
-
-    Pipeline(workers);
+    Start(header, std::max(1u, settings_.jobs));
+    Pipeline([this](Batch& b) { return reader_->Next(b.chunk); });
     if (!stopped_ && reader_->error()) Problem(*reader_->error());
-    Finish();
+    Finish(1);
+  }
+
+  // A record list in memory: the one-chunk case, checked by one worker.
+  void RunList(const Value& list, const InputInfo& info) {
+    info_ = info;
+    unique_keys_ = true;  // JSON and YAML objects never repeat a key
+    Start(nullptr, 1);
+    bool given = false;
+    Pipeline([&](Batch& b) {
+      if (given) return false;
+      given = true;
+      b.list = &list;
+      return true;
+    });
+    Finish(list.loc().line ? list.loc().line : 1);
   }
 
  private:
-  // The workers take chunks in file order from a window that this thread keeps
-  // filled, and check them in parallel; this thread merges the finished ones
-  // in file order (counts, listed findings, `unique`), so the output does not
-  // depend on timing.
-  void Pipeline(std::vector<std::unique_ptr<Worker>>& workers) {
+  static uint64_t FileSize(const std::string& path) {
+    std::error_code ec;
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    return ec ? 0 : size;
+  }
+
+  void Start(const load::CsvHeader* header, unsigned jobs) {
+    for (unsigned t = 0; t < jobs; ++t)
+      workers_.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
+    merger_ = std::make_unique<Worker>(options_, header, display_, schema_);
+    for (const CompiledRule* rule : rules_)
+      dormant_.push_back(!merger_->runner.InputPrefixHolds(*rule, info_));
+  }
+
+  // The workers take batches in file order from a window that this thread
+  // keeps filled by calling `next`, and check them in parallel; this thread
+  // merges the finished ones in file order (counts, listed findings,
+  // `unique`), so the output does not depend on timing.
+  template <class NextFn>
+  void Pipeline(NextFn&& next) {
+    std::vector<std::unique_ptr<Worker>>& workers = workers_;
     struct Slot {
-      load::RecordChunk chunk;
+      Batch batch;
       ChunkResult result;
       bool done = false;
     };
@@ -276,7 +291,7 @@ class StreamChecker {
         Slot& slot = window[next_take - base];          // deque: stays put while others come and go
         ++next_take;
         lock.unlock();
-        Process(w, slot.chunk, slot.result);
+        Process(w, slot.batch, slot.result);
         lock.lock();
         slot.done = true;
         chunk_done.notify_one();
@@ -293,11 +308,12 @@ class StreamChecker {
           reading = !no_more && window.size() < window_size;
         }
         if (!reading) break;
-        load::RecordChunk chunk = SpareChunk();
-        const bool got = reader_->Next(chunk);
+        Batch batch;
+        batch.chunk = SpareChunk();
+        const bool got = next(batch);
         std::lock_guard lock(mu);
         if (got) {
-          window.push_back(Slot{std::move(chunk), ChunkResult(), false});
+          window.push_back(Slot{std::move(batch), ChunkResult(), false});
         } else {
           no_more = true;
         }
@@ -310,8 +326,8 @@ class StreamChecker {
       window.pop_front();
       ++base;
       lock.unlock();
-      Merge(slot.result, slot.chunk.text.size());
-      spare_.push_back(std::move(slot.chunk));  // merged: its buffer takes later bytes
+      Merge(slot.result, slot.batch.chunk.text.size());
+      spare_.push_back(std::move(slot.batch.chunk));  // merged: its buffer takes later bytes
       if (slot.result.error) {
         Problem(*slot.result.error);
         stopped_ = true;  // records after an input error are not reported
@@ -417,30 +433,58 @@ class StreamChecker {
     }
   }
 
-  void Process(Worker& w, const load::RecordChunk& chunk, ChunkResult& out) {
+  // The record `item` of a list, as a parser would give it: its line, and
+  // that line's text for snippets.
+  void ListRecord(const Value& item, load::Record& rec) const {
+    rec.line = item.loc().line;
+    rec.row = item;
+    rec.text = info_.lines ? info_.lines->Line(info_.text, rec.line) : std::string_view();
+    rec.issues.clear();
+    rec.shape = 0;
+  }
+
+  void Process(Worker& w, const Batch& batch, ChunkResult& out) {
     out.outcomes.resize(rules_.size() + 1);
     // A rule whose list is full already lists nothing from this chunk, which
     // comes later in the file: its failures are only counted.
     for (size_t k = 0; k < out.outcomes.size(); ++k)
       out.outcomes[k].limit = listed_full_[k].load(std::memory_order_relaxed) ? 0 : limit_;
-    w.parser.Reset(&chunk);
-    std::optional<load::InputError> error;
+    const Value* item = nullptr;
+    auto on_unique = [&](size_t k, const Value& key) {
+      UniqueEntry e;
+      e.rule = static_cast<uint32_t>(k);
+      e.key_offset = static_cast<uint32_t>(out.keys.size());
+      AppendKey(key, out.keys);
+      e.key_size = static_cast<uint32_t>(out.keys.size() - e.key_offset);
+      e.hash = KeySet::HashOf(std::string_view(out.keys.data() + e.key_offset, e.key_size));
+      e.line = w.record.line;
+      e.text = w.record.text;
+      e.item = item;
+      out.unique.push_back(e);
+    };
     uint64_t records = 0;
-    for (;;) {
-      w.scratch.Reset();
-      if (!w.parser.Next(w.record, w.scratch, error)) break;
-      ++records;
-      Evaluate(w, out.outcomes, [&](size_t k, const Value& key) {
-        UniqueEntry e;
-        e.rule = static_cast<uint32_t>(k);
-        e.key_offset = static_cast<uint32_t>(out.keys.size());
-        AppendKey(key, out.keys);
-        e.key_size = static_cast<uint32_t>(out.keys.size() - e.key_offset);
-        e.hash = KeySet::HashOf(std::string_view(out.keys.data() + e.key_offset, e.key_size));
-        e.line = w.record.line;
-        e.text = w.record.text;
-        out.unique.push_back(e);
-      });
+    std::optional<load::InputError> error;
+    if (batch.list != nullptr) {
+      for (const Value& it : batch.list->as_list()) {
+        w.scratch.Reset();
+        if (!it.is(Type::kMap)) {
+          out.problems.push_back(
+              {display_, it.loc().line, it.loc().column, "a record must be an object", false});
+          continue;
+        }
+        item = &it;
+        ListRecord(it, w.record);
+        ++records;
+        Evaluate(w, out.outcomes, on_unique);
+      }
+    } else {
+      w.parser.Reset(&batch.chunk);
+      for (;;) {
+        w.scratch.Reset();
+        if (!w.parser.Next(w.record, w.scratch, error)) break;
+        ++records;
+        Evaluate(w, out.outcomes, on_unique);
+      }
     }
     w.FlushPlans(out.outcomes);
     for (size_t k = 0; k < rules_.size(); ++k)
@@ -448,28 +492,12 @@ class StreamChecker {
     out.error = std::move(error);
   }
 
-  void MergeOutcome(RuleOutcome& from, RuleOutcome& into) {
-    into.counters.evaluated += from.counters.evaluated;
-    into.counters.skipped += from.counters.skipped;
-    into.counters.failed += from.counters.failed;
-    into.counters.errors += from.counters.errors;
-    into.mostly_passed += from.mostly_passed;
-    into.mostly_total += from.mostly_total;
-    for (PendingFinding& f : from.findings) {
-      if (into.counters.listed >= limit_) break;
-      ++into.counters.listed;
-      into.findings.push_back(std::move(f));
-    }
-  }
-
   // Sizes the key sets once, for as many keys per byte in the whole input as
   // in its first chunk with keys: a million keys no longer rehash 20 times.
   void SizeKeySets(const ChunkResult& r, size_t chunk_bytes) {
     unique_sized_ = true;
-    std::error_code ec;
-    const uint64_t input_bytes =
-        input_.text ? input_.text->size() : std::filesystem::file_size(input_.path, ec);
-    if (ec || chunk_bytes == 0 || input_bytes <= chunk_bytes) return;
+    const uint64_t input_bytes = input_bytes_;
+    if (chunk_bytes == 0 || input_bytes <= chunk_bytes) return;
     std::vector<uint64_t> keys(keysets_.size(), 0);
     for (const UniqueEntry& e : r.unique) ++keys[e.rule];
     for (size_t k = 0; k < keysets_.size(); ++k) {
@@ -482,10 +510,11 @@ class StreamChecker {
   void Merge(ChunkResult& r, size_t chunk_bytes) {
     if (!unique_sized_ && !r.unique.empty()) SizeKeySets(r, chunk_bytes);
     for (size_t k = 0; k < r.outcomes.size(); ++k) {
-      MergeOutcome(r.outcomes[k], totals_[k]);
+      MergeOutcome(r.outcomes[k], totals_[k], limit_);
       if (totals_[k].counters.listed >= limit_)
         listed_full_[k].store(true, std::memory_order_relaxed);
     }
+    for (policy::Problem& p : r.problems) result_.problems.push_back(std::move(p));
     // Each insertion misses the cache once: ask for the slot a few keys ahead.
     constexpr size_t kAhead = 8;
     for (size_t i = 0; i < r.unique.size() && i < kAhead; ++i)
@@ -533,13 +562,17 @@ class StreamChecker {
   void DuplicateFinding(const UniqueEntry& e, std::string_view key, uint32_t first_line,
                         RuleOutcome& total) {
     Worker& w = *merger_;
-    load::RecordChunk chunk;
-    chunk.text = std::string(e.text);
-    chunk.first_line = e.line;
-    w.parser.Reset(&chunk);
     w.scratch.Reset();
-    std::optional<load::InputError> error;
-    if (!w.parser.Next(w.record, w.scratch, error)) return;
+    load::RecordChunk chunk;  // the record's values point into it
+    if (e.item != nullptr) {
+      ListRecord(*e.item, w.record);
+    } else {
+      chunk.text = std::string(e.text);
+      chunk.first_line = e.line;
+      w.parser.Reset(&chunk);
+      std::optional<load::InputError> error;
+      if (!w.parser.Next(w.record, w.scratch, error)) return;
+    }
     std::vector<RuleOutcome> scratch_outcomes(rules_.size() + 1);
     const CompiledRule& rule = *rules_[e.rule];
     bool made = false;
@@ -561,18 +594,12 @@ class StreamChecker {
     w.runner.Run(rule, row, w.typer.typed(), &info, info_, scratch_outcomes[e.rule], &sink);
   }
 
-  void Finish() {
+  void Finish(uint32_t first_line) {
     for (size_t k = 0; k < rules_.size(); ++k) {
-      FinishMostly(*rules_[k], info_, 1, totals_[k]);
-      Collect(*rules_[k], totals_[k], result_);
+      FinishMostly(*rules_[k], info_, first_line, totals_[k]);
+      Collect(rules_[k]->info.id, totals_[k], result_);
     }
-    RuleOutcome& schema = totals_.back();
-    RuleCounters& c = result_.by_rule[kSchemaRule];
-    c.evaluated += schema.counters.evaluated;
-    c.failed += schema.counters.failed;
-    c.listed += schema.counters.listed;
-    result_.truncated += schema.counters.failed - schema.counters.listed;
-    for (PendingFinding& f : schema.findings) result_.findings.push_back(std::move(f));
+    Collect(kSchemaRule, totals_.back(), result_);
   }
 
   static constexpr uint64_t kMaxUniqueKeys = 10'000'000;
@@ -583,13 +610,14 @@ class StreamChecker {
   static constexpr size_t kChunkBytes = 128 * 1024;
   static constexpr unsigned kChunksPerWorker = 12;
 
-  const Input& input_;
   const std::string& display_;
   const Settings& settings_;
   InputResult& result_;
   load::ChunkOptions options_;
   const Schema* schema_ = nullptr;
-  std::vector<const CompiledRule*> rules_;
+  RuleList rules_;
+  uint64_t input_bytes_ = 0;  // streams: for sizing the key sets
+  std::vector<std::unique_ptr<Worker>> workers_;
   InputInfo info_;
   uint64_t limit_ = 100;
   std::vector<RuleOutcome> totals_;
@@ -610,121 +638,14 @@ class StreamChecker {
 
 }  // namespace
 
-const Schema* BindSchema(const Program& program, const Input& input) {
-  if (!input.schema.empty()) return program.FindSchema(input.schema);
-  std::string stem = Lower(std::filesystem::path(input.path).stem().string());
-  if (const Schema* s = program.FindSchema(stem)) return s;
-  if (stem.size() > 1 && stem.back() == 's') {
-    if (const Schema* s = program.FindSchema(stem.substr(0, stem.size() - 1))) return s;
-    if (EndsWith(stem, "ies"))
-      if (const Schema* s = program.FindSchema(stem.substr(0, stem.size() - 3) + "y")) return s;
-  }
-  return nullptr;
+void CheckRecordStream(const RuleList& rules, const Input& input, const InputPlan& plan,
+                       const Settings& settings, InputResult& result) {
+  RecordPipeline(rules, plan, settings, result).RunStream(input);
 }
 
-void FinishMostly(const CompiledRule& rule, const InputInfo& info, uint32_t first_line,
-                  RuleOutcome& outcome) {
-  if (!rule.mostly || outcome.mostly_total == 0) return;
-  // passed / total < pct / 100  <=>  passed * 100 < pct * total, exactly.
-  Decimal lhs = Decimal::FromInt(static_cast<int64_t>(outcome.mostly_passed) * 100);
-  Decimal rhs;
-  if (Decimal::Mul(*rule.mostly, Decimal::FromInt(static_cast<int64_t>(outcome.mostly_total)),
-                   &rhs) != DecimalStatus::kOk)
-    return;
-  if (!(lhs < rhs)) return;
-  ++outcome.counters.failed;
-  ++outcome.counters.listed;
-  outcome.findings.push_back(
-      Runner::MostlyFinding(rule, info, outcome.mostly_passed, outcome.mostly_total, first_line));
+void CheckRecordList(const RuleList& rules, const InputPlan& plan, const Value& list,
+                     const InputInfo& info, const Settings& settings, InputResult& result) {
+  RecordPipeline(rules, plan, settings, result).RunList(list, info);
 }
 
-void Collect(const CompiledRule& rule, RuleOutcome& outcome, InputResult& result) {
-  RuleCounters& c = result.by_rule[rule.info.id];
-  c.evaluated += outcome.counters.evaluated;
-  c.skipped += outcome.counters.skipped;
-  c.failed += outcome.counters.failed;
-  c.errors += outcome.counters.errors;
-  c.listed += outcome.counters.listed;
-  result.truncated +=
-      outcome.counters.failed - std::min(outcome.counters.failed, outcome.counters.listed);
-  for (PendingFinding& f : outcome.findings) result.findings.push_back(std::move(f));
-}
-
-void CheckRecordStream(const Program& program, const ActiveRules& rules, const Input& input,
-                       const std::string& display, const Settings& settings, InputResult& result) {
-  StreamChecker checker(program, rules, input, display, settings, result);
-  checker.Run();
-}
-
-void CheckRecordList(const Program& program, const ActiveRules& rules, const Input& input,
-                     const std::string& display, const Value& list, const InputInfo& info,
-                     const Settings& settings, InputResult& result) {
-  const Schema* schema = BindSchema(program, input);
-  std::vector<const CompiledRule*> rules_here = RulesFor(rules, schema);
-  uint64_t limit = settings.max_findings
-                       ? (*settings.max_findings == 0 ? UINT64_MAX : *settings.max_findings)
-                       : 100;
-  std::vector<RuleOutcome> outcomes(rules_here.size() + 1);
-  for (RuleOutcome& o : outcomes) o.limit = limit;
-  std::vector<KeySet> keysets(rules_here.size());
-  Arena scratch;
-  Runner runner(scratch);
-  RecordTyper typer(schema, nullptr);
-  RuleOutcome& schema_out = outcomes.back();
-  for (const Value& item : list.as_list()) {
-    scratch.Reset();
-    uint32_t line = item.loc().line;
-    std::string_view text = info.lines ? info.lines->Line(info.text, line) : std::string_view();
-    if (!item.is(Type::kMap)) {
-      result.problems.push_back(
-          {display, line, item.loc().column, "a record must be an object", false});
-      continue;
-    }
-    load::Record rec;
-    rec.line = line;
-    rec.row = item;
-    rec.text = text;
-    ++schema_out.counters.evaluated;
-    auto issue = [&](const Value& at, std::string message) {
-      ++schema_out.counters.failed;
-      if (schema_out.counters.listed >= limit) return;
-      ++schema_out.counters.listed;
-      schema_out.findings.push_back(
-          SchemaFinding(display, at, line, text, std::move(message), item));
-    };
-    Value row = typer.Type(rec, scratch, issue);
-    RecordInfo rinfo{line, row, text};
-    for (size_t k = 0; k < rules_here.size(); ++k) {
-      const CompiledRule& rule = *rules_here[k];
-      RuleOutcome& out = outcomes[k];
-      Runner::KeySink sink = [&](const Value& key, Runner& r) {
-        std::string canonical;
-        AppendKey(key, canonical);
-        std::optional<uint32_t> first = keysets[k].Insert(canonical, line);
-        if (!first) return;
-        ++out.counters.failed;
-        if (out.counters.listed >= limit) return;
-        ++out.counters.listed;
-        Value at = r.LocatedAt(key);
-        std::string message =
-            rule.has_message ? r.RenderMessage() + fmt::format(" (first at line {})", *first)
-                             : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
-                                           rule.default_source, ToJson(key), *first);
-        out.findings.push_back(r.MakeFinding(FindingKind::kFinding, std::move(message), &at));
-      };
-      runner.Run(rule, row, typer.typed(), &rinfo, info, out, rule.is_unique ? &sink : nullptr);
-    }
-  }
-  for (size_t k = 0; k < rules_here.size(); ++k) {
-    FinishMostly(*rules_here[k], info, list.loc().line ? list.loc().line : 1, outcomes[k]);
-    Collect(*rules_here[k], outcomes[k], result);
-  }
-  RuleCounters& c = result.by_rule[kSchemaRule];
-  c.evaluated += schema_out.counters.evaluated;
-  c.failed += schema_out.counters.failed;
-  c.listed += schema_out.counters.listed;
-  result.truncated += schema_out.counters.failed - schema_out.counters.listed;
-  for (PendingFinding& f : schema_out.findings) result.findings.push_back(std::move(f));
-}
-
-}  // namespace policy::eval
+}  // namespace policy::run

@@ -1,8 +1,8 @@
-#include "libpolicy/eval/suppressions.h"
+#include "libpolicy/run/suppressions.h"
 
 #include <algorithm>
 
-namespace policy::eval {
+namespace policy::run {
 namespace {
 
 constexpr std::string_view kMarker = "policy-check:";
@@ -142,4 +142,4 @@ Directive* FindDirective(std::vector<Directive>& directives, const std::string& 
   return nullptr;
 }
 
-}  // namespace policy::eval
+}  // namespace policy::run

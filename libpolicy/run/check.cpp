@@ -1,0 +1,96 @@
+// Check(): inputs -> report. Each input is planned (input_plan.h), then
+// checked: compose files and documents are loaded whole and spread over the
+// workers, one input each; record inputs stream and use every worker
+// themselves (record_pipeline.h). Results merge in input order, so the report
+// does not depend on --jobs.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "libpolicy/engine.h"
+#include "libpolicy/eval/program.h"
+#include "libpolicy/run/check_input.h"
+#include "libpolicy/run/finish.h"
+#include "libpolicy/run/input_plan.h"
+#include "libpolicy/run/rule_selection.h"
+
+namespace policy {
+
+const char* Version() { return "0.1.0"; }
+
+InputKind InferKind(const std::string& path) { return run::KindFromName(path); }
+
+std::vector<RuleInfo> SelectedRules(const Program& program, const CheckOptions& options) {
+  const run::ActiveRules rules = run::SelectRules(program, options);
+  std::vector<RuleInfo> out;
+  for (const auto* list : {&rules.compose, &rules.document, &rules.records})
+    for (const eval::CompiledRule* r : *list) out.push_back(r->info);
+  std::sort(out.begin(), out.end(),
+            [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });
+  return out;
+}
+
+Report Check(const Program& program, const std::vector<Input>& inputs,
+             const CheckOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  Report report;
+  const run::ActiveRules rules = run::SelectRules(program, options);
+  report.rules_run = rules.count;
+  run::Settings settings;
+  settings.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  settings.max_findings = options.max_findings;
+
+  std::vector<run::InputPlan> plans;
+  plans.reserve(inputs.size());
+  for (const Input& in : inputs) plans.push_back(run::PlanInput(program, in));
+
+  std::vector<run::InputResult> results(inputs.size());
+  auto check = [&](size_t i) {
+    try {
+      results[i] = run::CheckInput(program, rules, inputs[i], plans[i], settings);
+    } catch (const std::exception& e) {
+      results[i].summary.file = plans[i].display;
+      results[i].summary.kind = run::KindName(plans[i].kind);
+      results[i].problems.push_back(
+          {plans[i].display, 0, 0, std::string("internal error (a bug): ") + e.what(), false});
+    }
+  };
+  // Record streams use every worker themselves; the rest are spread over workers.
+  std::vector<size_t> small, big;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    (plans[i].read_as == run::ReadAs::kRecordStream ? big : small).push_back(i);
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t j = next++; j < small.size(); j = next++) check(small[j]);
+  };
+  unsigned threads = std::min<unsigned>(settings.jobs, static_cast<unsigned>(small.size()));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  for (size_t i : big) check(i);
+
+  for (run::InputResult& r : results) {
+    run::ApplyDirectives(program, r, report.unused_suppressions);
+    run::FinishFindings(r, options.repo_root, report.findings);
+    for (auto& [id, c] : r.by_rule) {
+      RuleCounters& t = report.by_rule[id];
+      t.evaluated += c.evaluated;
+      t.skipped += c.skipped;
+      t.failed += c.failed;
+      t.errors += c.errors;
+      t.listed += c.listed;
+    }
+    report.truncated += r.truncated;
+    for (Problem& p : r.problems) report.problems.push_back(std::move(p));
+    report.inputs.push_back(std::move(r.summary));
+  }
+  report.files = inputs.size();
+  std::stable_sort(report.findings.begin(), report.findings.end(), FindingLess);
+  report.elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace policy

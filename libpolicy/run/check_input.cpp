@@ -1,0 +1,197 @@
+#include "libpolicy/run/check_input.h"
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "libpolicy/eval/program.h"
+#include "libpolicy/load/loaders.h"
+#include "libpolicy/run/record_pipeline.h"
+#include "libpolicy/run/rule_state.h"
+
+namespace policy::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> ReadInput(const Input& in, std::string& error) {
+  if (in.text) return *in.text;
+  std::error_code ec;
+  if (fs::is_directory(in.path, ec)) {
+    error = "is a directory";
+    return std::nullopt;
+  }
+  std::ifstream f(in.path, std::ios::binary);
+  if (!f) {
+    error = "cannot read the file";
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+void AddProblem(InputResult& r, const load::InputError& e, bool warning = false) {
+  r.problems.push_back({e.file, e.line, e.column, e.message, warning});
+}
+
+void RunOnDocument(const RuleList& rules, const Value& root, const eval::InputInfo& info,
+                   const Settings& settings, InputResult& result) {
+  Arena scratch;
+  eval::Runner runner(scratch);
+  for (const eval::CompiledRule* rule : rules) {
+    eval::RuleOutcome outcome;
+    if (settings.max_findings && *settings.max_findings > 0) outcome.limit = *settings.max_findings;
+    runner.Run(*rule, root, nullptr, nullptr, info, outcome);
+    FinishMostly(*rule, info, root.loc().line ? root.loc().line : 1, outcome);
+    Collect(rule->info.id, outcome, result);
+    scratch.Reset();
+  }
+}
+
+std::unique_ptr<Document> LoadSingle(const std::string& text, const std::string& display, bool json,
+                                     bool single, InputResult& result, bool warning,
+                                     std::vector<std::unique_ptr<Document>>* all = nullptr) {
+  load::LoadLimits limits;
+  load::DocumentsResult loaded =
+      json ? load::LoadJson(text, display, limits) : load::LoadYaml(text, display, limits, single);
+  if (loaded.error) {
+    AddProblem(result, *loaded.error, warning);
+    return nullptr;
+  }
+  if (all != nullptr) {
+    *all = std::move(loaded.documents);
+    return nullptr;
+  }
+  if (loaded.documents.empty()) return nullptr;
+  return std::move(loaded.documents.front());
+}
+
+bool HasJsonSuffix(const std::string& path) {
+  const std::string ext = fs::path(path).extension().string();
+  return ext.size() == 5 && (ext[1] | 0x20) == 'j' && (ext[2] | 0x20) == 's' &&
+         (ext[3] | 0x20) == 'o' && (ext[4] | 0x20) == 'n';
+}
+
+std::vector<std::string> ServicesOf(const Value& root) {
+  std::vector<std::string> names;
+  const Value* services = root.is(Type::kMap) ? root.Find("services") : nullptr;
+  if (services != nullptr && services->is(Type::kMap))
+    for (const MapEntry& e : services->as_map()) names.emplace_back(e.key);
+  return names;
+}
+
+// A compose project: `text` (the input) with Input::merge merged over it in order.
+void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& plan,
+                  const std::string& text, eval::InputInfo& info, const Settings& settings,
+                  InputResult& result) {
+  std::unique_ptr<Document> doc = LoadSingle(text, plan.display, plan.json, true, result, false);
+  if (!doc) return;
+  load::NormalizeCompose(*doc);
+  // --compose-merge: the other files, loaded and normalised alike, merged in order.
+  std::vector<std::string> more_texts;
+  std::vector<std::unique_ptr<LineIndex>> more_lines;
+  if (!input.merge.empty()) {
+    std::vector<std::unique_ptr<Document>> docs;
+    docs.push_back(std::move(doc));
+    more_texts.reserve(input.merge.size());
+    for (const std::string& path : input.merge) {
+      Input part;
+      part.path = path;
+      std::string error;
+      std::optional<std::string> part_text = ReadInput(part, error);
+      std::string part_display = DisplayPath(path);
+      result.summary.merged.push_back(part_display);
+      if (!part_text) {
+        result.problems.push_back({part_display, 0, 0, error, false});
+        return;
+      }
+      std::unique_ptr<Document> part_doc =
+          LoadSingle(*part_text, part_display, HasJsonSuffix(path), true, result, false);
+      if (!part_doc) return;
+      load::NormalizeCompose(*part_doc);
+      docs.push_back(std::move(part_doc));
+      more_texts.push_back(std::move(*part_text));
+      result.directives[part_display] = ParseDirectives(more_texts.back());
+    }
+    std::optional<load::InputError> merge_error;
+    doc = load::MergeCompose(std::move(docs), merge_error);
+    if (merge_error || !doc) {
+      if (merge_error) AddProblem(result, *merge_error);
+      return;
+    }
+    info.more_texts.push_back({text, info.lines});
+    for (const std::string& t : more_texts) {
+      more_lines.push_back(std::make_unique<LineIndex>(t));
+      info.more_texts.push_back({t, more_lines.back().get()});
+    }
+  }
+  info.doc_files = &doc->files;
+  result.summary.services = ServicesOf(doc->root);
+  result.summary.checked = true;
+  RunOnDocument(rules, doc->root, info, settings, result);
+}
+
+}  // namespace
+
+InputResult CheckInput(const Program& program, const ActiveRules& rules, const Input& input,
+                       const InputPlan& plan, const Settings& settings) {
+  (void)program;
+  InputResult result;
+  InputSummary& summary = result.summary;
+  summary.file = plan.display;
+  summary.kind = KindName(plan.kind);
+  if (plan.schema != nullptr) summary.schema = plan.schema->name;
+  const RuleList here = rules.For(plan);
+  switch (plan.read_as) {
+    case ReadAs::kUnknown:
+      result.problems.push_back(
+          {plan.display, 0, 0, "cannot tell what kind of input this is; use --kind", false});
+      return result;
+    case ReadAs::kRecordStream:
+      CheckRecordStream(here, input, plan, settings, result);
+      summary.checked = !result.by_rule.empty();  // opened: at least SCHEMA ran
+      break;
+    case ReadAs::kCompose:
+    case ReadAs::kDocuments:
+    case ReadAs::kRecordList: {
+      std::string error;
+      std::optional<std::string> text = ReadInput(input, error);
+      if (!text) {
+        result.problems.push_back({plan.display, 0, 0, error, false});
+        return result;
+      }
+      LineIndex lines(*text);
+      if (!plan.json) result.directives[plan.display] = ParseDirectives(*text);
+      eval::InputInfo info;
+      info.display_file = plan.display;
+      info.text = *text;
+      info.lines = &lines;
+      if (plan.read_as == ReadAs::kCompose) {
+        CheckCompose(here, input, plan, *text, info, settings, result);
+        break;
+      }
+      const bool walked_doc = plan.kind == InputKind::kDocument && !input.named;
+      std::vector<std::unique_ptr<Document>> docs;
+      LoadSingle(*text, plan.display, plan.json, false, result, walked_doc, &docs);
+      summary.checked = result.problems.empty();
+      for (const auto& doc : docs) {
+        if (plan.read_as == ReadAs::kDocuments) {
+          RunOnDocument(here, doc->root, info, settings, result);
+        } else if (!doc->root.is(Type::kList)) {
+          result.problems.push_back({plan.display, doc->root.loc().line, doc->root.loc().column,
+                                     "a record set must be an array of objects", false});
+        } else {
+          CheckRecordList(here, plan, doc->root, info, settings, result);
+        }
+      }
+      break;
+    }
+  }
+  if (summary.checked)
+    for (const eval::CompiledRule* r : here) summary.rules.push_back(r->info.id);
+  return result;
+}
+
+}  // namespace policy::run

@@ -1,0 +1,102 @@
+#include "libpolicy/run/finish.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "libpolicy/eval/program.h"
+#include "libpolicy/sha256.h"
+
+namespace policy::run {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string RelativeToRoot(const std::string& path, const std::string& root) {
+  std::error_code ec;
+  fs::path abs = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  fs::path base =
+      root.empty() ? fs::current_path(ec) : fs::weakly_canonical(fs::absolute(root, ec), ec);
+  fs::path rel = abs.lexically_relative(base);
+  std::string s = rel.empty() ? path : rel.generic_string();
+  if (s.rfind("..", 0) == 0) s = fs::path(path).lexically_normal().generic_string();
+  return s;
+}
+
+}  // namespace
+
+void ApplyDirectives(const Program& program, InputResult& r, std::vector<Problem>& unused) {
+  std::map<std::string, const std::vector<std::string>*> tags;
+  for (const eval::CompiledRule& rule : program.rules) tags[rule.info.id] = &rule.info.tags;
+  static const std::vector<std::string> kNoTags;
+  for (eval::PendingFinding& p : r.findings) {
+    Finding& f = p.finding;
+    if (f.kind != FindingKind::kFinding) continue;
+    auto t = tags.find(f.rule);
+    auto in_file = r.directives.find(f.file);
+    if (in_file == r.directives.end()) continue;
+    Directive* d =
+        FindDirective(in_file->second, f.rule, t == tags.end() ? kNoTags : *t->second, f.line);
+    if (d == nullptr) continue;
+    d->used = true;
+    f.suppressed = Suppression::kInline;
+  }
+  for (const auto& [file, directives] : r.directives)
+    for (const Directive& d : directives) {
+      std::string ids;
+      for (const std::string& id : d.ids) ids += (ids.empty() ? "" : ",") + id;
+      if (d.reason.empty()) {
+        eval::PendingFinding p;
+        p.finding.rule = "SUPPRESS-001";
+        p.finding.severity = Severity::kWarning;
+        p.finding.file = file;
+        p.finding.line = d.line;
+        p.finding.column = d.column;
+        p.finding.message =
+            fmt::format("suppression of {} gives no reason; add `-- why` after the ids", ids);
+        p.fingerprint_text = ids;
+        ++r.by_rule["SUPPRESS-001"].failed;
+        ++r.by_rule["SUPPRESS-001"].listed;
+        r.findings.push_back(std::move(p));
+      }
+      if (!d.used)
+        unused.push_back(
+            {file, d.line, d.column, fmt::format("unused suppression of {}", ids), true});
+    }
+}
+
+void FinishFindings(InputResult& r, const std::string& repo_root, std::vector<Finding>& out) {
+  std::map<std::pair<std::string, uint32_t>, std::vector<std::string>> secrets;
+  for (const auto& p : r.findings)
+    if (p.secret_masks_line) secrets[{p.finding.file, p.finding.line}].push_back(p.secret);
+  std::map<std::string, std::string> rel_cache;
+  std::stable_sort(r.findings.begin(), r.findings.end(),
+                   [](const eval::PendingFinding& a, const eval::PendingFinding& b) {
+                     return FindingLess(a.finding, b.finding);
+                   });
+  std::map<std::string, int> seen;
+  for (auto& p : r.findings) {
+    Finding& f = p.finding;
+    auto it = secrets.find({f.file, f.line});
+    if (it != secrets.end()) {
+      for (const std::string& s : it->second) {
+        std::string red = eval::Redact(s);
+        for (size_t pos = f.source_line.find(s); pos != std::string::npos && !s.empty();
+             pos = f.source_line.find(s, pos + red.size()))
+          f.source_line.replace(pos, s.size(), red);
+      }
+    }
+    auto rel = rel_cache.find(f.file);
+    if (rel == rel_cache.end())
+      rel = rel_cache.emplace(f.file, RelativeToRoot(f.file, repo_root)).first;
+    std::string material = f.rule + '\0' + rel->second + '\0' + f.path + '\0' + p.fingerprint_text;
+    std::string fp = Sha256::HexPrefix(material, 16);
+    int n = ++seen[f.file + '\0' + fp];
+    f.fingerprint = n == 1 ? fp : fp + ":" + std::to_string(n);
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace policy::run

@@ -1,0 +1,110 @@
+#include "libpolicy/run/input_plan.h"
+
+#include <filesystem>
+#include <string_view>
+
+#include "libpolicy/eval/program.h"
+
+namespace policy::run {
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string DisplayPath(const std::string& path) {
+  std::string_view p = path;
+  while (p.rfind("./", 0) == 0) p.remove_prefix(2);
+  return std::string(p);
+}
+
+InputKind KindFromName(const std::string& path) {
+  std::string name = Lower(std::filesystem::path(path).filename().string());
+  bool yaml = EndsWith(name, ".yaml") || EndsWith(name, ".yml");
+  if (yaml && (name == "compose.yaml" || name == "compose.yml" || name.rfind("compose.", 0) == 0 ||
+               name.rfind("docker-compose", 0) == 0))
+    return InputKind::kCompose;
+  if (EndsWith(name, ".csv") || EndsWith(name, ".tsv") || EndsWith(name, ".jsonl") ||
+      EndsWith(name, ".ndjson"))
+    return InputKind::kRecords;
+  if (yaml || EndsWith(name, ".json")) return InputKind::kDocument;
+  return InputKind::kAuto;
+}
+
+const char* KindName(InputKind kind) {
+  switch (kind) {
+    case InputKind::kCompose:
+      return "compose";
+    case InputKind::kRecords:
+      return "records";
+    case InputKind::kDocument:
+      return "document";
+    case InputKind::kAuto:
+      break;
+  }
+  return "unknown";
+}
+
+const eval::Schema* BindSchema(const Program& program, const Input& input) {
+  if (!input.schema.empty()) return program.FindSchema(input.schema);
+  std::string stem = Lower(std::filesystem::path(input.path).stem().string());
+  if (const eval::Schema* s = program.FindSchema(stem)) return s;
+  if (stem.size() > 1 && stem.back() == 's') {
+    if (const eval::Schema* s = program.FindSchema(stem.substr(0, stem.size() - 1))) return s;
+    if (EndsWith(stem, "ies"))
+      if (const eval::Schema* s = program.FindSchema(stem.substr(0, stem.size() - 3) + "y"))
+        return s;
+  }
+  return nullptr;
+}
+
+InputPlan PlanInput(const Program& program, const Input& input) {
+  InputPlan plan;
+  plan.display = DisplayPath(input.path);
+  plan.kind = input.kind == InputKind::kAuto ? KindFromName(input.path) : input.kind;
+  const std::string lower = Lower(input.path);
+  plan.json = EndsWith(lower, ".json");
+  const bool yaml = EndsWith(lower, ".yaml") || EndsWith(lower, ".yml");
+  const bool record_name = EndsWith(lower, ".csv") || EndsWith(lower, ".tsv") ||
+                           EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson");
+  switch (plan.kind) {
+    case InputKind::kAuto:
+      plan.read_as = ReadAs::kUnknown;
+      return plan;
+    case InputKind::kCompose:
+      plan.read_as = ReadAs::kCompose;
+      return plan;
+    case InputKind::kDocument:
+      plan.read_as = ReadAs::kDocuments;
+      return plan;
+    case InputKind::kRecords:
+      break;
+  }
+  plan.schema = BindSchema(program, input);
+  // A record input streams unless it is a JSON or YAML document holding an array.
+  const bool stream = input.format != RecordFormat::kAuto || record_name || (!plan.json && !yaml);
+  if (!stream) {
+    plan.read_as = ReadAs::kRecordList;
+    return plan;
+  }
+  plan.read_as = ReadAs::kRecordStream;
+  RecordFormat format = input.format;
+  if (format == RecordFormat::kAuto)
+    format = EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson") ? RecordFormat::kJsonLines
+             : EndsWith(lower, ".tsv")                               ? RecordFormat::kTsv
+                                                                     : RecordFormat::kCsv;
+  plan.format =
+      format == RecordFormat::kJsonLines ? load::RecordFormat::kJsonLines : load::RecordFormat::kCsv;
+  plan.delimiter = input.delimiter ? input.delimiter : format == RecordFormat::kTsv ? '\t' : ',';
+  return plan;
+}
+
+}  // namespace policy::run

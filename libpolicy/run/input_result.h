@@ -1,0 +1,34 @@
+#pragma once
+// What checking one input gives back to Check(), before suppressions,
+// fingerprints and masking (finish.h) turn it into report entries.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libpolicy/engine.h"
+#include "libpolicy/eval/runner.h"
+#include "libpolicy/run/suppressions.h"
+
+namespace policy::run {
+
+struct InputResult {
+  std::vector<eval::PendingFinding> findings;
+  std::map<std::string, RuleCounters> by_rule;
+  std::vector<Problem> problems;
+  uint64_t truncated = 0;
+  std::map<std::string, std::vector<Directive>> directives;  // YAML inputs, by display file
+  InputSummary summary;
+};
+
+struct Settings {
+  unsigned jobs = 1;
+  std::optional<uint64_t> max_findings;  // as CheckOptions
+  // The findings listed per rule and input: --max-findings, 100 for record
+  // inputs by default, unlimited (UINT64_MAX) for documents.
+  uint64_t RecordLimit() const {
+    return max_findings ? (*max_findings == 0 ? UINT64_MAX : *max_findings) : 100;
+  }
+};
+
+}  // namespace policy::run

@@ -1,0 +1,51 @@
+#include "libpolicy/run/rule_state.h"
+
+#include <algorithm>
+
+namespace policy::run {
+
+void MergeOutcome(eval::RuleOutcome& later, eval::RuleOutcome& into, uint64_t limit) {
+  into.counters.evaluated += later.counters.evaluated;
+  into.counters.skipped += later.counters.skipped;
+  into.counters.failed += later.counters.failed;
+  into.counters.errors += later.counters.errors;
+  into.mostly_passed += later.mostly_passed;
+  into.mostly_total += later.mostly_total;
+  for (eval::PendingFinding& f : later.findings) {
+    if (into.counters.listed >= limit) break;
+    ++into.counters.listed;
+    into.findings.push_back(std::move(f));
+  }
+  later.findings.clear();
+}
+
+void FinishMostly(const eval::CompiledRule& rule, const eval::InputInfo& info, uint32_t first_line,
+                  eval::RuleOutcome& outcome) {
+  if (!rule.mostly || outcome.mostly_total == 0) return;
+  // passed / total < pct / 100  <=>  passed * 100 < pct * total, exactly.
+  Decimal lhs = Decimal::FromInt(static_cast<int64_t>(outcome.mostly_passed) * 100);
+  Decimal rhs;
+  if (Decimal::Mul(*rule.mostly, Decimal::FromInt(static_cast<int64_t>(outcome.mostly_total)),
+                   &rhs) != DecimalStatus::kOk)
+    return;
+  if (!(lhs < rhs)) return;
+  ++outcome.counters.failed;
+  ++outcome.counters.listed;
+  outcome.findings.push_back(eval::Runner::MostlyFinding(rule, info, outcome.mostly_passed,
+                                                         outcome.mostly_total, first_line));
+}
+
+void Collect(const std::string& id, eval::RuleOutcome& outcome, InputResult& result) {
+  RuleCounters& c = result.by_rule[id];
+  c.evaluated += outcome.counters.evaluated;
+  c.skipped += outcome.counters.skipped;
+  c.failed += outcome.counters.failed;
+  c.errors += outcome.counters.errors;
+  c.listed += outcome.counters.listed;
+  result.truncated +=
+      outcome.counters.failed - std::min(outcome.counters.failed, outcome.counters.listed);
+  for (eval::PendingFinding& f : outcome.findings) result.findings.push_back(std::move(f));
+  outcome.findings.clear();
+}
+
+}  // namespace policy::run
