@@ -185,3 +185,16 @@ TEST_CASE("cli: test runs rule-pack fixtures") {
   CHECK(PolicyCheck("test bad_rules").code == 2);
   CHECK(PolicyCheck("test nowhere").code == 2);
 }
+
+TEST_CASE("cli: the readiness matrix of standard input and of a merged project") {
+  const std::string compose = Slurp(cli_test::kData + "/inputs/bad/compose.yaml");
+  Run named = PolicyCheck(kRules + "-f markdown inputs/bad/compose.yaml");
+  Run piped = PolicyCheck(kRules + "-f markdown --kind compose -", compose);
+  auto readiness = [](const std::string& md) { return md.substr(0, md.find('\n', 20)); };
+  CHECK(named.out.find("Readiness: ") != std::string::npos);
+  CHECK(readiness(piped.out) == readiness(named.out));
+  Run merged = PolicyCheck(kRules + "-f markdown --compose-merge inputs/bad/compose.yaml "
+                                    "inputs/good/compose.yaml");
+  CHECK(Has(merged.out, "Merged over it, in order: `inputs/good/compose.yaml`."));
+  CHECK_FALSE(Has(merged.out, "## Other inputs"));
+}

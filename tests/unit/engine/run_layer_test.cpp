@@ -1,0 +1,146 @@
+// The run layer's decisions as reports see them: which rules run (one answer
+// for Check, JUnit and the CLI), the per-input summary, and record lists
+// checked by the record pipeline.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "case_support.h"
+#include "libpolicy/engine.h"
+#include "libpolicy/report.h"
+
+namespace {
+
+constexpr const char* kRules = R"(
+rule T-IMG-001 {
+  title "images have a tag"
+  on compose
+  for name, svc in compose.services
+  require svc.image matches /:/
+  at svc.image
+}
+rule T-OPT-001 {
+  title "opt-in: services name a restart policy"
+  tags [opt_in]
+  on compose
+  for name, svc in compose.services
+  require svc.restart != null
+}
+rule T-ROW-001 {
+  title "rows have an id"
+  on records
+  require row.id != null
+}
+rule T-KEY-001 {
+  title "ids are unique"
+  on records
+  unique row.id
+}
+)";
+
+policy::Input Memory(const std::string& path, policy::InputKind kind, const std::string& text) {
+  policy::Input in;
+  in.path = path;
+  in.kind = kind;
+  in.text = text;
+  return in;
+}
+
+std::vector<std::string> Ids(const std::vector<policy::RuleInfo>& rules) {
+  std::vector<std::string> out;
+  for (const auto& r : rules) out.push_back(r.id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("run: SelectedRules is the one answer to which rules run") {
+  policy::CompileOptions copts;
+  copts.builtin = false;
+  copts.sources.push_back({"test.policy", kRules, "."});
+  policy::CompileResult compiled = policy::Compile(copts);
+  REQUIRE(compiled.program);
+  policy::CheckOptions options;
+  CHECK(Ids(policy::SelectedRules(*compiled.program, options)) ==
+        std::vector<std::string>{"T-IMG-001", "T-KEY-001", "T-ROW-001"});
+  options.only = {"T-OPT-001"};  // --only names an opt-in rule: it runs
+  CHECK(Ids(policy::SelectedRules(*compiled.program, options)) ==
+        std::vector<std::string>{"T-OPT-001"});
+  options.skip = {"opt_in"};  // --skip wins, by tag
+  CHECK(policy::SelectedRules(*compiled.program, options).empty());
+
+  // A rule the configuration disables does not run even when --only names it,
+  // and JUnit does not list it as a passing test.
+  copts.enabled_overrides = {{"T-IMG-001", false}};
+  compiled = policy::Compile(copts);
+  REQUIRE(compiled.program);
+  options = {};
+  options.only = {"T-IMG-001", "T-ROW-001"};
+  CHECK(Ids(policy::SelectedRules(*compiled.program, options)) ==
+        std::vector<std::string>{"T-ROW-001"});
+  policy::Report report = policy::Check(
+      *compiled.program,
+      {Memory("compose.yaml", policy::InputKind::kCompose, "services:\n  web:\n    image: nginx\n")},
+      options);
+  REQUIRE(report.inputs.size() == 1);
+  CHECK(report.inputs[0].rules.empty());
+  CHECK(report.findings.empty());
+  policy::report::Context ctx;
+  ctx.tool_version = "test";
+  std::string xml = policy::report::FormatJunit(report, ctx);
+  CHECK(xml.find("T-IMG-001") == std::string::npos);
+}
+
+TEST_CASE("run: every input has a summary: kind, schema, rules that ran, services in order") {
+  policy::CompileResult compiled = policy_test::CompileText(kRules);
+  REQUIRE(compiled.program);
+  policy::Input compose = Memory("-", policy::InputKind::kCompose,
+                                 "services:\n  zeta:\n    image: a:1\n  alpha:\n    image: b\n");
+  policy::Input broken = Memory("broken.yaml", policy::InputKind::kCompose, "services: [\n");
+  policy::Input rows = Memory("rows.csv", policy::InputKind::kRecords, "id\n1\n");
+  policy::Input unknown = Memory("notes.txt", policy::InputKind::kAuto, "x");
+  policy::Report report =
+      policy::Check(*compiled.program, {compose, broken, rows, unknown}, policy::CheckOptions());
+  REQUIRE(report.inputs.size() == 4);
+  CHECK(report.inputs[0].file == "-");
+  CHECK(report.inputs[0].kind == "compose");
+  CHECK(report.inputs[0].checked);
+  CHECK(report.inputs[0].services == std::vector<std::string>{"zeta", "alpha"});
+  CHECK(report.inputs[0].rules == std::vector<std::string>{"T-IMG-001"});
+  CHECK_FALSE(report.inputs[1].checked);
+  CHECK(report.inputs[1].rules.empty());
+  CHECK(report.inputs[2].kind == "records");
+  CHECK(report.inputs[2].rules == std::vector<std::string>{"T-KEY-001", "T-ROW-001"});
+  CHECK(report.inputs[3].kind == "unknown");
+  CHECK_FALSE(report.inputs[3].checked);
+
+  // The matrix of standard input lists both services (no file is read again).
+  policy::report::Context ctx;
+  std::string md = policy::report::FormatMarkdown(report, ctx);
+  CHECK(md.find("Readiness: 50% (1/2 services ready)") != std::string::npos);
+}
+
+TEST_CASE("run: a record list in memory goes through the record pipeline, unique included") {
+  policy::CompileResult compiled = policy_test::CompileText(kRules);
+  REQUIRE(compiled.program);
+  const std::string json = "[\n{\"id\": 1},\n{\"id\": null},\n\"text\",\n{\"id\": 1}\n]\n";
+  for (unsigned jobs : {1u, 2u}) {
+    policy::CheckOptions options;
+    options.jobs = jobs;
+    policy::Report report = policy::Check(
+        *compiled.program, {Memory("rows.json", policy::InputKind::kRecords, json)}, options);
+    INFO("jobs " << jobs);
+    REQUIRE(report.findings.size() == 2);
+    CHECK(report.findings[0].rule == "T-ROW-001");
+    CHECK(report.findings[0].line == 3);
+    CHECK(report.findings[1].rule == "T-KEY-001");
+    CHECK(report.findings[1].line == 5);
+    CHECK(report.findings[1].message.find("line 2") != std::string::npos);
+    CHECK(report.findings[1].source_line == "{\"id\": 1}");
+    REQUIRE(report.problems.size() == 1);
+    CHECK(report.problems[0].line == 4);
+    CHECK(report.problems[0].message == "a record must be an object");
+    CHECK(report.by_rule["SCHEMA"].evaluated == 3);
+  }
+}
