@@ -10,11 +10,10 @@ set(POLICY_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/libpolicy)
 target_include_directories(policy PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 set_target_properties(policy PROPERTIES EXPORT_NAME policy)
 install(TARGETS policy EXPORT libpolicyTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(FILES
-  ${PROJECT_SOURCE_DIR}/libpolicy/engine.h ${PROJECT_SOURCE_DIR}/libpolicy/finding.h
-  ${PROJECT_SOURCE_DIR}/libpolicy/diagnostic.h ${PROJECT_SOURCE_DIR}/libpolicy/report.h
-  ${PROJECT_SOURCE_DIR}/bindings/c/policy.h
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/libpolicy)
+# POLICY_PUBLIC_HEADERS: libpolicy/CMakeLists.txt, where the layers test reads it too.
+install(FILES ${POLICY_PUBLIC_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/libpolicy)
+
+install(FILES ${PROJECT_SOURCE_DIR}/bindings/c/policy.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/libpolicy)
 
 set_target_properties(policy_c PROPERTIES EXPORT_NAME policy_c)
 install(TARGETS policy_c EXPORT libpolicyTargets
