@@ -4,7 +4,8 @@
 Every file under libpolicy/ belongs to one layer (LAYER_OF_DIRECTORY, with the
 exceptions in LAYER_OF_FILE); a file may include headers of its own layer and
 of the layers ALLOWED lists for it. A public header (installed: passed with
---public) may include only other public headers, since a consumer has no other.
+--public) may include only other public headers and the standard library,
+since a consumer has nothing else on its include path.
 docs/ARCHITECTURE-LAYERS.md explains the layers.
 
 Usage: check_layers.py --root SOURCE_DIR [--public HEADER ...]
@@ -67,6 +68,12 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 SOURCE_SUFFIXES = {".h", ".hpp", ".cpp", ".cc", ".inc"}
 
 
+def is_standard_header(name):
+    """<map>, <cstdint>: the C++ standard library names its headers without a
+    directory or an extension; <fmt/format.h>, <re2/re2.h> are libraries."""
+    return "/" not in name and "." not in name
+
+
 def layer_of(path):
     """The layer of a path relative to the source root, or None when no rule matches."""
     if path in LAYER_OF_FILE:
@@ -103,6 +110,10 @@ def check(root, public_headers):
                 if quote == '"':
                     problems.append(f'{where}: #include "{target}": name libpolicy headers by their '
                                     'full path (libpolicy/...), so this check sees the edge')
+                elif name in public_headers and not is_standard_header(target):
+                    problems.append(f"{where}: #include <{target}>: forbidden edge public -> "
+                                    "third-party (libpolicy::policy links its dependencies PRIVATE, "
+                                    "so a consumer may not find this header)")
                 continue
             target_layer = layer_of(target)
             if target_layer is None:

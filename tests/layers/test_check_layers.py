@@ -74,6 +74,18 @@ class CheckLayersTest(unittest.TestCase):
         self.assertIn(f'libpolicy/finding.h:{line}: #include "libpolicy/value.h": '
                       "forbidden edge public -> private", out)
 
+    def test_public_header_including_a_third_party_one_fails(self):
+        line = self.append_line("libpolicy/report.h", "#include <fmt/format.h>")
+        rc, out = self.run_checker()
+        self.assertEqual(rc, 1, out)
+        self.assertIn(f"libpolicy/report.h:{line}: #include <fmt/format.h>: forbidden edge public -> "
+                      "third-party", out)
+
+    def test_private_headers_may_include_third_party_ones(self):
+        self.append_line("libpolicy/value.h", "#include <fmt/format.h>")
+        rc, out = self.run_checker()
+        self.assertEqual(rc, 0, out)
+
     def test_run_may_include_load_and_check(self):
         (self.root / "libpolicy/run").mkdir()
         (self.root / "libpolicy/run/pipeline.cpp").write_text(
