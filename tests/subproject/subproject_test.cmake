@@ -8,7 +8,7 @@
 # sources (inside the build directory every lookup misses, and the library
 # builds from scratch: minutes instead of seconds).
 # Usage: cmake -DSOURCE_DIR= -DWORK= -DGENERATOR= -DCC= -DCXX= -DBUILD_TYPE=
-#              -DLAUNCHER= -DWERROR= -P subproject_test.cmake
+#              -DLAUNCHER= -DWERROR= [-DCCACHE_BASEDIR= -DCCACHE_NOHASHDIR=] -P subproject_test.cmake
 function(run)
   execute_process(COMMAND ${ARGN} WORKING_DIRECTORY ${WORK}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -27,9 +27,15 @@ run(${configure})
 run(${configure} -DCMAKE_BUILD_TYPE=${BUILD_TYPE} -DEXPECT_BUILD_TYPE=${BUILD_TYPE}
     -DCMAKE_C_COMPILER_LAUNCHER=${LAUNCHER} -DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER}
     -DEXPECT_LAUNCHER=${LAUNCHER} -DPOLICY_WERROR=${WERROR})
-# As scripts/build.sh: paths relative to the checkout, so the cache entries match.
-run(${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${SOURCE_DIR} CCACHE_NOHASHDIR=true
-    ${CMAKE_COMMAND} --build ${WORK} --target subproject_consumer)
+# With the ccache settings the main build was configured with (scripts/build.sh
+# sets CCACHE_BASEDIR and CCACHE_NOHASHDIR), so the cache keys match.
+set(ccache_env)
+foreach(var CCACHE_BASEDIR CCACHE_NOHASHDIR)
+  if(${var})
+    list(APPEND ccache_env ${var}=${${var}})
+  endif()
+endforeach()
+run(${CMAKE_COMMAND} -E env ${ccache_env} ${CMAKE_COMMAND} --build ${WORK} --target subproject_consumer)
 run(${WORK}/subproject_consumer)
 if(NOT out MATCHES "subproject consumer: ok")
   message(FATAL_ERROR "subproject_consumer printed:\n${out}")
