@@ -10,15 +10,15 @@ set(POLICY_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/libpolicy)
 target_include_directories(policy PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 set_target_properties(policy PROPERTIES EXPORT_NAME policy)
 install(TARGETS policy EXPORT libpolicyTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(FILES
-  ${PROJECT_SOURCE_DIR}/libpolicy/engine.h ${PROJECT_SOURCE_DIR}/libpolicy/finding.h
-  ${PROJECT_SOURCE_DIR}/libpolicy/diagnostic.h ${PROJECT_SOURCE_DIR}/libpolicy/report.h
-  ${PROJECT_SOURCE_DIR}/bindings/c/policy.h
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/libpolicy)
+# POLICY_PUBLIC_HEADERS: libpolicy/CMakeLists.txt, where the layers test reads it too.
+install(FILES ${POLICY_PUBLIC_HEADERS} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/libpolicy)
 
-set_target_properties(policy_c PROPERTIES EXPORT_NAME policy_c)
-install(TARGETS policy_c EXPORT libpolicyTargets
-  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET policy_c)
+  install(FILES ${PROJECT_SOURCE_DIR}/bindings/c/policy.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/libpolicy)
+  set_target_properties(policy_c PROPERTIES EXPORT_NAME policy_c)
+  install(TARGETS policy_c EXPORT libpolicyTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 
 if(TARGET policy-check)
   install(TARGETS policy-check RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -37,7 +37,11 @@ install(FILES ${PROJECT_BINARY_DIR}/libpolicyConfig.cmake ${PROJECT_BINARY_DIR}/
 
 # Relocatable: paths are relative to the .pc file, so the install can be moved.
 file(RELATIVE_PATH POLICY_PC_INCLUDE_REL /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix/${CMAKE_INSTALL_INCLUDEDIR})
-foreach(pc libpolicy libpolicy-c)
+set(pc_files libpolicy)
+if(TARGET policy_c)
+  list(APPEND pc_files libpolicy-c)
+endif()
+foreach(pc IN LISTS pc_files)
   configure_file(${PROJECT_SOURCE_DIR}/cmake/${pc}.pc.in ${PROJECT_BINARY_DIR}/${pc}.pc @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/${pc}.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 endforeach()

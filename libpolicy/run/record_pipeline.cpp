@@ -17,7 +17,7 @@
 #include <mutex>
 #include <thread>
 
-#include "libpolicy/eval/record_typer.h"
+#include "libpolicy/run/record_typer.h"
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/run/key_set.h"
 #include "libpolicy/run/record_pipeline.h"
@@ -30,7 +30,7 @@ using eval::CompiledRule;
 using eval::InputInfo;
 using eval::PendingFinding;
 using eval::RecordInfo;
-using eval::RecordTyper;
+using run::RecordTyper;
 using eval::RuleOutcome;
 using eval::Runner;
 using eval::NewRecordShape;

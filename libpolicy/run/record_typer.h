@@ -15,7 +15,12 @@
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/value.h"
 
-namespace policy::eval {
+namespace policy::run {
+
+using eval::Builtin;
+using eval::Schema;
+using eval::SchemaField;
+using eval::TypedRow;
 
 class RecordTyper {
  public:
@@ -94,4 +99,4 @@ class RecordTyper {
   static constexpr size_t kShapes = 8;
 };
 
-}  // namespace policy::eval
+}  // namespace policy::run

@@ -1,4 +1,4 @@
-#include "libpolicy/eval/record_typer.h"
+#include "libpolicy/run/record_typer.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,11 @@
 #include "libpolicy/eval/builtins/support.h"
 #include "libpolicy/load/scalar_typing_internal.h"
 
-namespace policy::eval {
+namespace policy::run {
+
+using eval::CallContext;
+using eval::FindBuiltin;
+using eval::ParseBengaliDigits;
 namespace {
 
 // True when `s` is all ASCII; `*out` is then `s` without ASCII white space around it.
@@ -351,4 +355,4 @@ bool RecordTyper::Convert(size_t field, Value& v, Arena& arena) {
   return false;
 }
 
-}  // namespace policy::eval
+}  // namespace policy::run
