@@ -12,7 +12,20 @@ int Rank(Severity s) { return static_cast<int>(s); }
 
 }  // namespace
 
+bool IsInternalProblem(const Problem& problem) {
+  const std::string& m = problem.message;
+  return m.rfind("internal error", 0) == 0 || m.find("out of memory") != std::string::npos;
+}
+
+bool IsInternalDiagnostic(const Diagnostic& diagnostic) {
+  const std::string& code = diagnostic.code;
+  return code.rfind("internal", 0) == 0 || code == "syntax.internal";
+}
+
 int ExitCode(const Report& report, FailOn fail_on) {
+  for (const Problem& p : report.problems) {
+    if (IsInternalProblem(p)) return 3;
+  }
   for (const Problem& p : report.problems) {
     if (!p.warning) return 2;
   }

@@ -4,9 +4,11 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <new>
 
 #include "cli/commands.h"
 #include "cli/options.h"
+#include "cli/run_setup.h"
 
 namespace {
 
@@ -46,12 +48,24 @@ int Run(int argc, char** argv) {
   return 3;
 }
 
+// Output that did not reach standard output (a full disk, /dev/full, a closed
+// pipe) is a failed run, whatever the check found.
+int CheckStdout(int code) {
+  if (std::cout.flush()) return code;
+  std::cerr << "policy-check: cannot write to standard output\n";
+  return code == 3 ? 3 : 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
   try {
-    return Run(argc, argv);
+    return CheckStdout(Run(argc, argv));
+  } catch (const std::bad_alloc&) {
+    std::cerr << "policy-check: internal error: out of memory\n";
+  } catch (const policy::cli::InternalError& e) {
+    std::cerr << "policy-check: internal error: " << e.what() << "\n";
   } catch (const std::exception& e) {
     std::cerr << "policy-check: internal error (this is a bug, please report it): " << e.what()
               << "\n";

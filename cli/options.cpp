@@ -127,7 +127,7 @@ std::string ApplyValue(Options& o, std::string_view name, std::string_view value
     o.params.emplace_back(std::string(value.substr(0, eq)), std::string(value.substr(eq + 1)));
   } else if (name == "--jobs") {
     auto n = ParseCount(value);
-    if (!n || *n > 4096) return BadValue(name, value, "a number of threads, 0 for all cores");
+    if (!n || *n > kMaxJobs) return BadValue(name, value, "a number of threads, 0 for all cores");
     o.jobs = static_cast<unsigned>(*n);
   } else if (name == "--max-findings") {
     auto n = ParseCount(value);

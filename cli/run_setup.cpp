@@ -1,6 +1,9 @@
 #include "cli/run_setup.h"
 
 #include <ostream>
+#include <stdexcept>
+
+#include "cli/exit_code.h"
 
 namespace policy::cli {
 
@@ -39,6 +42,9 @@ CompileResult CompileSetup(const RunSetup& setup, Streams& io) {
   bool color = UseColor(setup.options.color, io.err_is_tty, io.no_color);
   for (const Diagnostic& d : compiled.diagnostics) io.err << FormatDiagnostic(d, color);
   io.err.flush();
+  // Exit 3 like any other internal error: main() reports it.
+  for (const Diagnostic& d : compiled.diagnostics)
+    if (IsInternalDiagnostic(d)) throw InternalError(d.message);
   return compiled;
 }
 

@@ -2,11 +2,17 @@
 // What `check`, `rules` and `explain` share before running: the configuration
 // file under the command line, and compilation with its rule settings.
 #include <optional>
+#include <stdexcept>
 
 #include "cli/commands.h"
 #include "cli/config.h"
 
 namespace policy::cli {
+
+// The library reported a failure of its own (a bug, out of memory): exit 3.
+struct InternalError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 struct RunSetup {
   Options options;               // the command line with the configuration's defaults

@@ -39,7 +39,9 @@ class Decimal {
   // Parses `[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?` exactly, keeping the
   // written scale ("1.50" has scale 2). Returns nullopt for anything else, for more
   // than 38 significant digits, or for a scale outside 0..38 after the exponent
-  // (a negative scale is normalised into the coefficient when it fits).
+  // (a negative scale is normalised into the coefficient when it fits; trailing
+  // fractional zeros are dropped when the written form would not fit, so the
+  // value is always exact: tests/exactness/test_decimal.py).
   static std::optional<Decimal> Parse(std::string_view text);
   // Parse's reading of plain money text ([+-], 1 to 18 digits, one '.'), inline
   // for the record pipeline; false for anything else (Parse decides those).

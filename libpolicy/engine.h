@@ -107,8 +107,12 @@ struct Input {
 // Infers the kind from the file name (CLI.md "Inputs"); kAuto when unknown.
 InputKind InferKind(const std::string& path);
 
+// The most worker threads any front end (CLI, C API, Python) accepts: more
+// only exhausts the process's threads (std::system_error in a worker).
+inline constexpr unsigned kMaxJobs = 4096;
+
 struct CheckOptions {
-  unsigned jobs = 0;  // worker threads; 0 = all cores
+  unsigned jobs = 0;  // worker threads; 0 = all cores; at most kMaxJobs
   // Listed findings per rule and input; the rest are counted. nullopt: 100 for
   // record inputs, unlimited otherwise. 0 = unlimited.
   std::optional<uint64_t> max_findings;

@@ -214,6 +214,12 @@ int policy_options_add_param(policy_options* options, const char* name, const ch
 
 int policy_options_set_jobs(policy_options* options, unsigned jobs) {
   if (options == nullptr) return Fail(POLICY_ERROR_INVALID_ARGUMENT, "options is NULL");
+  if (jobs > policy::kMaxJobs)
+    return Guard([&] {
+      return Fail(POLICY_ERROR_INVALID_ARGUMENT, "jobs is " + std::to_string(jobs) + "; at most " +
+                                                     std::to_string(policy::kMaxJobs) +
+                                                     " (0: all cores)");
+    });
   options->jobs = jobs;
   return Ok();
 }

@@ -113,7 +113,8 @@ POLICY_API int policy_options_add_rules(policy_options* options, const char* pat
 /* Overrides a param: full name ("bd.vat_rate") and a YAML flow value ("7.5", "[a, b]"). */
 POLICY_API int policy_options_add_param(policy_options* options, const char* name,
                                         const char* value);
-/* Worker threads for each check; 0 (the default) uses every core. */
+/* Worker threads for each check; 0 (the default) uses every core. More than
+ * 4096 is POLICY_ERROR_INVALID_ARGUMENT. */
 POLICY_API int policy_options_set_jobs(policy_options* options, unsigned jobs);
 
 /* ---- Engine ---- */

@@ -313,6 +313,9 @@ class PyProgram {
 py::tuple CompileRules(const std::vector<std::string>& rules, bool builtin,
                        const std::vector<std::pair<std::string, std::string>>& params,
                        unsigned jobs) {
+  if (jobs > kMaxJobs)
+    throw py::value_error("jobs is " + std::to_string(jobs) + "; at most " +
+                          std::to_string(kMaxJobs) + " (0: all cores)");
   CompileOptions options;
   options.builtin = builtin;
   options.rule_paths = rules;

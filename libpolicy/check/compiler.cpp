@@ -12,6 +12,7 @@
 
 #include "libpolicy/builtin_packs.h"
 #include "libpolicy/check/context.h"
+#include "libpolicy/check/def_graph.h"
 #include "libpolicy/check/expressions.h"
 #include "libpolicy/check/lower.h"
 #include "libpolicy/check/params.h"
@@ -357,8 +358,7 @@ void Compiler::DeclareDefs() {
     }
   }
   // Bodies, then cycles through the call graph.
-  std::map<const eval::CompiledDef*, std::vector<const eval::CompiledDef*>> calls;
-  std::map<const eval::CompiledDef*, std::pair<const LoadedFile*, const syntax::Def*>> origin;
+  check::DefOrigins origin;
   for (const auto& f : ctx_.files) {
     if (!f->module) continue;
     const FileScope& scope = scopes_[f.get()];
@@ -373,34 +373,7 @@ void Compiler::DeclareDefs() {
       cd->num_slots = std::max(ec.num_slots(), 1);
     }
   }
-  // Call edges: scan each def body.
-  std::function<void(const eval::Node*, std::vector<const eval::CompiledDef*>&)> collect =
-      [&](const eval::Node* n, std::vector<const eval::CompiledDef*>& out) {
-        if (n == nullptr) return;
-        if (n->op == eval::NodeOp::kDefCall) out.push_back(n->def);
-        for (const eval::Node* a : n->args) collect(a, out);
-      };
-  for (auto& [cd, o] : origin) collect(cd->body, calls[cd]);
-  std::map<const eval::CompiledDef*, int> state;
-  std::function<bool(const eval::CompiledDef*)> visit = [&](const eval::CompiledDef* d) -> bool {
-    state[d] = 1;
-    for (const eval::CompiledDef* c : calls[d]) {
-      if (state[c] == 1 || (state[c] == 0 && visit(c))) {
-        if (state[d] != 3) {
-          auto [file, def] = origin[d];
-          ctx_.Error(*file, def->name.span, "def.cycle",
-                     fmt::format("def '{}' calls itself through '{}': defs may not recurse",
-                                 d->name, c->name));
-        }
-        state[d] = 3;
-        return true;
-      }
-    }
-    state[d] = 2;
-    return false;
-  };
-  for (auto& [cd, o] : origin)
-    if (state[cd] == 0) visit(cd);
+  check::CheckDefGraph(origin, ctx_);
 }
 
 std::string CollapseSpaces(std::string_view s) {
@@ -589,6 +562,7 @@ void FindMemoPoint(eval::CompiledRule& rule, uint32_t& next_memo_id) {
 }
 
 void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
+  const size_t errors_before = ctx_.error_count();
   eval::CompiledRule rule;
   rule.info.id = r.id.name;
   rule.info.file = f.source->path();
@@ -757,13 +731,6 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   }
   for (const syntax::Ident& id : ec.UnusedLets())
     ctx_.Warning(f, id.span, "name.unused_let", fmt::format("'{}' is never used", id.name));
-  rule.num_slots = ec.num_slots();
-  check::SpecializeRule(rule, ctx_);
-  HoistKeyFilters(rule, ctx_.program.num_key_filters, ctx_);
-  FindInputPrefix(rule);
-  FindMemoPoint(rule, ctx_.program.num_memo_rules);
-  check::LowerRule(rule, ctx_);
-
   if (auto it = rule_places_.find(rule.info.id); it != rule_places_.end()) {
     Diagnostic& d = ctx_.Add(f, r.id.span, Severity::kError, "rule.duplicate_id",
                              fmt::format("rule id {} is already used", rule.info.id),
@@ -773,6 +740,16 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
     return;
   }
   rule_places_[rule.info.id] = {&f, r.id.span};
+  // A clause that failed to compile is a null node; the passes below assume
+  // complete trees, and the program is discarded anyway, so stop here.
+  if (ctx_.error_count() > errors_before) return;
+  rule.num_slots = ec.num_slots();
+  check::SpecializeRule(rule, ctx_);
+  HoistKeyFilters(rule, ctx_.program.num_key_filters, ctx_);
+  FindInputPrefix(rule);
+  FindMemoPoint(rule, ctx_.program.num_memo_rules);
+  check::LowerRule(rule, ctx_);
+
   ctx_.program.rules.push_back(std::move(rule));
 }
 
@@ -852,7 +829,9 @@ CompileResult Compile(const CompileOptions& options) {
     CompileResult r;
     Diagnostic d;
     d.code = "internal";
-    d.message = std::string("internal error while compiling (a bug): ") + e.what();
+    d.message = dynamic_cast<const std::bad_alloc*>(&e) != nullptr
+                    ? std::string("out of memory while compiling")
+                    : std::string("internal error while compiling (a bug): ") + e.what();
     r.diagnostics.push_back(d);
     return r;
   }

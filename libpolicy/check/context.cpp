@@ -40,6 +40,12 @@ bool Context::has_errors() const {
                      [](const Diagnostic& d) { return d.severity == Severity::kError; });
 }
 
+size_t Context::error_count() const {
+  return static_cast<size_t>(
+      std::count_if(diagnostics.begin(), diagnostics.end(),
+                    [](const Diagnostic& d) { return d.severity == Severity::kError; }));
+}
+
 namespace {
 
 size_t EditDistance(std::string_view a, std::string_view b) {

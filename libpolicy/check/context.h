@@ -40,6 +40,7 @@ class Context {
   Diagnostic& Add(const LoadedFile& f, syntax::Span span, Severity sev, std::string code,
                   std::string message, std::string help);
   bool has_errors() const;
+  size_t error_count() const;
 
   eval::Node* NewNode(eval::NodeOp op) {
     program.nodes.emplace_back();

@@ -15,6 +15,10 @@ constexpr size_t kMaxUnrolled = 64;
 // The largest def body (in nodes, once its own calls are inlined) that replaces
 // a call; larger ones stay calls, whose results the evaluator remembers.
 constexpr size_t kMaxInlined = 16;
+// The nodes all inlining of one rule may produce. Every attempt expands the
+// callee's own calls first, so nested defs (`def g2(x) = g1(g1(x))`, ...)
+// cost twice as much per level; past this the calls stay calls.
+constexpr size_t kMaxInlineWork = size_t{1} << 18;
 
 size_t CountNodes(const Node* n) {
   size_t count = 1;
@@ -151,6 +155,7 @@ class Specializer {
   }
 
   const Node* InlineCall(const eval::CompiledDef& def, const std::vector<const Node*>& args) {
+    if (inline_work_ > kMaxInlineWork) return nullptr;
     if (def.body == nullptr || HasQuantifier(def.body) || ++depth_ > 16) {
       --depth_;
       return nullptr;
@@ -165,7 +170,9 @@ class Specializer {
     const Node* body = nullptr;
     if (ok) {
       body = Inline(Substitute(def.body, params));
-      if (CountNodes(body) > kMaxInlined) body = nullptr;
+      size_t size = CountNodes(body);
+      inline_work_ += size;
+      if (size > kMaxInlined) body = nullptr;
     }
     --depth_;
     return body;
@@ -274,6 +281,7 @@ class Specializer {
   Context& ctx_;
   const eval::CompiledRule& rule_;
   int depth_ = 0;
+  size_t inline_work_ = 0;
 };
 
 }  // namespace

@@ -212,7 +212,7 @@ struct Name : Primitive<Name>, Named {
 // RULE-ID := [A-Z][A-Z0-9]*(-[A-Z0-9]+)+
 struct RuleId : Primitive<RuleId>, Named {
   using attribute_type = Ident;
-  constexpr RuleId() : Named{"a rule id such as ABC-DEF-001"} {}
+  constexpr RuleId() : Named{"a rule id such as RDY-IMG-001"} {}
   template <typename Context, typename RContext, typename Attribute>
   bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext&,
              Attribute& attr) const {
@@ -402,11 +402,87 @@ BOOST_SPIRIT_DECLARE(ExpressionRule, AdditiveRule, DeclarationRule)
 
 }  // namespace policy::syntax::grammar
 
+// What an "expected ..." message says for each parser. X3 names only rules
+// and its own primitives; any other parser would be named by its mangled C++
+// type, so every wrapper the grammar uses says what its subject says.
 namespace boost::spirit::x3 {
 template <typename P>
 struct get_info<
     P, typename std::enable_if<std::is_base_of<policy::syntax::grammar::Named, P>::value>::type> {
   using result_type = std::string;
   std::string operator()(const P& p) const { return p.what; }
+};
+
+// `p[action]`, `-p`, `*p`, `+p`, `p > q` (the `> q` part), `raw[p]`, `nested[p]`:
+// what the subject is.
+template <typename Subject, typename Action>
+struct get_info<action<Subject, Action>> {
+  using result_type = std::string;
+  std::string operator()(const action<Subject, Action>& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<optional<Subject>> {
+  using result_type = std::string;
+  std::string operator()(const optional<Subject>& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<kleene<Subject>> {
+  using result_type = std::string;
+  std::string operator()(const kleene<Subject>& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<plus<Subject>> {
+  using result_type = std::string;
+  std::string operator()(const plus<Subject>& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<expect_directive<Subject>> {
+  using result_type = std::string;
+  std::string operator()(const expect_directive<Subject>& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<raw_directive<Subject>> {
+  using result_type = std::string;
+  std::string operator()(const raw_directive<Subject>& p) const { return what(p.subject); }
+};
+template <typename Subject>
+struct get_info<policy::syntax::grammar::Nested<Subject>> {
+  using result_type = std::string;
+  std::string operator()(const policy::syntax::grammar::Nested<Subject>& p) const {
+    return what(p.subject);
+  }
+};
+// A sequence is expected when its first element is.
+template <typename Left, typename Right>
+struct get_info<sequence<Left, Right>> {
+  using result_type = std::string;
+  std::string operator()(const sequence<Left, Right>& p) const { return what(p.left); }
+};
+template <typename Left, typename Right>
+struct get_info<list<Left, Right>> {
+  using result_type = std::string;
+  std::string operator()(const list<Left, Right>& p) const { return what(p.left); }
+};
+template <typename Left, typename Right>
+struct get_info<alternative<Left, Right>> {
+  using result_type = std::string;
+  std::string operator()(const alternative<Left, Right>& p) const {
+    return what(p.left) + " or " + what(p.right);
+  }
+};
+template <>
+struct get_info<policy::syntax::grammar::Here> {
+  using result_type = std::string;
+  std::string operator()(const policy::syntax::grammar::Here&) const { return "more text"; }
+};
+template <>
+struct get_info<policy::syntax::grammar::There> {
+  using result_type = std::string;
+  std::string operator()(const policy::syntax::grammar::There&) const { return "more text"; }
+};
+template <>
+struct get_info<eps_parser> {
+  using result_type = std::string;
+  std::string operator()(const eps_parser&) const { return "more text"; }
 };
 }  // namespace boost::spirit::x3

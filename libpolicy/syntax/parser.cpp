@@ -59,6 +59,15 @@ uint32_t TokenEnd(std::string_view text, uint32_t at) {
   return static_cast<uint32_t>(i);
 }
 
+// X3 names a parser it has no description for by its (mangled) C++ type.
+// grammar.h describes every parser the grammar uses; should one slip through,
+// its name must still never reach a user.
+bool IsParserInternals(const std::string& what) {
+  return what.empty() || what.find("boost") != std::string::npos ||
+         what.find("spirit") != std::string::npos || what.find("::") != std::string::npos ||
+         (what.size() > 1 && what[0] == 'N' && IsDigit(what[1]));
+}
+
 std::string Found(std::string_view text, uint32_t begin, uint32_t end) {
   if (begin >= text.size()) return "the end of the file";
   return "'" + std::string(text.substr(begin, end - begin)) + "'";
@@ -169,8 +178,11 @@ class Driver {
     } catch (const x3::expectation_failure<Iterator>& e) {
       uint32_t at = NextToken(text_, Offset(e.where()));
       uint32_t end = TokenEnd(text_, at);
-      issue = {"syntax.expected", "expected " + e.which() + ", found " + Found(text_, at, end), at,
-               end};
+      std::string found = Found(text_, at, end);
+      issue = {"syntax.expected",
+               IsParserInternals(e.which()) ? "unexpected " + found
+                                            : "expected " + e.which() + ", found " + found,
+               at, end};
     } catch (const std::exception& e) {
       // Only allocation failure can get here; report it rather than crash.
       issue = {"syntax.internal", std::string("the parser failed: ") + e.what(), 0, 0};

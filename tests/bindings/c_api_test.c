@@ -98,6 +98,11 @@ static policy_engine* make_engine(const char* rules_path, const char* min_qty) {
   EXPECT(policy_options_add_rules(opts, rules_path) == POLICY_OK);
   if (min_qty != NULL) EXPECT(policy_options_add_param(opts, "t.min_qty", min_qty) == POLICY_OK);
   EXPECT(policy_options_set_jobs(opts, 2) == POLICY_OK);
+  /* Capped like policy-check --jobs: 100000 threads would abort the process. */
+  EXPECT(policy_options_set_jobs(opts, 100000) == POLICY_ERROR_INVALID_ARGUMENT);
+  EXPECT(strstr(policy_last_error(), "4096") != NULL);
+  EXPECT(policy_options_set_jobs(opts, 4096) == POLICY_OK);
+  EXPECT(policy_options_set_jobs(opts, 2) == POLICY_OK);
   rc = policy_engine_create(opts, &engine, &diags);
   policy_options_free(opts);
   EXPECT(rc == POLICY_OK);

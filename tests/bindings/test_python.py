@@ -248,6 +248,14 @@ def test_input_errors(engine, tmp_path):
     assert len(info.value.report) == 0
 
 
+@pytest.mark.parametrize("jobs", [100000, -1])
+def test_jobs_capped_like_the_cli(rules_dir, jobs):
+    # 100000 threads would abort the process; the cap is policy-check --jobs's.
+    with pytest.raises(ValueError, match="jobs"):
+        libpolicy.Engine(rules=[rules_dir], builtin=False, jobs=jobs)
+    assert libpolicy.Engine(rules=[rules_dir], builtin=False, jobs=4096).rule_ids
+
+
 def test_unknown_kind(engine):
     with pytest.raises(ValueError, match="spreadsheet"):
         engine.check_text("a: 1\n", "spreadsheet")

@@ -105,7 +105,7 @@ class Engine:
     params: overrides by full name ("bd.vat_rate"); a str is YAML flow text as
         given to ``policy-check --param``, other values (int, Decimal, float,
         bool, date, list) are converted exactly.
-    jobs: worker threads per check; 0 uses every core.
+    jobs: worker threads per check; 0 uses every core; at most 4096.
     """
 
     def __init__(self, rules: Union[PathLike, Iterable[PathLike]] = (), builtin: bool = True,
@@ -114,7 +114,10 @@ class Engine:
             rules = [rules]
         paths = [_os.fspath(r) for r in rules]
         overrides = [(name, _param_text(v)) for name, v in (params or {}).items()]
-        program, diagnostics = _libpolicy.compile(paths, bool(builtin), overrides, int(jobs))
+        jobs = int(jobs)
+        if jobs < 0:
+            raise ValueError(f"jobs is {jobs}; 0 (every core) to 4096")
+        program, diagnostics = _libpolicy.compile(paths, bool(builtin), overrides, jobs)
         if program is None:
             raise CompileError(diagnostics)
         self._program = program
