@@ -4,10 +4,14 @@
 // Values are immutable handles, so the document is rebuilt along the changed
 // spine (root -> services -> service -> field) with new arrays in doc.arena;
 // untouched subtrees are shared. New values are located at the item they come
-// from; `${VAR}` text is left as written. `extends` within the file is resolved
+// from. `${VAR}` references are read as compose reads them (InterpolateCompose)
+// in the fields whose meaning rules judge: image, ports, volume sources and
+// network_mode; elsewhere the text is left as written. `extends` within the file is resolved
 // last (compose_extends.cpp); `profiles` are kept as written: every service is
 // checked, whatever profile would start it.
+#include <initializer_list>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +24,7 @@ namespace {
 
 class Normalizer {
  public:
-  explicit Normalizer(Arena& arena) : arena_(arena) {}
+  Normalizer(Arena& arena, const ComposeEnv& env) : arena_(arena), env_(env) {}
 
   Value Root(const Value& root) {
     if (!root.is(Type::kMap)) return root;
@@ -47,6 +51,10 @@ class Normalizer {
         if (const Value* args = e.value.Find("args")) {
           e.value = Replace(e.value, "args", KeyValues(*args, "="));
         }
+      } else if (k == "image" || k == "network_mode") {
+        e.value = Interpolated(e.value);
+      } else if (k == "volumes") {
+        e.value = Volumes(e.value);
       } else if (k == "ports") {
         e.value = Ports(e.value);
       } else if (k == "depends_on") {
@@ -110,12 +118,49 @@ class Normalizer {
     return Located(NewMap(entries), field, field.path());
   }
 
+  // A string with its references read as compose reads them, at the same place;
+  // unchanged when it has none or one is unknown.
+  Value Interpolated(const Value& v) {
+    if (!v.is(Type::kString) || v.as_string().find('$') == std::string_view::npos) return v;
+    std::optional<std::string> text = InterpolateCompose(v.as_string(), env_);
+    if (!text) return v;
+    Value out = Value::String(arena_.Copy(*text)).WithOriginOf(v);
+    out.set_path(v.path());
+    return out;
+  }
+
+  // Each entry of a map with its listed keys interpolated.
+  Value InterpolatedKeys(const Value& map, std::initializer_list<std::string_view> keys) {
+    if (!map.is(Type::kMap)) return map;
+    std::vector<MapEntry> entries(map.as_map().begin(), map.as_map().end());
+    for (MapEntry& e : entries) {
+      for (std::string_view k : keys) {
+        if (e.key == k) e.value = Interpolated(e.value);
+      }
+    }
+    return Rebuild(map, entries);
+  }
+
+  // Short syntax "SOURCE:TARGET[:MODE]" and long syntax `source`, interpolated.
+  Value Volumes(const Value& field) {
+    if (!field.is(Type::kList)) return field;
+    auto src = field.as_list();
+    std::vector<Value> items(src.begin(), src.end());
+    for (Value& item : items)
+      item = item.is(Type::kMap) ? InterpolatedKeys(item, {"source"}) : Interpolated(item);
+    return Located(NewList(items.data(), static_cast<uint32_t>(items.size())), field, field.path());
+  }
+
   Value Ports(const Value& field) {
     if (!field.is(Type::kList)) return field;
     auto src = field.as_list();
     std::vector<Value> items(src.begin(), src.end());
     for (Value& item : items) {
-      if (item.is(Type::kString) || item.is(Type::kDecimal)) item = Port(item);
+      if (item.is(Type::kString) || item.is(Type::kDecimal)) {
+        item = Port(Interpolated(item));
+      } else if (item.is(Type::kMap)) {
+        item = InterpolatedKeys(item, {"published", "host_ip", "target"});
+      }
     }
     return Located(NewList(items.data(), static_cast<uint32_t>(items.size())), field, field.path());
   }
@@ -260,10 +305,15 @@ class Normalizer {
   }
 
   Arena& arena_;
+  const ComposeEnv& env_;
 };
 
 }  // namespace
 
-void NormalizeCompose(Document& doc) { doc.root = Normalizer(doc.arena).Root(doc.root); }
+void NormalizeCompose(Document& doc, const ComposeEnv& env) {
+  doc.root = Normalizer(doc.arena, env).Root(doc.root);
+}
+
+void NormalizeCompose(Document& doc) { NormalizeCompose(doc, ComposeEnv{}); }
 
 }  // namespace policy::load
