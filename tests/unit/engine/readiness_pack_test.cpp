@@ -242,3 +242,30 @@ TEST_CASE("readiness pack: params change the verdicts") {
   CHECK(run({}, "RDY-HLT-001").size() == 2);
   CHECK(run({{"readiness.healthcheck_exempt", "[job]"}}, "RDY-HLT-001").size() == 1);
 }
+
+TEST_CASE("readiness pack: masking hides the value as YAML reads it, never a name or a key") {
+  auto program = CompilePack();
+  Fixture f{PackDir() / "tests" / "compose.masking.yaml", {}, false};
+  policy::Report report = RunFixture(*program, f);
+  int checked = 0;
+  for (const policy::Finding& finding : report.findings) {
+    if (finding.rule.rfind("RDY-SEC-", 0) != 0) continue;
+    ++checked;
+    INFO(finding.rule << " " << finding.message << " | " << finding.source_line);
+    for (const char* secret : {"EscapedPassw0rd", "Esc\\u0061ped", "It's-my-passw0rd", "It''s-my",
+                               "admin-default-pw", "=secret"}) {
+      CHECK(finding.message.find(secret) == std::string::npos);
+      CHECK(finding.source_line.find(secret) == std::string::npos);
+    }
+    // Names and keys spelled like a secret are kept.
+    if (finding.path.find("services.temporal") == 0) {
+      CHECK(finding.message.find("service 'temporal'") != std::string::npos);
+    }
+    if (finding.path.find("services.secret") == 0) {
+      CHECK(finding.message.find("service 'secret'") != std::string::npos);
+      if (finding.rule == "RDY-SEC-001")
+        CHECK(finding.message.find("secrets:") != std::string::npos);
+    }
+  }
+  CHECK(checked >= 6);
+}
