@@ -51,7 +51,9 @@ class Normalizer {
         if (const Value* args = e.value.Find("args")) {
           e.value = Replace(e.value, "args", KeyValues(*args, "="));
         }
-      } else if (k == "image" || k == "network_mode") {
+      } else if (k == "image") {
+        e.value = InterpolatedImage(e.value);
+      } else if (k == "network_mode") {
         e.value = Interpolated(e.value);
       } else if (k == "volumes") {
         e.value = Volumes(e.value);
@@ -126,6 +128,19 @@ class Normalizer {
     if (!text) return v;
     Value out = Value::String(arena_.Copy(*text)).WithOriginOf(v);
     out.set_path(v.path());
+    return out;
+  }
+
+  // An image reference: a default that cannot be a reference (a documentation
+  // placeholder such as "apache/airflow:|version|") leaves the image unknown.
+  Value InterpolatedImage(const Value& v) {
+    Value out = Interpolated(v);
+    if (!out.is(Type::kString) || out.as_string() == v.as_string()) return out;
+    for (char c : out.as_string()) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '_' || c == '-' || c == '/' || c == ':' || c == '@';
+      if (!ok) return v;
+    }
     return out;
   }
 

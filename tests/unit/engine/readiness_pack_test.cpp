@@ -269,3 +269,19 @@ TEST_CASE("readiness pack: masking hides the value as YAML reads it, never a nam
   }
   CHECK(checked >= 6);
 }
+
+TEST_CASE("readiness pack: a fault written in an anchor is reported once, naming its services") {
+  auto program = CompilePack();
+  Fixture f{PackDir() / "tests" / "compose.anchors.yaml", {}, false};
+  policy::Report report = RunFixture(*program, f);
+  int anchored = 0;
+  for (const policy::Finding& finding : report.findings) {
+    if (finding.line > 9) continue;  // the anchor's own lines
+    if (finding.severity != policy::Severity::kError) continue;
+    INFO(finding.rule << " " << finding.message);
+    CHECK(finding.message.find("service 'web'") != std::string::npos);
+    CHECK(finding.message.find("(written once, for services web, worker)") != std::string::npos);
+    ++anchored;
+  }
+  CHECK(anchored == 4);  // image, URL password, secret, Docker socket: once each
+}
