@@ -325,8 +325,38 @@ class Normalizer {
 
 }  // namespace
 
+namespace {
+
+// docker compose reads compose.yaml, compose.yml, docker-compose.yaml or
+// docker-compose.yml as a project on its own; a file of any other name
+// (compose.deploy.yml, curator-compose.yml, docker-compose.override.yml) is
+// one that projects pass with -f over a base file.
+bool OverlayName(const std::vector<std::string>& files) {
+  if (files.empty() || files[0].empty()) return false;
+  std::string_view name = files[0];
+  if (std::size_t slash = name.find_last_of("/\\"); slash != std::string_view::npos)
+    name.remove_prefix(slash + 1);
+  return !(name == "compose.yaml" || name == "compose.yml" || name == "docker-compose.yaml" ||
+           name == "docker-compose.yml" || name == "-");
+}
+
+}  // namespace
+
 void NormalizeCompose(Document& doc, const ComposeEnv& env) {
   doc.root = Normalizer(doc.arena, env).Root(doc.root);
+  if (OverlayName(doc.files) && doc.root.is(Type::kMap)) {
+    // `x-policy-check-overlay: true` (LANGUAGE.md section 7): rules about a
+    // project's completeness (RDY-IMG-003, RDY-DEP-001) leave such a file alone.
+    std::vector<MapEntry> entries(doc.root.as_map().begin(), doc.root.as_map().end());
+    entries.push_back({kOverlayKey, Value::Bool(true)});
+    auto* copy = doc.arena.AllocateArray<MapEntry>(entries.size());
+    std::uninitialized_copy(entries.begin(), entries.end(), copy);
+    Value root = Value::Map(copy, static_cast<uint32_t>(entries.size()));
+    root.set_loc(doc.root.loc());
+    root.set_path(doc.root.path());
+    root.set_flags(doc.root.flags());
+    doc.root = root;
+  }
 }
 
 void NormalizeCompose(Document& doc) { NormalizeCompose(doc, ComposeEnv{}); }

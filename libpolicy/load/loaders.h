@@ -65,6 +65,12 @@ using ComposeEnv = std::map<std::string, std::string, std::less<>>;
 // NormalizeCompose(doc) is NormalizeCompose(doc, {}): defaults only.
 void NormalizeCompose(Document& doc, const ComposeEnv& env);
 
+// Added by NormalizeCompose, as `true`, to the root of a compose file whose name
+// is none of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml:
+// a file meant to be given with -f over a base file. MergeCompose removes it: a
+// merged project is as complete as the files given.
+inline constexpr std::string_view kOverlayKey = "x-policy-check-overlay";
+
 // `text` with its references expanded from `env` and their defaults; nullopt
 // when a reference has no value and no default, or is malformed.
 std::optional<std::string> InterpolateCompose(std::string_view text, const ComposeEnv& env);

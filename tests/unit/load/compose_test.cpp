@@ -287,3 +287,31 @@ TEST_CASE("compose: ReadComposeEnv reads the .env beside the compose file, or th
 
 }  // namespace
 }  // namespace policy::load::test
+
+namespace policy::load::test {
+TEST_CASE("compose: a file named other than compose.yaml/docker-compose.yml is marked an overlay") {
+  const std::string text = "services:\n  web:\n    restart: always\n";
+  for (const char* name : {"compose.deploy.yml", "extensions/curator-compose.yml",
+                           "docker-compose.override.yml", "docker-compose.yml", "compose.yaml"}) {
+    DocumentsResult r = LoadYaml(text, name, LoadLimits{}, true);
+    REQUIRE(r.documents.size() == 1);
+    NormalizeCompose(*r.documents[0]);
+    const std::string n = name;
+    const bool overlay = n != "docker-compose.yml" && n != "compose.yaml";
+    const Value* marker = r.documents[0]->root.Find(kOverlayKey);
+    INFO(name);
+    CHECK((marker != nullptr && marker->is(Type::kBool) && marker->as_bool()) == overlay);
+  }
+  // A merged project is as complete as the files given: no marker.
+  std::vector<std::unique_ptr<Document>> docs;
+  for (const char* name : {"compose.yaml", "compose.prod.yaml"}) {
+    DocumentsResult r = LoadYaml(text, name, LoadLimits{}, true);
+    NormalizeCompose(*r.documents[0]);
+    docs.push_back(std::move(r.documents[0]));
+  }
+  std::optional<InputError> error;
+  std::unique_ptr<Document> merged = MergeCompose(std::move(docs), error);
+  REQUIRE(merged != nullptr);
+  CHECK(merged->root.Find(kOverlayKey) == nullptr);
+}
+}  // namespace policy::load::test
