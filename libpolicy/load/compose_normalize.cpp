@@ -104,8 +104,8 @@ class Normalizer {
       v.set_loc(item.loc());
       v.set_flags(item.flags());
       if (cut != std::string_view::npos) {
-        // Located at the item it comes from (LANGUAGE.md section 7).
-        v = Value::String(text.substr(cut + 1)).WithOriginOf(item);
+        // Located at the value's own text within the item (LANGUAGE.md section 7).
+        v = AtValueOf(Value::String(text.substr(cut + 1)).WithOriginOf(item), item, text, cut + 1);
       }
       v.set_path(Path(field.path(), key, -1));
       bool replaced = false;
@@ -164,6 +164,23 @@ class Normalizer {
     for (Value& item : items)
       item = item.is(Type::kMap) ? InterpolatedKeys(item, {"source"}) : Interpolated(item);
     return Located(NewList(items.data(), static_cast<uint32_t>(items.size())), field, field.path());
+  }
+
+  // `v` (made from `item`'s text `text`, from byte `start` on) located at its
+  // own columns: `- KEY=value` points at `value`, so carets and masking leave
+  // the key alone. Only when the item is written on one line exactly as read
+  // (no escapes), so that columns can be counted; else at the whole item.
+  static Value AtValueOf(Value v, const Value& item, std::string_view text, std::size_t start) {
+    Loc loc = item.loc();
+    if (!loc.known() || loc.end_line != loc.line || item.has_flag(Value::kMultiLine)) return v;
+    const bool quoted = item.has_flag(Value::kQuoted);
+    const uint32_t written = loc.end_column - loc.column;
+    if (written != CountCodePoints(text) + (quoted ? 2 : 0)) return v;
+    loc.column += CountCodePoints(text.substr(0, start)) + (quoted ? 1 : 0);
+    if (quoted) loc.end_column -= 1;
+    v.set_loc(loc);
+    v.set_flags(static_cast<uint8_t>(v.flags() & ~Value::kQuoted));
+    return v;
   }
 
   Value Ports(const Value& field) {

@@ -63,7 +63,7 @@ TEST_CASE(
   CHECK(Str(At(root, "services.db.restart")) == "always");
   CHECK(From(At(root, "services.db.restart")) == "0@4:14");
   CHECK(Keys(At(root, "services.db.environment")) == "POSTGRES_USER,POSTGRES_PASSWORD,PGDATA,");
-  CHECK(From(At(root, "services.db.environment.POSTGRES_USER")) == "0@6:9");
+  CHECK(From(At(root, "services.db.environment.POSTGRES_USER")) == "0@6:23");
   // Interpolations are text, never substituted; the later file's wins.
   CHECK(Str(At(root, "services.db.environment.POSTGRES_PASSWORD")) == "${DB_PASSWORD:?set it}");
   CHECK(From(At(root, "services.db.environment.POSTGRES_PASSWORD")) == "1@5:26");

@@ -8,7 +8,7 @@
 namespace policy::load::test {
 namespace {
 
-TEST_CASE("compose: environment list form becomes a map located at each item") {
+TEST_CASE("compose: environment list form becomes a map located at each item's value") {
   auto c = Normalized(
       "services:\n"
       "  web:\n"
@@ -23,10 +23,10 @@ TEST_CASE("compose: environment list form becomes a map located at each item") {
   CHECK(Keys(env) == "DB_PASSWORD,QUOTED,EMPTY,BARE,EQ,42,");
   const Value* pw = At(c.root(), "services.web.environment.DB_PASSWORD");
   CHECK(Str(pw) == "s3cret");
-  CHECK(Where(pw) == "4:9-4:27");
+  CHECK(Where(pw) == "4:21-4:27");  // the value's own text, not the key (issue 13 B.6)
   CHECK(RenderPath(pw->path()) == "services.web.environment.DB_PASSWORD");
   CHECK(Str(At(c.root(), "services.web.environment.QUOTED")) == "a b");
-  CHECK(Where(At(c.root(), "services.web.environment.QUOTED")) == "5:9-5:21");
+  CHECK(Where(At(c.root(), "services.web.environment.QUOTED")) == "5:17-5:20");
   CHECK(Str(At(c.root(), "services.web.environment.EMPTY")) == "");
   const Value* bare = At(c.root(), "services.web.environment.BARE");
   CHECK(bare->is_null());
