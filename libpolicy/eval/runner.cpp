@@ -12,29 +12,12 @@
 #include "libpolicy/hash.h"
 
 namespace policy::eval {
-std::string Redact(std::string_view s) {
-  uint32_t n = CountCodePoints(s);
-  if (n < 8) return "****";
-  size_t i = 0;
-  for (int cp = 0; cp < 2 && i < s.size(); ++cp) {
-    ++i;
-    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-  }
-  return std::string(s.substr(0, i)) + "****";
-}
-
 uint64_t NewRecordShape() {
   static std::atomic<uint64_t> next{1};
   return next++;
 }
 
 namespace {
-
-void ReplaceAll(std::string& s, std::string_view what, std::string_view with) {
-  if (what.empty()) return;
-  for (size_t pos = s.find(what); pos != std::string::npos; pos = s.find(what, pos + with.size()))
-    s.replace(pos, what.size(), with);
-}
 
 bool IsScalar(const Value& v) {
   return v.is(Type::kString) || v.is(Type::kDecimal) || v.is(Type::kBool) || v.is(Type::kDate);
@@ -566,7 +549,7 @@ void Runner::Terminal() {
     else
       located = &at;
   }
-  std::string message = RenderMessage();
+  std::string message = RenderMessage(rule_->secret ? located : nullptr);
   out_->findings.push_back(MakeFinding(FindingKind::kFinding, std::move(message), located));
 }
 
@@ -590,11 +573,36 @@ std::string Runner::Interpolate(const Node* n) {
   return ToText(v);
 }
 
-std::string Runner::RenderMessage() {
+std::string Runner::RenderMessage(const Value* secret_at) {
   const CompiledRule& r = *rule_;
   if (r.has_message) {
     std::string out;
-    for (const TemplatePiece& p : r.message) out += p.expr ? Interpolate(p.expr) : p.literal;
+    std::string secret;
+    if (secret_at != nullptr) {
+      const std::string full =
+          secret_at->is(Type::kString) ? std::string(secret_at->as_string()) : ToText(*secret_at);
+      secret = std::string(SecretPart(full));
+    }
+    for (const TemplatePiece& p : r.message) {
+      if (!p.expr) {
+        out += p.literal;
+      } else if (secret_at == nullptr) {
+        out += Interpolate(p.expr);
+      } else {
+        // Only a piece rendered from the secret value itself is masked: a key or a
+        // service name spelled like the secret stays as written.
+        Value v = eval_.Eval(p.expr, slots_.data(), typed_);
+        if (eval_.error().set()) {
+          out += fmt::format("<error: {}>", eval_.error().code);
+          eval_.ClearError();
+          continue;
+        }
+        const Loc& a = v.loc();
+        const Loc& b = secret_at->loc();
+        const bool same = a.known() && a.line == b.line && a.column == b.column && a.file == b.file;
+        out += MaskMessagePiece(ToText(v), secret, same);
+      }
+    }
     return out;
   }
   if (r.is_unique) return r.info.title + ": " + r.default_source;
@@ -608,7 +616,16 @@ std::string Runner::RenderMessage() {
       eval_.ClearError();
       return out;
     }
-    return " (" + ToJson(v) + ")";
+    std::string text = ToJson(v);
+    if (secret_at != nullptr) {
+      const Loc& a = v.loc();
+      const Loc& b = secret_at->loc();
+      const std::string full =
+          secret_at->is(Type::kString) ? std::string(secret_at->as_string()) : ToText(*secret_at);
+      const bool same = a.known() && a.line == b.line && a.column == b.column && a.file == b.file;
+      text = MaskMessagePiece(text, SecretPart(full), same);
+    }
+    return " (" + text + ")";
   };
   return fmt::format("{}: {}{} {} {}{}", r.info.title, r.default_lhs, render(r.default_lhs_node),
                      r.default_op, r.default_rhs, render(r.default_rhs_node));
@@ -660,12 +677,18 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
   if (r.secret && secret_value != nullptr) {
     std::string secret = secret_value->is(Type::kString) ? std::string(secret_value->as_string())
                                                          : ToText(*secret_value);
+    // Of ${VAR:-default}, only the default is secret.
+    secret = std::string(SecretPart(secret));
     bool one_line = IsScalar(*secret_value) && !secret_value->has_flag(Value::kMultiLine) &&
                     secret.find('\n') == std::string::npos;
     std::string redacted = Redact(secret);
-    ReplaceAll(message, secret, redacted);
     if (one_line) {
-      ReplaceAll(f.source_line, secret, redacted);
+      const Loc& loc = secret_value->loc();
+      if (loc.known() && loc.end_line == loc.line && loc.line == f.line) {
+        p.secret_column = loc.column;
+        p.secret_end_column = loc.end_column;
+      }
+      f.source_line = MaskSourceLine(f.source_line, p.secret_column, p.secret_end_column, secret);
       // The caret underlines the masked text, not the secret's length.
       if (f.end_line == f.line && f.end_column > f.column) {
         uint32_t quotes = secret_value->has_flag(Value::kQuoted) ? 2 : 0;

@@ -11,13 +11,11 @@
 #include "libpolicy/eval/builtins/support.h"
 #include "libpolicy/eval/evaluator.h"
 #include "libpolicy/eval/memo_table.h"
+#include "libpolicy/eval/redact.h"
 #include "libpolicy/finding.h"
 #include "libpolicy/source.h"
 
 namespace policy::eval {
-
-// LANGUAGE.md section 6: the first 2 code points and "****" when len >= 8, else "****".
-std::string Redact(std::string_view secret);
 
 // The input being checked, as findings need it.
 struct InputInfo {
@@ -59,6 +57,10 @@ struct PendingFinding {
   std::string fingerprint_text;  // canonical text hashed into the fingerprint
   std::string secret;            // secret rules: the secret's text, masked on its line
   bool secret_masks_line = false;
+  // Where the secret is written on its line (code points, end exclusive; 0: unknown),
+  // for eval::MaskSourceLine on every finding shown on that line.
+  uint32_t secret_column = 0;
+  uint32_t secret_end_column = 0;
 };
 
 // A rule's results on one input.
@@ -95,7 +97,8 @@ class Runner {
   // For a unique key sink: a finding for the current binding with this message.
   PendingFinding MakeFinding(FindingKind kind, std::string message, const Value* located);
   // Renders the rule's message for the current binding (template or default).
-  std::string RenderMessage();
+  // `secret_at`: a secret rule's located value, masked in the pieces rendered from it.
+  std::string RenderMessage(const Value* secret_at = nullptr);
   // The rule's `at` value for the current binding; `fallback` when there is none
   // or it fails.
   Value LocatedAt(const Value& fallback);

@@ -338,6 +338,19 @@ std::unique_ptr<Document> MergeCompose(std::vector<std::unique_ptr<Document>> do
     }
   }
   for (auto& d : docs) out->parts.push_back(std::move(d));
+  if (out->root.is(Type::kMap) && out->root.Find(kOverlayKey) != nullptr) {
+    std::vector<MapEntry> entries;
+    for (const MapEntry& e : out->root.as_map()) {
+      if (e.key != kOverlayKey) entries.push_back(e);
+    }
+    auto* copy = out->arena.AllocateArray<MapEntry>(entries.size());
+    std::uninitialized_copy(entries.begin(), entries.end(), copy);
+    Value root = Value::Map(copy, static_cast<uint32_t>(entries.size()));
+    root.set_loc(out->root.loc());
+    root.set_path(out->root.path());
+    root.set_flags(out->root.flags());
+    out->root = root;
+  }
   return out;
 }
 

@@ -4,10 +4,14 @@
 // Values are immutable handles, so the document is rebuilt along the changed
 // spine (root -> services -> service -> field) with new arrays in doc.arena;
 // untouched subtrees are shared. New values are located at the item they come
-// from; `${VAR}` text is left as written. `extends` within the file is resolved
+// from. `${VAR}` references are read as compose reads them (InterpolateCompose)
+// in the fields whose meaning rules judge: image, ports, volume sources and
+// network_mode; elsewhere the text is left as written. `extends` within the file is resolved
 // last (compose_extends.cpp); `profiles` are kept as written: every service is
 // checked, whatever profile would start it.
+#include <initializer_list>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +24,7 @@ namespace {
 
 class Normalizer {
  public:
-  explicit Normalizer(Arena& arena) : arena_(arena) {}
+  Normalizer(Arena& arena, const ComposeEnv& env) : arena_(arena), env_(env) {}
 
   Value Root(const Value& root) {
     if (!root.is(Type::kMap)) return root;
@@ -47,6 +51,12 @@ class Normalizer {
         if (const Value* args = e.value.Find("args")) {
           e.value = Replace(e.value, "args", KeyValues(*args, "="));
         }
+      } else if (k == "image") {
+        e.value = InterpolatedImage(e.value);
+      } else if (k == "network_mode") {
+        e.value = Interpolated(e.value);
+      } else if (k == "volumes") {
+        e.value = Volumes(e.value);
       } else if (k == "ports") {
         e.value = Ports(e.value);
       } else if (k == "depends_on") {
@@ -94,8 +104,8 @@ class Normalizer {
       v.set_loc(item.loc());
       v.set_flags(item.flags());
       if (cut != std::string_view::npos) {
-        // Located at the item it comes from (LANGUAGE.md section 7).
-        v = Value::String(text.substr(cut + 1)).WithOriginOf(item);
+        // Located at the value's own text within the item (LANGUAGE.md section 7).
+        v = AtValueOf(Value::String(text.substr(cut + 1)).WithOriginOf(item), item, text, cut + 1);
       }
       v.set_path(Path(field.path(), key, -1));
       bool replaced = false;
@@ -110,12 +120,79 @@ class Normalizer {
     return Located(NewMap(entries), field, field.path());
   }
 
+  // A string with its references read as compose reads them, at the same place;
+  // unchanged when it has none or one is unknown.
+  Value Interpolated(const Value& v) {
+    if (!v.is(Type::kString) || v.as_string().find('$') == std::string_view::npos) return v;
+    std::optional<std::string> text = InterpolateCompose(v.as_string(), env_);
+    if (!text) return v;
+    Value out = Value::String(arena_.Copy(*text)).WithOriginOf(v);
+    out.set_path(v.path());
+    return out;
+  }
+
+  // An image reference: a default that cannot be a reference (a documentation
+  // placeholder such as "apache/airflow:|version|") leaves the image unknown.
+  Value InterpolatedImage(const Value& v) {
+    Value out = Interpolated(v);
+    if (!out.is(Type::kString) || out.as_string() == v.as_string()) return out;
+    for (char c : out.as_string()) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '_' || c == '-' || c == '/' || c == ':' || c == '@';
+      if (!ok) return v;
+    }
+    return out;
+  }
+
+  // Each entry of a map with its listed keys interpolated.
+  Value InterpolatedKeys(const Value& map, std::initializer_list<std::string_view> keys) {
+    if (!map.is(Type::kMap)) return map;
+    std::vector<MapEntry> entries(map.as_map().begin(), map.as_map().end());
+    for (MapEntry& e : entries) {
+      for (std::string_view k : keys) {
+        if (e.key == k) e.value = Interpolated(e.value);
+      }
+    }
+    return Rebuild(map, entries);
+  }
+
+  // Short syntax "SOURCE:TARGET[:MODE]" and long syntax `source`, interpolated.
+  Value Volumes(const Value& field) {
+    if (!field.is(Type::kList)) return field;
+    auto src = field.as_list();
+    std::vector<Value> items(src.begin(), src.end());
+    for (Value& item : items)
+      item = item.is(Type::kMap) ? InterpolatedKeys(item, {"source"}) : Interpolated(item);
+    return Located(NewList(items.data(), static_cast<uint32_t>(items.size())), field, field.path());
+  }
+
+  // `v` (made from `item`'s text `text`, from byte `start` on) located at its
+  // own columns: `- KEY=value` points at `value`, so carets and masking leave
+  // the key alone. Only when the item is written on one line exactly as read
+  // (no escapes), so that columns can be counted; else at the whole item.
+  static Value AtValueOf(Value v, const Value& item, std::string_view text, std::size_t start) {
+    Loc loc = item.loc();
+    if (!loc.known() || loc.end_line != loc.line || item.has_flag(Value::kMultiLine)) return v;
+    const bool quoted = item.has_flag(Value::kQuoted);
+    const uint32_t written = loc.end_column - loc.column;
+    if (written != CountCodePoints(text) + (quoted ? 2 : 0)) return v;
+    loc.column += CountCodePoints(text.substr(0, start)) + (quoted ? 1 : 0);
+    if (quoted) loc.end_column -= 1;
+    v.set_loc(loc);
+    v.set_flags(static_cast<uint8_t>(v.flags() & ~Value::kQuoted));
+    return v;
+  }
+
   Value Ports(const Value& field) {
     if (!field.is(Type::kList)) return field;
     auto src = field.as_list();
     std::vector<Value> items(src.begin(), src.end());
     for (Value& item : items) {
-      if (item.is(Type::kString) || item.is(Type::kDecimal)) item = Port(item);
+      if (item.is(Type::kString) || item.is(Type::kDecimal)) {
+        item = Port(Interpolated(item));
+      } else if (item.is(Type::kMap)) {
+        item = InterpolatedKeys(item, {"published", "host_ip", "target"});
+      }
     }
     return Located(NewList(items.data(), static_cast<uint32_t>(items.size())), field, field.path());
   }
@@ -260,10 +337,45 @@ class Normalizer {
   }
 
   Arena& arena_;
+  const ComposeEnv& env_;
 };
 
 }  // namespace
 
-void NormalizeCompose(Document& doc) { doc.root = Normalizer(doc.arena).Root(doc.root); }
+namespace {
+
+// docker compose reads compose.yaml, compose.yml, docker-compose.yaml or
+// docker-compose.yml as a project on its own; a file of any other name
+// (compose.deploy.yml, curator-compose.yml, docker-compose.override.yml) is
+// one that projects pass with -f over a base file.
+bool OverlayName(const std::vector<std::string>& files) {
+  if (files.empty() || files[0].empty()) return false;
+  std::string_view name = files[0];
+  if (std::size_t slash = name.find_last_of("/\\"); slash != std::string_view::npos)
+    name.remove_prefix(slash + 1);
+  return !(name == "compose.yaml" || name == "compose.yml" || name == "docker-compose.yaml" ||
+           name == "docker-compose.yml" || name == "-");
+}
+
+}  // namespace
+
+void NormalizeCompose(Document& doc, const ComposeEnv& env) {
+  doc.root = Normalizer(doc.arena, env).Root(doc.root);
+  if (OverlayName(doc.files) && doc.root.is(Type::kMap)) {
+    // `x-policy-check-overlay: true` (LANGUAGE.md section 7): rules about a
+    // project's completeness (RDY-IMG-003, RDY-DEP-001) leave such a file alone.
+    std::vector<MapEntry> entries(doc.root.as_map().begin(), doc.root.as_map().end());
+    entries.push_back({kOverlayKey, Value::Bool(true)});
+    auto* copy = doc.arena.AllocateArray<MapEntry>(entries.size());
+    std::uninitialized_copy(entries.begin(), entries.end(), copy);
+    Value root = Value::Map(copy, static_cast<uint32_t>(entries.size()));
+    root.set_loc(doc.root.loc());
+    root.set_path(doc.root.path());
+    root.set_flags(doc.root.flags());
+    doc.root = root;
+  }
+}
+
+void NormalizeCompose(Document& doc) { NormalizeCompose(doc, ComposeEnv{}); }
 
 }  // namespace policy::load

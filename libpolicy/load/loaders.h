@@ -3,6 +3,7 @@
 // They never throw and never print: a malformed input is an InputError naming
 // file, line and column. Every bound on hostile input is in LoadLimits.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -51,6 +52,38 @@ DocumentsResult LoadJson(std::string_view text, const std::string& file, const L
 // LANGUAGE.md section 7, on a loaded compose document, in place (new values are
 // allocated in doc.arena and located at the item they come from).
 void NormalizeCompose(Document& doc);
+
+// The project environment of a compose file: variable -> value, as read from
+// its .env (docker compose's --env-file, else `.env` beside the file).
+using ComposeEnv = std::map<std::string, std::string, std::less<>>;
+
+// NormalizeCompose, reading `${VAR}`, `${VAR:-default}`, `${VAR-default}` (and
+// `:+`, `?` forms) in image, ports, volume sources and network_mode as docker
+// compose does: the value from `env`, else the default. A field with a reference
+// that has neither stays as written (unknown). Environment, labels and every
+// other field keep their text, so secret rules still see the defaults written.
+// NormalizeCompose(doc) is NormalizeCompose(doc, {}): defaults only.
+void NormalizeCompose(Document& doc, const ComposeEnv& env);
+
+// Added by NormalizeCompose, as `true`, to the root of a compose file whose name
+// is none of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml:
+// a file meant to be given with -f over a base file. MergeCompose removes it: a
+// merged project is as complete as the files given.
+inline constexpr std::string_view kOverlayKey = "x-policy-check-overlay";
+
+// `text` with its references expanded from `env` and their defaults; nullopt
+// when a reference has no value and no default, or is malformed.
+std::optional<std::string> InterpolateCompose(std::string_view text, const ComposeEnv& env);
+
+// KEY=VALUE lines of an env file as compose-go's dotenv reads them: `#`
+// comments, `export ` prefixes, '...' and "..." values, inline ` #` comments.
+ComposeEnv ParseEnvFile(std::string_view text);
+
+// The environment for the compose file at `compose_path`: `env_file` when not
+// empty (--env-file), else the `.env` in the file's directory; empty when the
+// file cannot be read. For the engine's compose path:
+//   load::NormalizeCompose(*doc, load::ReadComposeEnv(input.path, env_file_option));
+ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& env_file = "");
 
 // Merges normalised compose documents as `docker compose -f docs[0] -f docs[1] ...`
 // does (later files override scalars and maps merge key by key; list-valued

@@ -20,7 +20,10 @@
 // service: `for s in leaves(svc)`. Null values and empty containers contribute nothing; a scalar
 // `x` gives `[x]`. | | `is_quoted(x)` | `true` when `x` is a scalar written in quotes in its file
 // (`"8080:80"`, `'./data:/data'`); `false` for plain scalars, computed values, containers and
-// `null`. |
+// `null`. | | `services_at(services, x)` | the keys of the map `services`, in order, whose values
+// hold a value of `x`'s type written at `x`'s place (line, column, file): the services that a
+// YAML anchor, alias or merge key carries one written value to (`[]` for a computed `x`). Rules
+// report such a value once, at its first service, naming the others. |
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -234,11 +237,44 @@ Value IsQuoted(std::span<const Value> args, CallContext&) {
   return Value::Bool(scalar && x.has_flag(Value::kQuoted));
 }
 
+// Does `v`, or anything inside it, sit at `loc` with `v`'s type equal to `type`?
+bool HoldsAt(const Value& root, const Loc& loc, Type type) {
+  std::vector<const Value*> stack = {&root};
+  while (!stack.empty()) {
+    const Value* v = stack.back();
+    stack.pop_back();
+    const Loc& l = v->loc();
+    if (v->type() == type && l.line == loc.line && l.column == loc.column && l.file == loc.file)
+      return true;
+    if (v->is(Type::kList)) {
+      for (const Value& item : v->as_list()) stack.push_back(&item);
+    } else if (v->is(Type::kMap)) {
+      for (const MapEntry& e : v->as_map()) stack.push_back(&e.value);
+    }
+  }
+  return false;
+}
+
+// The keys of `services` whose values hold a value written where `x` is: the
+// services an anchor, alias or merge key (<<) carries one written value to.
+Value ServicesAt(std::span<const Value> args, CallContext& ctx) {
+  const Value& services = args[0];
+  const Value& x = args[1];
+  std::vector<Value> out;
+  if (services.is(Type::kMap) && x.loc().known()) {
+    for (const MapEntry& e : services.as_map()) {
+      if (HoldsAt(e.value, x.loc(), x.type())) out.push_back(Value::String(e.key));
+    }
+  }
+  return MakeList(ctx.arena, out);
+}
+
 constexpr Builtin kComposeExtraBuiltins[] = {
     {"bytes", 1, 1, NullPolicy::kPropagate, Type::kDecimal, &Bytes},
     {"find_cycle", 1, 2, NullPolicy::kPropagate, Type::kList, &FindCycle},
     {"is_quoted", 1, 1, NullPolicy::kFalse, Type::kBool, &IsQuoted},
     {"leaves", 1, 1, NullPolicy::kPropagate, Type::kList, &Leaves},
+    {"services_at", 2, 2, NullPolicy::kPropagate, Type::kList, &ServicesAt},
 };
 
 }  // namespace

@@ -148,7 +148,7 @@ TEST_CASE("readiness pack: every rule fires in some fixture, and a clean fixture
 TEST_CASE("readiness pack: catalogue metadata") {
   auto program = CompilePack();
   const std::vector<policy::RuleInfo> rules = policy::ListRules(*program);
-  CHECK(rules.size() == 54);
+  CHECK(rules.size() == 56);  // RDY-SEC-007 and RDY-PRV-012 since issue 13
   const std::set<std::string> areas = {
       "area_image",   "area_health",  "area_secrets",    "area_resources", "area_logging",
       "area_restart", "area_network", "area_privileges", "area_tls",       "area_api"};
@@ -180,6 +180,7 @@ TEST_CASE("readiness pack: catalogue metadata") {
   CHECK(params["readiness.two_part_release_images"] == "list");
   CHECK(params["readiness.healthcheck_exempt"] == "list");
   CHECK(params["readiness.infra_images"] == "list");
+  CHECK(params["readiness.infra_ports"] == "list");
   CHECK(params["readiness.max_restart_attempts"] == "decimal");
 }
 
@@ -240,4 +241,47 @@ TEST_CASE("readiness pack: params change the verdicts") {
   CHECK(run({{"readiness.max_restart_attempts", "10"}}, "RDY-RST-002").empty());
   CHECK(run({}, "RDY-HLT-001").size() == 2);
   CHECK(run({{"readiness.healthcheck_exempt", "[job]"}}, "RDY-HLT-001").size() == 1);
+}
+
+TEST_CASE("readiness pack: masking hides the value as YAML reads it, never a name or a key") {
+  auto program = CompilePack();
+  Fixture f{PackDir() / "tests" / "compose.masking.yaml", {}, false};
+  policy::Report report = RunFixture(*program, f);
+  int checked = 0;
+  for (const policy::Finding& finding : report.findings) {
+    if (finding.rule.rfind("RDY-SEC-", 0) != 0) continue;
+    ++checked;
+    INFO(finding.rule << " " << finding.message << " | " << finding.source_line);
+    for (const char* secret : {"EscapedPassw0rd", "Esc\\u0061ped", "It's-my-passw0rd", "It''s-my",
+                               "admin-default-pw", "=secret"}) {
+      CHECK(finding.message.find(secret) == std::string::npos);
+      CHECK(finding.source_line.find(secret) == std::string::npos);
+    }
+    // Names and keys spelled like a secret are kept.
+    if (finding.path.find("services.temporal") == 0) {
+      CHECK(finding.message.find("service 'temporal'") != std::string::npos);
+    }
+    if (finding.path.find("services.secret") == 0) {
+      CHECK(finding.message.find("service 'secret'") != std::string::npos);
+      if (finding.rule == "RDY-SEC-001")
+        CHECK(finding.message.find("secrets:") != std::string::npos);
+    }
+  }
+  CHECK(checked >= 6);
+}
+
+TEST_CASE("readiness pack: a fault written in an anchor is reported once, naming its services") {
+  auto program = CompilePack();
+  Fixture f{PackDir() / "tests" / "compose.anchors.yaml", {}, false};
+  policy::Report report = RunFixture(*program, f);
+  int anchored = 0;
+  for (const policy::Finding& finding : report.findings) {
+    if (finding.line > 9) continue;  // the anchor's own lines
+    if (finding.severity != policy::Severity::kError) continue;
+    INFO(finding.rule << " " << finding.message);
+    CHECK(finding.message.find("service 'web'") != std::string::npos);
+    CHECK(finding.message.find("(written once, for services web, worker)") != std::string::npos);
+    ++anchored;
+  }
+  CHECK(anchored == 4);  // image, URL password, secret, Docker socket: once each
 }

@@ -1,3 +1,6 @@
+#include <filesystem>
+#include <fstream>
+#include <memory>
 #include <string>
 
 #include "helpers.h"
@@ -5,7 +8,7 @@
 namespace policy::load::test {
 namespace {
 
-TEST_CASE("compose: environment list form becomes a map located at each item") {
+TEST_CASE("compose: environment list form becomes a map located at each item's value") {
   auto c = Normalized(
       "services:\n"
       "  web:\n"
@@ -20,10 +23,10 @@ TEST_CASE("compose: environment list form becomes a map located at each item") {
   CHECK(Keys(env) == "DB_PASSWORD,QUOTED,EMPTY,BARE,EQ,42,");
   const Value* pw = At(c.root(), "services.web.environment.DB_PASSWORD");
   CHECK(Str(pw) == "s3cret");
-  CHECK(Where(pw) == "4:9-4:27");
+  CHECK(Where(pw) == "4:21-4:27");  // the value's own text, not the key (issue 13 B.6)
   CHECK(RenderPath(pw->path()) == "services.web.environment.DB_PASSWORD");
   CHECK(Str(At(c.root(), "services.web.environment.QUOTED")) == "a b");
-  CHECK(Where(At(c.root(), "services.web.environment.QUOTED")) == "5:9-5:21");
+  CHECK(Where(At(c.root(), "services.web.environment.QUOTED")) == "5:17-5:20");
   CHECK(Str(At(c.root(), "services.web.environment.EMPTY")) == "");
   const Value* bare = At(c.root(), "services.web.environment.BARE");
   CHECK(bare->is_null());
@@ -160,7 +163,9 @@ TEST_CASE("compose: depends_on, extra_hosts and healthcheck.test") {
   CHECK(Str(At(c.root(), "services.db.healthcheck.test[0]")) == "CMD");
 }
 
-TEST_CASE("compose: interpolation is not substituted; odd shapes are left alone") {
+TEST_CASE(
+    "compose: interpolation outside image/ports/volumes/network_mode is left as written; odd "
+    "shapes are left alone") {
   auto c = Normalized(
       "services:\n"
       "  web:\n"
@@ -170,7 +175,7 @@ TEST_CASE("compose: interpolation is not substituted; odd shapes are left alone"
       "    ports: \"not a list\"\n"
       "  broken: 5\n"
       "x-other: [1]\n");
-  CHECK(Str(At(c.root(), "services.web.image")) == "${IMAGE:-nginx}");
+  CHECK(Str(At(c.root(), "services.web.image")) == "nginx");
   CHECK(Str(At(c.root(), "services.web.environment.URL")) == "${BASE}/x");
   CHECK(Str(At(c.root(), "services.web.ports")) == "not a list");
   CHECK(Dec(At(c.root(), "services.broken")) == "5");
@@ -198,5 +203,115 @@ TEST_CASE("compose: anchors and merge keys before normalisation") {
   CHECK(RenderPath(a->path()) == "services.web.environment.A");
 }
 
+// Interpolation as docker compose reads it (issue 13 B.1): the project's .env
+// first, then the default; a reference with neither leaves the field unknown.
+TEST_CASE(
+    "compose: image, ports, volume sources and network_mode take .env values, then defaults") {
+  auto doc = std::make_unique<Document>();
+  const std::string text =
+      "services:\n"
+      "  db:\n"
+      "    image: ${DB_IMAGE:-postgres}:${DB_TAG-latest}\n"
+      "    network_mode: ${NET_MODE:-bridge}\n"
+      "    ports:\n"
+      "      - \"${DB_PORT:-5432}:5432\"\n"
+      "      - target: 6432\n"
+      "        published: ${POOL_PORT}\n"
+      "    volumes:\n"
+      "      - ${SOCK:-/var/run/docker.sock}:/var/run/docker.sock\n"
+      "      - type: bind\n"
+      "        source: ${DATA_DIR:?set it}\n"
+      "        target: /data\n"
+      "    environment:\n"
+      "      PASSWORD: ${PASSWORD:-changeme}\n";
+  ComposeEnv env = ParseEnvFile(
+      "# comment\n"
+      "export DB_TAG=16.4\n"
+      "NET_MODE=\n"
+      "DATA_DIR='/srv/data' # inline\n"
+      "PASSWORD=\"from env\"\n");
+  CHECK(env.at("DB_TAG") == "16.4");
+  CHECK(env.at("NET_MODE").empty());
+  CHECK(env.at("DATA_DIR") == "/srv/data");
+  CHECK(env.at("PASSWORD") == "from env");
+
+  DocumentsResult r = LoadYaml(text, "compose.yaml", LoadLimits{}, true);
+  REQUIRE(r.documents.size() == 1);
+  NormalizeCompose(*r.documents[0], env);
+  const Value& root = r.documents[0]->root;
+  CHECK(Str(At(root, "services.db.image")) == "postgres:16.4");
+  CHECK(Str(At(root, "services.db.network_mode")) == "bridge");  // ":-" takes the default for ""
+  CHECK(Str(At(root, "services.db.ports[0].published")) == "5432");
+  CHECK(Str(At(root, "services.db.ports[1].published")) == "${POOL_PORT}");  // unknown: as written
+  CHECK(Str(At(root, "services.db.volumes[0]")) == "/var/run/docker.sock:/var/run/docker.sock");
+  CHECK(Str(At(root, "services.db.volumes[1].source")) == "/srv/data");
+  CHECK(Str(At(root, "services.db.environment.PASSWORD")) == "${PASSWORD:-changeme}");
+  // The interpolated image is still located where it is written.
+  CHECK(At(root, "services.db.image")->loc().line == 3);
+
+  // Without .env: "-" takes the default for an unset variable; an unknown tag stays written.
+  DocumentsResult r2 = LoadYaml(text, "compose.yaml", LoadLimits{}, true);
+  NormalizeCompose(*r2.documents[0]);
+  CHECK(Str(At(r2.documents[0]->root, "services.db.image")) == "postgres:latest");
+  CHECK(Str(At(r2.documents[0]->root, "services.db.volumes[1].source")) == "${DATA_DIR:?set it}");
+}
+
+TEST_CASE("compose: InterpolateCompose reads every reference form") {
+  ComposeEnv env{{"SET", "v"}, {"EMPTY", ""}};
+  CHECK(InterpolateCompose("a${SET}b", env) == "avb");
+  CHECK(InterpolateCompose("$SET/x", env) == "v/x");
+  CHECK(InterpolateCompose("${EMPTY:-d}", env) == "d");
+  CHECK(InterpolateCompose("${EMPTY-d}", env) == "");
+  CHECK(InterpolateCompose("${UNSET-${SET}}", env) == "v");
+  CHECK(InterpolateCompose("${SET:+alt}${UNSET:+alt}", env) == "alt");
+  CHECK(InterpolateCompose("$$HOME", env) == "$HOME");
+  CHECK_FALSE(InterpolateCompose("${UNSET}", env).has_value());
+  CHECK_FALSE(InterpolateCompose("${UNSET:?required}", env).has_value());
+  CHECK_FALSE(InterpolateCompose("${UNCLOSED", env).has_value());
+}
+
+TEST_CASE("compose: ReadComposeEnv reads the .env beside the compose file, or the one named") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "policy_compose_env_test";
+  fs::create_directories(dir);
+  {
+    std::ofstream(dir / ".env") << "TAG=1.2.3\n";
+    std::ofstream(dir / "other.env") << "TAG=9.9.9\n";
+  }
+  CHECK(ReadComposeEnv((dir / "compose.yaml").string()).at("TAG") == "1.2.3");
+  CHECK(ReadComposeEnv((dir / "compose.yaml").string(), (dir / "other.env").string()).at("TAG") ==
+        "9.9.9");
+  CHECK(ReadComposeEnv((dir / "nowhere" / "compose.yaml").string()).empty());
+  fs::remove_all(dir);
+}
+
 }  // namespace
+}  // namespace policy::load::test
+
+namespace policy::load::test {
+TEST_CASE("compose: a file named other than compose.yaml/docker-compose.yml is marked an overlay") {
+  const std::string text = "services:\n  web:\n    restart: always\n";
+  for (const char* name : {"compose.deploy.yml", "extensions/curator-compose.yml",
+                           "docker-compose.override.yml", "docker-compose.yml", "compose.yaml"}) {
+    DocumentsResult r = LoadYaml(text, name, LoadLimits{}, true);
+    REQUIRE(r.documents.size() == 1);
+    NormalizeCompose(*r.documents[0]);
+    const std::string n = name;
+    const bool overlay = n != "docker-compose.yml" && n != "compose.yaml";
+    const Value* marker = r.documents[0]->root.Find(kOverlayKey);
+    INFO(name);
+    CHECK((marker != nullptr && marker->is(Type::kBool) && marker->as_bool()) == overlay);
+  }
+  // A merged project is as complete as the files given: no marker.
+  std::vector<std::unique_ptr<Document>> docs;
+  for (const char* name : {"compose.yaml", "compose.prod.yaml"}) {
+    DocumentsResult r = LoadYaml(text, name, LoadLimits{}, true);
+    NormalizeCompose(*r.documents[0]);
+    docs.push_back(std::move(r.documents[0]));
+  }
+  std::optional<InputError> error;
+  std::unique_ptr<Document> merged = MergeCompose(std::move(docs), error);
+  REQUIRE(merged != nullptr);
+  CHECK(merged->root.Find(kOverlayKey) == nullptr);
+}
 }  // namespace policy::load::test
