@@ -344,24 +344,25 @@ class Normalizer {
 
 namespace {
 
-// docker compose reads compose.yaml, compose.yml, docker-compose.yaml or
-// docker-compose.yml as a project on its own; a file of any other name
-// (compose.deploy.yml, curator-compose.yml, docker-compose.override.yml) is
-// one that projects pass with -f over a base file.
-bool OverlayName(const std::vector<std::string>& files) {
-  if (files.empty() || files[0].empty()) return false;
-  std::string_view name = files[0];
-  if (std::size_t slash = name.find_last_of("/\\"); slash != std::string_view::npos)
-    name.remove_prefix(slash + 1);
-  return !(name == "compose.yaml" || name == "compose.yml" || name == "docker-compose.yaml" ||
-           name == "docker-compose.yml" || name == "-");
+// An override fragment, known by its content whatever its name: it has
+// services and none of them says `image` or `build` (each only adds to a
+// service of the base file it is given with -f over).
+bool OverlayContent(const Value& root) {
+  const Value* services = root.is(Type::kMap) ? root.Find("services") : nullptr;
+  if (services == nullptr || !services->is(Type::kMap) || services->as_map().empty())
+    return false;
+  for (const MapEntry& e : services->as_map())
+    if (!e.value.is(Type::kMap) || e.value.Find("image") != nullptr ||
+        e.value.Find("build") != nullptr)
+      return false;
+  return true;
 }
 
 }  // namespace
 
 void NormalizeCompose(Document& doc, const ComposeEnv& env) {
   doc.root = Normalizer(doc.arena, env).Root(doc.root);
-  if (OverlayName(doc.files) && doc.root.is(Type::kMap)) {
+  if (OverlayContent(doc.root)) {
     // `x-policy-check-overlay: true` (LANGUAGE.md section 7): rules about a
     // project's completeness (RDY-IMG-003, RDY-DEP-001) leave such a file alone.
     std::vector<MapEntry> entries(doc.root.as_map().begin(), doc.root.as_map().end());

@@ -65,9 +65,9 @@ using ComposeEnv = std::map<std::string, std::string, std::less<>>;
 // NormalizeCompose(doc) is NormalizeCompose(doc, {}): defaults only.
 void NormalizeCompose(Document& doc, const ComposeEnv& env);
 
-// Added by NormalizeCompose, as `true`, to the root of a compose file whose name
-// is none of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml:
-// a file meant to be given with -f over a base file. MergeCompose removes it: a
+// Added by NormalizeCompose, as `true`, to the root of a compose file whose
+// services all lack both `image` and `build` (known by content, whatever its
+// name): an override fragment meant to be given with -f over a base file. MergeCompose removes it: a
 // merged project is as complete as the files given.
 inline constexpr std::string_view kOverlayKey = "x-policy-check-overlay";
 

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "libpolicy/eval/program.h"
+#include "libpolicy/eval/redact.h"
 #include "libpolicy/sha256.h"
 
 namespace policy::run {
@@ -68,9 +69,16 @@ void ApplyDirectives(const Program& program, InputResult& r, std::vector<Problem
 }
 
 void FinishFindings(InputResult& r, const std::string& repo_root, std::vector<Finding>& out) {
-  std::map<std::pair<std::string, uint32_t>, std::vector<std::string>> secrets;
+  // The secrets found on each line, with where each is written on it.
+  struct Secret {
+    uint32_t column, end_column;
+    std::string text;
+  };
+  std::map<std::pair<std::string, uint32_t>, std::vector<Secret>> secrets;
   for (const auto& p : r.findings)
-    if (p.secret_masks_line) secrets[{p.finding.file, p.finding.line}].push_back(p.secret);
+    if (p.secret_masks_line)
+      secrets[{p.finding.file, p.finding.line}].push_back(
+          {p.secret_column, p.secret_end_column, p.secret});
   std::map<std::string, std::string> rel_cache;
   std::stable_sort(r.findings.begin(), r.findings.end(),
                    [](const eval::PendingFinding& a, const eval::PendingFinding& b) {
@@ -80,14 +88,10 @@ void FinishFindings(InputResult& r, const std::string& repo_root, std::vector<Fi
   for (auto& p : r.findings) {
     Finding& f = p.finding;
     auto it = secrets.find({f.file, f.line});
-    if (it != secrets.end()) {
-      for (const std::string& s : it->second) {
-        std::string red = eval::Redact(s);
-        for (size_t pos = f.source_line.find(s); pos != std::string::npos && !s.empty();
-             pos = f.source_line.find(s, pos + red.size()))
-          f.source_line.replace(pos, s.size(), red);
-      }
-    }
+    if (it != secrets.end())
+      for (const Secret& secret : it->second)
+        f.source_line =
+            eval::MaskSourceLine(f.source_line, secret.column, secret.end_column, secret.text);
     auto rel = rel_cache.find(f.file);
     if (rel == rel_cache.end())
       rel = rel_cache.emplace(f.file, RelativeToRoot(f.file, repo_root)).first;

@@ -148,7 +148,7 @@ TEST_CASE("readiness pack: every rule fires in some fixture, and a clean fixture
 TEST_CASE("readiness pack: catalogue metadata") {
   auto program = CompilePack();
   const std::vector<policy::RuleInfo> rules = policy::ListRules(*program);
-  CHECK(rules.size() == 56);  // RDY-SEC-007 and RDY-PRV-012 since issue 13
+  CHECK(rules.size() == 57);  // RDY-SEC-007 and RDY-PRV-012 since issue 13
   const std::set<std::string> areas = {
       "area_image",   "area_health",  "area_secrets",    "area_resources", "area_logging",
       "area_restart", "area_network", "area_privileges", "area_tls",       "area_api"};

@@ -289,19 +289,21 @@ TEST_CASE("compose: ReadComposeEnv reads the .env beside the compose file, or th
 }  // namespace policy::load::test
 
 namespace policy::load::test {
-TEST_CASE("compose: a file named other than compose.yaml/docker-compose.yml is marked an overlay") {
-  const std::string text = "services:\n  web:\n    restart: always\n";
-  for (const char* name : {"compose.deploy.yml", "extensions/curator-compose.yml",
-                           "docker-compose.override.yml", "docker-compose.yml", "compose.yaml"}) {
-    DocumentsResult r = LoadYaml(text, name, LoadLimits{}, true);
-    REQUIRE(r.documents.size() == 1);
-    NormalizeCompose(*r.documents[0]);
-    const std::string n = name;
-    const bool overlay = n != "docker-compose.yml" && n != "compose.yaml";
-    const Value* marker = r.documents[0]->root.Find(kOverlayKey);
-    INFO(name);
-    CHECK((marker != nullptr && marker->is(Type::kBool) && marker->as_bool()) == overlay);
+TEST_CASE("compose: a file whose services lack both image and build is marked an overlay, by content") {
+  const std::string fragment = "services:\n  web:\n    restart: always\n";
+  const std::string project = "services:\n  web:\n    restart: always\n  db:\n    build: .\n";
+  for (const char* name : {"compose.deploy.yml", "stack.yml", "docker-compose.yml", "-"}) {
+    for (const std::string* text : {&fragment, &project}) {
+      DocumentsResult r = LoadYaml(*text, name, LoadLimits{}, true);
+      REQUIRE(r.documents.size() == 1);
+      NormalizeCompose(*r.documents[0]);
+      const Value* marker = r.documents[0]->root.Find(kOverlayKey);
+      INFO(name << " " << *text);
+      CHECK((marker != nullptr && marker->is(Type::kBool) && marker->as_bool()) ==
+            (text == &fragment));
+    }
   }
+  const std::string text = fragment;
   // A merged project is as complete as the files given: no marker.
   std::vector<std::unique_ptr<Document>> docs;
   for (const char* name : {"compose.yaml", "compose.prod.yaml"}) {
