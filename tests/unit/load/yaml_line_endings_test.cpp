@@ -4,6 +4,7 @@
 #include <string>
 
 #include "helpers.h"
+#include "libpolicy/source.h"
 
 namespace policy::load::test {
 namespace {
@@ -40,6 +41,19 @@ TEST_CASE("yaml: CR-only, CRLF and LF files give the same values and lines") {
     CHECK(Where(At(root, "services.web.image")) == "3:12-3:17");
     CHECK(Where(At(root, "services.web.ports[0]")) == "5:9-5:16");
   }
+}
+
+TEST_CASE("yaml: the snippet line index agrees with the loader on CR-only lines") {
+  const std::string text = "a: 1\rb:\r  c: x\r\nd: \"é\"\r";
+  auto r = Yaml(text);
+  REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
+  LineIndex lines(text);
+  const Value* c = At(r.documents[0]->root, "b.c");
+  REQUIRE(c != nullptr);
+  CHECK(Where(c) == "3:6-3:7");
+  CHECK(lines.Line(text, c->loc().line) == "  c: x");  // CR LF still ends one line
+  CHECK(lines.Line(text, 4) == "d: \"é\"");
+  CHECK(lines.Position(text, text.find('d')).line == 4);
 }
 
 TEST_CASE("yaml: an error in a CR-only file names the right line") {
