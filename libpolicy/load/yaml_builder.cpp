@@ -122,10 +122,13 @@ std::size_t YamlBuilder::BlockIndicator(std::size_t content) const {
 
 Value YamlBuilder::TypedScalar(const ScalarEvent& e, bool* quoted) const {
   *quoted = e.style == ScalarStyle::kSingleQuoted || e.style == ScalarStyle::kDoubleQuoted;
-  // `!` (the non-specific tag) and `!!str` make a string; the core schema's own
-  // tags and any other tag on a plain scalar type it as untagged plain text does.
+  // `!` (the non-specific tag) and `!!str` make a string; the core schema's
+  // int, float, bool and null type even a quoted scalar; any other tag on a plain
+  // scalar types it as untagged plain text does (LANGUAGE.md section 3).
   bool as_string = e.tag == "!" || e.tag == "tag:yaml.org,2002:str";
-  bool core_typed = e.tag.substr(0, kCoreTag.size()) == kCoreTag && !as_string;
+  std::string_view core =
+      e.tag.substr(0, kCoreTag.size()) == kCoreTag ? e.tag.substr(kCoreTag.size()) : "";
+  bool core_typed = core == "int" || core == "float" || core == "bool" || core == "null";
   bool typed = !as_string && (e.style == ScalarStyle::kPlain || core_typed);
   PlainScalar t;
   if (typed) t = TypePlainScalar(e.value);

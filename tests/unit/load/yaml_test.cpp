@@ -84,6 +84,13 @@ TEST_CASE("yaml: core schema typing") {
       {"\"42\"", Type::kString, "42"},
       {"'true'", Type::kString, "true"},
       {"!!str 5", Type::kString, "5"},
+      {"! 5", Type::kString, "5"},
+      {"!!int \"5\"", Type::kDecimal, "5"},
+      {"!!float '1.5'", Type::kDecimal, "1.5"},
+      {"!!bool \"true\"", Type::kBool, ""},
+      {"!!binary \"12\"", Type::kString, "12"},
+      {"!Ref 12", Type::kDecimal, "12"},
+      {"!Ref \"12\"", Type::kString, "12"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.text);
