@@ -226,3 +226,24 @@ TEST_CASE("yaml: single-quoted scalars fold lines as YAML 1.2 says") {
     CHECK(a->as_string() == row.value);
   }
 }
+
+TEST_CASE("yaml: a 0x number past 38 digits is a string, not a 128-bit overflow") {
+  // Found by fuzz_yaml (UBSan: signed overflow in the 0x/0o conversion).
+  policy::load::LoadLimits limits;
+  auto r = policy::load::LoadYaml(
+      "big: 0x20054320000000000000000000000000000\n"
+      "max: 0x4b3b4ca85a86c47a098a223fffffffff\n"
+      "over: 0x4b3b4ca85a86c47a098a224000000000\n"
+      "octal: 0o1131664625026503304364046121043777777777777\n"
+      "octal_over: 0o1131664625026503304364046121044000000000000\n",
+      "big.yaml", limits, true);
+  REQUIRE_FALSE(r.error.has_value());
+  const policy::Value& root = r.documents[0]->root;
+  CHECK(root.Find("big")->is(policy::Type::kString));
+  REQUIRE(root.Find("max")->is(policy::Type::kDecimal));
+  CHECK(root.Find("max")->as_decimal().ToString() == std::string(38, '9'));
+  CHECK(root.Find("over")->is(policy::Type::kString));
+  REQUIRE(root.Find("octal")->is(policy::Type::kDecimal));
+  CHECK(root.Find("octal")->as_decimal().ToString() == std::string(38, '9'));
+  CHECK(root.Find("octal_over")->is(policy::Type::kString));
+}
