@@ -6,6 +6,8 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc)
+# The input loader's YAML parser; yaml-cpp still reads the CLI's config and rule params.
+pkg_check_modules(FYAML REQUIRED IMPORTED_TARGET libfyaml)
 find_package(Threads REQUIRED)
 if(POLICY_BUILD_TESTS)
   find_package(doctest REQUIRED)

@@ -5,10 +5,14 @@
 namespace policy {
 namespace {
 
+// Lines end at LF, CR LF or a lone CR, as the input loaders count them: a
+// finding's snippet is the line its location names.
 std::vector<uint32_t> LineStarts(std::string_view text) {
   std::vector<uint32_t> starts{0};
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') starts.push_back(static_cast<uint32_t>(i + 1));
+    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+      starts.push_back(static_cast<uint32_t>(i + 1));
+    }
   }
   return starts;
 }

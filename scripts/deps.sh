@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
-  libboost-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev doctest-dev libre2-dev
+  libboost-dev libfmt-dev libyaml-cpp-dev libfyaml-dev nlohmann-json3-dev doctest-dev libre2-dev
   libicu-dev libbenchmark-dev
   pybind11-dev python3-pybind11 python3-dev python3-pytest
 )

@@ -13,6 +13,12 @@
 // of a cell (after a delimiter or a line break), exactly as CsvScanner reads it,
 // so the reader and the parser always agree on where records end. The quote
 // state survives buffer refills.
+//
+// Line breaks: LF or CR LF, or a CR alone (old Mac files). The input's first
+// line break says which; in a CR-only input every CR is turned into LF as the
+// bytes are read, so the boundary scan, CsvScanner and its fast paths, the JSON
+// parser and line counting all see LF (a line break inside a quoted cell then
+// reads as LF, as YAML also normalises it).
 #include <string.h>  // memrchr
 
 #include <algorithm>
@@ -131,6 +137,8 @@ class Reader : public ChunkReader {
       return;
     }
     Fill();
+    // Tiny read blocks: a BOM is only recognised whole.
+    while (!error_ && !eof_ && len_ < kUtf8Bom.size()) Fill();
     if (error_) return;
     Consume(BomLength(Text()));
     if (options_.format == RecordFormat::kCsv) ReadHeader();
@@ -188,12 +196,43 @@ class Reader : public ChunkReader {
   void Fill() {
     const std::size_t want = source_.Expected(block_);
     if (buf_.size() < len_ + want) buf_.resize(len_ + want);
+    const std::size_t before = len_;
     std::size_t got = source_.Read(buf_.data() + len_, want);
     len_ += got;
     if (got == 0) {
       eof_ = true;
       if (!source_.read_error().empty())
         error_ = MakeError(file_, 0, 0, "cannot read: " + source_.read_error());
+    }
+    if (breaks_ == Breaks::kUndecided) {
+      DecideBreaks();
+    } else if (breaks_ == Breaks::kCr) {
+      CrToLf(before);
+    }
+  }
+
+  // Looks for the input's first line break in the bytes held. Until there is
+  // one no record has been cut, so the buffer still holds everything read.
+  void DecideBreaks() {
+    for (std::size_t i = 0; i < len_; ++i) {
+      if (buf_[i] == '\n') {
+        breaks_ = Breaks::kLf;
+        return;
+      }
+      if (buf_[i] != '\r') continue;
+      if (i + 1 == len_ && !eof_) return;  // CR LF or a lone CR: the next read tells
+      breaks_ = i + 1 < len_ && buf_[i + 1] == '\n' ? Breaks::kLf : Breaks::kCr;
+      if (breaks_ == Breaks::kCr) CrToLf(i);
+      return;
+    }
+  }
+
+  void CrToLf(std::size_t from) {
+    char* s = buf_.data();
+    for (char* p = s + from; p < s + len_;) {
+      p = static_cast<char*>(std::memchr(p, '\r', static_cast<std::size_t>(s + len_ - p)));
+      if (p == nullptr) break;
+      *p++ = '\n';
     }
   }
 
@@ -362,7 +401,9 @@ class Reader : public ChunkReader {
   std::size_t scan_pos_ = 0;       // bytes of buf_ scanned for boundaries
   std::size_t last_boundary_ = 0;  // just after the last record-ending LF found
   bool in_quotes_ = false;
-  std::size_t quote_open_ = 0;  // the opening quote of the cell still open
+  std::size_t quote_open_ = 0;                           // the opening quote of the cell still open
+  enum class Breaks : uint8_t { kUndecided, kLf, kCr };  // LF covers CR LF
+  Breaks breaks_ = Breaks::kUndecided;
 };
 
 }  // namespace

@@ -27,8 +27,10 @@ bool ParseRadix(std::string_view digits, int radix, Decimal* out) {
       return false;
     }
     if (d >= radix) return false;
+    // v * radix + d must stay below 10^38; tested before multiplying, as a v
+    // just under the limit times 16 does not fit in 128 bits (found by fuzz_yaml).
+    if (v > (kLimit - 1 - d) / radix) return false;
     v = v * radix + d;
-    if (v >= kLimit) return false;
   }
   *out = Decimal::FromParts(v, 0);
   return true;

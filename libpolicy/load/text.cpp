@@ -108,8 +108,11 @@ InputError MakeError(const std::string& file, uint32_t line, uint32_t column, st
 namespace policy::load {
 
 PositionMap::PositionMap(std::string_view text) : text_(text), starts_{0}, bom_(BomLength(text)) {
+  // A line ends at LF, CR LF or a CR alone (old Mac files; YAML 1.2 counts it too).
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') starts_.push_back(static_cast<uint32_t>(i + 1));
+    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {
+      starts_.push_back(static_cast<uint32_t>(i + 1));
+    }
   }
   cache_offset_ = bom_;
   cache_line_end_ = starts_.size() > 1 ? starts_[1] - 1 : text.size();

@@ -64,8 +64,8 @@ class LineCursor {
 };
 
 // Random-access offset -> (line, column) for a whole document, fast when the
-// offsets asked for mostly increase (as parser events do). A leading BOM is not a
-// column.
+// offsets asked for mostly increase (as parser events do). Lines end at LF, CR LF
+// or a lone CR. A leading BOM is not a column.
 class PositionMap {
  public:
   explicit PositionMap(std::string_view text);
@@ -77,7 +77,7 @@ class PositionMap {
   std::vector<uint32_t> starts_;
   std::size_t bom_ = 0;
   std::size_t cache_offset_ = 0;
-  std::size_t cache_line_end_ = 0;  // offset of the '\n' ending the cached line
+  std::size_t cache_line_end_ = 0;  // offset of the line break ending the cached line
   LineColumn cache_{1, 1};
 };
 

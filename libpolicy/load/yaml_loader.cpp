@@ -1,522 +1,287 @@
-// LoadYaml: yaml-cpp's event parser drives a builder that makes located Values.
+// LoadYaml: libfyaml's event parser drives a YamlBuilder that makes located Values.
 //
-// Why events and not YAML::Load: the event stream gives every document, exact
-// marks, anchors as ids, and a chance to stop before yaml-cpp recurses too deep
-// (an event arrives for each container before yaml-cpp descends into it). The
-// gaps yaml-cpp leaves (ARCHITECTURE.md "Documents") are closed here: merge keys,
-// duplicate keys, invalid UTF-8, alias expansion bounds, a second document.
-//
-// Lifetimes: every string, array and PathNode of a document lives in that
-// Document's arena; nothing points into `text`, which the caller may free.
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/parser.h>
+// Why libfyaml: it implements YAML 1.2 as written (it passes the YAML project's
+// conformance suite), where yaml-cpp 0.7 accepted 30 of the suite's 94 invalid
+// inputs (an unterminated quoted scalar among them) and refused valid ones
+// (README, dependencies). Why events and not its document API: events give exact
+// byte marks, anchors by name, every document, and a chance to stop at our own
+// limits (depth, alias expansion) before anything is built.
+#include <libfyaml.h>
 
-#include <algorithm>
-#include <istream>
+#include <memory>
 #include <new>
-#include <streambuf>
-#include <unordered_map>
+#include <string>
 
 #include "libpolicy/load/loaders.h"
-#include "libpolicy/load/scalar_typing_internal.h"
 #include "libpolicy/load/text_internal.h"
+#include "libpolicy/load/yaml_builder_internal.h"
 
 namespace policy::load {
 namespace {
 
-// Thrown by the builder to stop yaml-cpp; caught in LoadYaml, never escapes it.
-struct Abort {
-  InputError error;
+constexpr std::size_t kNoOffset = std::string_view::npos;
+
+// libfyaml reports errors through a diagnostic object as formatted text
+// ("<input>:LINE:COLUMN: error: MESSAGE", then the source line); we keep it all
+// and read the first error from it.
+struct DiagText {
+  std::string text;
 };
 
-// An istream over the caller's bytes without copying them.
-class ViewBuf : public std::streambuf {
+void CollectDiag(fy_diag*, void* user, const char* buf, size_t len) {
+  auto* sink = static_cast<DiagText*>(user);
+  if (sink->text.size() < 4096) sink->text.append(buf, len);
+}
+
+struct ParsedDiag {
+  uint32_t line = 0;  // 1-based, as libfyaml prints them
+  uint32_t column = 0;
+  std::string message;
+};
+
+ParsedDiag ParseDiag(const std::string& text) {
+  ParsedDiag d;
+  static constexpr std::string_view kError = ": error: ";
+  std::size_t at = text.find(kError);
+  if (at == std::string::npos) return d;
+  std::size_t end = text.find('\n', at);
+  d.message =
+      text.substr(at + kError.size(), end == std::string::npos ? end : end - at - kError.size());
+  // Back over ":LINE:COLUMN" before the marker.
+  auto number_before = [&](std::size_t stop, std::size_t* start) -> uint32_t {
+    std::size_t i = stop;
+    while (i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9') --i;
+    *start = i;
+    if (i == stop || stop - i > 9) return 0;
+    return static_cast<uint32_t>(std::stoul(text.substr(i, stop - i)));
+  };
+  std::size_t col_start = 0, line_start = 0;
+  uint32_t column = number_before(at, &col_start);
+  if (column == 0 || col_start == 0 || text[col_start - 1] != ':') return d;
+  uint32_t line = number_before(col_start - 1, &line_start);
+  if (line == 0) return d;
+  d.line = line;
+  d.column = column;
+  return d;
+}
+
+// The byte offset of a 1-based line and code-point column (lines end at LF, CRLF
+// or a lone CR, as YAML 1.2 and libfyaml count them); the text's size when past it.
+std::size_t OffsetOf(std::string_view text, uint32_t line, uint32_t column) {
+  std::size_t i = BomLength(text);
+  for (uint32_t l = 1; l < line && i < text.size(); ++i) {
+    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n'))) ++l;
+  }
+  for (uint32_t c = 1; c < column && i < text.size(); ++c) {
+    ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0u) == 0x80u) ++i;
+  }
+  return i;
+}
+
+struct ParserDeleter {
+  void operator()(fy_parser* p) const { fy_parser_destroy(p); }
+};
+struct DiagDeleter {
+  void operator()(fy_diag* d) const { fy_diag_destroy(d); }
+};
+
+// Frees one event when it goes out of scope, also when the builder throws.
+class EventHolder {
  public:
-  explicit ViewBuf(std::string_view text) {
-    char* p = const_cast<char*>(text.data());  // read-only use: the get area only
-    setg(p, p, p + text.size());
-  }
-};
-
-struct Anchored {
-  Value value;
-  uint64_t size = 0;    // values in the subtree, aliases counted expanded
-  uint32_t height = 0;  // nesting levels of containers in the subtree
-};
-
-// Keys seen in one mapping, for duplicate detection. Small maps scan; big ones hash.
-class KeySet {
- public:
-  void Clear() {
-    keys_.clear();
-    index_.clear();
-  }
-  // Returns the line of an earlier equal key, or 0 after recording this one.
-  uint32_t Insert(std::string_view key, uint32_t line) {
-    if (keys_.size() < kScanLimit) {
-      for (const auto& [k, l] : keys_) {
-        if (k == key) return l;
-      }
-      keys_.emplace_back(key, line);
-      if (keys_.size() == kScanLimit) {
-        for (const auto& [k, l] : keys_) index_.emplace(k, l);
-      }
-      return 0;
-    }
-    auto [it, inserted] = index_.emplace(key, line);
-    return inserted ? 0 : it->second;
-  }
-  bool Contains(std::string_view key) const {
-    if (keys_.size() < kScanLimit) {
-      return std::any_of(keys_.begin(), keys_.end(),
-                         [&](const auto& kl) { return kl.first == key; });
-    }
-    return index_.count(key) != 0;
-  }
+  EventHolder(fy_parser* parser, fy_event* event) : parser_(parser), event_(event) {}
+  ~EventHolder() { fy_parser_event_free(parser_, event_); }
+  EventHolder(const EventHolder&) = delete;
+  EventHolder& operator=(const EventHolder&) = delete;
 
  private:
-  static constexpr std::size_t kScanLimit = 16;
-  std::vector<std::pair<std::string_view, uint32_t>> keys_;
-  std::unordered_map<std::string_view, uint32_t> index_;
+  fy_parser* parser_;
+  fy_event* event_;
 };
 
-struct Frame {
-  bool is_map = false;
-  bool is_key = false;  // a container used as a mapping key
-  Loc loc;
-  const PathNode* path = nullptr;
-  YAML::anchor_t anchor = 0;
-  uint64_t size = 1;
-  uint32_t height = 1;
-  std::vector<Value> items;
-  std::vector<MapEntry> entries;
-  std::vector<Value> merge_sources;
-  KeySet keys;
-  bool have_key = false;
-  bool key_is_merge = false;
-  bool seen_merge = false;
-  std::string_view key;
-  Loc key_loc;
+std::size_t StartOf(fy_event* e) {
+  const fy_mark* m = fy_event_start_mark(e);
+  return m != nullptr ? m->input_pos : kNoOffset;
+}
+std::size_t EndOf(fy_event* e) {
+  const fy_mark* m = fy_event_end_mark(e);
+  return m != nullptr ? m->input_pos : kNoOffset;
+}
 
-  void Reset() {
-    items.clear();
-    entries.clear();
-    merge_sources.clear();
-    keys.Clear();
-    have_key = key_is_merge = seen_merge = is_key = false;
-    size = 1;
-    height = 1;
+std::string_view TokenText(fy_token* token) {
+  if (token == nullptr) return {};
+  size_t len = 0;
+  const char* s = fy_token_get_text(token, &len);
+  return s != nullptr ? std::string_view(s, len) : std::string_view{};
+}
+
+ScalarStyle StyleOf(fy_token* value) {
+  switch (fy_token_scalar_style(value)) {
+    case FYSS_SINGLE_QUOTED:
+      return ScalarStyle::kSingleQuoted;
+    case FYSS_DOUBLE_QUOTED:
+      return ScalarStyle::kDoubleQuoted;
+    case FYSS_LITERAL:
+      return ScalarStyle::kLiteral;
+    case FYSS_FOLDED:
+      return ScalarStyle::kFolded;
+    default:
+      return ScalarStyle::kPlain;
   }
-};
+}
 
-class Builder : public YAML::EventHandler {
- public:
-  Builder(std::string_view text, const std::string& file, const LoadLimits& limits, bool single)
-      : text_(text),
-        bom_(BomLength(text)),
-        positions_(text),
-        file_(file),
-        limits_(limits),
-        single_(single) {}
-
-  // Prepares for the next document; values go to `doc`.
-  void StartDocument(Document* doc) {
-    doc_ = doc;
-    depth_ = 0;
-    anchors_.clear();
-    have_root_ = false;
-  }
-  bool have_root() const { return have_root_; }
-  Value root() const { return root_; }
-  int documents_started() const { return documents_started_; }
-
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    if (single_ && documents_started_ >= 1) {
-      Fail(mark, "a second YAML document ('---') is not allowed in this input");
+// The content of a single-quoted scalar from its raw text (between the quotes):
+// `''` is one quote, and lines fold as YAML 1.2 section 7.3.2 says (white space
+// around a line break is dropped; one break reads as a space, n + 1 breaks as n
+// newlines). Done here rather than by fy_token_get_text: libfyaml 0.7.12 leaks
+// its text buffer on long runs of `''` (found by fuzz_yaml).
+void SingleQuotedContent(std::string_view raw, std::string& out) {
+  out.clear();
+  auto is_white = [](char c) { return c == ' ' || c == '\t'; };
+  auto is_break = [](char c) { return c == '\n' || c == '\r'; };
+  std::size_t i = 0;
+  const std::size_t n = raw.size();
+  bool first_line = true;
+  while (true) {
+    // One line's content: from i to the next break.
+    std::size_t end = i;
+    while (end < n && !is_break(raw[end])) ++end;
+    std::size_t b = i, e = end;
+    if (!first_line) {
+      while (b < e && is_white(raw[b])) ++b;
     }
-    ++documents_started_;
-  }
-  void OnDocumentEnd() override {}
-
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    std::size_t at = SkipProperties(Offset(mark));
-    bool explicit_null = IsNullWord(at);
-    if (IsKeyPosition()) {
-      SetKey(explicit_null ? text_.substr(at, NullWordLength(at)) : std::string_view{}, LocAt(at),
-             false);
-      return;
+    if (end < n) {
+      while (e > b && is_white(raw[e - 1])) --e;
     }
-    Value v = Value::Null();
-    v.set_path(ChildPath());
-    if (explicit_null) {
-      Loc loc = LocAt(at);
-      loc.end_line = loc.line;
-      loc.end_column = loc.column + static_cast<uint32_t>(NullWordLength(at));
-      v.set_loc(loc);
+    for (std::size_t k = b; k < e; ++k) {
+      out += raw[k];
+      if (raw[k] == '\'' && k + 1 < e && raw[k + 1] == '\'') ++k;
+    }
+    if (end >= n) return;
+    // Breaks and the blank lines after this one: one break is a space, n + 1 are n newlines.
+    std::size_t breaks = 0;
+    std::size_t p = end;
+    while (true) {
+      if (p < n && raw[p] == '\r' && p + 1 < n && raw[p + 1] == '\n') ++p;
+      ++p;
+      ++breaks;
+      std::size_t q = p;
+      while (q < n && is_white(raw[q])) ++q;
+      if (q < n && is_break(raw[q])) {
+        p = q;
+        continue;
+      }
+      break;
+    }
+    if (breaks == 1) {
+      out += ' ';
     } else {
-      v.set_loc(EmptyValueLoc(Offset(mark)));
+      out.append(breaks - 1, '\n');
     }
-    Add(v, 1, 0, anchor);
+    i = p;
+    first_line = false;
   }
+}
 
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    std::size_t at = Offset(mark);
-    auto it = anchors_.find(anchor);
-    if (it == anchors_.end())
-      Fail(at, "alias refers to an anchor that is not complete (a recursive alias)");
-    const Anchored& a = it->second;
-    alias_nodes_ += a.size;
-    if (alias_nodes_ > limits_.max_alias_nodes) {
-      Fail(at, "alias expansion exceeds " + std::to_string(limits_.max_alias_nodes) + " values");
-    }
-    if (depth_ + a.height > limits_.max_depth) Fail(at, DepthMessage());
-    if (IsKeyPosition()) {
-      SetKey(KeyText(a.value), LocAt(at), false);
-      return;
-    }
-    Value copy = Repath(a.value, ChildPath(), Value::kFromAlias);
-    Add(copy, a.size, a.height, 0);
-  }
+// Runs the parser over the whole text, handing documents to `result`.
+class EventLoop {
+ public:
+  EventLoop(std::string_view text, const std::string& file, const LoadLimits& limits, bool single,
+            DocumentsResult& result)
+      : text_(text), file_(file), builder_(text, file, limits, single), result_(result) {}
 
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& value) override {
-    std::size_t at = SkipProperties(Offset(mark));
-    if (value.size() > limits_.max_string_length) {
-      Fail(at, "string longer than " + std::to_string(limits_.max_string_length) + " bytes");
+  // Returns false when the parser stopped on a syntax error.
+  bool Run(fy_parser* parser) {
+    while (fy_event* e = fy_parser_parse(parser)) {
+      EventHolder holder(parser, e);
+      Handle(e);
     }
-    char first = at < text_.size() ? text_[at] : '\0';
-    bool quoted = first == '"' || first == '\'';
-    bool block = first == '|' || first == '>';
-    Loc loc = LocAt(at);
-    bool multi_line = block;
-    std::size_t end = ScalarEnd(at, value, quoted, block, &multi_line);
-    if (!multi_line) {
-      loc.end_line = loc.line;
-      loc.end_column = loc.column + CountCodePoints(text_.substr(at, end - at));
-    }
-    if (IsKeyPosition()) {
-      SetKey(doc_->arena.Copy(value), loc, tag == "?" && value == "<<");
-      return;
-    }
-    Value v;
-    bool plain = !quoted && !block && tag != "!" && tag != "tag:yaml.org,2002:str";
-    PlainScalar typed;
-    if (plain) typed = TypePlainScalar(value);
-    switch (typed.kind) {
-      case PlainKind::kNull:
-        v = Value::Null();
-        break;
-      case PlainKind::kBool:
-        v = Value::Bool(typed.b);
-        break;
-      case PlainKind::kDecimal:
-        v = Value::Number(typed.d);
-        break;
-      case PlainKind::kString:
-        v = Value::String(doc_->arena.Copy(value));
-        break;
-    }
-    uint8_t flags = 0;
-    if (quoted) flags |= Value::kQuoted;
-    if (multi_line) flags |= Value::kMultiLine;
-    v.set_flags(flags);
-    v.set_loc(loc);
-    v.set_path(ChildPath());
-    Add(v, 1, 0, anchor);
-  }
-
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    Push(mark, anchor, false);
-  }
-  void OnSequenceEnd() override { Pop(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    Push(mark, anchor, true);
-  }
-  void OnMapEnd() override { Pop(); }
-
-  [[noreturn]] void Fail(std::size_t offset, std::string message) const {
-    LineColumn lc = positions_.At(offset);
-    throw Abort{MakeError(file_, lc.line, lc.column, std::move(message))};
-  }
-  [[noreturn]] void Fail(const YAML::Mark& mark, std::string message) const {
-    Fail(Offset(mark), std::move(message));
-  }
-  std::size_t Offset(const YAML::Mark& mark) const {
-    if (mark.pos < 0) return bom_;
-    return std::min(text_.size(), static_cast<std::size_t>(mark.pos) + bom_);
+    return fy_parser_get_stream_error(parser) == 0;
   }
 
  private:
-  Loc LocAt(std::size_t offset) const {
-    LineColumn lc = positions_.At(offset);
-    Loc loc;
-    loc.line = lc.line;
-    loc.column = lc.column;
-    return loc;
-  }
-
-  std::string DepthMessage() const {
-    return "nesting deeper than " + std::to_string(limits_.max_depth) + " levels";
-  }
-
-  // Anchors and tags come before a node's text; its location is the text itself.
-  std::size_t SkipProperties(std::size_t at) const {
-    for (int round = 0; round < 2 && at < text_.size() && (text_[at] == '&' || text_[at] == '!');
-         ++round) {
-      while (at < text_.size() && !IsSpace(text_[at])) ++at;
-      while (at < text_.size() && IsSpace(text_[at])) ++at;
-    }
-    return at;
-  }
-  static bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-  std::size_t NullWordLength(std::size_t at) const {
-    if (at < text_.size() && text_[at] == '~') return 1;
-    std::string_view w = text_.substr(at, 4);
-    return w == "null" || w == "Null" || w == "NULL" ? 4 : 0;
-  }
-  // An explicit null is written at the mark; an empty value's mark is the next token.
-  bool IsNullWord(std::size_t at) const {
-    std::size_t n = NullWordLength(at);
-    if (n == 0) return false;
-    std::size_t after = at + n;
-    if (after < text_.size()) {
-      char c = text_[after];
-      if (!(IsSpace(c) || c == ',' || c == ']' || c == '}' || c == '#' || c == ':')) return false;
-    }
-    // `null:` starts the next key, so the value before it was empty.
-    while (after < text_.size() && (text_[after] == ' ' || text_[after] == '\t')) ++after;
-    return !(after < text_.size() && text_[after] == ':');
-  }
-
-  // An empty value is located at its key, or at its `-` in a sequence.
-  Loc EmptyValueLoc(std::size_t next_token) const {
-    if (depth_ > 0 && frames_[depth_ - 1].is_map && frames_[depth_ - 1].have_key) {
-      return frames_[depth_ - 1].key_loc;
-    }
-    std::size_t i = std::min(next_token, text_.size());
-    while (i > 0 && IsSpace(text_[i - 1])) --i;
-    if (i > 0 && text_[i - 1] == '-') return LocAt(i - 1);
-    return LocAt(next_token);
-  }
-
-  // Where a scalar's text ends; flags scalars that span lines.
-  std::size_t ScalarEnd(std::size_t at, const std::string& value, bool quoted, bool block,
-                        bool* multi_line) const {
-    if (block) return at;
-    if (quoted) {
-      char q = text_[at];
-      std::size_t i = at + 1;
-      while (i < text_.size()) {
-        char c = text_[i];
-        if (c == '\n') *multi_line = true;
-        if (q == '"' && c == '\\') {
-          i += 2;
-          continue;
-        }
-        if (c == q) {
-          if (q == '\'' && i + 1 < text_.size() && text_[i + 1] == '\'') {
-            i += 2;
-            continue;
-          }
-          return i + 1;
-        }
-        ++i;
+  void Handle(fy_event* e) {
+    std::size_t start = StartOf(e);
+    std::size_t next = kNoOffset;  // where the parser has got to after this event
+    switch (e->type) {
+      case FYET_DOCUMENT_START: {
+        doc_ = std::make_unique<Document>();
+        doc_->files.push_back(file_);
+        builder_.StartDocument(doc_.get(),
+                               e->document_start.document_start != nullptr ? start : kNoOffset);
+        next = EndOf(e);
+        break;
       }
-      return i;
-    }
-    if (text_.substr(at, value.size()) == value) return at + value.size();
-    *multi_line = true;
-    return at;
-  }
-
-  bool IsKeyPosition() const {
-    return depth_ > 0 && frames_[depth_ - 1].is_map && !frames_[depth_ - 1].have_key;
-  }
-
-  void SetKey(std::string_view key, const Loc& loc, bool merge) {
-    Frame& f = frames_[depth_ - 1];
-    if (merge) {
-      if (f.seen_merge)
-        throw Abort{MakeError(file_, loc.line, loc.column, "duplicate merge key '<<'")};
-      f.seen_merge = true;
-    } else if (uint32_t first = f.keys.Insert(key, loc.line); first != 0) {
-      throw Abort{MakeError(file_, loc.line, loc.column,
-                            "duplicate key '" + std::string(key) + "' (first at line " +
-                                std::to_string(first) + ")")};
-    }
-    f.have_key = true;
-    f.key_is_merge = merge;
-    f.key = key;
-    f.key_loc = loc;
-  }
-
-  // The text of a non-string key: scalars as written, containers as compact JSON.
-  std::string_view KeyText(const Value& v) {
-    switch (v.type()) {
-      case Type::kString:
-        return v.as_string();
-      case Type::kNull:
-        return {};
+      case FYET_DOCUMENT_END:
+        if (doc_) {
+          doc_->root = builder_.have_root() ? builder_.root() : Value::Null();
+          result_.documents.push_back(std::move(doc_));
+        }
+        next = EndOf(e);
+        break;
+      case FYET_MAPPING_START:
+      case FYET_SEQUENCE_START: {
+        bool is_map = e->type == FYET_MAPPING_START;
+        fy_token* anchor = is_map ? e->mapping_start.anchor : e->sequence_start.anchor;
+        builder_.StartContainer(start, TokenText(anchor), is_map);
+        next = start;  // a block sequence starts at its first `-`
+        break;
+      }
+      case FYET_MAPPING_END:
+      case FYET_SEQUENCE_END:
+        builder_.EndContainer();
+        next = start;  // a block's end is where the next token starts
+        break;
+      case FYET_SCALAR: {
+        ScalarEvent s;
+        s.begin = start;
+        s.end = EndOf(e);
+        s.style = StyleOf(e->scalar.value);
+        s.tag = TokenText(e->scalar.tag);
+        s.anchor = TokenText(e->scalar.anchor);
+        if (s.style == ScalarStyle::kSingleQuoted && s.begin != kNoOffset && s.end != kNoOffset &&
+            s.begin <= s.end && s.end <= text_.size()) {
+          SingleQuotedContent(text_.substr(s.begin, s.end - s.begin), scratch_);
+          s.value = scratch_;
+        } else {
+          s.value = TokenText(e->scalar.value);
+        }
+        builder_.Scalar(s);
+        next = s.end;
+        break;
+      }
+      case FYET_ALIAS:
+        builder_.Alias(start, TokenText(e->alias.anchor));
+        next = EndOf(e);
+        break;
       default:
-        return doc_->arena.Copy(ToText(v));
+        break;
     }
-  }
-
-  const PathNode* NewPath(const PathNode* parent, std::string_view key, int64_t index) {
-    auto* node = doc_->arena.AllocateArray<PathNode>(1);
-    return new (node) PathNode{parent, key, index};
-  }
-
-  // The path of the value about to be added at the current position.
-  const PathNode* ChildPath() {
-    if (depth_ == 0) return nullptr;
-    Frame& f = frames_[depth_ - 1];
-    if (f.is_key) return f.path;
-    if (f.is_map) return NewPath(f.path, f.key_is_merge ? "<<" : f.key, -1);
-    return NewPath(f.path, {}, static_cast<int64_t>(f.items.size()));
-  }
-
-  void Push(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map) {
-    if (depth_ + 1 > limits_.max_depth) Fail(mark, DepthMessage());
-    bool is_key = IsKeyPosition();
-    Loc loc;
-    const PathNode* path = nullptr;
-    if (depth_ > 0 && frames_[depth_ - 1].is_map && frames_[depth_ - 1].have_key) {
-      loc = frames_[depth_ - 1].key_loc;  // held by a key: located at the key
-      path = ChildPath();
-    } else {
-      loc = LocAt(SkipProperties(Offset(mark)));
-      path = is_key ? (depth_ > 0 ? frames_[depth_ - 1].path : nullptr) : ChildPath();
-    }
-    if (frames_.size() <= depth_) frames_.emplace_back();
-    Frame& f = frames_[depth_++];
-    f.Reset();
-    f.is_map = is_map;
-    f.is_key = is_key;
-    f.loc = loc;
-    f.path = path;
-    f.anchor = anchor;
-  }
-
-  void Pop() {
-    Frame& f = frames_[--depth_];
-    Value v;
-    if (f.is_map) {
-      ResolveMerges(f);
-      auto* entries = doc_->arena.AllocateArray<MapEntry>(f.entries.size());
-      std::uninitialized_copy(f.entries.begin(), f.entries.end(), entries);
-      v = Value::Map(entries, static_cast<uint32_t>(f.entries.size()));
-    } else {
-      auto* items = doc_->arena.AllocateArray<Value>(f.items.size());
-      std::uninitialized_copy(f.items.begin(), f.items.end(), items);
-      v = Value::List(items, static_cast<uint32_t>(f.items.size()));
-    }
-    v.set_loc(f.loc);
-    v.set_path(f.path);
-    if (f.is_key) {
-      SetKey(KeyText(v), f.loc, false);
-      return;
-    }
-    Add(v, f.size, f.height, f.anchor);
-  }
-
-  // `<<` sources, earlier first, add the keys the mapping does not have itself.
-  void ResolveMerges(Frame& f) {
-    for (const Value& source : f.merge_sources) {
-      if (source.is(Type::kMap)) {
-        MergeFrom(f, source);
-      } else if (source.is(Type::kList)) {
-        for (const Value& item : source.as_list()) {
-          if (!item.is(Type::kMap)) {
-            throw Abort{MakeError(file_, item.loc().line, item.loc().column,
-                                  "a merge key '<<' takes a map or a list of maps")};
-          }
-          MergeFrom(f, item);
-        }
-      } else {
-        throw Abort{MakeError(file_, source.loc().line, source.loc().column,
-                              "a merge key '<<' takes a map or a list of maps")};
-      }
-    }
-  }
-  void MergeFrom(Frame& f, const Value& source) {
-    for (const MapEntry& e : source.as_map()) {
-      if (f.keys.Insert(e.key, 1) != 0) continue;
-      f.entries.push_back({e.key, Repath(e.value, NewPath(f.path, e.key, -1), 0)});
-    }
-  }
-
-  // A copy of `v` reached by `path`, its descendants re-pathed below it. Depth is
-  // bounded: the tree was built under max_depth, and yaml-cpp stops near 500.
-  Value Repath(const Value& v, const PathNode* path, uint8_t add_flags) {
-    Value copy = v;
-    copy.set_path(path);
-    copy.set_flags(static_cast<uint8_t>(v.flags() | add_flags));
-    if (v.is(Type::kList)) {
-      auto src = v.as_list();
-      auto* items = doc_->arena.AllocateArray<Value>(src.size());
-      for (std::size_t i = 0; i < src.size(); ++i) {
-        new (&items[i])
-            Value(Repath(src[i], NewPath(path, {}, static_cast<int64_t>(i)), add_flags));
-      }
-      copy = Value::List(items, static_cast<uint32_t>(src.size()));
-    } else if (v.is(Type::kMap)) {
-      auto src = v.as_map();
-      auto* entries = doc_->arena.AllocateArray<MapEntry>(src.size());
-      for (std::size_t i = 0; i < src.size(); ++i) {
-        new (&entries[i])
-            MapEntry{src[i].key, Repath(src[i].value, NewPath(path, src[i].key, -1), add_flags)};
-      }
-      copy = Value::Map(entries, static_cast<uint32_t>(src.size()));
-    } else {
-      return copy;
-    }
-    copy.set_loc(v.loc());
-    copy.set_path(path);
-    copy.set_flags(static_cast<uint8_t>(v.flags() | add_flags));
-    return copy;
-  }
-
-  void Add(const Value& v, uint64_t size, uint32_t height, YAML::anchor_t anchor) {
-    if (anchor != 0) anchors_[anchor] = Anchored{v, size, height};
-    if (depth_ == 0) {
-      root_ = v;
-      have_root_ = true;
-      return;
-    }
-    Frame& f = frames_[depth_ - 1];
-    f.size += size;
-    f.height = std::max(f.height, height + 1);
-    if (!f.is_map) {
-      f.items.push_back(v);
-    } else if (f.key_is_merge) {
-      f.merge_sources.push_back(v);
-    } else {
-      f.entries.push_back({f.key, v});
-    }
-    f.have_key = false;
-    f.key_is_merge = false;
+    if (next != kNoOffset) builder_.SetCursor(next);
   }
 
   std::string_view text_;
-  std::size_t bom_;
-  mutable PositionMap positions_;
   const std::string& file_;
-  const LoadLimits& limits_;
-  bool single_;
-  Document* doc_ = nullptr;
-  std::vector<Frame> frames_;  // frames_[0, depth_) are open; the rest keep their capacity
-  uint32_t depth_ = 0;
-  std::unordered_map<YAML::anchor_t, Anchored> anchors_;
-  uint64_t alias_nodes_ = 0;  // per file, across documents
-  int documents_started_ = 0;
-  Value root_;
-  bool have_root_ = false;
+  YamlBuilder builder_;
+  DocumentsResult& result_;
+  std::unique_ptr<Document> doc_;
+  std::string scratch_;  // a single-quoted scalar's content, until the builder copies it
 };
+
+// The parser's first error, located: an unterminated quoted scalar at its quote.
+InputError SyntaxError(std::string_view text, const std::string& file, const DiagText& diag) {
+  ParsedDiag d = ParseDiag(diag.text);
+  if (d.message.empty()) d.message = "the parser cannot make sense of this input";
+  if (d.line != 0 && d.message.find("without closing quote") != std::string::npos) {
+    std::size_t at = OffsetOf(text, d.line, d.column);
+    if (at > 0 && at <= text.size() && (text[at - 1] == '"' || text[at - 1] == '\'') &&
+        d.column > 1) {
+      --d.column;
+    }
+  }
+  if (d.line == 0) d.line = d.column = 1;
+  return MakeError(file, d.line, d.column, "YAML syntax error: " + d.message);
+}
 
 }  // namespace
 
@@ -527,45 +292,33 @@ DocumentsResult LoadYaml(std::string_view text, const std::string& file, const L
     result.error = std::move(error);
     return result;
   }
-  Builder builder(text, file, limits, single);
+  DiagText diag_text;
+  fy_diag_cfg diag_cfg;
+  fy_diag_cfg_default(&diag_cfg);
+  diag_cfg.fp = nullptr;
+  diag_cfg.output_fn = CollectDiag;
+  diag_cfg.user = &diag_text;
+  diag_cfg.level = FYET_ERROR;
+  diag_cfg.colorize = false;
+  std::unique_ptr<fy_diag, DiagDeleter> diag(fy_diag_create(&diag_cfg));
+  fy_parse_cfg cfg{};
+  // Our own depth bound (LoadLimits) stops the event stream before libfyaml's
+  // fixed one would; YAML 1.2 unless a %YAML directive says otherwise.
+  cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 |
+                                              FYPCF_JSON_NONE | FYPCF_DISABLE_DEPTH_LIMIT);
+  cfg.diag = diag.get();
+  std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
+  if (!diag || !parser || fy_parser_set_string(parser.get(), text.data(), text.size()) != 0) {
+    result.error = MakeError(file, 0, 0, "cannot start the YAML parser");
+    return result;
+  }
   try {
-    ViewBuf buf(text);
-    std::istream in(&buf);
-    YAML::Parser parser(in);
-    // A file holds at most one document more than it has separators. yaml-cpp 0.7
-    // can report empty documents forever on some malformed input (",r" found by
-    // fuzz_yaml); past this bound the input is malformed, not long.
-    std::size_t max_documents = 2;
-    for (std::size_t at = text.find("---"); at != std::string_view::npos;
-         at = text.find("---", at + 3))
-      ++max_documents;
-    for (std::size_t at = text.find("..."); at != std::string_view::npos;
-         at = text.find("...", at + 3))
-      ++max_documents;
-    while (true) {
-      if (result.documents.size() >= max_documents) {
-        result.error =
-            MakeError(file, 1, 1, "YAML syntax error: the parser cannot make sense of this file");
-        break;
-      }
-      auto doc = std::make_unique<Document>();
-      doc->files.push_back(file);
-      builder.StartDocument(doc.get());
-      if (!parser.HandleNextDocument(builder)) break;
-      doc->root = builder.have_root() ? builder.root() : Value::Null();
-      result.documents.push_back(std::move(doc));
-    }
-  } catch (const Abort& abort) {
+    EventLoop loop(text, file, limits, single, result);
+    if (!loop.Run(parser.get())) result.error = SyntaxError(text, file, diag_text);
+  } catch (const YamlAbort& abort) {
     result.error = abort.error;
-  } catch (const YAML::Exception& e) {
-    std::size_t at = builder.Offset(e.mark);
-    LineColumn lc = PositionMap(text).At(at);
-    if (e.mark.is_null()) lc = {};
-    result.error = MakeError(file, lc.line, lc.column, "YAML syntax error: " + e.msg);
   } catch (const std::bad_alloc&) {
     result.error = MakeError(file, 0, 0, "out of memory while reading YAML");
-  } catch (const std::exception& e) {
-    result.error = MakeError(file, 0, 0, std::string("cannot read YAML: ") + e.what());
   }
   if (result.error) {
     result.documents.clear();

@@ -312,5 +312,121 @@ TEST_CASE("jsonl: tiny chunks give the same records") {
   }
 }
 
+// Issue 13, A6: a file written with CR-only line breaks (old Mac) reads as the
+// same file written with LF: same records, lines, locations, issues and errors,
+// whatever the chunk size (a CR may end one read block and its record the next).
+std::string WithBreaks(const std::string& lf_text, const std::string& br) {
+  std::string out;
+  for (char c : lf_text) {
+    if (c == '\n') {
+      out += br;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void CheckSameRecords(const ReadAll& got, const ReadAll& want) {
+  REQUIRE(got.records.size() == want.records.size());
+  for (std::size_t i = 0; i < want.records.size(); ++i) {
+    CAPTURE(i);
+    CHECK(got.records[i].line == want.records[i].line);
+    CHECK(got.records[i].cells == want.records[i].cells);
+    CHECK(got.records[i].where == want.records[i].where);
+    CHECK(got.records[i].issues == want.records[i].issues);
+  }
+  CHECK(ErrorText(got.error) == ErrorText(want.error));
+}
+
+TEST_CASE("csv: CR-only line endings read as LF ones, in every chunk size") {
+  std::string lf =
+      "\xEF\xBB\xBFid,name,note\n"
+      "1,Ann,plain\n"
+      "\n"
+      "2,\"Bé, \"\"q\"\"\",\"multi\nline\"\n"
+      "3,short\n";  // one cell short: an issue on line 6
+  for (int i = 4; i < 80; ++i) lf += std::to_string(i) + ",n" + std::to_string(i) + ",é\n";
+  ReadAll want = Csv(lf);
+  REQUIRE_MESSAGE(!want.error, ErrorText(want.error));
+  REQUIRE(want.records.size() == 79);
+  CHECK(want.records[1].line == 4);
+  CHECK(want.records[2].line == 6);
+  CHECK(want.records[2].issues.size() == 1);
+  const std::string cr = WithBreaks(lf, "\r");
+  for (std::size_t chunk : {1u, 2u, 3u, 5u, 8u, 64u, 1u << 20}) {
+    CAPTURE(chunk);
+    ReadAll got = Csv(cr, chunk);
+    CHECK(got.header().names == want.header().names);
+    CheckSameRecords(got, want);
+    CHECK(got.records[5].text == "6,n6,é");
+  }
+  // The line break inside the quoted cell reads as LF, as in the LF file.
+  CHECK(Csv(cr).records[1].cells[2] == "multi\nline");
+  // No final line break, and a header alone.
+  CHECK(Csv("a,b\r1,2").records.at(0).cells == Cells{"1", "2"});
+  CHECK(Csv("a,b\r").header().names == Cells{"a", "b"});
+  CHECK(Csv("a,b\r1,2\r\r3,4\r").records.at(1).line == 4);
+}
+
+// Why the fast paths need no CR-only case of their own: the reader hands out the
+// same chunk bytes and first lines for the CR-only file as for the LF one.
+std::vector<std::pair<uint32_t, std::string>> Chunks(const std::string& text, std::size_t bytes) {
+  ChunkOptions options;
+  options.chunk_bytes = bytes;
+  auto reader = OpenRecords("in.csv", options, text);
+  std::vector<std::pair<uint32_t, std::string>> out;
+  RecordChunk chunk;
+  while (reader->Next(chunk)) out.emplace_back(chunk.first_line, chunk.text);
+  CHECK(!reader->error());
+  return out;
+}
+
+TEST_CASE("csv: a CR-only file is handed out as the LF file's chunks") {
+  std::string lf = "a,b\n";
+  for (int i = 0; i < 300; ++i) {
+    lf += std::to_string(i) + (i % 9 == 0 ? ",\"two\nlines\"\n" : ",x\n");
+    if (i % 13 == 0) lf += "\n";
+  }
+  for (std::size_t bytes : {1u, 4u, 100u, 1u << 20}) {
+    CAPTURE(bytes);
+    CHECK(Chunks(WithBreaks(lf, "\r"), bytes) == Chunks(lf, bytes));
+  }
+}
+
+TEST_CASE("csv: an unterminated quote before a final line break is an error at the quote") {
+  for (const char* br : {"\n", "\r\n", "\r"}) {
+    CAPTURE(br);
+    std::string text = WithBreaks("a,b\n1,2\n3,\"open\n", br);
+    for (std::size_t chunk : {3u, 1u << 20}) {
+      auto r = Csv(text, chunk);
+      REQUIRE(r.error);
+      CHECK(r.records.size() == 1);
+      CHECK(r.error->line == 3);
+      CHECK(r.error->column == 3);
+      CHECK(r.error->message.find("unterminated") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("jsonl: CR-only line endings read as LF ones, in every chunk size") {
+  std::string lf;
+  for (int i = 0; i < 30; ++i) {
+    lf += "{\"i\": " + std::to_string(i) + ", \"s\": \"ä\\n" + std::to_string(i) + "\"}\n";
+    if (i % 7 == 0) lf += "\n";
+  }
+  ReadAll want = Read(lf, RecordFormat::kJsonLines);
+  REQUIRE_MESSAGE(!want.error, ErrorText(want.error));
+  REQUIRE(want.records.size() == 30);
+  for (std::size_t chunk : {1u, 7u, 1u << 20}) {
+    CAPTURE(chunk);
+    CheckSameRecords(Read(WithBreaks(lf, "\r"), RecordFormat::kJsonLines, chunk), want);
+  }
+  auto bad = Read("{\"a\": 1}\r\r{\"a\": }\r", RecordFormat::kJsonLines);
+  REQUIRE(bad.error);
+  CHECK(bad.error->line == 3);
+  CHECK(bad.error->column == 7);
+}
+
 }  // namespace
 }  // namespace policy::load::test

@@ -84,6 +84,13 @@ TEST_CASE("yaml: core schema typing") {
       {"\"42\"", Type::kString, "42"},
       {"'true'", Type::kString, "true"},
       {"!!str 5", Type::kString, "5"},
+      {"! 5", Type::kString, "5"},
+      {"!!int \"5\"", Type::kDecimal, "5"},
+      {"!!float '1.5'", Type::kDecimal, "1.5"},
+      {"!!bool \"true\"", Type::kBool, ""},
+      {"!!binary \"12\"", Type::kString, "12"},
+      {"!Ref 12", Type::kDecimal, "12"},
+      {"!Ref \"12\"", Type::kString, "12"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.text);
@@ -241,14 +248,26 @@ TEST_CASE("yaml: documents: several when allowed, a second one is an error when 
   CHECK(Yaml("# only a comment\n", false).documents.empty());
 }
 
-TEST_CASE("yaml: non-string keys become their text") {
-  auto r = Yaml("80: a\ntrue: b\n1.50: c\n? [x, y]\n: d\n");
+TEST_CASE("yaml: scalar keys become their text; a list or mapping key is an input error") {
+  auto r = Yaml("80: a\ntrue: b\n1.50: c\n&k key: d\nagain: *k\n");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
   const Value& root = r.documents[0]->root;
   CHECK(Str(root.Find("80")) == "a");
   CHECK(Str(root.Find("true")) == "b");
   CHECK(Str(root.Find("1.50")) == "c");
-  CHECK(Str(root.Find("[\"x\",\"y\"]")) == "d");
+  CHECK(Str(root.Find("key")) == "d");
+  CHECK(Str(root.Find("again")) == "key");  // an anchored key's alias is its text
+  auto list_key = Yaml("a: 1\n? [x, y]\n: d\n");
+  REQUIRE(list_key.error);
+  CHECK(ErrorText(list_key.error) ==
+        "in.yaml:2:3: a list used as a key: valid YAML, but a policy value's keys are text");
+  auto map_key = Yaml("{x: 1}: d\n");
+  REQUIRE(map_key.error);
+  CHECK(map_key.error->message.find("a mapping used as a key") == 0);
+  auto alias_key = Yaml("a: &m {x: 1}\n*m : d\n");
+  REQUIRE(alias_key.error);
+  CHECK(alias_key.error->line == 2);
+  CHECK(alias_key.error->message.find("a mapping used as a key") == 0);
 }
 
 TEST_CASE("yaml: values outlive the input text") {
