@@ -39,6 +39,7 @@ const Builtin* RoundBuiltin() {
 }  // namespace
 
 bool Evaluator::DecimalLane(const Node* n, Value* slots, TypedRow row, Decimal* out) {
+  if (!passes_.on(Pass::kDecimalLane)) return false;
   const uint64_t steps = steps_;
   if (EvalDecimal(n, slots, row, out)) return true;
   steps_ = steps;  // the general path counts them again
@@ -314,7 +315,8 @@ const Value* Evaluator::FindRowField(std::span<const MapEntry> row, std::string_
 Value Evaluator::EvalMember(const Value& base, std::string_view name) {
   if (base.is(Type::kMap)) {
     auto map = base.as_map();
-    const Value* v = map.data() == row_entries_ && row_shape_ != 0 && !name.empty()
+    const Value* v = map.data() == row_entries_ && row_shape_ != 0 && !name.empty() &&
+                             passes_.on(Pass::kFieldSlots)
                          ? FindRowField(map, name)
                          : base.Find(name);
     if (v != nullptr) return *v;
@@ -385,7 +387,7 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, TypedRow row) {
       const Node* l = n->args[0];
       const Node* r = n->args[1];
       if (l->op == NodeOp::kBuiltin && l->builtin == type_of && r->op == NodeOp::kConst &&
-          r->constant.is(Type::kString)) {
+          r->constant.is(Type::kString) && passes_.on(Pass::kLowerTests)) {
         Value x = EvalOperand(l->args[0], slots, row);
         if (call_.error.set()) return Value::Null();
         bool eq = TypeName(x.type()) == r->constant.as_string();
@@ -480,12 +482,12 @@ Value Evaluator::EvalMatches(const Value& subject, const Value& re, const RegexP
   if (subject.is_null()) return Value::Bool(false);
   if (!subject.is(Type::kString))
     return Fail("type.mismatch", "'matches' needs a string, got " + Describe(subject));
-  if (plan != nullptr)
+  if (plan != nullptr && passes_.on(Pass::kRegexPlans))
     if (std::optional<bool> r = plan->Match(subject.as_string())) return Value::Bool(*r);
   if (!re.is(Type::kRegex)) return Fail("type.mismatch", "'matches' needs a regex");
   std::string_view s = subject.as_string();
   const RE2* regex = re.as_regex();
-  if (s.size() > sizeof(MatchMemo::text))
+  if (s.size() > sizeof(MatchMemo::text) || !passes_.on(Pass::kMatchMemo))
     return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *regex));
   if (memo_.empty()) memo_.resize(kMemoSize);
   const uint64_t h = HashBytes(s.data(), s.size(), reinterpret_cast<uintptr_t>(regex));
@@ -614,6 +616,8 @@ bool IdentityHolds(IdentityWhen when, const Value& x) {
           return false;
       }
       return true;
+    case IdentityWhen::kNever:
+      return false;
     case IdentityWhen::kVisibleAsciiEnds: {
       auto visible = [](char c) { return c > ' ' && static_cast<unsigned char>(c) < 0x80; };
       return s.empty() || (visible(s.front()) && visible(s.back()));
@@ -725,7 +729,7 @@ Value Evaluator::EvalDefCall(const Node* n, Value* slots, TypedRow row) {
     return Fail("limit.depth", "def calls nest too deeply");
   // One- and two-argument defs are remembered by their arguments' identity.
   const size_t argc = n->args.size();
-  if (argc >= 1 && argc <= 2) {
+  if (argc >= 1 && argc <= 2 && passes_.on(Pass::kDefMemo)) {
     Value args[2];
     for (size_t i = 0; i < argc; ++i) {
       args[i] = EvalOperand(n->args[i], slots, row);

@@ -72,6 +72,13 @@ class Evaluator {
     row_shape_ = shape;
   }
 
+  // The passes on (CompiledRule::passes): the evaluator's own read their flag
+  // here (decimal lane, regex plans, memos, field slots, ASCII shortcuts).
+  void SetPasses(PassSet passes) {
+    passes_ = passes;
+    call_.ascii_shortcuts = passes.on(Pass::kAsciiShortcuts);
+  }
+
   const EvalError& error() const { return call_.error; }
   // Forgets the error but not the steps taken: for a shortcut that gives up
   // and lets the full walk evaluate again, and report, within the same budget.
@@ -175,6 +182,7 @@ class Evaluator {
   const Value* FindRowField(std::span<const MapEntry> row, std::string_view name);
 
   CallContext call_;
+  PassSet passes_ = PassSet::All();
   std::vector<Value> stack_;  // frames of def calls: kStackSlots once the first def runs
   size_t stack_top_ = 0;
   uint64_t steps_ = 0;

@@ -15,6 +15,7 @@
 #include "libpolicy/diagnostic.h"
 #include "libpolicy/engine.h"
 #include "libpolicy/eval/builtins.h"
+#include "libpolicy/eval/passes.h"
 #include "libpolicy/eval/regex_plan.h"
 #include "libpolicy/syntax/ast.h"
 #include "libpolicy/value.h"
@@ -46,7 +47,8 @@ enum class NodeOp : uint8_t {
   // anything else evaluates args[1], the original comparison.
   kTrimEmpty,
   // builtin(args[0]) for a one-argument builtin that returns its argument as it
-  // is when IdentityWhen(slot) holds for it (string(s), trim("x"), ...).
+  // is when IdentityWhen(slot) holds for it (string(s), trim("x"), ...): its
+  // BuiltinTraits::identity.
   kIdentityWhen,
   // `x != null and trim(x) != ""` (or `... and (type(x) != "string" or trim(x)
   // != "")`, slot 1) for a name or field x: false for null, "not blank" for
@@ -56,13 +58,6 @@ enum class NodeOp : uint8_t {
   // `a != null and b != null and ...` for names and typed fields: the args
   // are those leaves; true when none is null.
   kNoneNull,
-};
-
-enum class IdentityWhen : uint8_t {
-  kText,                    // string(x)
-  kAsciiText,               // normalize_digits(x)
-  kAsciiWithoutSeparators,  // digits_only(x)
-  kVisibleAsciiEnds,        // trim(x)
 };
 
 struct CompiledDef;
@@ -203,6 +198,9 @@ struct CompiledRule {
   size_t memo_from = SIZE_MAX;
   std::vector<const Node*> memo_inputs;
   uint32_t memo_id = 0;  // < Program::num_memo_rules
+  // The passes on for this rule (Program::passes): the run-time paths read
+  // their flag here.
+  PassSet passes = PassSet::All();
 };
 
 struct ParamValue {
@@ -222,6 +220,11 @@ class Program {
   std::vector<eval::CompiledRule> rules;  // sorted by id
   uint32_t num_key_filters = 0;           // CompiledClause::filter_id < this
   uint32_t num_memo_rules = 0;            // CompiledRule::memo_id < this
+  // CompileOptions::accelerate (internal, tests only): false when every pass
+  // is off. The record pipeline reads `passes` for its own (kShapePlans,
+  // kDormantRules); every CompiledRule has a copy.
+  bool accelerate = true;
+  eval::PassSet passes = eval::PassSet::All();
   std::vector<eval::ParamValue> params;
   std::deque<eval::Schema> schemas;  // stable addresses
   // Storage: nodes, defs, regexes, constant strings.
