@@ -309,7 +309,7 @@ const Node* ExprCompiler::MakeRegex(const std::string& pattern, const Expr& wher
   if (ctx_.program.passes.on(eval::Pass::kRegexPlans) &&
       (plan.is_simple() || plan.needs_non_ascii())) {
     ctx_.program.regex_plans.push_back(std::move(plan));
-    n->regex_plan = &ctx_.program.regex_plans.back();
+    n->literal_plan = &ctx_.program.regex_plans.back();
   }
   return n;
 }

@@ -41,9 +41,9 @@ class Evaluator {
       case NodeOp::kConst:
         return node->constant;
       case NodeOp::kSlot:
-        return slots[node->slot];
+        return slots[node->read_slot()];
       case NodeOp::kRowField:
-        if (typed_row != nullptr) return *typed_row[node->slot];
+        if (typed_row != nullptr) return *typed_row[node->field_index()];
         break;
       default:
         break;
@@ -106,9 +106,9 @@ class Evaluator {
       case NodeOp::kConst:
         return &n->constant;
       case NodeOp::kSlot:
-        return &slots[n->slot];
+        return &slots[n->read_slot()];
       case NodeOp::kRowField:
-        return row != nullptr ? row[n->slot] : nullptr;
+        return row != nullptr ? row[n->field_index()] : nullptr;
       default:
         return nullptr;
     }

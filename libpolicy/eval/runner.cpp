@@ -455,42 +455,28 @@ void Runner::BindFor(const CompiledClause& c, const Value& key, const Value& val
 }
 
 const std::vector<uint32_t>* Runner::KnownPassingKeys(const CompiledClause& c, uint64_t shape) {
-  if (shape_victim_.size() <= c.filter_id) return nullptr;
-  const ShapeVerdicts* set = &shapes_[c.filter_id * kShapesPerFilter];
-  uint8_t& last = shape_last_[c.filter_id];
-  if (set[last].shape == shape) return &set[last].passing;  // CSV: always
-  for (size_t i = 0; i < kShapesPerFilter; ++i) {
-    if (set[i].shape != shape) continue;
-    last = static_cast<uint8_t>(i);
-    return &set[i].passing;
-  }
-  return nullptr;
+  if (passing_keys_.size() <= c.filter_id) return nullptr;
+  return passing_keys_[c.filter_id].Find(shape);
 }
 
 const std::vector<uint32_t>* Runner::PassingKeys(const CompiledClause& c, const Value& row) {
-  if (shape_victim_.size() <= c.filter_id) {
-    shape_victim_.resize(c.filter_id + 1);
-    shape_last_.resize(c.filter_id + 1);
-    shapes_.resize((c.filter_id + 1) * kShapesPerFilter);
-  }
-  if (const std::vector<uint32_t>* known = KnownPassingKeys(c, record_->shape)) return known;
-  ShapeVerdicts* set = &shapes_[c.filter_id * kShapesPerFilter];
-  uint8_t& victim = shape_victim_[c.filter_id];
-  ShapeVerdicts& s = set[victim];
-  shape_last_[c.filter_id] = victim;
-  victim = static_cast<uint8_t>((victim + 1) % kShapesPerFilter);
-  s.shape = 0;
-  s.passing.clear();
+  if (passing_keys_.size() <= c.filter_id) passing_keys_.resize(c.filter_id + 1);
+  ShapeCache<std::vector<uint32_t>>& cache = passing_keys_[c.filter_id];
+  if (const std::vector<uint32_t>* known = cache.Find(record_->shape)) return known;
+  std::vector<uint32_t>& passing = cache.Claim(record_->shape);
+  passing.clear();
   auto map = row.as_map();
   for (uint32_t i = 0; i < map.size(); ++i) {
     Value key = Value::String(map[i].key).WithOriginOf(map[i].value);
     slots_[c.slot] = key;
     std::optional<bool> pass = KeyFilter(c, key);
-    if (!pass) return nullptr;
-    if (*pass) s.passing.push_back(i);
+    if (!pass) {
+      cache.Forget(record_->shape);
+      return nullptr;
+    }
+    if (*pass) passing.push_back(i);
   }
-  s.shape = record_->shape;
-  return &s.passing;
+  return &passing;
 }
 
 bool Runner::InputPrefixHolds(const CompiledRule& rule, const InputInfo& in) {

@@ -9,9 +9,11 @@ bool IsConst(const Node* n) { return n->op == NodeOp::kConst; }
 const Node* AssumeAscii(Rewriter& rw, const Node* n, int value) {
   if (n == nullptr) return nullptr;
   static const eval::Builtin* const type_of = eval::FindBuiltin("type");
-  auto reads_value = [&](const Node* a) { return a->op == NodeOp::kSlot && a->slot == value; };
+  auto reads_value = [&](const Node* a) {
+    return a->op == NodeOp::kSlot && a->read_slot() == value;
+  };
   if (n->op == NodeOp::kBuiltin && n->args.size() == 1 && reads_value(n->args[0])) {
-    switch (n->builtin->traits.on_ascii) {
+    switch (n->callee().traits.on_ascii) {
       case eval::OnAscii::kFalse:
         return rw.Constant(Value::Bool(false));
       case eval::OnAscii::kTrue:
@@ -24,8 +26,8 @@ const Node* AssumeAscii(Rewriter& rw, const Node* n, int value) {
     if (n->builtin == type_of) return rw.Constant(Value::String(TypeName(Type::kString)));
   }
   if (n->op == NodeOp::kBinary && n->binary == syntax::BinaryOp::kMatches &&
-      reads_value(n->args[0]) && n->args[1]->regex_plan != nullptr &&
-      n->args[1]->regex_plan->needs_non_ascii())
+      reads_value(n->args[0]) && n->args[1]->op == NodeOp::kConst &&
+      n->args[1]->regex_plan() != nullptr && n->args[1]->regex_plan()->needs_non_ascii())
     return rw.Constant(Value::Bool(false));
   if (n->op == NodeOp::kBinary &&
       (n->binary == syntax::BinaryOp::kEq || n->binary == syntax::BinaryOp::kNe) &&

@@ -23,7 +23,7 @@ bool HasQuantifier(const Node* n) {
 }
 
 size_t CountSlotReads(const Node* n, int slot) {
-  size_t count = n->op == NodeOp::kSlot && n->slot == slot ? 1 : 0;
+  size_t count = n->op == NodeOp::kSlot && n->read_slot() == slot ? 1 : 0;
   for (const Node* a : n->args) count += CountSlotReads(a, slot);
   return count;
 }
@@ -54,7 +54,7 @@ class Inliner {
     if (n == nullptr) return nullptr;
     const Node* with_args = rw_.MapArgs(n, [&](const Node* a) { return Inline(a); });
     if (with_args->op == NodeOp::kDefCall) {
-      if (const Node* body = InlineCall(*with_args->def, with_args->args)) return body;
+      if (const Node* body = InlineCall(with_args->called_def(), with_args->args)) return body;
     }
     return with_args;
   }

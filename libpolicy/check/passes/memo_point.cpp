@@ -32,7 +32,7 @@ bool CollectMemoInputs(const eval::Node* n, const std::vector<bool>& before,
       }
       break;
     case eval::NodeOp::kBuiltin:
-      if (!n->builtin->traits.pure) return false;
+      if (!n->callee().traits.pure) return false;
       break;
     default:
       break;
@@ -50,7 +50,7 @@ bool CostsMoreThanLookup(const eval::Node* n) {
   if (n == nullptr) return false;
   switch (n->op) {
     case eval::NodeOp::kBuiltin:
-      if (n->builtin->traits.cost == eval::Cost::kWorthMemo) return true;
+      if (n->callee().traits.cost == eval::Cost::kWorthMemo) return true;
       break;
     case eval::NodeOp::kDefCall:
     case eval::NodeOp::kQuantifier:

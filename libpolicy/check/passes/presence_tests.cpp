@@ -6,8 +6,10 @@ namespace policy::check::passes {
 namespace {
 
 bool SameLeaf(const Node* a, const Node* b) {
-  return a->op == b->op && (a->op == NodeOp::kSlot || a->op == NodeOp::kRowField) &&
-         a->slot == b->slot;
+  if (a->op != b->op) return false;
+  if (a->op == NodeOp::kSlot) return a->read_slot() == b->read_slot();
+  if (a->op == NodeOp::kRowField) return a->field_index() == b->field_index();
+  return false;
 }
 
 // The presence tests of `and` (lowered children): x != null and then
@@ -16,17 +18,17 @@ const Node* LowerPresent(const Node* n, Context& ctx) {
   if (n->op != NodeOp::kAnd) return nullptr;
   const Node* set = n->args[0];
   const Node* rest = n->args[1];
-  if (set->op != NodeOp::kIsNull || set->slot != 0) return nullptr;
+  if (set->op != NodeOp::kIsNull || set->tests_equal()) return nullptr;
   const Node* x = set->args[0];
   const Node* blank = rest;
   if (rest->op == NodeOp::kOr) {
     const Node* type = rest->args[0];
-    if (type->op != NodeOp::kTypeIs || type->slot != static_cast<int>(Type::kString) ||
-        type->slot2 != 0 || !SameLeaf(type->args[0], x))
+    if (type->op != NodeOp::kTypeIs || type->tested_type() != static_cast<int>(Type::kString) ||
+        type->type_equal() || !SameLeaf(type->args[0], x))
       return nullptr;
     blank = rest->args[1];
   }
-  if (blank->op != NodeOp::kTrimEmpty || blank->slot != 0 || !SameLeaf(blank->args[0], x))
+  if (blank->op != NodeOp::kTrimEmpty || blank->tests_equal() || !SameLeaf(blank->args[0], x))
     return nullptr;
   Node* p = ctx.NewNode(NodeOp::kPresent);
   p->args = {x, n};
@@ -42,7 +44,7 @@ const Node* LowerNoneNull(const Node* n, Context& ctx) {
   for (const Node* side : n->args) {
     if (side->op == NodeOp::kNoneNull) {
       leaves.insert(leaves.end(), side->args.begin(), side->args.end());
-    } else if (side->op == NodeOp::kIsNull && side->slot == 0 &&
+    } else if (side->op == NodeOp::kIsNull && !side->tests_equal() &&
                (side->args[0]->op == NodeOp::kSlot || side->args[0]->op == NodeOp::kRowField)) {
       leaves.push_back(side->args[0]);
     } else {
@@ -62,12 +64,12 @@ std::vector<eval::CompiledClause::FieldPresence> PresenceOfFields(const eval::Co
     const Node* r = u.require;
     if (r == nullptr || r->args.empty() || r->args[0]->op != NodeOp::kRowField) return {};
     eval::CompiledClause::FieldPresence t;
-    t.field = r->args[0]->slot;
-    if (r->op == NodeOp::kIsNull && r->slot == 0) {
+    t.field = r->args[0]->field_index();
+    if (r->op == NodeOp::kIsNull && !r->tests_equal()) {
       t.blank_text_fails = false;
     } else if (r->op == NodeOp::kPresent) {
       t.blank_text_fails = true;
-      t.others_pass = r->slot == 1;
+      t.others_pass = r->others_present();
     } else {
       return {};
     }

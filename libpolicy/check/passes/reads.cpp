@@ -6,14 +6,14 @@ bool ReadsOnly(const eval::Node* n, const std::vector<bool>& allowed) {
   if (n == nullptr) return false;
   switch (n->op) {
     case eval::NodeOp::kSlot:
-      return n->slot >= 0 && static_cast<size_t>(n->slot) < allowed.size() &&
-             allowed[static_cast<size_t>(n->slot)];
+      return n->read_slot() >= 0 && static_cast<size_t>(n->read_slot()) < allowed.size() &&
+             allowed[static_cast<size_t>(n->read_slot())];
     case eval::NodeOp::kRowField:
       return false;
     case eval::NodeOp::kQuantifier:
       return false;  // binds slots of its own
     case eval::NodeOp::kBuiltin:
-      if (!n->builtin->traits.pure) return false;
+      if (!n->callee().traits.pure) return false;
       break;
     default:
       break;

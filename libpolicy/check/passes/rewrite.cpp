@@ -13,7 +13,7 @@ const Node* Rewriter::Constant(const Value& v) {
 const Node* Rewriter::Substitute(const Node* n, const std::map<int, const Node*>& by_slot) {
   if (n == nullptr) return nullptr;
   if (n->op == NodeOp::kSlot) {
-    auto it = by_slot.find(n->slot);
+    auto it = by_slot.find(n->read_slot());
     return it == by_slot.end() ? n : it->second;
   }
   return MapArgs(n, [&](const Node* a) { return Substitute(a, by_slot); });
