@@ -78,6 +78,7 @@ class Evaluator {
     passes_ = passes;
     call_.ascii_shortcuts = passes.on(Pass::kAsciiShortcuts);
   }
+  PassSet passes() const { return passes_; }
 
   const EvalError& error() const { return call_.error; }
   // Forgets the error but not the steps taken: for a shortcut that gives up

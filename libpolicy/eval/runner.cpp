@@ -70,7 +70,7 @@ bool Runner::SkipsEveryField(const CompiledRule& rule) {
   if (!rule.passes.on(Pass::kShapePlans) || rule.clauses.empty() ||
       rule.clauses[0].key_filter == nullptr || record_ == nullptr || record_->shape == 0 ||
       !subject.is(Type::kMap) || rule.clauses[0].expr->op != NodeOp::kSlot ||
-      rule.clauses[0].expr->slot != kSlotSubject)
+      rule.clauses[0].expr->read_slot() != kSlotSubject)
     return false;
   const std::vector<uint32_t>* passing = KnownPassingKeys(rule.clauses[0], record_->shape);
   return passing != nullptr && passing->empty();
@@ -85,9 +85,8 @@ void Runner::RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* 
     return;
   }
   rule_ = &rule;
-  passes_ = rule.passes;
-  memo_from_ = passes_.on(Pass::kMemo) ? rule.memo_from : SIZE_MAX;
-  eval_.SetPasses(passes_);
+  // Every rule of a program has the same passes: set once, compared after.
+  if (eval_.passes() != rule.passes) eval_.SetPasses(rule.passes);
   out_ = &out;
   on_key_ = on_key;
   // Every name is bound before it is read, so slots keep what earlier runs left;
@@ -185,6 +184,7 @@ size_t Runner::MemoField() const {
 }
 
 bool Runner::WalkMemo(size_t index) {
+  if (!rule_->passes.on(Pass::kMemo)) return false;
   if (memo_stats_.size() <= (rule_->memo_id + 1) * kMemoFields) {
     memo_stats_.resize((rule_->memo_id + 1) * kMemoFields);
     memo_off_.resize(rule_->memo_id + 1, 0);
@@ -232,7 +232,8 @@ bool Runner::WalkMemo(size_t index) {
 }
 
 void Runner::Walk(size_t index) {
-  if (index == memo_from_ && record_ != nullptr && filter_passed_ == nullptr && WalkMemo(index))
+  if (index == rule_->memo_from && record_ != nullptr && filter_passed_ == nullptr &&
+      WalkMemo(index))
     return;
   WalkClauses(index);
 }
@@ -242,7 +243,7 @@ void Runner::WalkClauses(size_t index) {
   // Lets and wheres follow one another in a loop; only `for` recurses.
   auto next = [&]() {
     ++index;
-    return index == memo_from_ && record_ != nullptr && filter_passed_ == nullptr &&
+    return index == rule_->memo_from && record_ != nullptr && filter_passed_ == nullptr &&
            WalkMemo(index);
   };
   for (;;) {
@@ -308,9 +309,9 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
     // Nothing but `require` after the `for`: the elements' own nodes no longer
     // read its names, so an element that passes needs no binding at all.
     const bool plain = index + 1 == rule_->clauses.size() && !rule_->is_unique && !rule_->mostly &&
-                       memo_from_ != index + 1 && passes_.on(Pass::kPlainBindings);
+                       rule_->memo_from != index + 1 && rule_->passes.on(Pass::kPlainBindings);
     const bool presence = plain && typed_ != nullptr && !c.unrolled_presence.empty() &&
-                          passes_.on(Pass::kPresenceLane);
+                          rule_->passes.on(Pass::kPresenceLane);
     for (size_t i = 0; i < size; ++i) {
       if (presence) {
         // The fields present, in one tight loop; the first other one is
@@ -353,18 +354,18 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
   } else if (v.is(Type::kMap)) {
     auto map = v.as_map();
     if (c.key_filter != nullptr && record_ != nullptr && record_->shape != 0 &&
-        map.data() == record_->row.as_map().data() && passes_.on(Pass::kShapePlans)) {
+        map.data() == record_->row.as_map().data() && rule_->passes.on(Pass::kShapePlans)) {
       if (const std::vector<uint32_t>* passing = PassingKeys(c, v)) {
         out_->counters.skipped += map.size() - passing->size();
         // `for k, v in row / where FILTER(k) and REST / require R`, nothing else:
         // a field that passes is decided by two tests, without a binding.
         const bool plain = index + 2 == rule_->clauses.size() && !rule_->is_unique &&
-                           !rule_->mostly && memo_from_ != index + 1 &&
-                           passes_.on(Pass::kPlainBindings);
+                           !rule_->mostly && rule_->memo_from != index + 1 &&
+                           rule_->passes.on(Pass::kPlainBindings);
         for (uint32_t i : *passing) {
           if (AsciiPasses(c, map[i].value)) continue;
           const Value key = Value::String(map[i].key).WithOriginOf(map[i].value);
-          if (plain && (memo_from_ != index + 2 || MemoOff(i))) {
+          if (plain && (rule_->memo_from != index + 2 || MemoOff(i))) {
             switch (PlainOutcome(c, key, map[i].value)) {
               case Plain::kSkipped:
                 ++out_->counters.skipped;
@@ -504,7 +505,7 @@ bool Runner::InputPrefixHolds(const CompiledRule& rule, const InputInfo& in) {
 
 std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key) {
   std::string_view text = key.as_string();
-  if (text.size() > sizeof(KeyVerdict::text) || !passes_.on(Pass::kKeyVerdicts))
+  if (text.size() > sizeof(KeyVerdict::text) || !rule_->passes.on(Pass::kKeyVerdicts))
     return std::nullopt;  // the `where` evaluates the filter in full
 
   if (verdicts_.empty()) verdicts_.resize(256);

@@ -124,9 +124,6 @@ class Runner {
   Evaluator eval_;
   // The current run.
   const CompiledRule* rule_ = nullptr;
-  PassSet passes_ = PassSet::All();  // rule_->passes
-  // rule_->memo_from when the memo pass is on, else SIZE_MAX (never).
-  size_t memo_from_ = SIZE_MAX;
   TypedRow typed_ = nullptr;
   const RecordInfo* record_ = nullptr;
   const InputInfo* in_ = nullptr;

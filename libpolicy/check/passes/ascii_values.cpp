@@ -23,7 +23,7 @@ const Node* AssumeAscii(Rewriter& rw, const Node* n, int value) {
       case eval::OnAscii::kUnknown:
         break;
     }
-    if (n->builtin == type_of) return rw.Constant(Value::String(TypeName(Type::kString)));
+    if (&n->callee() == type_of) return rw.Constant(Value::String(TypeName(Type::kString)));
   }
   if (n->op == NodeOp::kBinary && n->binary == syntax::BinaryOp::kMatches &&
       reads_value(n->args[0]) && n->args[1]->op == NodeOp::kConst &&

@@ -35,10 +35,12 @@ const eval::Builtin* TypeOf() {
 // is its schema type's name, row.f == null is false.
 const Node* AssumeFieldSet(Rewriter& rw, const Node* n, int field) {
   const eval::Schema* schema = rw.rule().schema;
-  auto is_field = [&](const Node* a) { return a->op == NodeOp::kRowField && a->slot == field; };
+  auto is_field = [&](const Node* a) {
+    return a->op == NodeOp::kRowField && a->field_index() == field;
+  };
   if (schema == nullptr || field < 0 || static_cast<size_t>(field) >= schema->fields.size())
     return n;
-  if (n->op == NodeOp::kBuiltin && n->builtin == TypeOf() && n->args.size() == 1 &&
+  if (n->op == NodeOp::kBuiltin && &n->callee() == TypeOf() && n->args.size() == 1 &&
       is_field(n->args[0]))
     return rw.Constant(Value::String(TypeName(schema->fields[static_cast<size_t>(field)].type)));
   if (n->op == NodeOp::kBinary &&
@@ -58,11 +60,11 @@ const Node* TypeTestOfField(Rewriter& rw, const Node* n) {
   const eval::Schema* schema = rw.rule().schema;
   const Node* call = n->args[0];
   const Node* name = n->args[1];
-  if (call->op != NodeOp::kBuiltin || call->builtin != TypeOf() || call->args.size() != 1 ||
+  if (call->op != NodeOp::kBuiltin || &call->callee() != TypeOf() || call->args.size() != 1 ||
       call->args[0]->op != NodeOp::kRowField || schema == nullptr || !IsConst(name) ||
       !name->constant.is(Type::kString))
     return nullptr;
-  const int field = call->args[0]->slot;
+  const int field = call->args[0]->field_index();
   if (field < 0 || static_cast<size_t>(field) >= schema->fields.size()) return nullptr;
   const std::string_view want = name->constant.as_string();
   if (want == TypeName(schema->fields[static_cast<size_t>(field)].type) ||
@@ -78,7 +80,7 @@ const Node* Fold(Rewriter& rw, Node* n) {
   // row["name"] of a schema field: read the typed field, as the compiler
   // does for a literal name.
   if (n->op == NodeOp::kIndex && schema != nullptr && n->args[0]->op == NodeOp::kSlot &&
-      n->args[0]->slot == eval::kSlotSubject && IsConst(n->args[1]) &&
+      n->args[0]->read_slot() == eval::kSlotSubject && IsConst(n->args[1]) &&
       n->args[1]->constant.is(Type::kString)) {
     int index = schema->Find(n->args[1]->constant.as_string());
     if (index >= 0) {
@@ -106,7 +108,7 @@ const Node* Fold(Rewriter& rw, Node* n) {
       n->args[0]->op == NodeOp::kBinary && n->args[0]->binary == syntax::BinaryOp::kNe &&
       n->args[0]->args[0]->op == NodeOp::kRowField && IsConst(n->args[0]->args[1]) &&
       n->args[0]->args[1]->constant.is_null()) {
-    const Node* rest = AssumeFieldSet(rw, n->args[1], n->args[0]->args[0]->slot);
+    const Node* rest = AssumeFieldSet(rw, n->args[1], n->args[0]->args[0]->field_index());
     if (rest != n->args[1]) {
       Node* copy = rw.ctx().NewNode(n->op);
       *copy = *n;

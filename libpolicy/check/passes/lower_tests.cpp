@@ -21,7 +21,7 @@ const Node* LowerOne(const Node* n, Context& ctx) {
   static const eval::Builtin* const trim = eval::FindBuiltin("trim");
   const Node* a = n->args[0];
   const Node* b = n->args[1];
-  if (a->op == NodeOp::kBuiltin && a->builtin == type_of && a->args.size() == 1 &&
+  if (a->op == NodeOp::kBuiltin && &a->callee() == type_of && a->args.size() == 1 &&
       b->op == NodeOp::kConst && b->constant.is(Type::kString)) {
     Node* t = ctx.NewNode(NodeOp::kTypeIs);
     t->args = {a->args[0]};
@@ -31,7 +31,7 @@ const Node* LowerOne(const Node* n, Context& ctx) {
     t->slot2 = eq ? 1 : 0;
     return t;
   }
-  if ((a->op == NodeOp::kBuiltin || a->op == NodeOp::kIdentityWhen) && a->builtin == trim &&
+  if ((a->op == NodeOp::kBuiltin || a->op == NodeOp::kIdentityWhen) && &a->callee() == trim &&
       a->args.size() == 1 && b->op == NodeOp::kConst && b->constant.is(Type::kString) &&
       b->constant.as_string().empty()) {
     Node* t = ctx.NewNode(NodeOp::kTrimEmpty);

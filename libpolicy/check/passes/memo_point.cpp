@@ -16,15 +16,16 @@ bool CollectMemoInputs(const eval::Node* n, const std::vector<bool>& before,
   };
   switch (n->op) {
     case eval::NodeOp::kSlot:
-      if (n->slot == eval::kSlotSubject || n->slot == eval::kSlotLine) return false;
-      if (static_cast<size_t>(n->slot) < before.size() && before[static_cast<size_t>(n->slot)])
-        add(n, [&](const eval::Node* h) { return h->slot == n->slot; });
+      if (n->read_slot() == eval::kSlotSubject || n->read_slot() == eval::kSlotLine) return false;
+      if (static_cast<size_t>(n->read_slot()) < before.size() &&
+          before[static_cast<size_t>(n->read_slot())])
+        add(n, [&](const eval::Node* h) { return h->read_slot() == n->read_slot(); });
       return true;  // else bound inside the suffix (let, for, quantifier)
     case eval::NodeOp::kRowField:
-      add(n, [&](const eval::Node* h) { return h->slot == n->slot; });
+      add(n, [&](const eval::Node* h) { return h->field_index() == n->field_index(); });
       return true;
     case eval::NodeOp::kMember:
-      if (n->args[0]->op == eval::NodeOp::kSlot && n->args[0]->slot == eval::kSlotSubject) {
+      if (n->args[0]->op == eval::NodeOp::kSlot && n->args[0]->read_slot() == eval::kSlotSubject) {
         add(n, [&](const eval::Node* h) {
           return h->args[0]->op == eval::NodeOp::kSlot && h->name == n->name;
         });
