@@ -1,5 +1,9 @@
 #include "libpolicy/check/passes/inline_defs.h"
 
+#include <map>
+#include <tuple>
+#include <vector>
+
 namespace policy::check::passes {
 namespace {
 
@@ -60,7 +64,20 @@ class Inliner {
   }
 
  private:
+  // The call's replacement, or null to keep the call. Remembered by def,
+  // arguments and depth (the result depends on nothing else), so that a def
+  // calling another twice (`f(x) = g(x) + g(x)`) costs one inlining of g per
+  // level, not one per path: linear, not exponential, in the nesting.
   const Node* InlineCall(const eval::CompiledDef& def, const std::vector<const Node*>& args) {
+    Key key{&def, args, depth_};
+    auto known = done_.find(key);
+    if (known != done_.end()) return known->second;
+    const Node* body = InlineOnce(def, args);
+    done_.emplace(std::move(key), body);
+    return body;
+  }
+
+  const Node* InlineOnce(const eval::CompiledDef& def, const std::vector<const Node*>& args) {
     if (def.body == nullptr || HasQuantifier(def.body) || ++depth_ > kMaxDepth) {
       --depth_;
       return nullptr;
@@ -81,8 +98,18 @@ class Inliner {
     return body;
   }
 
+  struct Key {
+    const eval::CompiledDef* def;
+    std::vector<const Node*> args;
+    int depth;
+    bool operator<(const Key& o) const {
+      return std::tie(def, depth, args) < std::tie(o.def, o.depth, o.args);
+    }
+  };
+
   Rewriter& rw_;
   int depth_ = 0;
+  std::map<Key, const Node*> done_;
 };
 
 }  // namespace

@@ -124,3 +124,16 @@ TEST_CASE("passes: an unknown pass name is a configuration error") {
   CHECK(r.diagnostics[0].code == "config.unknown_pass");
   CHECK(r.diagnostics[0].message.find("unroll_loops") != std::string::npos);
 }
+
+TEST_CASE("passes: inlining a def that calls another twice is linear in the nesting") {
+  // f_i(x) = f_{i-1}(x) + f_{i-1}(x): inlined path by path, the calls below
+  // the size limit would be expanded 2^depth times over.
+  std::string text = "def f0(x) = x + 1\n";
+  for (int i = 1; i < 24; ++i)
+    text += "def f" + std::to_string(i) + "(x) = f" + std::to_string(i - 1) + "(x) + f" +
+            std::to_string(i - 1) + "(x)\n";
+  text += "rule DEEP-001 {\n  title \"deep\"\n  on document\n  require f23(doc.x) > 0\n}\n";
+  const policy::CompileResult r = policy_test::CompileText(text);
+  REQUIRE_MESSAGE(r.program, policy_test::DescribeDiagnostics(r.diagnostics));
+  CHECK(r.program->nodes.size() < 2000);
+}
