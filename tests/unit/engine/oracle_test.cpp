@@ -576,16 +576,9 @@ TEST_CASE("oracle: generated identifier records without a schema, four ways") {
   CHECK(CountRule(r, "BD-TIN-001") > 100);
 }
 
-TEST_CASE("oracle: each pass off alone gives the report of all of them on") {
-  // A pass may lean on another's work; turned off alone, each must still
-  // leave the output as it was.
-  Subject base = BdPackSubject("generated, one pass off");
-  base.inputs = {InMemory("invoices.csv", InvoicesCsv(1500, 11)),
-                 InMemory("invoices.jsonl", InvoicesJsonl(800, 12)),
-                 InMemory("contacts.csv", ContactsCsv(800, 13)),
-                 {(SourceDir() / "rules" / "bd" / "tests" / "identifiers.csv").string()}};
-  base.check.max_findings = 0;
-  base.check.jobs = 1;
+// `base` checked with each pass off alone (jobs 1): the report of all on.
+void CheckEachPassOff(const Subject& base) {
+  INFO("subject: " << base.name);
   const policy::CompileResult& all = Compiled(base.compile);
   REQUIRE(all.program);
   const std::string reference = Render(policy::Check(*all.program, base.inputs, base.check));
@@ -598,4 +591,31 @@ TEST_CASE("oracle: each pass off alone gives the report of all of them on") {
     const std::string text = Render(policy::Check(*compiled.program, base.inputs, base.check));
     CHECK_MESSAGE(text == reference, FirstDifference(reference, text));
   }
+}
+
+TEST_CASE("oracle: each pass off alone gives the report of all of them on") {
+  // A pass may lean on another's work; turned off alone, each must still
+  // leave the output as it was.
+  Subject records = BdPackSubject("bd pack, generated records, one pass off");
+  records.inputs = {InMemory("invoices.csv", InvoicesCsv(1500, 11)),
+                    InMemory("invoices.jsonl", InvoicesJsonl(800, 12)),
+                    InMemory("contacts.csv", ContactsCsv(800, 13)),
+                    {(SourceDir() / "rules" / "bd" / "tests" / "identifiers.csv").string()}};
+  records.check.max_findings = 0;
+  records.check.jobs = 1;
+  CheckEachPassOff(records);
+
+  // Compose files: the readiness pack on its fixtures, all in one check.
+  Subject compose;
+  compose.name = "readiness pack, one pass off";
+  compose.compile.builtin = false;
+  compose.compile.rule_paths = {(SourceDir() / "rules" / "readiness").string()};
+  for (const Subject& s : PackSubjects())
+    if (s.compile.rule_paths == compose.compile.rule_paths)
+      compose.inputs.push_back(s.inputs.front());
+  REQUIRE(compose.inputs.size() >= 5);
+  compose.check.max_findings = 0;
+  compose.check.jobs = 1;
+  compose.check.repo_root = SourceDir().string();
+  CheckEachPassOff(compose);
 }
