@@ -52,6 +52,14 @@ struct CompileOptions {
   // Per-rule overrides from configuration: severity ("error"...) / enabled.
   std::map<std::string, std::string> severity_overrides;
   std::map<std::string, bool> enabled_overrides;
+  // Internal, for tests only (the oracle test): false turns every acceleration
+  // off (the passes of libpolicy/check/passes/passes.h, compile and run time),
+  // so that evaluation takes the general path everywhere. The output is the
+  // same either way; only the speed differs.
+  bool accelerate = true;
+  // Internal, for tests only: passes turned off by name (PassTable()); an
+  // unknown name is a config.unknown_pass error.
+  std::vector<std::string> disabled_passes;
 };
 
 struct RuleInfo {

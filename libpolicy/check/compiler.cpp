@@ -14,9 +14,8 @@
 #include "libpolicy/check/context.h"
 #include "libpolicy/check/def_graph.h"
 #include "libpolicy/check/expressions.h"
-#include "libpolicy/check/lower.h"
 #include "libpolicy/check/params.h"
-#include "libpolicy/check/specialize.h"
+#include "libpolicy/check/passes/passes.h"
 #include "libpolicy/engine.h"
 #include "libpolicy/syntax/parser.h"
 
@@ -69,6 +68,20 @@ class Compiler {
   void CompileRules();
   void CompileRule(const LoadedFile& f, const syntax::Rule& r);
   void ApplyRuleConfig();
+  // CompileOptions::accelerate and disabled_passes (internal, tests only).
+  void ChoosePasses() {
+    Program& program = ctx_.program;
+    program.accelerate = options_.accelerate;
+    program.passes = options_.accelerate ? eval::PassSet::All() : eval::PassSet::None();
+    for (const std::string& name : options_.disabled_passes) {
+      const check::PassInfo* pass = check::FindPass(name);
+      if (pass == nullptr) {
+        ConfigError("config.unknown_pass", fmt::format("unknown pass '{}'", name));
+        continue;
+      }
+      program.passes = program.passes.Without(pass->id);
+    }
+  }
   void ConfigError(std::string code, std::string message) {
     Diagnostic d;
     d.code = std::move(code);
@@ -395,172 +408,6 @@ std::string_view SpanText(const LoadedFile& f, syntax::Span s) {
   return std::string_view(f.source->text()).substr(s.begin, s.end - s.begin);
 }
 
-// True when `n` reads no slot outside `allowed` (defs are pure: only their
-// arguments count).
-bool ReadsOnly(const eval::Node* n, const std::vector<bool>& allowed) {
-  if (n == nullptr) return false;
-  switch (n->op) {
-    case eval::NodeOp::kSlot:
-      return n->slot >= 0 && static_cast<size_t>(n->slot) < allowed.size() &&
-             allowed[static_cast<size_t>(n->slot)];
-    case eval::NodeOp::kRowField:
-      return false;
-    case eval::NodeOp::kQuantifier:
-      return false;  // binds slots of its own
-    default:
-      break;
-  }
-  for (const eval::Node* a : n->args)
-    if (!ReadsOnly(a, allowed)) return false;
-  return true;
-}
-
-// `chain` (an `and` chain whose leftmost operand is `lead`) without `lead`;
-// null when `chain` is `lead`.
-const eval::Node* WithoutLead(const eval::Node* chain, const eval::Node* lead, Context& ctx) {
-  if (chain == lead) return nullptr;
-  const eval::Node* left = WithoutLead(chain->args[0], lead, ctx);
-  if (left == nullptr) return chain->args[1];
-  eval::Node* n = ctx.NewNode(eval::NodeOp::kBinary);
-  *n = *chain;
-  n->args = {left, chain->args[1]};
-  return n;
-}
-
-void HoistKeyFilters(eval::CompiledRule& rule, uint32_t& next_filter_id, Context& ctx) {
-  for (size_t i = 0; i + 1 < rule.clauses.size(); ++i) {
-    eval::CompiledClause& c = rule.clauses[i];
-    const eval::CompiledClause& next = rule.clauses[i + 1];
-    if (c.op != eval::ClauseOp::kFor || next.op != eval::ClauseOp::kWhere || next.expr == nullptr)
-      continue;
-    // The leftmost operand of an `and` chain: false there means false overall.
-    const eval::Node* lead = next.expr;
-    while (lead->op == eval::NodeOp::kBinary && lead->binary == syntax::BinaryOp::kAnd)
-      lead = lead->args[0];
-    static const eval::Builtin* const type_of = eval::FindBuiltin("type");
-    if (c.slot2 >= 0 && lead->op == eval::NodeOp::kBinary &&
-        lead->binary == syntax::BinaryOp::kEq && lead->args[0]->op == eval::NodeOp::kBuiltin &&
-        lead->args[0]->builtin == type_of && lead->args[0]->args.size() == 1 &&
-        lead->args[0]->args[0]->op == eval::NodeOp::kSlot &&
-        lead->args[0]->args[0]->slot == c.slot2 && lead->args[1]->op == eval::NodeOp::kConst &&
-        lead->args[1]->constant.is(Type::kString)) {
-      for (int t = 0; t <= static_cast<int>(Type::kRegex); ++t)
-        if (TypeName(static_cast<Type>(t)) == lead->args[1]->constant.as_string()) c.value_type = t;
-    }
-    std::vector<bool> key_only(static_cast<size_t>(rule.num_slots), false);
-    key_only[static_cast<size_t>(c.slot)] = true;
-    if (ReadsOnly(lead, key_only)) {
-      c.key_filter = lead;
-      c.filter_id = next_filter_id++;
-      c.where_rest = WithoutLead(next.expr, lead, ctx);
-    }
-  }
-}
-
-// Counts the leading lets and wheres that depend on the input alone.
-void FindInputPrefix(eval::CompiledRule& rule) {
-  std::vector<bool> per_input(static_cast<size_t>(rule.num_slots), false);
-  per_input[eval::kSlotFile] = true;
-  size_t i = 0;
-  for (; i < rule.clauses.size(); ++i) {
-    const eval::CompiledClause& c = rule.clauses[i];
-    if (c.op == eval::ClauseOp::kFor || !ReadsOnly(c.expr, per_input)) break;
-    if (c.op == eval::ClauseOp::kLet) per_input[static_cast<size_t>(c.slot)] = true;
-  }
-  rule.input_prefix = i;
-}
-
-// Collects what `n` reads from outside: names bound before the memo point
-// (`before`) and record fields. False when it reads the row as a whole, or the
-// line, which would make every record different.
-bool CollectMemoInputs(const eval::Node* n, const std::vector<bool>& before,
-                       std::vector<const eval::Node*>& inputs) {
-  if (n == nullptr) return true;
-  auto add = [&](const eval::Node* input, auto same) {
-    for (const eval::Node* have : inputs)
-      if (have->op == input->op && same(have)) return;
-    inputs.push_back(input);
-  };
-  switch (n->op) {
-    case eval::NodeOp::kSlot:
-      if (n->slot == eval::kSlotSubject || n->slot == eval::kSlotLine) return false;
-      if (static_cast<size_t>(n->slot) < before.size() && before[static_cast<size_t>(n->slot)])
-        add(n, [&](const eval::Node* h) { return h->slot == n->slot; });
-      return true;  // else bound inside the suffix (let, for, quantifier)
-    case eval::NodeOp::kRowField:
-      add(n, [&](const eval::Node* h) { return h->slot == n->slot; });
-      return true;
-    case eval::NodeOp::kMember:
-      if (n->args[0]->op == eval::NodeOp::kSlot && n->args[0]->slot == eval::kSlotSubject) {
-        add(n, [&](const eval::Node* h) {
-          return h->args[0]->op == eval::NodeOp::kSlot && h->name == n->name;
-        });
-        return true;
-      }
-      break;
-    default:
-      break;
-  }
-  for (const eval::Node* a : n->args)
-    if (!CollectMemoInputs(a, before, inputs)) return false;
-  return true;
-}
-
-// Whether evaluating `n` can cost more than a memo lookup (a hash and a probe):
-// a call, a regex, a quantifier or a collection built. Comparisons and
-// arithmetic of fields and constants (`row.rate in rates`) do not.
-bool CostsMoreThanLookup(const eval::Node* n) {
-  if (n == nullptr) return false;
-  switch (n->op) {
-    case eval::NodeOp::kBuiltin:
-    case eval::NodeOp::kDefCall:
-    case eval::NodeOp::kQuantifier:
-    case eval::NodeOp::kList:
-    case eval::NodeOp::kMap:
-      return true;
-    case eval::NodeOp::kBinary:
-      if (n->binary == syntax::BinaryOp::kMatches) return true;
-      break;
-    default:
-      break;
-  }
-  for (const eval::Node* a : n->args)
-    if (CostsMoreThanLookup(a)) return true;
-  return false;
-}
-
-// The earliest clause from which the rule's outcome depends on a few values
-// alone (CompiledRule::memo_from), when evaluating from there costs more than
-// looking the outcome up.
-void FindMemoPoint(eval::CompiledRule& rule, uint32_t& next_memo_id) {
-  if (rule.is_unique || rule.mostly || rule.require == nullptr) return;
-  const size_t n = rule.clauses.size();
-  std::vector<bool> before(static_cast<size_t>(rule.num_slots), false);
-  before[eval::kSlotFile] = true;
-  for (size_t m = 0; m <= n; ++m) {
-    if (m > 0) {
-      const eval::CompiledClause& c = rule.clauses[m - 1];
-      if (c.slot >= 0) before[static_cast<size_t>(c.slot)] = true;
-      if (c.slot2 >= 0) before[static_cast<size_t>(c.slot2)] = true;
-    }
-    // Never at a `where`: it binds nothing, is cheaper than a lookup, and the
-    // memo then sees only bindings that get as far as the real work.
-    if (m < n && rule.clauses[m].op == eval::ClauseOp::kWhere) continue;
-    std::vector<const eval::Node*> inputs;
-    bool ok = CollectMemoInputs(rule.require, before, inputs);
-    for (size_t i = m; ok && i < n; ++i)
-      ok = CollectMemoInputs(rule.clauses[i].expr, before, inputs);
-    if (!ok) continue;
-    bool costly = CostsMoreThanLookup(rule.require);
-    for (size_t i = m; !costly && i < n; ++i) costly = CostsMoreThanLookup(rule.clauses[i].expr);
-    if (!costly) return;
-    rule.memo_from = m;
-    rule.memo_inputs = std::move(inputs);
-    rule.memo_id = next_memo_id++;
-    return;
-  }
-}
-
 void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   const size_t errors_before = ctx_.error_count();
   eval::CompiledRule rule;
@@ -744,11 +591,8 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   // complete trees, and the program is discarded anyway, so stop here.
   if (ctx_.error_count() > errors_before) return;
   rule.num_slots = ec.num_slots();
-  check::SpecializeRule(rule, ctx_);
-  HoistKeyFilters(rule, ctx_.program.num_key_filters, ctx_);
-  FindInputPrefix(rule);
-  FindMemoPoint(rule, ctx_.program.num_memo_rules);
-  check::LowerRule(rule, ctx_);
+  rule.passes = ctx_.program.passes;
+  check::RunCompilePasses(rule, ctx_);
 
   ctx_.program.rules.push_back(std::move(rule));
 }
@@ -799,6 +643,7 @@ CompileResult Compiler::Run(std::shared_ptr<Program> program) {
   auto stage = [&](auto&& fn) {
     if (!ctx_.has_errors()) fn();
   };
+  ChoosePasses();
   LoadSources();
   stage([&] { ParseAll(); });
   stage([&] { CheckImportCycles(); });

@@ -306,9 +306,10 @@ const Node* ExprCompiler::MakeRegex(const std::string& pattern, const Expr& wher
   n->constant = Value::Regex(re.get());
   ctx_.program.regexes.push_back(std::move(re));
   eval::RegexPlan plan = eval::RegexPlan::For(pattern);
-  if (plan.is_simple() || plan.needs_non_ascii()) {
+  if (ctx_.program.passes.on(eval::Pass::kRegexPlans) &&
+      (plan.is_simple() || plan.needs_non_ascii())) {
     ctx_.program.regex_plans.push_back(std::move(plan));
-    n->regex_plan = &ctx_.program.regex_plans.back();
+    n->literal_plan = &ctx_.program.regex_plans.back();
   }
   return n;
 }

@@ -35,6 +35,9 @@ class CallContext {
   }
   Arena& arena;
   EvalError error;
+  // Pass kAsciiShortcuts (eval/passes.h): a builtin may decide ASCII text
+  // (Value::kAscii, or text it checks) at once instead of in general.
+  bool ascii_shortcuts = true;
 };
 
 using BuiltinFn = Value (*)(std::span<const Value> args, CallContext& ctx);
@@ -47,6 +50,40 @@ enum class NullPolicy : uint8_t {
 };
 
 inline constexpr uint8_t kVariadic = 255;
+
+// When a one-argument builtin returns its argument unchanged (the argument
+// being a string): the evaluator then skips the call (NodeOp::kIdentityWhen).
+enum class IdentityWhen : uint8_t {
+  kText,                    // any text (string(x))
+  kAsciiText,               // ASCII text (normalize_digits(x): no digit to map)
+  kAsciiWithoutSeparators,  // ASCII without blanks or - . / ( ) (digits_only(x))
+  kVisibleAsciiEnds,        // text that starts and ends visible ASCII (trim(x))
+  kNever,
+};
+
+// A one-argument builtin's result for any ASCII text, known without a call.
+enum class OnAscii : uint8_t {
+  kUnknown,
+  kFalse,  // false (is_bengali)
+  kTrue,   // true (is_nfc)
+  kSame,   // the argument itself (normalize_digits)
+};
+
+enum class Cost : uint8_t {
+  kWorthMemo,  // a binding that calls it is worth remembering (Runner's memo)
+  kCheap,      // cheaper than a memo lookup, as comparisons are
+};
+
+// What the compiler passes and the evaluator may assume of a builtin,
+// declared in its own table row, so that no pass recognises builtins by name.
+struct BuiltinTraits {
+  OnAscii on_ascii = OnAscii::kUnknown;
+  IdentityWhen identity = IdentityWhen::kNever;
+  Cost cost = Cost::kWorthMemo;
+  // The same arguments always give the same result, and nothing else is read:
+  // calls may be folded on constants, hoisted, remembered.
+  bool pure = true;
+};
 
 struct Builtin {
   std::string_view name;
@@ -61,6 +98,7 @@ struct Builtin {
   // -1 when none; `regex_only`: that argument must be a regex.
   int8_t regex_arg = -1;
   bool regex_only = false;
+  BuiltinTraits traits = {};
 };
 
 // nullptr when no builtin has that name.

@@ -39,6 +39,7 @@ const Builtin* RoundBuiltin() {
 }  // namespace
 
 bool Evaluator::DecimalLane(const Node* n, Value* slots, TypedRow row, Decimal* out) {
+  if (!passes_.on(Pass::kDecimalLane)) return false;
   const uint64_t steps = steps_;
   if (EvalDecimal(n, slots, row, out)) return true;
   steps_ = steps;  // the general path counts them again
@@ -126,9 +127,9 @@ Value Evaluator::Eval(const Node* n, Value* slots, TypedRow row) {
     case NodeOp::kConst:
       return n->constant;
     case NodeOp::kSlot:
-      return slots[n->slot];
+      return slots[n->read_slot()];
     case NodeOp::kRowField: {
-      if (row != nullptr) return *row[n->slot];
+      if (row != nullptr) return *row[n->field_index()];
       return Value::Null().WithOriginOf(slots[kSlotSubject]);
     }
     case NodeOp::kMember: {
@@ -225,8 +226,8 @@ bool Evaluator::Test(const Node* n, Value* slots, TypedRow row, const char* what
       const Value* x = PeekLeaf(n->args[0], slots, row);
       if (x != nullptr && x->is_null()) return false;
       if (x != nullptr && x->is(Type::kString)) return !IsBlank(x->as_string());
-      if (x != nullptr && n->slot == 1) return true;  // a number, date, ...: not a string
-      return Test(n->args[1], slots, row, what);      // the full condition
+      if (x != nullptr && n->others_present()) return true;  // a number, date, ...: not text
+      return Test(n->args[1], slots, row, what);             // the full condition
     }
     case NodeOp::kIsNull:
     case NodeOp::kTrimEmpty:
@@ -235,10 +236,10 @@ bool Evaluator::Test(const Node* n, Value* slots, TypedRow row, const char* what
       ValueSpace space;
       const Value* x = Operand(n->args[0], slots, row, space);
       if (x == nullptr) return false;
-      if (n->op == NodeOp::kIsNull) return x->is_null() == (n->slot == 1);
+      if (n->op == NodeOp::kIsNull) return x->is_null() == n->tests_equal();
       if (n->op == NodeOp::kTypeIs)
-        return (static_cast<int>(x->type()) == n->slot) == (n->slot2 == 1);
-      if (x->is(Type::kString)) return IsBlank(x->as_string()) == (n->slot == 1);
+        return (static_cast<int>(x->type()) == n->tested_type()) == n->type_equal();
+      if (x->is(Type::kString)) return IsBlank(x->as_string()) == n->tests_equal();
       return Test(n->args[1], slots, row, what);  // the full comparison
     }
     case NodeOp::kBinary:
@@ -259,7 +260,7 @@ bool Evaluator::Test(const Node* n, Value* slots, TypedRow row, const char* what
         ValueSpace space;
         const Value* x = Operand(n->args[0], slots, row, space);
         if (x == nullptr) return false;
-        const Value r = EvalMatches(*x, n->args[1]->constant, n->args[1]->regex_plan);
+        const Value r = EvalMatches(*x, n->args[1]->constant, n->args[1]->regex_plan());
         return call_.error.set() ? false : r.as_bool();
       }
       [[fallthrough]];
@@ -314,7 +315,8 @@ const Value* Evaluator::FindRowField(std::span<const MapEntry> row, std::string_
 Value Evaluator::EvalMember(const Value& base, std::string_view name) {
   if (base.is(Type::kMap)) {
     auto map = base.as_map();
-    const Value* v = map.data() == row_entries_ && row_shape_ != 0 && !name.empty()
+    const Value* v = map.data() == row_entries_ && row_shape_ != 0 && !name.empty() &&
+                             passes_.on(Pass::kFieldSlots)
                          ? FindRowField(map, name)
                          : base.Find(name);
     if (v != nullptr) return *v;
@@ -385,7 +387,7 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, TypedRow row) {
       const Node* l = n->args[0];
       const Node* r = n->args[1];
       if (l->op == NodeOp::kBuiltin && l->builtin == type_of && r->op == NodeOp::kConst &&
-          r->constant.is(Type::kString)) {
+          r->constant.is(Type::kString) && passes_.on(Pass::kLowerTests)) {
         Value x = EvalOperand(l->args[0], slots, row);
         if (call_.error.set()) return Value::Null();
         bool eq = TypeName(x.type()) == r->constant.as_string();
@@ -423,7 +425,8 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, TypedRow row) {
       return r.is(Type::kBool) ? Value::Bool(!r.as_bool()) : r;
     }
     case BinaryOp::kMatches:
-      return EvalMatches(a, b, n->args[1]->regex_plan);
+      return EvalMatches(a, b,
+                         n->args[1]->op == NodeOp::kConst ? n->args[1]->regex_plan() : nullptr);
     default:
       return EvalArithmetic(op, a, b);
   }
@@ -480,12 +483,12 @@ Value Evaluator::EvalMatches(const Value& subject, const Value& re, const RegexP
   if (subject.is_null()) return Value::Bool(false);
   if (!subject.is(Type::kString))
     return Fail("type.mismatch", "'matches' needs a string, got " + Describe(subject));
-  if (plan != nullptr)
+  if (plan != nullptr && passes_.on(Pass::kRegexPlans))
     if (std::optional<bool> r = plan->Match(subject.as_string())) return Value::Bool(*r);
   if (!re.is(Type::kRegex)) return Fail("type.mismatch", "'matches' needs a regex");
   std::string_view s = subject.as_string();
   const RE2* regex = re.as_regex();
-  if (s.size() > sizeof(MatchMemo::text))
+  if (s.size() > sizeof(MatchMemo::text) || !passes_.on(Pass::kMatchMemo))
     return Value::Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *regex));
   if (memo_.empty()) memo_.resize(kMemoSize);
   const uint64_t h = HashBytes(s.data(), s.size(), reinterpret_cast<uintptr_t>(regex));
@@ -579,7 +582,7 @@ Value Evaluator::EvalBuiltin(const Node* n, Value* slots, TypedRow row) {
     new (&args[i]) Value(EvalOperand(n->args[i], slots, row));
     if (call_.error.set()) return Value::Null();
   }
-  return CallBuiltin(*n->builtin, args, count);
+  return CallBuiltin(n->callee(), args, count);
 }
 
 Value Evaluator::CallBuiltin(const Builtin& b, const Value* args, size_t count) {
@@ -614,6 +617,8 @@ bool IdentityHolds(IdentityWhen when, const Value& x) {
           return false;
       }
       return true;
+    case IdentityWhen::kNever:
+      return false;
     case IdentityWhen::kVisibleAsciiEnds: {
       auto visible = [](char c) { return c > ' ' && static_cast<unsigned char>(c) < 0x80; };
       return s.empty() || (visible(s.front()) && visible(s.back()));
@@ -627,7 +632,7 @@ bool IdentityHolds(IdentityWhen when, const Value& x) {
 const Value* Evaluator::IdentityOf(const Node* n, Value* slots, TypedRow row) {
   if (n->op != NodeOp::kIdentityWhen) return nullptr;
   const Value* x = PeekLeaf(n->args[0], slots, row);
-  if (x == nullptr || !IdentityHolds(static_cast<IdentityWhen>(n->slot), *x)) return nullptr;
+  if (x == nullptr || !IdentityHolds(n->identity_when(), *x)) return nullptr;
   for (const auto& stage : n->stages)
     if (!IdentityHolds(static_cast<IdentityWhen>(stage.second), *x)) return nullptr;
   return x;
@@ -637,8 +642,7 @@ Value Evaluator::EvalIdentityWhen(const Node* n, Value* slots, TypedRow row) {
   ValueSpace space;
   const Value* x = Operand(n->args[0], slots, row, space);
   if (x == nullptr) return Value::Null();
-  Value r =
-      IdentityHolds(static_cast<IdentityWhen>(n->slot), *x) ? *x : CallBuiltin(*n->builtin, x, 1);
+  Value r = IdentityHolds(n->identity_when(), *x) ? *x : CallBuiltin(n->callee(), x, 1);
   for (const auto& [builtin, when] : n->stages) {
     if (call_.error.set()) return Value::Null();
     if (!IdentityHolds(static_cast<IdentityWhen>(when), r)) r = CallBuiltin(*builtin, &r, 1);
@@ -717,7 +721,7 @@ Value Evaluator::CallDef(const CompiledDef& def, const Value* args, size_t argc)
 }
 
 Value Evaluator::EvalDefCall(const Node* n, Value* slots, TypedRow row) {
-  const CompiledDef& def = *n->def;
+  const CompiledDef& def = n->called_def();
   // Allocated on first use (never resized later: frames point into it), so
   // evaluators that fold constants at compile time stay cheap.
   if (stack_.empty()) stack_.resize(kStackSlots);
@@ -725,7 +729,7 @@ Value Evaluator::EvalDefCall(const Node* n, Value* slots, TypedRow row) {
     return Fail("limit.depth", "def calls nest too deeply");
   // One- and two-argument defs are remembered by their arguments' identity.
   const size_t argc = n->args.size();
-  if (argc >= 1 && argc <= 2) {
+  if (argc >= 1 && argc <= 2 && passes_.on(Pass::kDefMemo)) {
     Value args[2];
     for (size_t i = 0; i < argc; ++i) {
       args[i] = EvalOperand(n->args[i], slots, row);
@@ -768,15 +772,16 @@ Value Evaluator::EvalDefCall(const Node* n, Value* slots, TypedRow row) {
 Value Evaluator::EvalQuantifier(const Node* n, Value* slots, TypedRow row) {
   Value coll = Eval(n->args[0], slots, row);
   if (call_.error.set()) return Value::Null();
-  const bool two = n->slot2 >= 0;
+  const int binder = n->binder(), binder2 = n->binder2();
+  const bool two = binder2 >= 0;
   int64_t count = 0;
   bool any = false, all = true;
   auto visit = [&](const Value& first, const Value& second) -> bool {
     if (two) {
-      slots[n->slot] = first;
-      slots[n->slot2] = second;
+      slots[binder] = first;
+      slots[binder2] = second;
     } else {
-      slots[n->slot] = first;
+      slots[binder] = first;
     }
     Value body = Eval(n->args[1], slots, row);
     if (call_.error.set() || !NeedBool(body, "a quantifier's body")) return false;

@@ -41,9 +41,9 @@ class Evaluator {
       case NodeOp::kConst:
         return node->constant;
       case NodeOp::kSlot:
-        return slots[node->slot];
+        return slots[node->read_slot()];
       case NodeOp::kRowField:
-        if (typed_row != nullptr) return *typed_row[node->slot];
+        if (typed_row != nullptr) return *typed_row[node->field_index()];
         break;
       default:
         break;
@@ -72,6 +72,14 @@ class Evaluator {
     row_shape_ = shape;
   }
 
+  // The passes on (CompiledRule::passes): the evaluator's own read their flag
+  // here (decimal lane, regex plans, memos, field slots, ASCII shortcuts).
+  void SetPasses(PassSet passes) {
+    passes_ = passes;
+    call_.ascii_shortcuts = passes.on(Pass::kAsciiShortcuts);
+  }
+  PassSet passes() const { return passes_; }
+
   const EvalError& error() const { return call_.error; }
   // Forgets the error but not the steps taken: for a shortcut that gives up
   // and lets the full walk evaluate again, and report, within the same budget.
@@ -99,9 +107,9 @@ class Evaluator {
       case NodeOp::kConst:
         return &n->constant;
       case NodeOp::kSlot:
-        return &slots[n->slot];
+        return &slots[n->read_slot()];
       case NodeOp::kRowField:
-        return row != nullptr ? row[n->slot] : nullptr;
+        return row != nullptr ? row[n->field_index()] : nullptr;
       default:
         return nullptr;
     }
@@ -175,6 +183,7 @@ class Evaluator {
   const Value* FindRowField(std::span<const MapEntry> row, std::string_view name);
 
   CallContext call_;
+  PassSet passes_ = PassSet::All();
   std::vector<Value> stack_;  // frames of def calls: kStackSlots once the first def runs
   size_t stack_top_ = 0;
   uint64_t steps_ = 0;

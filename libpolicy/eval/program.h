@@ -5,6 +5,7 @@
 // Private to the library (engine.h only forward-declares Program).
 #include <re2/re2.h>
 
+#include <cassert>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "libpolicy/diagnostic.h"
 #include "libpolicy/engine.h"
 #include "libpolicy/eval/builtins.h"
+#include "libpolicy/eval/passes.h"
 #include "libpolicy/eval/regex_plan.h"
 #include "libpolicy/syntax/ast.h"
 #include "libpolicy/value.h"
@@ -46,7 +48,8 @@ enum class NodeOp : uint8_t {
   // anything else evaluates args[1], the original comparison.
   kTrimEmpty,
   // builtin(args[0]) for a one-argument builtin that returns its argument as it
-  // is when IdentityWhen(slot) holds for it (string(s), trim("x"), ...).
+  // is when IdentityWhen(slot) holds for it (string(s), trim("x"), ...): its
+  // BuiltinTraits::identity.
   kIdentityWhen,
   // `x != null and trim(x) != ""` (or `... and (type(x) != "string" or trim(x)
   // != "")`, slot 1) for a name or field x: false for null, "not blank" for
@@ -56,13 +59,6 @@ enum class NodeOp : uint8_t {
   // `a != null and b != null and ...` for names and typed fields: the args
   // are those leaves; true when none is null.
   kNoneNull,
-};
-
-enum class IdentityWhen : uint8_t {
-  kText,                    // string(x)
-  kAsciiText,               // normalize_digits(x)
-  kAsciiWithoutSeparators,  // digits_only(x)
-  kVisibleAsciiEnds,        // trim(x)
 };
 
 struct CompiledDef;
@@ -78,7 +74,7 @@ struct Node {
   const Builtin* builtin = nullptr;
   const CompiledDef* def = nullptr;
   // kConst regex literals: what can be decided without RE2 (null: nothing).
-  const RegexPlan* regex_plan = nullptr;
+  const RegexPlan* literal_plan = nullptr;
   Value constant;
   // kIdentityWhen: further builtins applied in turn to the first one's result
   // (digits_only(normalize_digits(string(v))) is one node), each with its own
@@ -86,6 +82,58 @@ struct Node {
   std::vector<std::pair<const Builtin*, uint8_t>> stages;
   std::string name;   // member name, function name
   uint32_t line = 0;  // in the rule file, for evaluation-error messages
+
+  // The fields above whose meaning depends on the kind are read through these,
+  // which assert the kind in debug builds. (The passes that build nodes write
+  // the fields themselves.)
+  int read_slot() const {  // kSlot: the slot read
+    assert(op == NodeOp::kSlot);
+    return slot;
+  }
+  int field_index() const {  // kRowField: the index in the typed row
+    assert(op == NodeOp::kRowField);
+    return slot;
+  }
+  int binder() const {  // kQuantifier: the (first) name bound
+    assert(op == NodeOp::kQuantifier);
+    return slot;
+  }
+  int binder2() const {  // kQuantifier: the second name bound, -1 for none
+    assert(op == NodeOp::kQuantifier);
+    return slot2;
+  }
+  bool tests_equal() const {  // kIsNull `== null`, kTrimEmpty `== ""` (else !=)
+    assert(op == NodeOp::kIsNull || op == NodeOp::kTrimEmpty);
+    return slot == 1;
+  }
+  int tested_type() const {  // kTypeIs: a Type, -1 for a name no type has
+    assert(op == NodeOp::kTypeIs);
+    return slot;
+  }
+  bool type_equal() const {  // kTypeIs: `==` (else `!=`)
+    assert(op == NodeOp::kTypeIs);
+    return slot2 == 1;
+  }
+  IdentityWhen identity_when() const {  // kIdentityWhen: the first stage's
+    assert(op == NodeOp::kIdentityWhen);
+    return static_cast<IdentityWhen>(slot);
+  }
+  bool others_present() const {  // kPresent: a value that is not text passes
+    assert(op == NodeOp::kPresent);
+    return slot == 1;
+  }
+  const RegexPlan* regex_plan() const {  // kConst: a regex literal's plan, or null
+    assert(op == NodeOp::kConst);
+    return literal_plan;
+  }
+  const Builtin& callee() const {  // kBuiltin, kIdentityWhen (its first stage)
+    assert((op == NodeOp::kBuiltin || op == NodeOp::kIdentityWhen) && builtin != nullptr);
+    return *builtin;
+  }
+  const CompiledDef& called_def() const {
+    assert(op == NodeOp::kDefCall && def != nullptr);
+    return *def;
+  }
 };
 
 struct CompiledDef {
@@ -203,6 +251,9 @@ struct CompiledRule {
   size_t memo_from = SIZE_MAX;
   std::vector<const Node*> memo_inputs;
   uint32_t memo_id = 0;  // < Program::num_memo_rules
+  // The passes on for this rule (Program::passes): the run-time paths read
+  // their flag here.
+  PassSet passes = PassSet::All();
 };
 
 struct ParamValue {
@@ -222,6 +273,11 @@ class Program {
   std::vector<eval::CompiledRule> rules;  // sorted by id
   uint32_t num_key_filters = 0;           // CompiledClause::filter_id < this
   uint32_t num_memo_rules = 0;            // CompiledRule::memo_id < this
+  // CompileOptions::accelerate (internal, tests only): false when every pass
+  // is off. The record pipeline reads `passes` for its own (kShapePlans,
+  // kDormantRules); every CompiledRule has a copy.
+  bool accelerate = true;
+  eval::PassSet passes = eval::PassSet::All();
   std::vector<eval::ParamValue> params;
   std::deque<eval::Schema> schemas;  // stable addresses
   // Storage: nodes, defs, regexes, constant strings.

@@ -50,9 +50,10 @@ void Runner::Begin(const Value& subject, TypedRow typed, const RecordInfo* recor
 
 bool Runner::SkipsEveryField(const CompiledRule& rule) {
   const Value& subject = slots_[kSlotSubject];
-  if (rule.clauses.empty() || rule.clauses[0].key_filter == nullptr || record_ == nullptr ||
-      record_->shape == 0 || !subject.is(Type::kMap) || rule.clauses[0].expr->op != NodeOp::kSlot ||
-      rule.clauses[0].expr->slot != kSlotSubject)
+  if (!rule.passes.on(Pass::kShapePlans) || rule.clauses.empty() ||
+      rule.clauses[0].key_filter == nullptr || record_ == nullptr || record_->shape == 0 ||
+      !subject.is(Type::kMap) || rule.clauses[0].expr->op != NodeOp::kSlot ||
+      rule.clauses[0].expr->read_slot() != kSlotSubject)
     return false;
   const std::vector<uint32_t>* passing = KnownPassingKeys(rule.clauses[0], record_->shape);
   return passing != nullptr && passing->empty();
@@ -67,6 +68,8 @@ void Runner::RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* 
     return;
   }
   rule_ = &rule;
+  // Every rule of a program has the same passes: set once, compared after.
+  if (eval_.passes() != rule.passes) eval_.SetPasses(rule.passes);
   out_ = &out;
   on_key_ = on_key;
   // Every name is bound before it is read, so slots keep what earlier runs left;
@@ -164,6 +167,7 @@ size_t Runner::MemoField() const {
 }
 
 bool Runner::WalkMemo(size_t index) {
+  if (!rule_->passes.on(Pass::kMemo)) return false;
   if (memo_stats_.size() <= (rule_->memo_id + 1) * kMemoFields) {
     memo_stats_.resize((rule_->memo_id + 1) * kMemoFields);
     memo_off_.resize(rule_->memo_id + 1, 0);
@@ -288,8 +292,9 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
     // Nothing but `require` after the `for`: the elements' own nodes no longer
     // read its names, so an element that passes needs no binding at all.
     const bool plain = index + 1 == rule_->clauses.size() && !rule_->is_unique && !rule_->mostly &&
-                       rule_->memo_from != index + 1;
-    const bool presence = plain && typed_ != nullptr && !c.unrolled_presence.empty();
+                       rule_->memo_from != index + 1 && rule_->passes.on(Pass::kPlainBindings);
+    const bool presence = plain && typed_ != nullptr && !c.unrolled_presence.empty() &&
+                          rule_->passes.on(Pass::kPresenceLane);
     for (size_t i = 0; i < size; ++i) {
       if (presence) {
         // The fields present, in one tight loop; the first other one is
@@ -332,13 +337,14 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
   } else if (v.is(Type::kMap)) {
     auto map = v.as_map();
     if (c.key_filter != nullptr && record_ != nullptr && record_->shape != 0 &&
-        map.data() == record_->row.as_map().data()) {
+        map.data() == record_->row.as_map().data() && rule_->passes.on(Pass::kShapePlans)) {
       if (const std::vector<uint32_t>* passing = PassingKeys(c, v)) {
         out_->counters.skipped += map.size() - passing->size();
         // `for k, v in row / where FILTER(k) and REST / require R`, nothing else:
         // a field that passes is decided by two tests, without a binding.
         const bool plain = index + 2 == rule_->clauses.size() && !rule_->is_unique &&
-                           !rule_->mostly && rule_->memo_from != index + 1;
+                           !rule_->mostly && rule_->memo_from != index + 1 &&
+                           rule_->passes.on(Pass::kPlainBindings);
         for (uint32_t i : *passing) {
           if (AsciiPasses(c, map[i].value)) continue;
           const Value key = Value::String(map[i].key).WithOriginOf(map[i].value);
@@ -433,45 +439,34 @@ void Runner::BindFor(const CompiledClause& c, const Value& key, const Value& val
 }
 
 const std::vector<uint32_t>* Runner::KnownPassingKeys(const CompiledClause& c, uint64_t shape) {
-  if (shape_victim_.size() <= c.filter_id) return nullptr;
-  const ShapeVerdicts* set = &shapes_[c.filter_id * kShapesPerFilter];
-  uint8_t& last = shape_last_[c.filter_id];
-  if (set[last].shape == shape) return &set[last].passing;  // CSV: always
-  for (size_t i = 0; i < kShapesPerFilter; ++i) {
-    if (set[i].shape != shape) continue;
-    last = static_cast<uint8_t>(i);
-    return &set[i].passing;
-  }
-  return nullptr;
+  if (passing_keys_.size() <= c.filter_id) return nullptr;
+  return passing_keys_[c.filter_id].Find(shape);
 }
 
 const std::vector<uint32_t>* Runner::PassingKeys(const CompiledClause& c, const Value& row) {
-  if (shape_victim_.size() <= c.filter_id) {
-    shape_victim_.resize(c.filter_id + 1);
-    shape_last_.resize(c.filter_id + 1);
-    shapes_.resize((c.filter_id + 1) * kShapesPerFilter);
-  }
-  if (const std::vector<uint32_t>* known = KnownPassingKeys(c, record_->shape)) return known;
-  ShapeVerdicts* set = &shapes_[c.filter_id * kShapesPerFilter];
-  uint8_t& victim = shape_victim_[c.filter_id];
-  ShapeVerdicts& s = set[victim];
-  shape_last_[c.filter_id] = victim;
-  victim = static_cast<uint8_t>((victim + 1) % kShapesPerFilter);
-  s.shape = 0;
-  s.passing.clear();
+  if (passing_keys_.size() <= c.filter_id) passing_keys_.resize(c.filter_id + 1);
+  ShapeCache<std::vector<uint32_t>>& cache = passing_keys_[c.filter_id];
+  if (const std::vector<uint32_t>* known = cache.Find(record_->shape)) return known;
+  std::vector<uint32_t>& passing = cache.Claim(record_->shape);
+  passing.clear();
   auto map = row.as_map();
   for (uint32_t i = 0; i < map.size(); ++i) {
     Value key = Value::String(map[i].key).WithOriginOf(map[i].value);
     slots_[c.slot] = key;
     std::optional<bool> pass = KeyFilter(c, key);
-    if (!pass) return nullptr;
-    if (*pass) s.passing.push_back(i);
+    if (!pass) {
+      cache.Forget(record_->shape);
+      return nullptr;
+    }
+    if (*pass) passing.push_back(i);
   }
-  s.shape = record_->shape;
-  return &s.passing;
+  return &passing;
 }
 
 bool Runner::InputPrefixHolds(const CompiledRule& rule, const InputInfo& in) {
+  // Without the pass, no rule is dormant: every record runs it.
+  if (!rule.passes.on(Pass::kDormantRules)) return true;
+  eval_.SetPasses(rule.passes);
   slots_.assign(static_cast<size_t>(rule.num_slots), Value());
   slots_[kSlotFile] = Value::String(in.display_file);
   eval_.ClearError();
@@ -493,7 +488,9 @@ bool Runner::InputPrefixHolds(const CompiledRule& rule, const InputInfo& in) {
 
 std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key) {
   std::string_view text = key.as_string();
-  if (text.size() > sizeof(KeyVerdict::text)) return std::nullopt;
+  if (text.size() > sizeof(KeyVerdict::text) || !rule_->passes.on(Pass::kKeyVerdicts))
+    return std::nullopt;  // the `where` evaluates the filter in full
+
   if (verdicts_.empty()) verdicts_.resize(256);
   const uint64_t h = HashBytes(text.data(), text.size(), reinterpret_cast<uintptr_t>(&c));
   KeyVerdict& v = verdicts_[h % verdicts_.size()];

@@ -12,6 +12,7 @@
 #include "libpolicy/eval/evaluator.h"
 #include "libpolicy/eval/memo_table.h"
 #include "libpolicy/eval/redact.h"
+#include "libpolicy/eval/shape_cache.h"
 #include "libpolicy/finding.h"
 #include "libpolicy/source.h"
 
@@ -148,14 +149,7 @@ class Runner {
 
   // Per key filter (CompiledClause::filter_id): the indexes of the record's
   // entries that pass it, for the last few record shapes seen.
-  struct ShapeVerdicts {
-    uint64_t shape = 0;
-    std::vector<uint32_t> passing;
-  };
-  static constexpr size_t kShapesPerFilter = 8;
-  std::vector<ShapeVerdicts> shapes_;  // kShapesPerFilter per filter
-  std::vector<uint8_t> shape_victim_;  // per filter: the entry replaced next
-  std::vector<uint8_t> shape_last_;    // per filter: the entry found last (tried first)
+  std::vector<ShapeCache<std::vector<uint32_t>>> passing_keys_;
   // The entries of the current record `row` that pass `c`'s key filter, or null
   // when the verdicts cannot be cached.
   const std::vector<uint32_t>* PassingKeys(const CompiledClause& c, const Value& row);

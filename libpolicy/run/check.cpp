@@ -40,6 +40,8 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   run::Settings settings;
   settings.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   settings.max_findings = options.max_findings;
+  settings.shape_plans = program.passes.on(eval::Pass::kShapePlans);
+  settings.dormant_rules = program.passes.on(eval::Pass::kDormantRules);
 
   std::vector<run::InputPlan> plans;
   plans.reserve(inputs.size());

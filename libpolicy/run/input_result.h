@@ -23,6 +23,10 @@ struct InputResult {
 
 struct Settings {
   unsigned jobs = 1;
+  // The record pipeline's own accelerations (Program::passes): per-shape rule
+  // plans, and rules whose input prefix is false skipping the whole input.
+  bool shape_plans = true;
+  bool dormant_rules = true;
   std::optional<uint64_t> max_findings;  // as CheckOptions
   // The findings listed per rule and input: --max-findings, 100 for record
   // inputs by default, unlimited (UINT64_MAX) for documents.

@@ -261,7 +261,8 @@ class RecordPipeline {
       workers_.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
     merger_ = std::make_unique<Worker>(options_, header, display_, schema_);
     for (const CompiledRule* rule : rules_)
-      dormant_.push_back(!merger_->runner.InputPrefixHolds(*rule, info_));
+      dormant_.push_back(settings_.dormant_rules &&
+                         !merger_->runner.InputPrefixHolds(*rule, info_));
   }
 
   // The workers take batches in file order from a window that this thread
@@ -407,7 +408,8 @@ class RecordPipeline {
     RecordInfo info{rec.line, row, rec.text, w.ShapeOf(row, csv_shape_), unique_keys_};
     w.runner.Begin(row, w.typer.typed(), &info, info_);
     // The rules that cannot apply to this shape are known after its first record.
-    Worker::Plan* plan = info.shape != 0 ? w.PlanOf(info.shape) : nullptr;
+    const bool plans = settings_.shape_plans && info.shape != 0;
+    Worker::Plan* plan = plans ? w.PlanOf(info.shape) : nullptr;
     auto run = [&](size_t k, bool applies) {
       const CompiledRule& rule = *rules_[k];
       if (rule.is_unique) {
@@ -424,7 +426,7 @@ class RecordPipeline {
     }
     for (size_t k = 0; k < rules_.size(); ++k)
       if (!dormant_[k]) run(k, false);
-    if (info.shape == 0) return;
+    if (!plans) return;
     Worker::Plan& fresh = w.NewPlan(info.shape, outcomes);
     for (size_t k = 0; k < rules_.size(); ++k) {
       if (dormant_[k]) continue;

@@ -85,7 +85,7 @@ Value DigitsOnly(std::span<const Value> args, CallContext& ctx) {
 Value IsBengali(std::span<const Value> args, CallContext& ctx) {
   std::string_view s;
   if (!StringArg(args, ctx, "is_bengali", &s)) return Value::Null();
-  if (IsAsciiString(args[0])) return Value::Bool(false);
+  if (ctx.ascii_shortcuts && IsAsciiString(args[0])) return Value::Bool(false);
   for (std::size_t pos = 0; pos < s.size();) {
     const char32_t cp = NextCodePoint(s, &pos);
     if (cp >= 0x0980 && cp <= 0x09FF) return Value::Bool(true);
@@ -107,7 +107,7 @@ const icu::Normalizer2* NfcInstance() {
 Value IsNfc(std::span<const Value> args, CallContext& ctx) {
   std::string_view s;
   if (!StringArg(args, ctx, "is_nfc", &s)) return Value::Null();
-  if (IsAsciiString(args[0])) return Value::Bool(true);  // ASCII is NFC
+  if (ctx.ascii_shortcuts && IsAsciiString(args[0])) return Value::Bool(true);  // ASCII is NFC
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = NfcInstance();
   if (nfc == nullptr) return Invalid(ctx, "is_nfc", "ICU normalisation data is unavailable");
@@ -224,10 +224,42 @@ Value InterpolationDefault(std::span<const Value> args, CallContext& ctx) {
 }
 
 constexpr Builtin kTextBuiltins[] = {
-    {"normalize_digits", 1, 1, NullPolicy::kPropagate, Type::kString, &NormalizeDigitsFn},
-    {"digits_only", 1, 1, NullPolicy::kPropagate, Type::kString, &DigitsOnly},
-    {"is_bengali", 1, 1, NullPolicy::kFalse, Type::kBool, &IsBengali},
-    {"is_nfc", 1, 1, NullPolicy::kFalse, Type::kBool, &IsNfc},
+    {"normalize_digits",
+     1,
+     1,
+     NullPolicy::kPropagate,
+     Type::kString,
+     &NormalizeDigitsFn,
+     -1,
+     false,
+     {.on_ascii = OnAscii::kSame, .identity = IdentityWhen::kAsciiText}},
+    {"digits_only",
+     1,
+     1,
+     NullPolicy::kPropagate,
+     Type::kString,
+     &DigitsOnly,
+     -1,
+     false,
+     {.identity = IdentityWhen::kAsciiWithoutSeparators}},
+    {"is_bengali",
+     1,
+     1,
+     NullPolicy::kFalse,
+     Type::kBool,
+     &IsBengali,
+     -1,
+     false,
+     {.on_ascii = OnAscii::kFalse}},
+    {"is_nfc",
+     1,
+     1,
+     NullPolicy::kFalse,
+     Type::kBool,
+     &IsNfc,
+     -1,
+     false,
+     {.on_ascii = OnAscii::kTrue}},
     {"entropy", 1, 1, NullPolicy::kPropagate, Type::kDecimal, &Entropy},
     {"redact", 1, 1, NullPolicy::kPropagate, Type::kString, &Redact},
     {"is_interpolated", 1, 1, NullPolicy::kFalse, Type::kBool, &IsInterpolated},

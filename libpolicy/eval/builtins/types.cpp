@@ -69,7 +69,15 @@ Value ToDate(std::span<const Value> args, CallContext& ctx) {
 constexpr Builtin kTypeBuiltins[] = {
     {"type", 1, 1, NullPolicy::kCustom, Type::kString, &TypeOf},
     {"decimal", 1, 1, NullPolicy::kPropagate, Type::kDecimal, &ToDecimal},
-    {"string", 1, 1, NullPolicy::kPropagate, Type::kString, &ToString},
+    {"string",
+     1,
+     1,
+     NullPolicy::kPropagate,
+     Type::kString,
+     &ToString,
+     -1,
+     false,
+     {.identity = IdentityWhen::kText}},
     {"date", 1, 2, NullPolicy::kPropagate, Type::kDate, &ToDate},
 };
 

@@ -1,0 +1,57 @@
+#include "libpolicy/check/passes/lower_tests.h"
+
+#include "libpolicy/check/passes/rewrite.h"
+
+namespace policy::check::passes {
+namespace {
+
+bool IsNullConst(const Node* n) { return n->op == NodeOp::kConst && n->constant.is_null(); }
+
+const Node* LowerOne(const Node* n, Context& ctx) {
+  if (n->op != NodeOp::kBinary) return nullptr;
+  using syntax::BinaryOp;
+  if (n->binary == BinaryOp::kAnd || n->binary == BinaryOp::kOr) {
+    Node* l = ctx.NewNode(n->binary == BinaryOp::kAnd ? NodeOp::kAnd : NodeOp::kOr);
+    l->args = n->args;
+    return l;
+  }
+  if (n->binary != BinaryOp::kEq && n->binary != BinaryOp::kNe) return nullptr;
+  const bool eq = n->binary == BinaryOp::kEq;
+  static const eval::Builtin* const type_of = eval::FindBuiltin("type");
+  static const eval::Builtin* const trim = eval::FindBuiltin("trim");
+  const Node* a = n->args[0];
+  const Node* b = n->args[1];
+  if (a->op == NodeOp::kBuiltin && &a->callee() == type_of && a->args.size() == 1 &&
+      b->op == NodeOp::kConst && b->constant.is(Type::kString)) {
+    Node* t = ctx.NewNode(NodeOp::kTypeIs);
+    t->args = {a->args[0]};
+    t->slot = -1;
+    for (int k = 0; k <= static_cast<int>(Type::kRegex); ++k)
+      if (TypeName(static_cast<Type>(k)) == b->constant.as_string()) t->slot = k;
+    t->slot2 = eq ? 1 : 0;
+    return t;
+  }
+  if ((a->op == NodeOp::kBuiltin || a->op == NodeOp::kIdentityWhen) && &a->callee() == trim &&
+      a->args.size() == 1 && b->op == NodeOp::kConst && b->constant.is(Type::kString) &&
+      b->constant.as_string().empty()) {
+    Node* t = ctx.NewNode(NodeOp::kTrimEmpty);
+    t->args = {a->args[0], n};
+    t->slot = eq ? 1 : 0;
+    return t;
+  }
+  if (IsNullConst(a) || IsNullConst(b)) {
+    Node* t = ctx.NewNode(NodeOp::kIsNull);
+    t->args = {IsNullConst(b) ? a : b};
+    t->slot = eq ? 1 : 0;
+    return t;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void RunLowerTests(eval::CompiledRule& rule, Context& ctx) {
+  LowerEvaluated(rule, ctx, [&](const Node* n) { return LowerOne(n, ctx); });
+}
+
+}  // namespace policy::check::passes
