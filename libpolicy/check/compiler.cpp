@@ -300,10 +300,9 @@ void Compiler::DeclareParams() {
                   fmt::format("unknown param '{}'{}", name, help.empty() ? "" : "; " + help));
       continue;
     }
-    std::string error;
-    std::optional<Value> v = check::ParseParamOverride(it->type, text, ctx_.program.arena, error);
+    Result<Value> v = check::ParseParamOverride(it->type, text, ctx_.program.arena);
     if (!v) {
-      ConfigError(DiagCode::kParamType, fmt::format("--param {}={}: {}", name, text, error));
+      ConfigError(v.error().code, fmt::format("--param {}={}: {}", name, text, v.error().message));
       continue;
     }
     it->value = *v;

@@ -127,7 +127,8 @@ class Reader : public ChunkReader {
         source_(file, std::move(text)),
         block_(std::max<std::size_t>(options.chunk_bytes, 1)) {
     if (!source_.open_error().empty()) {
-      error_ = MakeError(file_, 0, 0, "cannot open: " + source_.open_error());
+      error_ = MakeError(DiagCode::kInputUnreadable, file_, 0, 0,
+                         "cannot open: " + source_.open_error());
       return;
     }
     Fill();
@@ -149,7 +150,7 @@ class Reader : public ChunkReader {
       if (len_ - last_boundary_ > options_.limits.max_line_length) {
         if (last_boundary_ > 0) break;  // hand out the records before it first
         error_ = MakeError(
-            file_, LineOf(last_boundary_), 1,
+            DiagCode::kInputTooLarge, file_, LineOf(last_boundary_), 1,
             "record longer than " + std::to_string(options_.limits.max_line_length) + " bytes");
         return false;
       }
@@ -193,7 +194,8 @@ class Reader : public ChunkReader {
     if (got == 0) {
       eof_ = true;
       if (!source_.read_error().empty())
-        error_ = MakeError(file_, 0, 0, "cannot read: " + source_.read_error());
+        error_ = MakeError(DiagCode::kInputUnreadable, file_, 0, 0,
+                           "cannot read: " + source_.read_error());
     }
   }
 
@@ -277,7 +279,8 @@ class Reader : public ChunkReader {
       if (lf != std::string::npos) line_begin = lf + 1;
     }
     uint32_t column = 1 + CountCodePoints(Text().substr(line_begin, quote_open_ - line_begin));
-    error_ = MakeError(file_, LineOf(quote_open_), column, "unterminated quoted field");
+    error_ = MakeError(DiagCode::kInputSyntax, file_, LineOf(quote_open_), column,
+                       "unterminated quoted field");
   }
 
   // Line 1 (after the BOM) names the columns.
@@ -290,7 +293,7 @@ class Reader : public ChunkReader {
       if (scan.terminated || eof_) break;
       if (len_ > options_.limits.max_line_length) {
         error_ = MakeError(
-            file_, 1, 1,
+            DiagCode::kInputTooLarge, file_, 1, 1,
             "header longer than " + std::to_string(options_.limits.max_line_length) + " bytes");
         return;
       }
@@ -302,7 +305,7 @@ class Reader : public ChunkReader {
       return;
     }
     if (scan.unterminated_quote) {
-      error_ = MakeError(file_, scan.quote_line, scan.quote_column,
+      error_ = MakeError(DiagCode::kInputSyntax, file_, scan.quote_line, scan.quote_column,
                          "unterminated quoted field in the header");
       return;
     }

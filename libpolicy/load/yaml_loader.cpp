@@ -133,7 +133,8 @@ class Builder : public YAML::EventHandler {
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (single_ && documents_started_ >= 1) {
-      Fail(mark, "a second YAML document ('---') is not allowed in this input");
+      Fail(DiagCode::kInputMultipleDocuments, mark,
+           "a second YAML document ('---') is not allowed in this input");
     }
     ++documents_started_;
   }
@@ -164,13 +165,15 @@ class Builder : public YAML::EventHandler {
     std::size_t at = Offset(mark);
     auto it = anchors_.find(anchor);
     if (it == anchors_.end())
-      Fail(at, "alias refers to an anchor that is not complete (a recursive alias)");
+      Fail(DiagCode::kInputAliasLimit, at,
+           "alias refers to an anchor that is not complete (a recursive alias)");
     const Anchored& a = it->second;
     alias_nodes_ += a.size;
     if (alias_nodes_ > limits_.max_alias_nodes) {
-      Fail(at, "alias expansion exceeds " + std::to_string(limits_.max_alias_nodes) + " values");
+      Fail(DiagCode::kInputAliasLimit, at,
+           "alias expansion exceeds " + std::to_string(limits_.max_alias_nodes) + " values");
     }
-    if (depth_ + a.height > limits_.max_depth) Fail(at, DepthMessage());
+    if (depth_ + a.height > limits_.max_depth) Fail(DiagCode::kInputTooDeep, at, DepthMessage());
     if (IsKeyPosition()) {
       SetKey(KeyText(a.value), LocAt(at), false);
       return;
@@ -183,7 +186,8 @@ class Builder : public YAML::EventHandler {
                 const std::string& value) override {
     std::size_t at = SkipProperties(Offset(mark));
     if (value.size() > limits_.max_string_length) {
-      Fail(at, "string longer than " + std::to_string(limits_.max_string_length) + " bytes");
+      Fail(DiagCode::kInputTooLarge, at,
+           "string longer than " + std::to_string(limits_.max_string_length) + " bytes");
     }
     char first = at < text_.size() ? text_[at] : '\0';
     bool quoted = first == '"' || first == '\'';
@@ -237,12 +241,12 @@ class Builder : public YAML::EventHandler {
   }
   void OnMapEnd() override { Pop(); }
 
-  [[noreturn]] void Fail(std::size_t offset, std::string message) const {
+  [[noreturn]] void Fail(DiagCode code, std::size_t offset, std::string message) const {
     LineColumn lc = positions_.At(offset);
-    throw Abort{MakeError(file_, lc.line, lc.column, std::move(message))};
+    throw Abort{MakeError(code, file_, lc.line, lc.column, std::move(message))};
   }
-  [[noreturn]] void Fail(const YAML::Mark& mark, std::string message) const {
-    Fail(Offset(mark), std::move(message));
+  [[noreturn]] void Fail(DiagCode code, const YAML::Mark& mark, std::string message) const {
+    Fail(code, Offset(mark), std::move(message));
   }
   std::size_t Offset(const YAML::Mark& mark) const {
     if (mark.pos < 0) return bom_;
@@ -341,10 +345,11 @@ class Builder : public YAML::EventHandler {
     Frame& f = frames_[depth_ - 1];
     if (merge) {
       if (f.seen_merge)
-        throw Abort{MakeError(file_, loc.line, loc.column, "duplicate merge key '<<'")};
+        throw Abort{MakeError(DiagCode::kInputBadMergeKey, file_, loc.line, loc.column,
+                              "duplicate merge key '<<'")};
       f.seen_merge = true;
     } else if (uint32_t first = f.keys.Insert(key, loc.line); first != 0) {
-      throw Abort{MakeError(file_, loc.line, loc.column,
+      throw Abort{MakeError(DiagCode::kInputDuplicateKey, file_, loc.line, loc.column,
                             "duplicate key '" + std::string(key) + "' (first at line " +
                                 std::to_string(first) + ")")};
     }
@@ -381,7 +386,7 @@ class Builder : public YAML::EventHandler {
   }
 
   void Push(const YAML::Mark& mark, YAML::anchor_t anchor, bool is_map) {
-    if (depth_ + 1 > limits_.max_depth) Fail(mark, DepthMessage());
+    if (depth_ + 1 > limits_.max_depth) Fail(DiagCode::kInputTooDeep, mark, DepthMessage());
     bool is_key = IsKeyPosition();
     Loc loc;
     const PathNode* path = nullptr;
@@ -432,13 +437,15 @@ class Builder : public YAML::EventHandler {
       } else if (source.is(Type::kList)) {
         for (const Value& item : source.as_list()) {
           if (!item.is(Type::kMap)) {
-            throw Abort{MakeError(file_, item.loc().line, item.loc().column,
+            throw Abort{MakeError(DiagCode::kInputBadMergeKey, file_, item.loc().line,
+                                  item.loc().column,
                                   "a merge key '<<' takes a map or a list of maps")};
           }
           MergeFrom(f, item);
         }
       } else {
-        throw Abort{MakeError(file_, source.loc().line, source.loc().column,
+        throw Abort{MakeError(DiagCode::kInputBadMergeKey, file_, source.loc().line,
+                              source.loc().column,
                               "a merge key '<<' takes a map or a list of maps")};
       }
     }
@@ -523,8 +530,8 @@ class Builder : public YAML::EventHandler {
 DocumentsResult LoadYaml(std::string_view text, const std::string& file, const LoadLimits& limits,
                          bool single) {
   DocumentsResult result;
-  if (auto error = CheckInputText(text, file, limits, true)) {
-    result.error = std::move(error);
+  if (Result<void> checked = CheckInputText(text, file, limits, true); !checked) {
+    result.error = std::move(checked).error();
     return result;
   }
   Builder builder(text, file, limits, single);
@@ -544,8 +551,8 @@ DocumentsResult LoadYaml(std::string_view text, const std::string& file, const L
       ++max_documents;
     while (true) {
       if (result.documents.size() >= max_documents) {
-        result.error =
-            MakeError(file, 1, 1, "YAML syntax error: the parser cannot make sense of this file");
+        result.error = MakeError(DiagCode::kInputSyntax, file, 1, 1,
+                                 "YAML syntax error: the parser cannot make sense of this file");
         break;
       }
       auto doc = std::make_unique<Document>();
@@ -561,11 +568,13 @@ DocumentsResult LoadYaml(std::string_view text, const std::string& file, const L
     std::size_t at = builder.Offset(e.mark);
     LineColumn lc = PositionMap(text).At(at);
     if (e.mark.is_null()) lc = {};
-    result.error = MakeError(file, lc.line, lc.column, "YAML syntax error: " + e.msg);
+    result.error =
+        MakeError(DiagCode::kInputSyntax, file, lc.line, lc.column, "YAML syntax error: " + e.msg);
   } catch (const std::bad_alloc&) {
-    result.error = MakeError(file, 0, 0, "out of memory while reading YAML");
+    result.error = MakeError(DiagCode::kInternal, file, 0, 0, "out of memory while reading YAML");
   } catch (const std::exception& e) {
-    result.error = MakeError(file, 0, 0, std::string("cannot read YAML: ") + e.what());
+    result.error = MakeError(DiagCode::kInputUnreadable, file, 0, 0,
+                             std::string("cannot read YAML: ") + e.what());
   }
   if (result.error) {
     result.documents.clear();
