@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -36,6 +37,27 @@ std::string WithoutComment(const std::string& line) {
     }
   }
   return line;
+}
+
+// The generated part of docs/DIAGNOSTICS.md: a summary table, then every code
+// with its help, in table order.
+std::string CodesMarkdown() {
+  auto cell = [](std::string_view text) {
+    std::string out;
+    for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+    return out;
+  };
+  std::string out = "| code | severity | message |\n|---|---|---|\n";
+  for (const DiagCodeInfo& info : AllDiagCodes()) {
+    out += "| `" + std::string(info.name) + "` | " + policy::SeverityName(info.severity) + " | " +
+           cell(info.form) + " |\n";
+  }
+  for (const DiagCodeInfo& info : AllDiagCodes()) {
+    out += "\n### `" + std::string(info.name) + "`\n\n";
+    out += std::string(policy::SeverityName(info.severity)) + ": " + std::string(info.form) +
+           "\n\n" + std::string(info.help) + "\n";
+  }
+  return out;
 }
 
 std::set<std::string> Areas() {
@@ -125,4 +147,32 @@ TEST_CASE("diagnostic codes: the sources use no code outside the table") {
     }
   }
   CHECK(scanned > 100);
+}
+
+// docs/DIAGNOSTICS.md lists every code with its help between two markers; the
+// text there is generated from the table, so it cannot drift. After changing
+// the table, run test_core with POLICY_UPDATE_DOCS=1 to rewrite it.
+TEST_CASE("diagnostic codes: docs/DIAGNOSTICS.md lists the table") {
+  const std::string begin_marker = "<!-- BEGIN GENERATED CODES -->\n";
+  const std::string end_marker = "<!-- END GENERATED CODES -->";
+  const fs::path path = fs::path(POLICY_SOURCE_DIR) / "docs" / "DIAGNOSTICS.md";
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE(in);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string doc = buffer.str();
+  const std::size_t begin = doc.find(begin_marker);
+  const std::size_t end = doc.find(end_marker);
+  REQUIRE(begin != std::string::npos);
+  REQUIRE(end != std::string::npos);
+  REQUIRE(begin < end);
+  const std::size_t from = begin + begin_marker.size();
+  const std::string expected = "\n" + CodesMarkdown() + "\n";
+  if (std::getenv("POLICY_UPDATE_DOCS") != nullptr) {
+    doc.replace(from, end - from, expected);
+    std::ofstream(path, std::ios::binary) << doc;
+  } else {
+    CHECK_MESSAGE(doc.substr(from, end - from) == expected,
+                  "docs/DIAGNOSTICS.md is out of date: run test_core with POLICY_UPDATE_DOCS=1");
+  }
 }
