@@ -5,9 +5,11 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/explain_code.h"
 #include "cli/inputs.h"
 #include "cli/pack_test.h"
 #include "cli/run_setup.h"
+#include "cli/suggest.h"
 #include "libpolicy/builtin_packs.h"
 #include "libpolicy/report.h"
 
@@ -140,6 +142,11 @@ int RunRules(const Options& command_line, Streams& io) {
 }
 
 int RunExplain(const Options& command_line, Streams& io) {
+  // A diagnostic code needs no rules: it is explained even when they do not compile.
+  if (std::optional<DiagCode> code = FindDiagCode(command_line.rule_id)) {
+    io.out << FormatCodeExplanation(InfoOf(*code));
+    return 0;
+  }
   RunSetup setup;
   if (!PrepareRun(command_line, io, setup)) return 2;
   const Options& options = setup.options;
@@ -149,10 +156,15 @@ int RunExplain(const Options& command_line, Streams& io) {
   auto it = std::find_if(rules.begin(), rules.end(),
                          [&](const RuleInfo& r) { return r.id == options.rule_id; });
   if (it == rules.end()) {
-    io.err << "policy-check: unknown rule '" << options.rule_id << "'";
+    io.err << "policy-check: unknown rule or diagnostic code '" << options.rule_id << "'";
     std::vector<std::string> similar = SimilarIds(rules, options.rule_id);
     if (!similar.empty()) io.err << " (similar: " << Join(similar) << ")";
     io.err << "\n";
+    // Typos of either kind of name: ids and codes are both candidates.
+    std::vector<std::string> candidates = AllCodeNames();
+    for (const RuleInfo& r : rules) candidates.push_back(r.id);
+    std::vector<std::string> close = ClosestWords(options.rule_id, candidates);
+    if (!close.empty()) io.err << "  did you mean " << Join(close) << "?\n";
     return 2;
   }
   const RuleInfo& r = *it;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/report.h"
 
 namespace policy::cli {
@@ -19,7 +20,7 @@ bool IsInternalProblem(const Problem& problem) {
 
 bool IsInternalDiagnostic(const Diagnostic& diagnostic) {
   const std::string& code = diagnostic.code;
-  return code.rfind("internal", 0) == 0 || code == "syntax.internal";
+  return code == NameOf(DiagCode::kInternal) || code == NameOf(DiagCode::kSyntaxInternal);
 }
 
 int ExitCode(const Report& report, FailOn fail_on) {

@@ -166,7 +166,7 @@ std::string Validate(const Options& o) {
       if (o.paths.empty()) return "'compile' needs at least one rule file or directory";
       return "";
     case Command::kExplain:
-      if (o.paths.size() != 1) return "'explain' needs exactly one rule id";
+      if (o.paths.size() != 1) return "'explain' needs exactly one rule id or diagnostic code";
       return "";
     case Command::kTest:
     case Command::kHelp:
@@ -294,7 +294,8 @@ std::string UsageText() {
   return R"(Usage:
   policy-check [OPTIONS] [PATH ...]           check files and directories (default: .)
   policy-check rules [-f text|json|markdown]  list the loaded rules
-  policy-check explain RULE-ID                show a rule's title, doc, remedy and params
+  policy-check explain RULE-ID|CODE           show a rule (title, doc, remedy, params) or a
+                                              diagnostic code (severity, message, help)
   policy-check compile PATH ...               compile rule files, print diagnostics
   policy-check test [PATH ...]                run rule-pack tests (default: rules/)
 

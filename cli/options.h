@@ -20,7 +20,7 @@ enum class ColorMode : uint8_t { kAuto, kAlways, kNever };
 struct Options {
   Command command = Command::kCheck;
   std::vector<std::string> paths;  // inputs; rule files for `compile`; packs for `test`
-  std::string rule_id;             // `explain`
+  std::string rule_id;             // `explain`: a rule id or a diagnostic code
   std::vector<std::string> rules;  // -r/--rules
   bool builtin = true;
   Format format = Format::kText;

@@ -20,7 +20,9 @@ struct DiagnosticNote {
 };
 
 struct Diagnostic {
-  std::string code;  // stable: "name.unknown_function", "syntax.expected", ...
+  // Stable, from the table of diagnostic_codes.def ("name.unknown_function"): made
+  // with MakeDiagnostic or NameOf(DiagCode), never spelt out at a call site.
+  std::string code;
   Severity severity = Severity::kError;
   std::string message;
   std::string file;         // as given when the source was loaded

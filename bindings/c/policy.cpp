@@ -14,6 +14,7 @@
 
 #include "libpolicy/engine.h"
 #include "libpolicy/report.h"
+#include "libpolicy/result.h"
 
 struct policy_options {
   policy::CompileOptions compile;
@@ -79,19 +80,37 @@ int Guard(F&& body) {
   }
 }
 
-bool ParseKind(const char* kind, policy::InputKind& out) {
+// The status for an Error and its text, "PLACE: MESSAGE" when it has a place.
+int Fail(int status, const policy::Error& error) {
+  std::string place = error.file;
+  if (!place.empty() && error.line)
+    place += ":" + std::to_string(error.line) + ":" + std::to_string(error.column);
+  return Fail(status, place.empty() ? error.message : place + ": " + error.message);
+}
+
+// The kind named by the caller ("auto" or NULL: inferred from the input's name).
+policy::Result<policy::InputKind> ResolveKind(const char* kind, const std::string& path) {
+  policy::InputKind named = policy::InputKind::kAuto;
   if (kind == nullptr || std::strcmp(kind, "auto") == 0) {
-    out = policy::InputKind::kAuto;
+    named = policy::InputKind::kAuto;
   } else if (std::strcmp(kind, "compose") == 0) {
-    out = policy::InputKind::kCompose;
+    named = policy::InputKind::kCompose;
   } else if (std::strcmp(kind, "records") == 0) {
-    out = policy::InputKind::kRecords;
+    named = policy::InputKind::kRecords;
   } else if (std::strcmp(kind, "document") == 0) {
-    out = policy::InputKind::kDocument;
+    named = policy::InputKind::kDocument;
   } else {
-    return false;
+    return policy::Error{
+        policy::DiagCode::kInputUnknownKind,
+        std::string("unknown input kind '") + kind + "' (compose, records, document or auto)"};
   }
-  return true;
+  if (named != policy::InputKind::kAuto) return named;
+  policy::InputKind inferred = policy::InferKind(path);
+  if (inferred == policy::InputKind::kAuto)
+    return policy::Error{
+        policy::DiagCode::kInputUnknownKind,
+        "cannot tell what kind of input '" + path + "' is; pass compose, records or document"};
+  return inferred;
 }
 
 int Check(const policy_engine* engine, policy::Input input, const char* kind,
@@ -99,15 +118,9 @@ int Check(const policy_engine* engine, policy::Input input, const char* kind,
   if (result == nullptr) return Fail(POLICY_ERROR_INVALID_ARGUMENT, "result is NULL");
   *result = nullptr;
   if (engine == nullptr) return Fail(POLICY_ERROR_INVALID_ARGUMENT, "engine is NULL");
-  if (!ParseKind(kind, input.kind))
-    return Fail(POLICY_ERROR_UNKNOWN_KIND, std::string("unknown input kind '") + kind +
-                                               "' (compose, records, document or auto)");
-  if (input.kind == policy::InputKind::kAuto) {
-    input.kind = policy::InferKind(input.path);
-    if (input.kind == policy::InputKind::kAuto)
-      return Fail(POLICY_ERROR_UNKNOWN_KIND, "cannot tell what kind of input '" + input.path +
-                                                 "' is; pass compose, records or document");
-  }
+  policy::Result<policy::InputKind> resolved = ResolveKind(kind, input.path);
+  if (!resolved) return Fail(POLICY_ERROR_UNKNOWN_KIND, resolved.error());
+  input.kind = *resolved;
   policy::CheckOptions options;
   options.jobs = engine->jobs;
   auto out = std::make_unique<policy_result>();

@@ -76,16 +76,14 @@ class Compiler {
     for (const std::string& name : options_.disabled_passes) {
       const check::PassInfo* pass = check::FindPass(name);
       if (pass == nullptr) {
-        ConfigError("config.unknown_pass", fmt::format("unknown pass '{}'", name));
+        ConfigError(DiagCode::kConfigUnknownPass, fmt::format("unknown pass '{}'", name));
         continue;
       }
       program.passes = program.passes.Without(pass->id);
     }
   }
-  void ConfigError(std::string code, std::string message) {
-    Diagnostic d;
-    d.code = std::move(code);
-    d.message = std::move(message);
+  void ConfigError(DiagCode code, std::string message) {
+    Diagnostic d = MakeDiagnostic(code, std::move(message));
     d.file = "<configuration>";
     ctx_.diagnostics.push_back(std::move(d));
   }
@@ -141,7 +139,8 @@ void Compiler::LoadSources() {
       std::string parent = fs::path(p).parent_path().string();
       AddFile(p, std::move(*text), parent.empty() ? "." : parent);
     } else {
-      ConfigError("input.unreadable", fmt::format("cannot read rule file or directory '{}'", p));
+      ConfigError(DiagCode::kInputUnreadable,
+                  fmt::format("cannot read rule file or directory '{}'", p));
     }
   }
   for (const RuleSource& s : options_.sources) AddFile(s.path, s.text, s.root);
@@ -157,7 +156,7 @@ void Compiler::ResolveImports(LoadedFile& f) {
       key = NormalKey((fs::path(f.key).parent_path() / imp.path.value).string());
     }
     if (!InsideRoot(key, f.root)) {
-      ctx_.Error(f, imp.path.span, "import.outside_root",
+      ctx_.Error(f, imp.path.span, DiagCode::kImportOutsideRoot,
                  fmt::format("import '{}' leaves the rule root '{}'", imp.path.value, f.root));
       continue;
     }
@@ -169,7 +168,7 @@ void Compiler::ResolveImports(LoadedFile& f) {
         target = AddFile(key, std::move(*text), f.root);
     }
     if (target == nullptr) {
-      ctx_.Error(f, imp.path.span, "import.not_found",
+      ctx_.Error(f, imp.path.span, DiagCode::kImportNotFound,
                  fmt::format("cannot read import '{}'", imp.path.value));
       continue;
     }
@@ -197,7 +196,7 @@ void Compiler::CheckImportCycles() {
     for (size_t i = 0; i < f.imports.size(); ++i) {
       const LoadedFile* t = f.imports[i];
       if (state[t] == 1) {
-        ctx_.Error(f, f.module->imports[i].path.span, "import.cycle",
+        ctx_.Error(f, f.module->imports[i].path.span, DiagCode::kImportCycle,
                    fmt::format("import cycle: '{}' imports back into '{}'", f.source->path(),
                                t->source->path()));
       } else if (state[t] == 0 && t->module) {
@@ -224,12 +223,12 @@ eval::SchemaField CompileField(Context& ctx, const LoadedFile& f, const syntax::
   else if (t == "date")
     out.type = Type::kDate;
   else
-    ctx.Error(f, sf.type.name.span, "schema.bad_type", fmt::format("unknown field type '{}'", t),
-              "use string, decimal, bool or date");
+    ctx.Error(f, sf.type.name.span, DiagCode::kSchemaBadType,
+              fmt::format("unknown field type '{}'", t), "use string, decimal, bool or date");
   if (sf.type.pattern) {
     if (out.type != Type::kDate || !Date::IsValidPattern(sf.type.pattern->value))
       ctx.Error(
-          f, sf.type.pattern->span, "schema.bad_pattern",
+          f, sf.type.pattern->span, DiagCode::kSchemaBadPattern,
           fmt::format("'{}' is not a date pattern of YYYY, MM and DD", sf.type.pattern->value));
     out.date_pattern = sf.type.pattern->value;
   }
@@ -242,7 +241,7 @@ void Compiler::DeclareSchemas() {
     if (!f->module) continue;
     for (const syntax::Schema& s : f->module->schemas) {
       if (auto it = seen.find(s.name.name); it != seen.end()) {
-        Diagnostic& d = ctx_.Add(*f, s.name.span, Severity::kError, "schema.duplicate",
+        Diagnostic& d = ctx_.Add(*f, s.name.span, Severity::kError, DiagCode::kSchemaDuplicate,
                                  fmt::format("schema '{}' is declared twice", s.name.name), "");
         LineColumn lc = it->second.first->source->Position(it->second.second.begin);
         d.notes.push_back(
@@ -256,7 +255,7 @@ void Compiler::DeclareSchemas() {
       for (const syntax::SchemaField& sf : s.fields) {
         if (!names.insert(sf.name.name).second) {
           ctx_.Error(
-              *f, sf.name.span, "schema.duplicate_field",
+              *f, sf.name.span, DiagCode::kSchemaDuplicateField,
               fmt::format("field '{}' is declared twice in schema {}", sf.name.name, s.name.name));
         }
         schema.fields.push_back(CompileField(ctx_, *f, sf));
@@ -275,7 +274,7 @@ void Compiler::DeclareParams() {
     for (const syntax::Param& p : f->module->params) {
       std::string full = f->package.empty() ? p.name.name : f->package + "." + p.name.name;
       if (seen.count(full)) {
-        ctx_.Error(*f, p.name.span, "param.duplicate",
+        ctx_.Error(*f, p.name.span, DiagCode::kParamDuplicate,
                    fmt::format("param '{}' is declared twice", full));
         continue;
       }
@@ -286,12 +285,12 @@ void Compiler::DeclareParams() {
       if (n == nullptr) continue;
       const std::string& type = p.type.name.name;
       if (n->op != eval::NodeOp::kConst) {
-        ctx_.Error(*f, p.default_value->span, "param.not_constant",
+        ctx_.Error(*f, p.default_value->span, DiagCode::kParamNotConstant,
                    "a param's default must be a constant");
         continue;
       }
       if (!check::MatchesParamType(type, n->constant)) {
-        ctx_.Error(*f, p.default_value->span, "param.type",
+        ctx_.Error(*f, p.default_value->span, DiagCode::kParamType,
                    fmt::format("param '{}' is a {}, but its default is a {}", full, type,
                                TypeName(n->constant.type())));
         continue;
@@ -311,14 +310,13 @@ void Compiler::DeclareParams() {
       std::vector<std::string> names;
       for (const auto& v : storage) names.push_back(v.name);
       std::string help = check::DidYouMean(name, names);
-      ConfigError("param.unknown",
+      ConfigError(DiagCode::kParamUnknown,
                   fmt::format("unknown param '{}'{}", name, help.empty() ? "" : "; " + help));
       continue;
     }
-    std::string error;
-    std::optional<Value> v = check::ParseParamOverride(it->type, text, ctx_.program.arena, error);
+    Result<Value> v = check::ParseParamOverride(it->type, text, ctx_.program.arena);
     if (!v) {
-      ConfigError("param.type", fmt::format("--param {}={}: {}", name, text, error));
+      ConfigError(v.error().code, fmt::format("--param {}={}: {}", name, text, v.error().message));
       continue;
     }
     it->value = *v;
@@ -332,7 +330,7 @@ void Compiler::DeclareDefs() {
     FileScope& scope = scopes_[f.get()];
     for (const syntax::Def& d : f->module->defs) {
       if (scope.def_sources.count(d.name.name)) {
-        ctx_.Error(*f, d.name.span, "def.duplicate",
+        ctx_.Error(*f, d.name.span, DiagCode::kDefDuplicate,
                    fmt::format("def '{}' is declared twice", d.name.name));
         continue;
       }
@@ -353,7 +351,7 @@ void Compiler::DeclareDefs() {
       syntax::Span where = f->module->imports[i].path.span;
       for (const auto& [name, p] : theirs.params) {
         if (auto it = scope.params.find(name); it != scope.params.end() && it->second != p)
-          ctx_.Error(*f, where, "import.clash",
+          ctx_.Error(*f, where, DiagCode::kImportClash,
                      fmt::format("imported param '{}' clashes with another '{}'", name, name));
         else if (!own.params.count(name))
           scope.params[name] = p;
@@ -361,7 +359,7 @@ void Compiler::DeclareDefs() {
       for (const auto& [name, d] : theirs.defs) {
         if (!own.def_sources.count(name) || own.def_sources.at(name).first != f.get()) {
           if (auto it = scope.defs.find(name); it != scope.defs.end() && it->second != d) {
-            ctx_.Error(*f, where, "import.clash",
+            ctx_.Error(*f, where, DiagCode::kImportClash,
                        fmt::format("imported def '{}' clashes with another '{}'", name, name));
             continue;
           }
@@ -415,10 +413,11 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   rule.info.file = f.source->path();
   rule.info.line = f.source->Position(r.id.span.begin).line;
   for (const syntax::RepeatedClause& rc : r.repeated)
-    ctx_.Error(f, rc.span, "rule.repeated_clause",
+    ctx_.Error(f, rc.span, DiagCode::kRuleRepeatedClause,
                fmt::format("'{}' appears twice in rule {}", rc.clause, r.id.name));
   if (!r.title)
-    ctx_.Error(f, r.id.span, "rule.missing_title", fmt::format("rule {} has no title", r.id.name));
+    ctx_.Error(f, r.id.span, DiagCode::kRuleMissingTitle,
+               fmt::format("rule {} has no title", r.id.name));
   else
     rule.info.title = r.title->value;
   if (r.severity) {
@@ -430,8 +429,8 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
     else if (s == "info")
       rule.info.severity = Severity::kInfo;
     else
-      ctx_.Error(f, r.severity->span, "rule.bad_severity", fmt::format("unknown severity '{}'", s),
-                 "use error, warning or info");
+      ctx_.Error(f, r.severity->span, DiagCode::kRuleBadSeverity,
+                 fmt::format("unknown severity '{}'", s), "use error, warning or info");
   }
   if (r.tags) {
     for (const syntax::Ident& t : *r.tags) {
@@ -444,7 +443,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   if (r.remedy) rule.info.remedy = r.remedy->value;
   if (r.doc) rule.info.doc = r.doc->value;
   if (!r.target) {
-    ctx_.Error(f, r.id.span, "rule.missing_target",
+    ctx_.Error(f, r.id.span, DiagCode::kRuleMissingTarget,
                fmt::format("rule {} has no `on` clause", r.id.name),
                "add `on compose`, `on records`, `on records(SCHEMA)` or `on document`");
     return;
@@ -456,7 +455,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
     if (rule.schema == nullptr) {
       std::vector<std::string> names;
       for (const auto& s : ctx_.program.schemas) names.push_back(s.name);
-      ctx_.Error(f, r.target->schema->span, "schema.unknown",
+      ctx_.Error(f, r.target->schema->span, DiagCode::kSchemaUnknown,
                  fmt::format("unknown schema '{}'", r.target->schema->name),
                  check::DidYouMean(r.target->schema->name, names));
       return;
@@ -487,7 +486,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
 
   if (r.query.empty() || (r.query.back().kind != syntax::ClauseKind::kRequire &&
                           r.query.back().kind != syntax::ClauseKind::kUnique)) {
-    ctx_.Error(f, r.id.span, "rule.missing_require",
+    ctx_.Error(f, r.id.span, DiagCode::kRuleMissingRequire,
                fmt::format("rule {} must end its query with `require` or `unique`", r.id.name));
     return;
   }
@@ -496,7 +495,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
     bool last = i + 1 == r.query.size();
     if ((c.kind == syntax::ClauseKind::kRequire || c.kind == syntax::ClauseKind::kUnique) &&
         !last) {
-      ctx_.Error(f, c.span, "rule.clause_order",
+      ctx_.Error(f, c.span, DiagCode::kRuleClauseOrder,
                  "`require`/`unique` must be the last query clause");
       return;
     }
@@ -530,7 +529,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
         if (c.mostly_percent) {
           std::optional<Decimal> pct = Decimal::Parse(*c.mostly_percent);
           if (!pct || pct->IsNegative() || *pct > Decimal::FromInt(100))
-            ctx_.Error(f, c.mostly_span, "rule.bad_mostly",
+            ctx_.Error(f, c.mostly_span, DiagCode::kRuleBadMostly,
                        "`mostly` takes a percentage from 0 to 100");
           else
             rule.mostly = *pct;
@@ -556,7 +555,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
       }
       case syntax::ClauseKind::kUnique:
         if (rule.target != syntax::TargetKind::kRecords) {
-          ctx_.Error(f, c.span, "rule.unique_target", "`unique` works only `on records`");
+          ctx_.Error(f, c.span, DiagCode::kRuleUniqueTarget, "`unique` works only `on records`");
         }
         rule.is_unique = true;
         rule.require = ec.Compile(*c.expr);
@@ -577,9 +576,9 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
     }
   }
   for (const syntax::Ident& id : ec.UnusedLets())
-    ctx_.Warning(f, id.span, "name.unused_let", fmt::format("'{}' is never used", id.name));
+    ctx_.Warning(f, id.span, DiagCode::kNameUnusedLet, fmt::format("'{}' is never used", id.name));
   if (auto it = rule_places_.find(rule.info.id); it != rule_places_.end()) {
-    Diagnostic& d = ctx_.Add(f, r.id.span, Severity::kError, "rule.duplicate_id",
+    Diagnostic& d = ctx_.Add(f, r.id.span, Severity::kError, DiagCode::kRuleDuplicateId,
                              fmt::format("rule id {} is already used", rule.info.id),
                              "rule ids are unique across everything loaded");
     LineColumn lc = it->second.first->source->Position(it->second.second.begin);
@@ -616,7 +615,7 @@ void Compiler::ApplyRuleConfig() {
   for (const auto& [id, sev] : options_.severity_overrides) {
     eval::CompiledRule* r = find(id);
     if (r == nullptr) {
-      ConfigError("config.unknown_rule", fmt::format("unknown rule id '{}'", id));
+      ConfigError(DiagCode::kConfigUnknownRule, fmt::format("unknown rule id '{}'", id));
       continue;
     }
     if (sev == "error")
@@ -626,12 +625,13 @@ void Compiler::ApplyRuleConfig() {
     else if (sev == "info")
       r->info.severity = Severity::kInfo;
     else
-      ConfigError("config.bad_severity", fmt::format("rule {}: unknown severity '{}'", id, sev));
+      ConfigError(DiagCode::kConfigBadSeverity,
+                  fmt::format("rule {}: unknown severity '{}'", id, sev));
   }
   for (const auto& [id, enabled] : options_.enabled_overrides) {
     eval::CompiledRule* r = find(id);
     if (r == nullptr) {
-      ConfigError("config.unknown_rule", fmt::format("unknown rule id '{}'", id));
+      ConfigError(DiagCode::kConfigUnknownRule, fmt::format("unknown rule id '{}'", id));
       continue;
     }
     r->info.enabled = enabled;
@@ -672,11 +672,10 @@ CompileResult Compile(const CompileOptions& options) {
     return compiler.Run(program);
   } catch (const std::exception& e) {
     CompileResult r;
-    Diagnostic d;
-    d.code = "internal";
-    d.message = dynamic_cast<const std::bad_alloc*>(&e) != nullptr
-                    ? std::string("out of memory while compiling")
-                    : std::string("internal error while compiling (a bug): ") + e.what();
+    Diagnostic d = MakeDiagnostic(
+        DiagCode::kInternal, dynamic_cast<const std::bad_alloc*>(&e) != nullptr
+                                 ? std::string("out of memory while compiling")
+                                 : std::string("internal error while compiling (a bug): ") + e.what());
     r.diagnostics.push_back(d);
     return r;
   }

@@ -6,10 +6,10 @@
 
 namespace policy::check {
 
-Diagnostic& Context::Add(const LoadedFile& f, syntax::Span span, Severity sev, std::string code,
+Diagnostic& Context::Add(const LoadedFile& f, syntax::Span span, Severity sev, DiagCode code,
                          std::string message, std::string help) {
   Diagnostic d;
-  d.code = std::move(code);
+  d.code = NameOf(code);
   d.severity = sev;
   d.message = std::move(message);
   d.help = std::move(help);
@@ -25,14 +25,14 @@ Diagnostic& Context::Add(const LoadedFile& f, syntax::Span span, Severity sev, s
   return diagnostics.back();
 }
 
-void Context::Error(const LoadedFile& f, syntax::Span span, std::string code, std::string message,
+void Context::Error(const LoadedFile& f, syntax::Span span, DiagCode code, std::string message,
                     std::string help) {
-  Add(f, span, Severity::kError, std::move(code), std::move(message), std::move(help));
+  Add(f, span, Severity::kError, code, std::move(message), std::move(help));
 }
 
-void Context::Warning(const LoadedFile& f, syntax::Span span, std::string code, std::string message,
+void Context::Warning(const LoadedFile& f, syntax::Span span, DiagCode code, std::string message,
                       std::string help) {
-  Add(f, span, Severity::kWarning, std::move(code), std::move(message), std::move(help));
+  Add(f, span, Severity::kWarning, code, std::move(message), std::move(help));
 }
 
 bool Context::has_errors() const {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "libpolicy/diagnostic.h"
+#include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/source.h"
 #include "libpolicy/syntax/ast.h"
@@ -33,11 +34,11 @@ class Context {
  public:
   explicit Context(Program& program) : program(program) {}
 
-  void Error(const LoadedFile& f, syntax::Span span, std::string code, std::string message,
+  void Error(const LoadedFile& f, syntax::Span span, DiagCode code, std::string message,
              std::string help = {});
-  void Warning(const LoadedFile& f, syntax::Span span, std::string code, std::string message,
+  void Warning(const LoadedFile& f, syntax::Span span, DiagCode code, std::string message,
                std::string help = {});
-  Diagnostic& Add(const LoadedFile& f, syntax::Span span, Severity sev, std::string code,
+  Diagnostic& Add(const LoadedFile& f, syntax::Span span, Severity sev, DiagCode code,
                   std::string message, std::string help);
   bool has_errors() const;
   size_t error_count() const;

@@ -97,7 +97,7 @@ class DefGraph {
   void ReportCycle(const CompiledDef* d, const CompiledDef* through) {
     if (state_[d] != kInCycle) {
       auto [file, def] = origin_.at(d);
-      ctx_.Error(*file, def->name.span, "def.cycle",
+      ctx_.Error(*file, def->name.span, DiagCode::kDefCycle,
                  fmt::format("def '{}' calls itself through '{}': defs may not recurse", d->name,
                              through->name));
     }
@@ -117,12 +117,12 @@ class DefGraph {
     auto [file, def] = origin_.at(d);
     if (m.nesting > kMaxDefNesting) {
       ctx_.Error(
-          *file, def->name.span, "def.too_deep",
+          *file, def->name.span, DiagCode::kDefTooDeep,
           fmt::format("def '{}' nests calls more than {} levels deep", d->name, kMaxDefNesting),
           "flatten the chain of defs: each def may call others, but not thousands deep");
       failed_.insert(d);
     } else if (m.cost > kMaxDefCost) {
-      ctx_.Error(*file, def->name.span, "def.too_costly",
+      ctx_.Error(*file, def->name.span, DiagCode::kDefTooCostly,
                  fmt::format("a call of def '{}' would evaluate more than {} expressions", d->name,
                              kMaxDefCost),
                  "each call of a def evaluates its body again: call an expensive def once and "

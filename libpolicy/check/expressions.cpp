@@ -32,7 +32,7 @@ void ExprCompiler::AddFixedName(const std::string& name, int slot) {
 int ExprCompiler::Declare(const syntax::Ident& id, bool is_let) {
   bool shadows = Lookup(id.name) != nullptr || scope_.params.count(id.name) > 0;
   if (shadows) {
-    ctx_.Error(file_, id.span, "name.shadowed",
+    ctx_.Error(file_, id.span, DiagCode::kNameShadowed,
                fmt::format("'{}' is already defined in this scope", id.name),
                "choose another name: `let` and `for` must not shadow a name in scope");
   }
@@ -135,7 +135,7 @@ const Node* ExprCompiler::CompileCondition(const Expr& e, const char* clause) {
   std::optional<Type> t = StaticType(n);
   if (!t && NeverBool(n)) t = Type::kDecimal;
   if (t && *t != Type::kBool) {
-    ctx_.Error(file_, e.span, "type.not_bool",
+    ctx_.Error(file_, e.span, DiagCode::kTypeNotBool,
                NeverBool(n)
                    ? fmt::format("`{}` needs a bool, but this is arithmetic", clause)
                    : fmt::format("`{}` needs a bool, but this is always {}", clause, TypeName(*t)));
@@ -157,7 +157,7 @@ const Node* ExprCompiler::Compile(const Expr& e) {
       Node* n = ctx_.NewNode(NodeOp::kConst);
       std::optional<Decimal> d = Decimal::Parse(e.text);
       if (!d) {
-        ctx_.Error(file_, e.span, "syntax.bad_number",
+        ctx_.Error(file_, e.span, DiagCode::kSyntaxBadNumber,
                    fmt::format("'{}' is not a decimal of at most 38 digits", e.text));
         return nullptr;
       }
@@ -170,7 +170,7 @@ const Node* ExprCompiler::Compile(const Expr& e) {
       return n;
     }
     case ExprKind::kRegex:
-      ctx_.Error(file_, e.span, "regex.misplaced",
+      ctx_.Error(file_, e.span, DiagCode::kRegexMisplaced,
                  "a regex literal is allowed only on the right of `matches` or as the pattern of "
                  "capture, split or replace");
       return nullptr;
@@ -207,7 +207,7 @@ const Node* ExprCompiler::Compile(const Expr& e) {
       if (op == NodeOp::kNot || op == NodeOp::kIf) {
         std::optional<Type> t = StaticType(n->args[0]);
         if (t && *t != Type::kBool) {
-          ctx_.Error(file_, e.args[0]->span, "type.not_bool",
+          ctx_.Error(file_, e.args[0]->span, DiagCode::kTypeNotBool,
                      fmt::format("`{}` needs a bool, but this is always {}",
                                  op == NodeOp::kNot ? "not" : "if", TypeName(*t)));
           return nullptr;
@@ -216,7 +216,7 @@ const Node* ExprCompiler::Compile(const Expr& e) {
       if (op == NodeOp::kNegate) {
         std::optional<Type> t = StaticType(n->args[0]);
         if (t && *t != Type::kDecimal && *t != Type::kNull) {
-          ctx_.Error(file_, e.span, "type.mismatch",
+          ctx_.Error(file_, e.span, DiagCode::kTypeMismatch,
                      fmt::format("'-' needs a decimal, but this is always {}", TypeName(*t)));
           return nullptr;
         }
@@ -245,7 +245,7 @@ const Node* ExprCompiler::CompileName(const Expr& e) {
   std::string help = DidYouMean(e.text, VisibleNames());
   if (help.empty() && (scope_.defs.count(e.text) || eval::FindBuiltin(e.text)))
     help = fmt::format("'{}' is a function: call it as {}(...)", e.text, e.text);
-  ctx_.Error(file_, e.span, "name.unknown", fmt::format("unknown name '{}'", e.text), help);
+  ctx_.Error(file_, e.span, DiagCode::kNameUnknown, fmt::format("unknown name '{}'", e.text), help);
   return nullptr;
 }
 
@@ -256,7 +256,7 @@ const Node* ExprCompiler::CompileMember(const Expr& e) {
     if (index < 0) {
       std::vector<std::string> fields;
       for (const auto& f : schema_->fields) fields.push_back(f.name);
-      ctx_.Error(file_, e.name_span, "schema.unknown_field",
+      ctx_.Error(file_, e.name_span, DiagCode::kSchemaUnknownField,
                  fmt::format("unknown field '{}' of schema {}", e.text, schema_->name),
                  DidYouMean(e.text, fields));
       return nullptr;
@@ -298,7 +298,7 @@ const Node* ExprCompiler::MakeRegex(const std::string& pattern, const Expr& wher
   options.set_log_errors(false);
   auto re = std::make_unique<RE2>(pattern, options);
   if (!re->ok()) {
-    ctx_.Error(file_, where.span, "regex.invalid", "invalid regex: " + re->error(),
+    ctx_.Error(file_, where.span, DiagCode::kRegexInvalid, "invalid regex: " + re->error(),
                "the syntax is RE2's: no lookaround, no backreferences");
     return nullptr;
   }
@@ -323,7 +323,7 @@ const Node* ExprCompiler::CompileRegexOperand(const Expr& e, bool allow_string) 
     }
   }
   if (allow_string) return Compile(e);
-  ctx_.Error(file_, e.span, "regex.expected",
+  ctx_.Error(file_, e.span, DiagCode::kRegexExpected,
              "expected a regex literal /.../ or a string param here");
   return nullptr;
 }
@@ -333,7 +333,7 @@ const Node* ExprCompiler::CompileCall(const Expr& e) {
   auto def = scope_.defs.find(name);
   if (def != scope_.defs.end()) {
     if (static_cast<int>(e.args.size()) != def->second->arity) {
-      ctx_.Error(file_, e.name_span, "call.arity",
+      ctx_.Error(file_, e.name_span, DiagCode::kCallArity,
                  fmt::format("'{}' takes {} argument{}, got {}", name, def->second->arity,
                              def->second->arity == 1 ? "" : "s", e.args.size()));
       return nullptr;
@@ -354,7 +354,7 @@ const Node* ExprCompiler::CompileCall(const Expr& e) {
     std::vector<std::string> names;
     for (const auto& x : eval::AllBuiltins()) names.emplace_back(x.name);
     for (const auto& [d, _] : scope_.defs) names.push_back(d);
-    ctx_.Error(file_, e.name_span, "name.unknown_function",
+    ctx_.Error(file_, e.name_span, DiagCode::kNameUnknownFunction,
                fmt::format("unknown function '{}'", name), DidYouMean(name, names));
     return nullptr;
   }
@@ -364,7 +364,7 @@ const Node* ExprCompiler::CompileCall(const Expr& e) {
                            : b->max_args == eval::kVariadic
                                ? fmt::format("at least {}", b->min_args)
                                : fmt::format("{} to {}", b->min_args, b->max_args);
-    ctx_.Error(file_, e.name_span, "call.arity",
+    ctx_.Error(file_, e.name_span, DiagCode::kCallArity,
                fmt::format("'{}' takes {} argument{}, got {}", name, expected,
                            expected == "1" ? "" : "s", argc));
     return nullptr;
@@ -391,7 +391,7 @@ void ExprCompiler::CheckOperandTypes(const Expr& e, const Node* n) {
   std::optional<Type> a = StaticType(n->args[0]);
   std::optional<Type> b = StaticType(n->args[1]);
   auto never = [&](const char* why) {
-    ctx_.Error(file_, e.span, "type.mismatch",
+    ctx_.Error(file_, e.span, DiagCode::kTypeMismatch,
                fmt::format("'{}' can never apply to {} and {}{}", syntax::BinaryOpText(e.op),
                            TypeName(*a), TypeName(*b), why));
   };
@@ -459,7 +459,7 @@ const Node* ExprCompiler::CompileQuantifier(const Expr& e) {
   std::optional<Type> t = StaticType(body);
   if (t && *t != Type::kBool) {
     ctx_.Error(
-        file_, e.args[1]->span, "type.not_bool",
+        file_, e.args[1]->span, DiagCode::kTypeNotBool,
         fmt::format("a quantifier's body must be a bool, but this is always {}", TypeName(*t)));
     return nullptr;
   }

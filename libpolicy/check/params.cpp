@@ -16,6 +16,8 @@ Value TypedScalar(const YAML::Node& node, Arena& arena) {
   return Value::String(arena.Copy(s));
 }
 
+Error TypeError(std::string why) { return Error{DiagCode::kParamType, std::move(why)}; }
+
 }  // namespace
 
 bool MatchesParamType(const std::string& type, const Value& v) {
@@ -27,45 +29,38 @@ bool MatchesParamType(const std::string& type, const Value& v) {
   return false;
 }
 
-std::optional<Value> ParseParamOverride(const std::string& type, const std::string& text,
-                                        Arena& arena, std::string& error) {
+Result<Value> ParseParamOverride(const std::string& type, const std::string& text, Arena& arena) {
   if (type == "string") return Value::String(arena.Copy(text));
   YAML::Node node;
   try {
     node = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    error = "not a YAML flow value: " + e.msg;
-    return std::nullopt;
+    return TypeError("not a YAML flow value: " + e.msg);
   }
   if (type == "list") {
     if (!node.IsSequence()) {
-      error = "expected a list such as [15, 7.5]";
-      return std::nullopt;
+      return TypeError("expected a list such as [15, 7.5]");
     }
     Value* items = arena.AllocateArray<Value>(node.size());
     size_t i = 0;
     for (const YAML::Node& item : node) {
       if (!item.IsScalar()) {
-        error = "list params hold scalars only";
-        return std::nullopt;
+        return TypeError("list params hold scalars only");
       }
       new (&items[i++]) Value(TypedScalar(item, arena));
     }
     return Value::List(items, static_cast<uint32_t>(i));
   }
   if (!node.IsScalar()) {
-    error = "expected a " + type;
-    return std::nullopt;
+    return TypeError("expected a " + type);
   }
   if (type == "date") {
     if (std::optional<Date> d = Date::ParseIso(node.Scalar())) return Value::OfDate(*d);
-    error = "expected a date YYYY-MM-DD";
-    return std::nullopt;
+    return TypeError("expected a date YYYY-MM-DD");
   }
   Value v = TypedScalar(node, arena);
   if (!MatchesParamType(type, v)) {
-    error = "expected a " + type + ", got " + std::string(TypeName(v.type()));
-    return std::nullopt;
+    return TypeError("expected a " + type + ", got " + std::string(TypeName(v.type())));
   }
   return v;
 }

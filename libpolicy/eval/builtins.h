@@ -12,12 +12,13 @@
 #include <string_view>
 
 #include "libpolicy/arena.h"
+#include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/value.h"
 
 namespace policy::eval {
 
 struct EvalError {
-  const char* code = nullptr;  // "type.mismatch", "decimal.overflow", "value.invalid", ...
+  const char* code = nullptr;  // NameOf(DiagCode): "type.mismatch", "decimal.overflow", ...
   std::string message;
   bool set() const { return code != nullptr; }
 };
@@ -26,9 +27,9 @@ class CallContext {
  public:
   explicit CallContext(Arena& arena) : arena(arena) {}
   // Records the first error and returns null; the evaluator turns it into a finding.
-  Value Fail(const char* code, std::string message) {
+  Value Fail(DiagCode code, std::string message) {
     if (!error.set()) {
-      error.code = code;
+      error.code = NameOf(code);
       error.message = std::move(message);
     }
     return Value::Null();

@@ -15,14 +15,14 @@ using syntax::BinaryOp;
 
 std::string Describe(const Value& v) { return std::string(TypeName(v.type())); }
 
-const char* DecimalError(DecimalStatus s) {
+DiagCode DecimalError(DecimalStatus s) {
   switch (s) {
     case DecimalStatus::kOverflow:
-      return "decimal.overflow";
+      return DiagCode::kDecimalOverflow;
     case DecimalStatus::kDivisionByZero:
-      return "decimal.division_by_zero";
+      return DiagCode::kDecimalDivisionByZero;
     default:
-      return "decimal.invalid";
+      return DiagCode::kDecimalInvalid;
   }
 }
 
@@ -116,13 +116,14 @@ bool Evaluator::EvalDecimal(const Node* n, Value* slots, TypedRow row, Decimal* 
 
 bool Evaluator::NeedBool(const Value& v, const char* what) {
   if (v.is(Type::kBool)) return true;
-  Fail("type.not_bool", fmt::format("{} needs a bool, got {}", what, Describe(v)));
+  Fail(DiagCode::kTypeNotBool, fmt::format("{} needs a bool, got {}", what, Describe(v)));
   return false;
 }
 
 Value Evaluator::Eval(const Node* n, Value* slots, TypedRow row) {
   if (call_.error.set()) return Value::Null();
-  if (++steps_ > kMaxSteps) return Fail("limit.steps", "evaluation exceeded its step budget");
+  if (++steps_ > kMaxSteps)
+    return Fail(DiagCode::kLimitSteps, "evaluation exceeded its step budget");
   switch (n->op) {
     case NodeOp::kConst:
       return n->constant;
@@ -153,7 +154,7 @@ Value Evaluator::Eval(const Node* n, Value* slots, TypedRow row) {
       Value a = EvalOperand(n->args[0], slots, row);
       if (a.is_null() || call_.error.set()) return Value::Null();
       if (!a.is(Type::kDecimal))
-        return Fail("type.mismatch", "'-' needs a decimal, got " + Describe(a));
+        return Fail(DiagCode::kTypeMismatch, "'-' needs a decimal, got " + Describe(a));
       return Value::Number(a.as_decimal().Negate());
     }
     case NodeOp::kBinary: {
@@ -268,8 +269,8 @@ bool Evaluator::Test(const Node* n, Value* slots, TypedRow row, const char* what
       const Value v = Eval(n, slots, row);
       if (call_.error.set()) return false;
       if (!v.is(Type::kBool)) {
-        Fail("type.not_bool", fmt::format("{} needs a bool, got {}",
-                                          what != nullptr ? what : "a test", Describe(v)));
+        Fail(DiagCode::kTypeNotBool, fmt::format("{} needs a bool, got {}",
+                                                 what != nullptr ? what : "a test", Describe(v)));
         return false;
       }
       return v.as_bool();
@@ -291,7 +292,7 @@ Value Evaluator::EvalCollection(const Node* n, Value* slots, TypedRow row) {
     Value k = Eval(n->args[2 * i], slots, row);
     Value v = Eval(n->args[2 * i + 1], slots, row);
     if (call_.error.set()) return Value::Null();
-    if (!k.is(Type::kString)) return Fail("type.mismatch", "map keys must be strings");
+    if (!k.is(Type::kString)) return Fail(DiagCode::kTypeMismatch, "map keys must be strings");
     new (&entries[i]) MapEntry{k.as_string(), v};
   }
   return Value::Map(entries, static_cast<uint32_t>(count));
@@ -330,14 +331,14 @@ Value Evaluator::EvalIndex(const Value& base, const Value& index) {
   if (base.is(Type::kMap)) {
     if (!index.is(Type::kString)) {
       if (index.is_null()) return Value::Null().WithOriginOf(base);
-      return Fail("type.mismatch", "a map index must be a string, got " + Describe(index));
+      return Fail(DiagCode::kTypeMismatch, "a map index must be a string, got " + Describe(index));
     }
     return EvalMember(base, index.as_string());
   }
   if (base.is(Type::kList)) {
     if (!index.is(Type::kDecimal) || !index.as_decimal().ToInt64() ||
         *index.as_decimal().ToInt64() < 0) {
-      return Fail("value.invalid_index",
+      return Fail(DiagCode::kValueInvalidIndex,
                   "a list index must be an integer >= 0, got " + ToText(index));
     }
     int64_t i = *index.as_decimal().ToInt64();
@@ -348,7 +349,7 @@ Value Evaluator::EvalIndex(const Value& base, const Value& index) {
   if (!base.is_null() && !index.is(Type::kString) &&
       !(index.is(Type::kDecimal) && index.as_decimal().ToInt64() &&
         *index.as_decimal().ToInt64() >= 0)) {
-    return Fail("value.invalid_index", "invalid index " + ToText(index));
+    return Fail(DiagCode::kValueInvalidIndex, "invalid index " + ToText(index));
   }
   return Value::Null().WithOriginOf(base);
 }
@@ -444,7 +445,8 @@ Value Evaluator::EvalCompare(BinaryOp op, const Value& a, const Value& b) {
   } else if (a.is(Type::kDate) && b.is(Type::kDate)) {
     c = a.as_date() < b.as_date() ? -1 : a.as_date() > b.as_date() ? 1 : 0;
   } else {
-    return Fail("type.ordering", fmt::format("cannot order {} and {}", Describe(a), Describe(b)));
+    return Fail(DiagCode::kTypeOrdering,
+                fmt::format("cannot order {} and {}", Describe(a), Describe(b)));
   }
   switch (op) {
     case BinaryOp::kLt:
@@ -472,20 +474,22 @@ Value Evaluator::EvalIn(const Value& needle, const Value& haystack) {
     case Type::kString:
       if (needle.is_null()) return Value::Bool(false);
       if (!needle.is(Type::kString))
-        return Fail("type.mismatch", "'in' a string needs a string, got " + Describe(needle));
+        return Fail(DiagCode::kTypeMismatch,
+                    "'in' a string needs a string, got " + Describe(needle));
       return Value::Bool(haystack.as_string().find(needle.as_string()) != std::string_view::npos);
     default:
-      return Fail("type.mismatch", "'in' needs a list, map or string, got " + Describe(haystack));
+      return Fail(DiagCode::kTypeMismatch,
+                  "'in' needs a list, map or string, got " + Describe(haystack));
   }
 }
 
 Value Evaluator::EvalMatches(const Value& subject, const Value& re, const RegexPlan* plan) {
   if (subject.is_null()) return Value::Bool(false);
   if (!subject.is(Type::kString))
-    return Fail("type.mismatch", "'matches' needs a string, got " + Describe(subject));
+    return Fail(DiagCode::kTypeMismatch, "'matches' needs a string, got " + Describe(subject));
   if (plan != nullptr && passes_.on(Pass::kRegexPlans))
     if (std::optional<bool> r = plan->Match(subject.as_string())) return Value::Bool(*r);
-  if (!re.is(Type::kRegex)) return Fail("type.mismatch", "'matches' needs a regex");
+  if (!re.is(Type::kRegex)) return Fail(DiagCode::kTypeMismatch, "'matches' needs a regex");
   std::string_view s = subject.as_string();
   const RE2* regex = re.as_regex();
   if (s.size() > sizeof(MatchMemo::text) || !passes_.on(Pass::kMatchMemo))
@@ -559,16 +563,16 @@ Value Evaluator::EvalArithmetic(BinaryOp op, const Value& a, const Value& b) {
     if (b.is(Type::kDecimal)) {
       std::optional<int64_t> days = b.as_decimal().ToInt64();
       if (!days)
-        return Fail("type.mismatch",
+        return Fail(DiagCode::kTypeMismatch,
                     "a date moves by a whole number of days, got " + b.as_decimal().ToString());
       std::optional<Date> r = a.as_date().AddDays(op == BinaryOp::kAdd ? *days : -*days);
-      if (!r) return Fail("value.out_of_range", "date out of range 0001..9999");
+      if (!r) return Fail(DiagCode::kValueOutOfRange, "date out of range 0001..9999");
       return Value::OfDate(*r);
     }
   }
   if (op == BinaryOp::kAdd && a.is(Type::kDecimal) && b.is(Type::kDate))
     return EvalArithmetic(op, b, a);
-  return Fail("type.mismatch",
+  return Fail(DiagCode::kTypeMismatch,
               fmt::format("cannot apply '{}' to {} and {}", sym, Describe(a), Describe(b)));
 }
 
@@ -710,7 +714,7 @@ bool SameIdentity(const Value& a, const Value& b) {
 Value Evaluator::CallDef(const CompiledDef& def, const Value* args, size_t argc) {
   if (stack_.empty()) stack_.resize(kStackSlots);
   if (stack_top_ + static_cast<size_t>(def.num_slots) > stack_.size())
-    return Fail("limit.depth", "def calls nest too deeply");
+    return Fail(DiagCode::kLimitDepth, "def calls nest too deeply");
   Value* frame = stack_.data() + stack_top_;
   stack_top_ += static_cast<size_t>(def.num_slots);
   for (int i = 0; i < def.num_slots; ++i) frame[i] = Value();
@@ -726,7 +730,7 @@ Value Evaluator::EvalDefCall(const Node* n, Value* slots, TypedRow row) {
   // evaluators that fold constants at compile time stay cheap.
   if (stack_.empty()) stack_.resize(kStackSlots);
   if (stack_top_ + static_cast<size_t>(def.num_slots) > stack_.size())
-    return Fail("limit.depth", "def calls nest too deeply");
+    return Fail(DiagCode::kLimitDepth, "def calls nest too deeply");
   // One- and two-argument defs are remembered by their arguments' identity.
   const size_t argc = n->args.size();
   if (argc >= 1 && argc <= 2 && passes_.on(Pass::kDefMemo)) {
@@ -817,7 +821,7 @@ Value Evaluator::EvalQuantifier(const Node* n, Value* slots, TypedRow row) {
       if (!visit(key, e.value)) break;
     }
   } else if (!coll.is_null()) {
-    return Fail("type.not_iterable", "cannot iterate over " + Describe(coll));
+    return Fail(DiagCode::kTypeNotIterable, "cannot iterate over " + Describe(coll));
   }
   if (call_.error.set()) return Value::Null();
   switch (n->quant) {

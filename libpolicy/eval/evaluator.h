@@ -90,7 +90,7 @@ class Evaluator {
     if (call_.error.set()) call_.error = EvalError{};
     steps_ = 0;
   }
-  Value Fail(const char* code, std::string message) { return call_.Fail(code, std::move(message)); }
+  Value Fail(DiagCode code, std::string message) { return call_.Fail(code, std::move(message)); }
   Arena& arena() { return call_.arena; }
 
  private:

@@ -394,7 +394,8 @@ void Runner::WalkFor(const CompiledClause& c, const Value& v, size_t index) {
     out_->counters.evaluated += passed;
     out_->counters.skipped += skipped;
   } else if (!v.is_null()) {
-    eval_.Fail("type.not_iterable", "`for` cannot iterate over " + std::string(TypeName(v.type())));
+    eval_.Fail(DiagCode::kTypeNotIterable,
+               "`for` cannot iterate over " + std::string(TypeName(v.type())));
     ReportError(nullptr);
   }
 }

@@ -133,7 +133,8 @@ class Reader : public ChunkReader {
         source_(file, std::move(text)),
         block_(std::max<std::size_t>(options.chunk_bytes, 1)) {
     if (!source_.open_error().empty()) {
-      error_ = MakeError(file_, 0, 0, "cannot open: " + source_.open_error());
+      error_ = MakeError(DiagCode::kInputUnreadable, file_, 0, 0,
+                         "cannot open: " + source_.open_error());
       return;
     }
     Fill();
@@ -157,7 +158,7 @@ class Reader : public ChunkReader {
       if (len_ - last_boundary_ > options_.limits.max_line_length) {
         if (last_boundary_ > 0) break;  // hand out the records before it first
         error_ = MakeError(
-            file_, LineOf(last_boundary_), 1,
+            DiagCode::kInputTooLarge, file_, LineOf(last_boundary_), 1,
             "record longer than " + std::to_string(options_.limits.max_line_length) + " bytes");
         return false;
       }
@@ -202,7 +203,8 @@ class Reader : public ChunkReader {
     if (got == 0) {
       eof_ = true;
       if (!source_.read_error().empty())
-        error_ = MakeError(file_, 0, 0, "cannot read: " + source_.read_error());
+        error_ = MakeError(DiagCode::kInputUnreadable, file_, 0, 0,
+                           "cannot read: " + source_.read_error());
     }
     if (breaks_ == Breaks::kUndecided) {
       DecideBreaks();
@@ -316,7 +318,8 @@ class Reader : public ChunkReader {
       if (lf != std::string::npos) line_begin = lf + 1;
     }
     uint32_t column = 1 + CountCodePoints(Text().substr(line_begin, quote_open_ - line_begin));
-    error_ = MakeError(file_, LineOf(quote_open_), column, "unterminated quoted field");
+    error_ = MakeError(DiagCode::kInputSyntax, file_, LineOf(quote_open_), column,
+                       "unterminated quoted field");
   }
 
   // Line 1 (after the BOM) names the columns.
@@ -329,7 +332,7 @@ class Reader : public ChunkReader {
       if (scan.terminated || eof_) break;
       if (len_ > options_.limits.max_line_length) {
         error_ = MakeError(
-            file_, 1, 1,
+            DiagCode::kInputTooLarge, file_, 1, 1,
             "header longer than " + std::to_string(options_.limits.max_line_length) + " bytes");
         return;
       }
@@ -341,7 +344,7 @@ class Reader : public ChunkReader {
       return;
     }
     if (scan.unterminated_quote) {
-      error_ = MakeError(file_, scan.quote_line, scan.quote_column,
+      error_ = MakeError(DiagCode::kInputSyntax, file_, scan.quote_line, scan.quote_column,
                          "unterminated quoted field in the header");
       return;
     }

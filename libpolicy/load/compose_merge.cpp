@@ -15,6 +15,7 @@
 
 #include "libpolicy/load/compose_internal.h"
 #include "libpolicy/load/loaders.h"
+#include "libpolicy/load/text_internal.h"
 
 namespace policy::load {
 namespace internal {
@@ -315,15 +316,14 @@ Value Repath(Arena& arena, const Value& v, const PathNode* path) {
 
 }  // namespace internal
 
-std::unique_ptr<Document> MergeCompose(std::vector<std::unique_ptr<Document>> docs,
-                                       std::optional<InputError>& error) {
-  error.reset();
+Result<std::unique_ptr<Document>> MergeCompose(std::vector<std::unique_ptr<Document>> docs) {
   auto out = std::make_unique<Document>();
   if (docs.empty()) return out;
+  // Loc::file is 16 bits.
   if (docs.size() > 0x10000) {
-    error = InputError{docs[0x10000]->files.empty() ? "" : docs[0x10000]->files[0], 0, 0,
-                       "too many compose files to merge (at most 65536)"};
-    return nullptr;
+    return MakeError(DiagCode::kInputTooManyFiles,
+                     docs[0x10000]->files.empty() ? "" : docs[0x10000]->files[0], 0, 0,
+                     "too many compose files to merge (at most 65536)");
   }
   internal::KeyPath path;
   for (size_t i = 0; i < docs.size(); ++i) {
@@ -352,6 +352,17 @@ std::unique_ptr<Document> MergeCompose(std::vector<std::unique_ptr<Document>> do
     out->root = root;
   }
   return out;
+}
+
+std::unique_ptr<Document> MergeCompose(std::vector<std::unique_ptr<Document>> docs,
+                                       std::optional<InputError>& error) {
+  Result<std::unique_ptr<Document>> merged = MergeCompose(std::move(docs));
+  if (!merged) {
+    error = std::move(merged).error();
+    return nullptr;
+  }
+  error.reset();
+  return std::move(merged).value();
 }
 
 }  // namespace policy::load

@@ -14,6 +14,7 @@
 namespace policy::load {
 
 struct JsonError {
+  DiagCode code = DiagCode::kInputSyntax;
   uint32_t line = 0;
   uint32_t column = 0;
   std::string message;
@@ -71,7 +72,7 @@ class JsonParser {
     Value value;     // loc and path of the container itself
   };
 
-  bool Fail(std::size_t offset, std::string message);
+  bool Fail(std::size_t offset, std::string message, DiagCode code = DiagCode::kInputSyntax);
   bool ParseString(std::size_t* pos, std::string_view* out);
   bool ParseNumber(std::size_t* pos, Value* out);
   bool ParseKey(std::size_t* pos);

@@ -8,8 +8,8 @@ namespace policy::load {
 
 DocumentsResult LoadJson(std::string_view text, const std::string& file, const LoadLimits& limits) {
   DocumentsResult result;
-  if (auto error = CheckInputText(text, file, limits, false)) {
-    result.error = std::move(error);
+  if (Result<void> checked = CheckInputText(text, file, limits, false); !checked) {
+    result.error = std::move(checked).error();
     return result;
   }
   auto doc = std::make_unique<Document>();
@@ -18,7 +18,7 @@ DocumentsResult LoadJson(std::string_view text, const std::string& file, const L
   JsonError error;
   Value root;
   if (!parser.Parse(text, 1, BomLength(text), nullptr, 0, doc->arena, &root, &error)) {
-    result.error = MakeError(file, error.line, error.column, std::move(error.message));
+    result.error = MakeError(error.code, file, error.line, error.column, std::move(error.message));
     return result;
   }
   doc->root = root;

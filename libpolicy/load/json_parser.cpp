@@ -54,8 +54,9 @@ std::string Describe(std::string_view text, std::size_t at) {
 
 }  // namespace
 
-bool JsonParser::Fail(std::size_t offset, std::string message) {
+bool JsonParser::Fail(std::size_t offset, std::string message, DiagCode code) {
   LocAt(std::max(offset, cursor_));
+  error_->code = code;
   error_->line = line_;
   error_->column = column_;
   error_->message = std::move(message);
@@ -109,11 +110,12 @@ bool JsonParser::ParseString(std::size_t* pos, std::string_view* out) {
     }
     if (c < 0x20) return Fail(i, "control character in a string (escape it)");
     std::size_t len = Utf8SequenceLength(text_, i);
-    if (len == 0) return Fail(i, "invalid UTF-8");
+    if (len == 0) return Fail(i, "invalid UTF-8", DiagCode::kInputInvalidUtf8);
     i += len;
   }
   if (i - start > limits_.max_string_length) {
-    return Fail(*pos, "string longer than " + std::to_string(limits_.max_string_length) + " bytes");
+    return Fail(*pos, "string longer than " + std::to_string(limits_.max_string_length) + " bytes",
+                DiagCode::kInputTooLarge);
   }
   std::string_view raw = text_.substr(start, i - start);
   *pos = i + 1;
@@ -292,6 +294,7 @@ bool JsonParser::CheckDuplicates(uint32_t first) {
   }
   if (dup == n) return true;
   const Loc& at = key_locs_[first + dup];
+  error_->code = DiagCode::kInputDuplicateKey;
   error_->line = at.line;
   error_->column = at.column;
   error_->message = "duplicate key '" + std::string(entries_[first + dup].key) +
@@ -367,8 +370,8 @@ bool JsonParser::Parse(std::string_view text, uint32_t first_line, std::size_t s
       char c = text[i];
       if (c == '{' || c == '[') {
         if (stack_.size() + 1 > limits_.max_depth) {
-          return Fail(start,
-                      "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+          return Fail(start, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels",
+                      DiagCode::kInputTooDeep);
         }
         bool is_map = c == '{';
         Value placeholder;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "libpolicy/document.h"
+#include "libpolicy/result.h"
 
 namespace policy::load {
 
@@ -23,12 +24,10 @@ struct LoadLimits {
   uint32_t max_string_length = 16u << 20;  // bytes in one scalar
 };
 
-struct InputError {
-  std::string file;
-  uint32_t line = 0;    // 1-based; 0 when unknown
-  uint32_t column = 0;  // 1-based code points
-  std::string message;  // "duplicate key 'image' (first at line 4)", "invalid UTF-8", ...
-};
+// A malformed or unreadable input: the one error type of fallible calls
+// (result.h), with a code of the table ("input.duplicate_key") and a message
+// ("duplicate key 'image' (first at line 4)").
+using InputError = policy::Error;
 
 // ---- Documents -------------------------------------------------------------
 
@@ -89,7 +88,10 @@ ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& en
 // does (later files override scalars and maps merge key by key; list-valued
 // fields follow compose's merge rules), taking ownership of `docs`. Every value
 // keeps the file and line it came from: Loc::file indexes the result's `files`,
-// which lists docs[i]->files[0] in order. nullopt error on success.
+// which lists docs[i]->files[0] in order.
+Result<std::unique_ptr<Document>> MergeCompose(std::vector<std::unique_ptr<Document>> docs);
+// The same with the error in an out-parameter (nullopt on success; null result on
+// error), kept for engine.cpp until the run layer takes Results.
 std::unique_ptr<Document> MergeCompose(std::vector<std::unique_ptr<Document>> docs,
                                        std::optional<InputError>& error);
 

@@ -52,8 +52,9 @@ struct RecordParser::Impl {
     }
   }
 
-  bool Fail(std::optional<InputError>& error, uint32_t line, uint32_t column, std::string message) {
-    error = MakeError(file, line, column, std::move(message));
+  bool Fail(std::optional<InputError>& error, DiagCode code, uint32_t line, uint32_t column,
+            std::string message) {
+    error = MakeError(code, file, line, column, std::move(message));
     failed = true;
     return false;
   }
@@ -85,11 +86,12 @@ struct RecordParser::Impl {
       cell_count = cells.size();
     }
     if (scan.unterminated_quote) {
-      return Fail(error, scan.quote_line, scan.quote_column, "unterminated quoted field");
+      return Fail(error, DiagCode::kInputSyntax, scan.quote_line, scan.quote_column,
+                  "unterminated quoted field");
     }
     if (scan.content_end - start > options.limits.max_line_length) {
       return Fail(
-          error, line, 1,
+          error, DiagCode::kInputTooLarge, line, 1,
           "record longer than " + std::to_string(options.limits.max_line_length) + " bytes");
     }
     rec.line = line;
@@ -216,16 +218,17 @@ struct RecordParser::Impl {
       }
       if (content.size() > options.limits.max_line_length) {
         return Fail(
-            error, line, 1,
+            error, DiagCode::kInputTooLarge, line, 1,
             "line longer than " + std::to_string(options.limits.max_line_length) + " bytes");
       }
       Value row;
       JsonError json_error;
       if (!json.ParseRecord(content, line, &row_path, arena, &row, &json_error, &rec.shape)) {
-        return Fail(error, json_error.line, json_error.column, std::move(json_error.message));
+        return Fail(error, json_error.code, json_error.line, json_error.column,
+                    std::move(json_error.message));
       }
       if (!row.is(Type::kMap)) {
-        return Fail(error, row.loc().line, row.loc().column,
+        return Fail(error, DiagCode::kInputNotObject, row.loc().line, row.loc().column,
                     std::string("a JSON Lines record must be an object, found ") +
                         std::string(TypeName(row.type())));
       }

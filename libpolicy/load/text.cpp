@@ -94,8 +94,10 @@ Loc SpanLoc(std::string_view text, std::size_t begin, std::size_t end, uint32_t 
   return loc;
 }
 
-InputError MakeError(const std::string& file, uint32_t line, uint32_t column, std::string message) {
+InputError MakeError(DiagCode code, const std::string& file, uint32_t line, uint32_t column,
+                     std::string message) {
   InputError e;
+  e.code = code;
   e.file = file;
   e.line = line;
   e.column = column;
@@ -138,16 +140,16 @@ LineColumn PositionMap::At(std::size_t offset) {
 
 namespace policy::load {
 
-std::optional<InputError> CheckInputText(std::string_view text, const std::string& file,
-                                         const LoadLimits& limits, bool reject_controls) {
+Result<void> CheckInputText(std::string_view text, const std::string& file,
+                            const LoadLimits& limits, bool reject_controls) {
   if (text.size() > limits.max_file_size) {
-    return MakeError(file, 0, 0,
+    return MakeError(DiagCode::kInputTooLarge, file, 0, 0,
                      "file larger than " + std::to_string(limits.max_file_size) + " bytes");
   }
   std::size_t bad = FindInvalidUtf8(text);
   if (bad != std::string_view::npos) {
     LineColumn lc = PositionMap(text).At(bad);
-    return MakeError(file, lc.line, lc.column, "invalid UTF-8");
+    return MakeError(DiagCode::kInputInvalidUtf8, file, lc.line, lc.column, "invalid UTF-8");
   }
   if (reject_controls) {
     std::size_t ctl = FindControlCharacter(text);
@@ -157,11 +159,11 @@ std::optional<InputError> CheckInputText(std::string_view text, const std::strin
       std::snprintf(hex, sizeof hex, "%04X",
                     static_cast<unsigned>(static_cast<unsigned char>(text[ctl])));
       return MakeError(
-          file, lc.line, lc.column,
+          DiagCode::kInputControlCharacter, file, lc.line, lc.column,
           std::string("control character U+") + hex + " is not allowed (binary input?)");
     }
   }
-  return std::nullopt;
+  return Ok();
 }
 
 }  // namespace policy::load

@@ -87,9 +87,10 @@ Loc SpanLoc(std::string_view text, std::size_t begin, std::size_t end, uint32_t 
 
 // Checks a whole document before parsing: size, UTF-8, and (YAML) control
 // characters; the error names the first offending byte's line and column.
-std::optional<InputError> CheckInputText(std::string_view text, const std::string& file,
-                                         const LoadLimits& limits, bool reject_controls);
+Result<void> CheckInputText(std::string_view text, const std::string& file,
+                            const LoadLimits& limits, bool reject_controls);
 
-InputError MakeError(const std::string& file, uint32_t line, uint32_t column, std::string message);
+InputError MakeError(DiagCode code, const std::string& file, uint32_t line, uint32_t column,
+                     std::string message);
 
 }  // namespace policy::load

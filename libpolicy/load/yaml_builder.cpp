@@ -56,7 +56,7 @@ YamlBuilder::YamlBuilder(std::string_view text, const std::string& file, const L
 
 void YamlBuilder::StartDocument(Document* doc, std::size_t offset) {
   if (single_ && documents_started_ >= 1) {
-    Fail(offset != std::string_view::npos ? offset : cursor_,
+    Fail(DiagCode::kInputMultipleDocuments, offset != std::string_view::npos ? offset : cursor_,
          "a second YAML document ('---') is not allowed in this input");
   }
   ++documents_started_;
@@ -66,9 +66,9 @@ void YamlBuilder::StartDocument(Document* doc, std::size_t offset) {
   have_root_ = false;
 }
 
-void YamlBuilder::Fail(std::size_t offset, std::string message) {
+void YamlBuilder::Fail(DiagCode code, std::size_t offset, std::string message) {
   LineColumn lc = positions_.At(std::min(offset, text_.size()));
-  throw YamlAbort{MakeError(file_, lc.line, lc.column, std::move(message))};
+  throw YamlAbort{MakeError(code, file_, lc.line, lc.column, std::move(message))};
 }
 
 Loc YamlBuilder::LocAt(std::size_t offset) {
@@ -148,7 +148,7 @@ Value YamlBuilder::TypedScalar(const ScalarEvent& e, bool* quoted) const {
 void YamlBuilder::Scalar(const ScalarEvent& e) {
   const bool has_text = e.begin != std::string_view::npos;
   if (e.value.size() > limits_.max_string_length) {
-    Fail(has_text ? e.begin : cursor_,
+    Fail(DiagCode::kInputTooLarge, has_text ? e.begin : cursor_,
          "string longer than " + std::to_string(limits_.max_string_length) + " bytes");
   }
   const bool block = e.style == ScalarStyle::kLiteral || e.style == ScalarStyle::kFolded;
@@ -204,17 +204,17 @@ void YamlBuilder::Alias(std::size_t offset, std::string_view anchor) {
   if (it == anchors_.end()) {
     for (uint32_t d = 0; d < depth_; ++d) {
       if (frames_[d].anchor == anchor) {
-        Fail(offset, "alias refers to an anchor that is not complete (a recursive alias)");
+        Fail(DiagCode::kInputSyntax, offset, "alias refers to an anchor that is not complete (a recursive alias)");
       }
     }
-    Fail(offset, "alias '*" + std::string(anchor) + "' refers to no anchor before it");
+    Fail(DiagCode::kInputSyntax, offset, "alias '*" + std::string(anchor) + "' refers to no anchor before it");
   }
   const Anchored a = it->second;
   alias_nodes_ += a.size;
   if (alias_nodes_ > limits_.max_alias_nodes) {
-    Fail(offset, "alias expansion exceeds " + std::to_string(limits_.max_alias_nodes) + " values");
+    Fail(DiagCode::kInputAliasLimit, offset, "alias expansion exceeds " + std::to_string(limits_.max_alias_nodes) + " values");
   }
-  if (depth_ + a.height > limits_.max_depth) Fail(offset, DepthMessage());
+  if (depth_ + a.height > limits_.max_depth) Fail(DiagCode::kInputTooDeep, offset, DepthMessage());
   if (IsKeyPosition()) {
     if (a.value.is(Type::kMap) || a.value.is(Type::kList)) {
       FailContainerKey(a.value.is(Type::kMap), offset);
@@ -237,7 +237,7 @@ bool YamlBuilder::IsKeyPosition() const {
 }
 
 void YamlBuilder::FailContainerKey(bool is_map, std::size_t offset) {
-  Fail(offset, std::string(is_map ? "a mapping" : "a list") +
+  Fail(DiagCode::kInputSyntax, offset, std::string(is_map ? "a mapping" : "a list") +
                    " used as a key: valid YAML, but a policy value's keys are text");
 }
 
@@ -245,12 +245,13 @@ void YamlBuilder::SetKey(std::string_view key, const Loc& loc, bool merge) {
   Frame& f = frames_[depth_ - 1];
   if (merge) {
     if (f.seen_merge)
-      throw YamlAbort{MakeError(file_, loc.line, loc.column, "duplicate merge key '<<'")};
+      throw YamlAbort{MakeError(DiagCode::kInputBadMergeKey, file_, loc.line, loc.column,
+                                "duplicate merge key '<<'")};
     f.seen_merge = true;
   } else if (uint32_t first = f.keys.Insert(key, loc.line); first != 0) {
     std::string what =
         key.empty() ? "duplicate empty key" : "duplicate key '" + std::string(key) + "'";
-    throw YamlAbort{MakeError(file_, loc.line, loc.column,
+    throw YamlAbort{MakeError(DiagCode::kInputDuplicateKey, file_, loc.line, loc.column,
                               what + " (first at line " + std::to_string(first) + ")")};
   }
   f.have_key = true;
@@ -276,7 +277,7 @@ const PathNode* YamlBuilder::ChildPath() {
 
 void YamlBuilder::StartContainer(std::size_t offset, std::string_view anchor, bool is_map) {
   if (offset == std::string_view::npos) offset = cursor_;
-  if (depth_ + 1 > limits_.max_depth) Fail(offset, DepthMessage());
+  if (depth_ + 1 > limits_.max_depth) Fail(DiagCode::kInputTooDeep, offset, DepthMessage());
   if (IsKeyPosition()) FailContainerKey(is_map, offset);
   Loc loc;
   if (depth_ > 0 && frames_[depth_ - 1].is_map && frames_[depth_ - 1].have_key) {
@@ -320,13 +321,13 @@ void YamlBuilder::ResolveMerges(Frame& f) {
     } else if (source.is(Type::kList)) {
       for (const Value& item : source.as_list()) {
         if (!item.is(Type::kMap)) {
-          throw YamlAbort{MakeError(file_, item.loc().line, item.loc().column,
+          throw YamlAbort{MakeError(DiagCode::kInputBadMergeKey, file_, item.loc().line, item.loc().column,
                                     "a merge key '<<' takes a map or a list of maps")};
         }
         MergeFrom(f, item);
       }
     } else {
-      throw YamlAbort{MakeError(file_, source.loc().line, source.loc().column,
+      throw YamlAbort{MakeError(DiagCode::kInputBadMergeKey, file_, source.loc().line, source.loc().column,
                                 "a merge key '<<' takes a map or a list of maps")};
     }
   }

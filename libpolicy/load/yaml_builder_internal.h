@@ -59,7 +59,7 @@ class YamlBuilder {
   // found from here (the `-` of an empty list item follows it).
   void SetCursor(std::size_t offset) { cursor_ = offset; }
 
-  [[noreturn]] void Fail(std::size_t offset, std::string message);
+  [[noreturn]] void Fail(DiagCode code, std::size_t offset, std::string message);
 
  private:
   struct Anchored {

@@ -280,7 +280,7 @@ InputError SyntaxError(std::string_view text, const std::string& file, const Dia
     }
   }
   if (d.line == 0) d.line = d.column = 1;
-  return MakeError(file, d.line, d.column, "YAML syntax error: " + d.message);
+  return MakeError(DiagCode::kInputSyntax, file, d.line, d.column, "YAML syntax error: " + d.message);
 }
 
 }  // namespace
@@ -288,8 +288,8 @@ InputError SyntaxError(std::string_view text, const std::string& file, const Dia
 DocumentsResult LoadYaml(std::string_view text, const std::string& file, const LoadLimits& limits,
                          bool single) {
   DocumentsResult result;
-  if (auto error = CheckInputText(text, file, limits, true)) {
-    result.error = std::move(error);
+  if (Result<void> checked = CheckInputText(text, file, limits, true); !checked) {
+    result.error = checked.error();
     return result;
   }
   DiagText diag_text;
@@ -309,7 +309,7 @@ DocumentsResult LoadYaml(std::string_view text, const std::string& file, const L
   cfg.diag = diag.get();
   std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
   if (!diag || !parser || fy_parser_set_string(parser.get(), text.data(), text.size()) != 0) {
-    result.error = MakeError(file, 0, 0, "cannot start the YAML parser");
+    result.error = MakeError(DiagCode::kInternal, file, 0, 0, "cannot start the YAML parser");
     return result;
   }
   try {
@@ -318,7 +318,7 @@ DocumentsResult LoadYaml(std::string_view text, const std::string& file, const L
   } catch (const YamlAbort& abort) {
     result.error = abort.error;
   } catch (const std::bad_alloc&) {
-    result.error = MakeError(file, 0, 0, "out of memory while reading YAML");
+    result.error = MakeError(DiagCode::kInternal, file, 0, 0, "out of memory while reading YAML");
   }
   if (result.error) {
     result.documents.clear();

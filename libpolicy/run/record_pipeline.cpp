@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/run/record_typer.h"
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/run/key_set.h"
@@ -553,10 +554,9 @@ class RecordPipeline {
     p.finding.line = line;
     p.finding.column = 1;
     p.finding.message = fmt::format(
-        "evaluation error (limit.unique_keys): more than {} distinct keys; "
-        "`unique` stops tracking here",
-        kMaxUniqueKeys);
-    p.fingerprint_text = "limit.unique_keys";
+        "evaluation error ({}): more than {} distinct keys; `unique` stops tracking here",
+        NameOf(DiagCode::kLimitUniqueKeys), kMaxUniqueKeys);
+    p.fingerprint_text = NameOf(DiagCode::kLimitUniqueKeys);
     total.findings.push_back(std::move(p));
   }
 

@@ -59,7 +59,7 @@ struct TemplateLiteral : Primitive<TemplateLiteral>, Named {
     Iterator it = first + 1;
     for (;;) {
       if (it == last || *it == '\n' || *it == '\r') {
-        Fail("syntax.unterminated_string", "unterminated string", result.span.begin,
+        Fail(DiagCode::kSyntaxUnterminatedString, "unterminated string", result.span.begin,
              result.span.begin + 1);
       }
       char c = *it;
@@ -70,7 +70,8 @@ struct TemplateLiteral : Primitive<TemplateLiteral>, Named {
       if (c == '\\') {
         std::size_t next = DecodeEscape(text, state.Offset(it), literal);
         if (next == std::string_view::npos) {
-          Fail("syntax.bad_escape", "invalid escape", state.Offset(it), state.Offset(it) + 2);
+          Fail(DiagCode::kSyntaxBadEscape, "invalid escape", state.Offset(it),
+               state.Offset(it) + 2);
         }
         it = state.base + next;
         continue;
@@ -82,8 +83,8 @@ struct TemplateLiteral : Primitive<TemplateLiteral>, Named {
         continue;
       }
       if (c == '}') {
-        Fail("syntax.unexpected", "a literal '}' in a message is written '}}'", state.Offset(it),
-             state.Offset(it) + 1);
+        Fail(DiagCode::kSyntaxUnexpected, "a literal '}' in a message is written '}}'",
+             state.Offset(it), state.Offset(it) + 1);
       }
       if (c != '{') {
         literal += c;
@@ -131,8 +132,8 @@ const auto add_import = [](auto& ctx) {
   Import import{std::move(at_c<1>(_attr(ctx))), {at_c<0>(_attr(ctx)), 0}};
   import.span.end = import.path.span.end;
   if (state.seen_declaration) {
-    Fail("syntax.unexpected", "imports come before the declarations of a file", import.span.begin,
-         import.span.begin + 6);
+    Fail(DiagCode::kSyntaxUnexpected, "imports come before the declarations of a file",
+         import.span.begin, import.span.begin + 6);
   }
   state.seen_item = true;
   state.module->imports.push_back(std::move(import));
@@ -146,7 +147,7 @@ const auto set_package = [](auto& ctx) {
     name.span.end = part.span.end;
   }
   if (state.seen_item) {
-    Fail("syntax.unexpected", "'package' must come first in a file", at_c<0>(_attr(ctx)),
+    Fail(DiagCode::kSyntaxUnexpected, "'package' must come first in a file", at_c<0>(_attr(ctx)),
          at_c<0>(_attr(ctx)) + 7);
   }
   state.seen_item = true;
@@ -184,14 +185,15 @@ const auto set_target_kind = [](auto& ctx) {
   } else if (word.name == "document") {
     target.kind = TargetKind::kDocument;
   } else {
-    Fail("syntax.expected", "expected a target (compose, records, records(SCHEMA) or document)",
-         word.span.begin, word.span.end);
+    Fail(DiagCode::kSyntaxExpected,
+         "expected a target (compose, records, records(SCHEMA) or document)", word.span.begin,
+         word.span.end);
   }
 };
 const auto set_target_schema = [](auto& ctx) {
   Target& target = _val(ctx);
   if (target.kind != TargetKind::kRecords) {
-    Fail("syntax.unexpected", "only 'records' takes a schema", _attr(ctx).span.begin,
+    Fail(DiagCode::kSyntaxUnexpected, "only 'records' takes a schema", _attr(ctx).span.begin,
          _attr(ctx).span.end);
   }
   target.schema = std::move(_attr(ctx));

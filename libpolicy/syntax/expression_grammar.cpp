@@ -108,7 +108,7 @@ struct OperatorLevel : x3::parser<OperatorLevel<Lower>> {
     int seen = 0;
     while (ops.parse(first, last, ctx, rctx, token)) {
       if (assoc == Assoc::kNone && ++seen > 1) {
-        Fail("syntax.non_associative",
+        Fail(DiagCode::kSyntaxNonAssociative,
              std::string("'") + BinaryOpText(token.op) +
                  "' cannot follow another comparison of the same level; add parentheses",
              token.begin, token.end);
@@ -250,7 +250,7 @@ auto KeywordLiteral(ExprKind kind, const char* text) {
 const auto misplaced = [](auto& ctx) {
   const ParseState& state = State(ctx);
   std::string word(_attr(ctx).begin(), _attr(ctx).end());
-  Fail("syntax.unexpected",
+  Fail(DiagCode::kSyntaxUnexpected,
        "'" + word + "' stands alone only as a whole expression; put it in parentheses",
        state.Offset(_attr(ctx).begin()), state.Offset(_attr(ctx).end()));
 };

@@ -58,8 +58,8 @@ ParseState& State(const Context& ctx) {
   return x3::get<StateTag>(ctx).get();
 }
 
-[[noreturn]] inline void Fail(std::string code, std::string message, uint32_t begin, uint32_t end) {
-  throw SyntaxError{{std::move(code), std::move(message), begin, end}};
+[[noreturn]] inline void Fail(DiagCode code, std::string message, uint32_t begin, uint32_t end) {
+  throw SyntaxError{{code, std::move(message), begin, end}};
 }
 
 // Whitespace and `#` comments. Consumes one item per call, as X3 expects of a
@@ -253,7 +253,7 @@ struct StringLiteral : Primitive<StringLiteral>, Named {
       if (text[i] == '\\') {
         std::size_t next = DecodeEscape(text, i, value);
         if (next == std::string_view::npos) {
-          Fail("syntax.bad_escape", "invalid escape", static_cast<uint32_t>(i),
+          Fail(DiagCode::kSyntaxBadEscape, "invalid escape", static_cast<uint32_t>(i),
                static_cast<uint32_t>(i + 2));
         }
         i = next;
@@ -262,7 +262,7 @@ struct StringLiteral : Primitive<StringLiteral>, Named {
       }
     }
     if (i >= text.size() || text[i] != '"') {
-      Fail("syntax.unterminated_string", "unterminated string", state.Offset(first),
+      Fail(DiagCode::kSyntaxUnterminatedString, "unterminated string", state.Offset(first),
            state.Offset(first) + 1);
     }
     x3::traits::move_to(
@@ -289,7 +289,7 @@ inline void Adopt(ParseState& state, Expr& parent, ExprPtr child) {
   uint32_t child_height = state.heights[child.get()];
   uint32_t& height = state.heights[&parent];
   if (child_height + 1 > kMaxExpressionHeight) {
-    throw SyntaxError{{"syntax.too_deep",
+    throw SyntaxError{{DiagCode::kSyntaxTooDeep,
                        "expression nested deeper than " + std::to_string(kMaxExpressionHeight) +
                            " levels; split it with let or def",
                        parent.span.begin, std::max(parent.span.end, child->span.end)}};
@@ -340,7 +340,7 @@ struct Literal : Primitive<Literal>, Named {
         }
       }
       if (it == last || *it != '/') {
-        Fail("syntax.unterminated_regex", "unterminated regex literal", state.Offset(first),
+        Fail(DiagCode::kSyntaxUnterminatedRegex, "unterminated regex literal", state.Offset(first),
              state.Offset(first) + 1);
       }
       ++it;
@@ -368,8 +368,9 @@ struct Nested : x3::unary_parser<Subject, Nested<Subject>> {
     ParseState& state = State(ctx);
     if (state.depth >= kMaxNesting) {
       x3::skip_over(first, last, ctx);
-      Fail("syntax.too_deep", "nesting deeper than " + std::to_string(kMaxNesting) + " levels",
-           state.Offset(first), state.Offset(first) + 1);
+      Fail(DiagCode::kSyntaxTooDeep,
+           "nesting deeper than " + std::to_string(kMaxNesting) + " levels", state.Offset(first),
+           state.Offset(first) + 1);
     }
     struct Leave {
       ParseState& s;

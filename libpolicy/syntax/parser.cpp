@@ -16,7 +16,7 @@ using grammar::Iterator;
 
 Diagnostic MakeDiagnostic(const SourceFile& source, const SyntaxIssue& issue) {
   Diagnostic d;
-  d.code = issue.code;
+  d.code = NameOf(issue.code);
   d.severity = Severity::kError;
   d.message = issue.message;
   d.file = source.path();
@@ -106,7 +106,7 @@ class Driver {
                   uint32_t at = NextToken(text_, Offset(it));
                   uint32_t end = TokenEnd(text_, at);
                   grammar::Fail(
-                      "syntax.unexpected",
+                      DiagCode::kSyntaxUnexpected,
                       "expected a declaration (rule, def, param, schema or import), found " +
                           Found(text_, at, end),
                       at, end);
@@ -150,7 +150,7 @@ class Driver {
           uint32_t at = NextToken(text_, Offset(it));
           if (at < text_.size()) {
             uint32_t end = TokenEnd(text_, at);
-            grammar::Fail("syntax.unexpected",
+            grammar::Fail(DiagCode::kSyntaxUnexpected,
                           "unexpected " + Found(text_, at, end) + " after the expression", at, end);
           }
         },
@@ -179,13 +179,13 @@ class Driver {
       uint32_t at = NextToken(text_, Offset(e.where()));
       uint32_t end = TokenEnd(text_, at);
       std::string found = Found(text_, at, end);
-      issue = {"syntax.expected",
+      issue = {DiagCode::kSyntaxExpected,
                IsParserInternals(e.which()) ? "unexpected " + found
                                             : "expected " + e.which() + ", found " + found,
                at, end};
     } catch (const std::exception& e) {
       // Only allocation failure can get here; report it rather than crash.
-      issue = {"syntax.internal", std::string("the parser failed: ") + e.what(), 0, 0};
+      issue = {DiagCode::kSyntaxInternal, std::string("the parser failed: ") + e.what(), 0, 0};
     }
     error_at = issue.begin;
     Report(issue);

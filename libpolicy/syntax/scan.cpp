@@ -61,20 +61,20 @@ class Scanner {
     int level;   // what the frame itself adds to the depth: 1, or 0 for a body
   };
 
-  void Issue(std::string code, std::string message, std::size_t begin, std::size_t end) {
-    result_.issues.push_back({std::move(code), std::move(message), static_cast<uint32_t>(begin),
-                              static_cast<uint32_t>(end)});
+  void Issue(DiagCode code, std::string message, std::size_t begin, std::size_t end) {
+    result_.issues.push_back(
+        {code, std::move(message), static_cast<uint32_t>(begin), static_cast<uint32_t>(end)});
   }
 
-  void Stop(std::string code, std::string message, std::size_t begin, std::size_t end) {
-    Issue(std::move(code), std::move(message), begin, end);
+  void Stop(DiagCode code, std::string message, std::size_t begin, std::size_t end) {
+    Issue(code, std::move(message), begin, end);
     stopped_ = true;
   }
 
   void Deeper(std::size_t begin, std::size_t end) {
     if (++depth_ > max_nesting_) {
-      Stop("syntax.too_deep", "nesting deeper than " + std::to_string(max_nesting_) + " levels",
-           begin, end);
+      Stop(DiagCode::kSyntaxTooDeep,
+           "nesting deeper than " + std::to_string(max_nesting_) + " levels", begin, end);
     }
   }
 
@@ -114,7 +114,7 @@ class Scanner {
     std::size_t end = DecodeEscape(text_, pos_, ignored);
     if (end == std::string_view::npos) {
       std::size_t bad_end = std::min(text_.size(), pos_ + 2);
-      Issue("syntax.bad_escape", "invalid escape; use \\\" \\\\ \\n \\t or \\u{HEX}", pos_,
+      Issue(DiagCode::kSyntaxBadEscape, "invalid escape; use \\\" \\\\ \\n \\t or \\u{HEX}", pos_,
             bad_end);
       pos_ = bad_end;
     } else {
@@ -137,7 +137,7 @@ class Scanner {
       }
       ++pos_;
     }
-    Stop("syntax.unterminated_string", "unterminated string", open, open + 1);
+    Stop(DiagCode::kSyntaxUnterminatedString, "unterminated string", open, open + 1);
   }
 
   void ScanTemplateText() {
@@ -168,7 +168,8 @@ class Scanner {
       }
       ++pos_;
     }
-    Stop("syntax.unterminated_string", "unterminated string", template_open_, template_open_ + 1);
+    Stop(DiagCode::kSyntaxUnterminatedString, "unterminated string", template_open_,
+         template_open_ + 1);
   }
 
   void ScanRegex() {
@@ -186,7 +187,7 @@ class Scanner {
       }
       ++pos_;
     }
-    Stop("syntax.unterminated_regex", "unterminated regex literal", open, open + 1);
+    Stop(DiagCode::kSyntaxUnterminatedRegex, "unterminated regex literal", open, open + 1);
   }
 
   void ScanWord() {

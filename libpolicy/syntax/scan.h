@@ -7,11 +7,13 @@
 #include <string_view>
 #include <vector>
 
+#include "libpolicy/diagnostic_codes.h"
+
 namespace policy::syntax {
 
 // A problem found by the scanner or the grammar, in byte offsets.
 struct SyntaxIssue {
-  std::string code;
+  DiagCode code = DiagCode::kSyntaxUnexpected;
   std::string message;
   uint32_t begin = 0;
   uint32_t end = 0;

@@ -50,14 +50,14 @@ Value Sort(std::span<const Value> args, CallContext& ctx) {
     return Invalid(
         ctx, "sort",
         "elements must be decimals, strings or dates, got " + std::string(TypeName(type)),
-        "type.mismatch");
+        DiagCode::kTypeMismatch);
   }
   for (const Value& item : items) {
     if (!item.is(type)) {
       return Invalid(ctx, "sort",
                      "elements must all be of one type, got " + std::string(TypeName(type)) +
                          " and " + std::string(TypeName(item.type())),
-                     "type.mismatch");
+                     DiagCode::kTypeMismatch);
     }
   }
   std::vector<Value> sorted(items.begin(), items.end());

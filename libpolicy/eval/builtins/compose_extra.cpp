@@ -127,7 +127,7 @@ bool EdgesOf(const Value& edges, std::vector<std::string_view>* out, CallContext
       if (!item.is(Type::kString)) {
         Invalid(ctx, "find_cycle",
                 "edges must be names (strings), got " + std::string(TypeName(item.type())),
-                "type.mismatch");
+                DiagCode::kTypeMismatch);
         return false;
       }
       out->push_back(item.as_string());
@@ -137,7 +137,7 @@ bool EdgesOf(const Value& edges, std::vector<std::string_view>* out, CallContext
   Invalid(ctx, "find_cycle",
           "a node's edges must be a list of names, a map or null, got " +
               std::string(TypeName(edges.type())),
-          "type.mismatch");
+          DiagCode::kTypeMismatch);
   return false;
 }
 

@@ -25,7 +25,7 @@ Value Abs(std::span<const Value> args, CallContext& ctx) {
   const Value& x = args[0];
   if (x.is_null()) return Value::Null();
   if (!x.is(Type::kDecimal))
-    return ctx.Fail("type.mismatch", "abs needs a decimal, got " + Describe(x));
+    return ctx.Fail(DiagCode::kTypeMismatch, "abs needs a decimal, got " + Describe(x));
   // |coefficient| < 10^38 on both sides of zero, so negation cannot overflow.
   return Value::Number(x.as_decimal().Abs());
 }
@@ -38,8 +38,9 @@ Value Extreme(std::span<const Value> args, CallContext& ctx, bool want_max) {
   if (args.size() == 1) {
     if (args[0].is_null()) return Value::Null();
     if (!args[0].is(Type::kList)) {
-      return ctx.Fail("type.mismatch", fmt::format("{} of one argument needs a list, got {}", name,
-                                                   Describe(args[0])));
+      return ctx.Fail(
+          DiagCode::kTypeMismatch,
+          fmt::format("{} of one argument needs a list, got {}", name, Describe(args[0])));
     }
     items = args[0].as_list();
     // Like SQL's MIN/MAX: no elements, no extreme.
@@ -53,7 +54,7 @@ Value Extreme(std::span<const Value> args, CallContext& ctx, bool want_max) {
       continue;
     }
     if (!item.is(Type::kDecimal)) {
-      return ctx.Fail("type.mismatch",
+      return ctx.Fail(DiagCode::kTypeMismatch,
                       fmt::format("{} needs decimals, got {}", name, Describe(item)));
     }
     const Decimal& d = item.as_decimal();
@@ -80,24 +81,27 @@ Value Round(std::span<const Value> args, CallContext& ctx) {
   const Value& x = args[0];
   const Value& n = args[1];
   if (!x.is(Type::kDecimal))
-    return ctx.Fail("type.mismatch", "round needs a decimal, got " + Describe(x));
+    return ctx.Fail(DiagCode::kTypeMismatch, "round needs a decimal, got " + Describe(x));
   if (!n.is(Type::kDecimal)) {
-    return ctx.Fail("type.mismatch", "round's digit count must be a decimal, got " + Describe(n));
+    return ctx.Fail(DiagCode::kTypeMismatch,
+                    "round's digit count must be a decimal, got " + Describe(n));
   }
   const std::optional<int64_t> digits = n.as_decimal().ToInt64();
   if (!digits || *digits < -kMaxRoundDigits || *digits > kMaxRoundDigits) {
-    return ctx.Fail("value.invalid", "round's digit count must be an integer in -38..38, got " +
-                                         n.as_decimal().ToString());
+    return ctx.Fail(
+        DiagCode::kValueInvalid,
+        "round's digit count must be an integer in -38..38, got " + n.as_decimal().ToString());
   }
   Rounding mode = Rounding::kHalfAwayFromZero;
   if (args.size() == 3) {
     if (!args[2].is(Type::kString)) {
-      return ctx.Fail("type.mismatch", "round's mode must be a string, got " + Describe(args[2]));
+      return ctx.Fail(DiagCode::kTypeMismatch,
+                      "round's mode must be a string, got " + Describe(args[2]));
     }
     const std::optional<Rounding> parsed = ParseRounding(args[2].as_string());
     if (!parsed) {
       return ctx.Fail(
-          "value.invalid",
+          DiagCode::kValueInvalid,
           fmt::format("round's mode must be \"half_even\" or \"half_away_from_zero\", got \"{}\"",
                       args[2].as_string()));
     }
@@ -116,7 +120,7 @@ Value Sum(std::span<const Value> args, CallContext& ctx) {
   const Value& list = args[0];
   if (list.is_null()) return Value::Null();
   if (!list.is(Type::kList))
-    return ctx.Fail("type.mismatch", "sum needs a list, got " + Describe(list));
+    return ctx.Fail(DiagCode::kTypeMismatch, "sum needs a list, got " + Describe(list));
   Decimal total;
   bool saw_null = false;
   for (const Value& item : list.as_list()) {
@@ -125,7 +129,7 @@ Value Sum(std::span<const Value> args, CallContext& ctx) {
       continue;
     }
     if (!item.is(Type::kDecimal)) {
-      return ctx.Fail("type.mismatch",
+      return ctx.Fail(DiagCode::kTypeMismatch,
                       "sum needs a list of decimals, got an element of type " + Describe(item));
     }
     if (saw_null) continue;  // the result is null; keep checking the types only

@@ -181,7 +181,7 @@ Value Join(std::span<const Value> args, CallContext& ctx) {
       return Invalid(ctx, "join",
                      "elements must be strings, decimals, dates or bools, got a " +
                          std::string(TypeName(item.type())),
-                     "type.mismatch");
+                     DiagCode::kTypeMismatch);
     }
     if (!first) out += sep.as_string();
     first = false;
@@ -219,7 +219,7 @@ Value Replace(std::span<const Value> args, CallContext& ctx) {
     if (!re.CheckRewriteString(rewrite, &why)) {
       return Invalid(ctx, "replace",
                      "invalid replacement \"" + std::string(with.as_string()) + "\": " + why,
-                     "regex.replace");
+                     DiagCode::kRegexReplace);
     }
     out.assign(s);
     re2::RE2::GlobalReplace(&out, re, rewrite);

@@ -9,25 +9,25 @@ namespace policy::eval {
 
 Value Mismatch(CallContext& ctx, std::string_view fn, std::size_t index, std::string_view want,
                const Value& got) {
-  return ctx.Fail("type.mismatch", fmt::format("{}(): argument {} must be {}, got {}", fn,
-                                               index + 1, want, TypeName(got.type())));
+  return ctx.Fail(DiagCode::kTypeMismatch, fmt::format("{}(): argument {} must be {}, got {}", fn,
+                                                       index + 1, want, TypeName(got.type())));
 }
 
-Value Invalid(CallContext& ctx, std::string_view fn, std::string_view message, const char* code) {
+Value Invalid(CallContext& ctx, std::string_view fn, std::string_view message, DiagCode code) {
   return ctx.Fail(code, fmt::format("{}(): {}", fn, message));
 }
 
-const char* DecimalErrorCode(DecimalStatus status) {
+DiagCode DecimalErrorCode(DecimalStatus status) {
   switch (status) {
     case DecimalStatus::kOverflow:
-      return "decimal.overflow";
+      return DiagCode::kDecimalOverflow;
     case DecimalStatus::kDivisionByZero:
-      return "decimal.division_by_zero";
+      return DiagCode::kDecimalDivisionByZero;
     case DecimalStatus::kOk:
     case DecimalStatus::kInvalid:
       break;
   }
-  return "value.invalid";
+  return DiagCode::kValueInvalid;
 }
 
 bool IsAsciiText(std::string_view s) {

@@ -16,10 +16,10 @@ Value Mismatch(CallContext& ctx, std::string_view fn, std::size_t index, std::st
 
 // Fails with `code` and "NAME(): MESSAGE".
 Value Invalid(CallContext& ctx, std::string_view fn, std::string_view message,
-              const char* code = "value.invalid");
+              DiagCode code = DiagCode::kValueInvalid);
 
 // The error code of a failed decimal operation.
-const char* DecimalErrorCode(DecimalStatus status);
+DiagCode DecimalErrorCode(DecimalStatus status);
 
 // Decodes the code point at s[*pos] and advances *pos. An invalid or truncated
 // sequence yields U+FFFD and advances one byte (CountCodePoints counts the same).

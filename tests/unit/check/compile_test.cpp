@@ -81,16 +81,14 @@ TEST_CASE("a param override replaces the default; one of the wrong type is an er
 
 TEST_CASE("param overrides are read by the declared type") {
   policy::Arena arena;
-  std::string error;
-  std::optional<policy::Value> rate =
-      policy::check::ParseParamOverride("decimal", "7.5", arena, error);
+  policy::Result<policy::Value> rate = policy::check::ParseParamOverride("decimal", "7.5", arena);
   REQUIRE(rate);
   CHECK(policy::check::MatchesParamType("decimal", *rate));
   CHECK_FALSE(policy::check::MatchesParamType("bool", *rate));
-  CHECK(policy::check::ParseParamOverride("bool", "true", arena, error));
-  error.clear();
-  CHECK_FALSE(policy::check::ParseParamOverride("bool", "maybe", arena, error));
-  CHECK_FALSE(error.empty());
+  CHECK(policy::check::ParseParamOverride("bool", "true", arena));
+  policy::Result<policy::Value> bad = policy::check::ParseParamOverride("bool", "maybe", arena);
+  REQUIRE_FALSE(bad);
+  CHECK_FALSE(bad.error().message.empty());
 }
 
 TEST_CASE("the embedded packs compile: check carries them") {

@@ -169,7 +169,7 @@ TEST_CASE("cli: rules and explain") {
             .code == 2);
   Run unknown = PolicyCheck("explain CLI-IMG-999 --no-builtin -r rules");
   CHECK(unknown.code == 2);
-  CHECK(Has(unknown.err, "unknown rule 'CLI-IMG-999'"));
+  CHECK(Has(unknown.err, "unknown rule or diagnostic code 'CLI-IMG-999'"));
 }
 
 TEST_CASE("cli: test runs rule-pack fixtures") {
