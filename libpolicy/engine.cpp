@@ -141,7 +141,10 @@ InputResult CheckOne(const Program& program, const ActiveRules& rules, const Inp
   if (kind == InputKind::kCompose) {
     std::unique_ptr<Document> doc = LoadSingle(*text, display, json, true, result, false);
     if (!doc) return result;
-    load::NormalizeCompose(*doc);
+    if (auto too_big = load::NormalizeCompose(*doc)) {
+      AddProblem(result, *too_big);
+      return result;
+    }
     // --compose-merge: the other files, loaded and normalised alike, merged in order.
     std::vector<std::string> more_texts;
     std::vector<std::unique_ptr<LineIndex>> more_lines;
@@ -161,7 +164,10 @@ InputResult CheckOne(const Program& program, const ActiveRules& rules, const Inp
         std::unique_ptr<Document> part_doc = LoadSingle(
             *part_text, part_display, EndsWith(Lower(path), ".json"), true, result, false);
         if (!part_doc) return result;
-        load::NormalizeCompose(*part_doc);
+        if (auto too_big = load::NormalizeCompose(*part_doc)) {
+          AddProblem(result, *too_big);
+          return result;
+        }
         docs.push_back(std::move(part_doc));
         more_texts.push_back(std::move(*part_text));
         result.directives[part_display] = eval::ParseDirectives(more_texts.back());

@@ -238,10 +238,7 @@ class StreamChecker {
       workers.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
     merger_ = std::make_unique<Worker>(options_, header, display_, schema_);
     if (header) csv_shape_ = NewRecordShape();
-    unique_keys_ = true;
-    for (size_t i = 0; header != nullptr && i < header->names.size(); ++i)
-      for (size_t j = 0; j < i; ++j)
-        if (header->names[i] == header->names[j]) unique_keys_ = false;
+    unique_keys_ = header == nullptr || !header->duplicate_names;
     for (const CompiledRule* rule : rules_)
       dormant_.push_back(!merger_->runner.InputPrefixHolds(*rule, info_));
 

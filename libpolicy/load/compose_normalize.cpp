@@ -9,6 +9,8 @@
 // checked, whatever profile would start it.
 #include <new>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "libpolicy/load/compose_internal.h"
@@ -20,7 +22,11 @@ namespace {
 
 class Normalizer {
  public:
-  explicit Normalizer(Arena& arena) : arena_(arena) {}
+  Normalizer(Arena& arena, uint64_t max_extends_values)
+      : arena_(arena), max_extends_values_(max_extends_values) {}
+
+  // The `extends` where resolving the bases passed the limit, or nullptr.
+  const Value* extends_too_big() const { return extends_too_big_; }
 
   Value Root(const Value& root) {
     if (!root.is(Type::kMap)) return root;
@@ -30,7 +36,9 @@ class Normalizer {
     for (MapEntry& e : entries) e.value = Service(e.value);
     // Services are normalised first so that a base and the service extending it
     // merge in one shape (an environment list and map merge key by key).
-    return Replace(root, "services", internal::ResolveExtends(arena_, Rebuild(*services, entries)));
+    return Replace(root, "services",
+                   internal::ResolveExtends(arena_, Rebuild(*services, entries),
+                                            max_extends_values_, &extends_too_big_));
   }
 
  private:
@@ -80,6 +88,8 @@ class Normalizer {
     }
     if (!field.is(Type::kList)) return field;
     std::vector<MapEntry> entries;
+    // Where each key's entry is: a list of 100 000 items must not compare every pair.
+    std::unordered_map<std::string_view, std::size_t> index_of;
     for (const Value& item : field.as_list()) {
       if (!(item.is(Type::kString) || item.is(Type::kDecimal) || item.is(Type::kBool))) continue;
       std::string_view text =
@@ -98,14 +108,12 @@ class Normalizer {
         v = Value::String(text.substr(cut + 1)).WithOriginOf(item);
       }
       v.set_path(Path(field.path(), key, -1));
-      bool replaced = false;
-      for (MapEntry& e : entries) {
-        if (e.key == key) {
-          e.value = v;  // a later item overrides an earlier one, as compose does
-          replaced = true;
-        }
+      auto [at, inserted] = index_of.emplace(key, entries.size());
+      if (inserted) {
+        entries.push_back({key, v});
+      } else {
+        entries[at->second].value = v;  // a later item overrides an earlier one, as compose does
       }
-      if (!replaced) entries.push_back({key, v});
     }
     return Located(NewMap(entries), field, field.path());
   }
@@ -175,6 +183,8 @@ class Normalizer {
   Value DependsOn(const Value& field) {
     if (!field.is(Type::kList)) return field;
     std::vector<MapEntry> entries;
+    // Where each key's entry is: a list of 100 000 items must not compare every pair.
+    std::unordered_map<std::string_view, std::size_t> index_of;
     for (const Value& item : field.as_list()) {
       if (!item.is(Type::kString)) continue;
       const PathNode* path = Path(field.path(), item.as_string(), -1);
@@ -260,10 +270,21 @@ class Normalizer {
   }
 
   Arena& arena_;
+  uint64_t max_extends_values_;
+  const Value* extends_too_big_ = nullptr;
 };
 
 }  // namespace
 
-void NormalizeCompose(Document& doc) { doc.root = Normalizer(doc.arena).Root(doc.root); }
+std::optional<InputError> NormalizeCompose(Document& doc, const LoadLimits& limits) {
+  Normalizer normalizer(doc.arena, limits.max_extends_values);
+  doc.root = normalizer.Root(doc.root);
+  const Value* extends = normalizer.extends_too_big();
+  if (extends == nullptr) return std::nullopt;
+  return InputError{
+      doc.files.empty() ? std::string() : doc.files[0], extends->loc().line, extends->loc().column,
+      "extends: the services' bases would copy more than " +
+          std::to_string(limits.max_extends_values) + " values into the services extending them"};
+}
 
 }  // namespace policy::load
