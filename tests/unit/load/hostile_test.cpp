@@ -1,4 +1,4 @@
-// Every file in tests/hostile must give a clear input error (file, line, message),
+// Every file directly in tests/hostile must give a clear input error (file, line, message),
 // never a crash, a hang or a silent success.
 #include <fstream>
 #include <memory>
