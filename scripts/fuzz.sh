@@ -36,7 +36,7 @@ run() {
     -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$target-" "$corpus" \
     >"$log" 2>&1 || status=$?
   # The last status line ("#N DONE cov: EDGES ft: ... corp: ...") and the executions.
-  grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 || true
+  grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 || true
   grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' "$log" || true
   if [ "$status" != 0 ]; then
     echo "$target FAILED (exit $status); see $log and build-fuzz/artifacts/" >&2

@@ -302,6 +302,10 @@ void SpecializeRule(eval::CompiledRule& rule, Context& ctx) {
     for (size_t k = i + 1; k < rule.clauses.size() && passes; ++k) {
       const eval::CompiledClause& next = rule.clauses[k];
       const Node* e = sp.AssumeAscii(sp.Substitute(next.expr, assumed), c.slot2);
+      if (e == nullptr) {  // a clause that did not compile: its error is already reported
+        passes = false;
+        break;
+      }
       if (next.op == eval::ClauseOp::kLet) {
         if (e->op == NodeOp::kConst) assumed[next.slot] = e;
       } else {
