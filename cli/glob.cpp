@@ -80,8 +80,9 @@ bool MatchSegment(std::string_view glob, std::string_view name) {
 
 // Segments against segments as MatchSegment matches characters: `**` is the
 // star, backtracking to the last `**` only. A later `**` can absorb whatever an
-// earlier one would have, so that is enough, and it takes at most glob x path
-// segment comparisons: many `**` over a deep tree no longer try every split.
+// earlier one would have, so that is enough. Each restart moves the path on by
+// one, so it takes at most glob x (path + 1) segment comparisons: many `**`
+// over a deep tree no longer try every split.
 bool MatchSegments(const std::vector<std::string_view>& glob,
                    const std::vector<std::string_view>& path, std::size_t& steps) {
   std::size_t g = 0, p = 0, star_g = std::string_view::npos, star_p = 0;

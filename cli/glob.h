@@ -12,7 +12,7 @@ namespace policy::cli {
 bool GlobMatch(std::string_view glob, std::string_view path);
 
 // GlobMatch adding to `steps` the segment comparisons it made: at most the
-// glob's segments times the path's, whatever the number of `**`.
+// glob's segments times (the path's + 1), whatever the number of `**`.
 bool GlobMatchCounted(std::string_view glob, std::string_view path, std::size_t& steps);
 
 // Whether a directory is covered entirely: the glob matches it, or the glob is
