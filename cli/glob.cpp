@@ -78,29 +78,50 @@ bool MatchSegment(std::string_view glob, std::string_view name) {
   return g == glob.size();
 }
 
-bool MatchSegments(const std::vector<std::string_view>& glob, std::size_t gi,
-                   const std::vector<std::string_view>& path, std::size_t pi) {
-  if (gi == glob.size()) return pi == path.size();
-  if (glob[gi] == "**") {
-    for (std::size_t k = pi; k <= path.size(); ++k) {
-      if (MatchSegments(glob, gi + 1, path, k)) return true;
+// Segments against segments as MatchSegment matches characters: `**` is the
+// star, backtracking to the last `**` only. A later `**` can absorb whatever an
+// earlier one would have, so that is enough. Each restart moves the path on by
+// one, so it takes at most glob x (path + 1) segment comparisons: many `**`
+// over a deep tree no longer try every split.
+bool MatchSegments(const std::vector<std::string_view>& glob,
+                   const std::vector<std::string_view>& path, std::size_t& steps) {
+  std::size_t g = 0, p = 0, star_g = std::string_view::npos, star_p = 0;
+  while (p < path.size()) {
+    if (g < glob.size() && glob[g] == "**") {
+      star_g = ++g;
+      star_p = p;
+      continue;
     }
-    return false;
+    ++steps;
+    if (g < glob.size() && MatchSegment(glob[g], path[p])) {
+      ++g;
+      ++p;
+      continue;
+    }
+    if (star_g == std::string_view::npos) return false;
+    g = star_g;
+    p = ++star_p;
   }
-  if (pi == path.size()) return false;
-  return MatchSegment(glob[gi], path[pi]) && MatchSegments(glob, gi + 1, path, pi + 1);
+  while (g < glob.size() && glob[g] == "**") ++g;
+  return g == glob.size();
 }
 
 }  // namespace
 
 bool GlobMatch(std::string_view glob, std::string_view path) {
+  std::size_t steps = 0;
+  return GlobMatchCounted(glob, path, steps);
+}
+
+bool GlobMatchCounted(std::string_view glob, std::string_view path, std::size_t& steps) {
   std::vector<std::string_view> g = Split(glob);
   std::vector<std::string_view> p = Split(path);
   if (g.empty()) return false;
   if (glob.find('/') == std::string_view::npos && g.size() == 1 && g[0] != "**") {
+    ++steps;
     return !p.empty() && MatchSegment(g[0], p.back());
   }
-  return MatchSegments(g, 0, p, 0);
+  return MatchSegments(g, p, steps);
 }
 
 bool GlobCoversDirectory(std::string_view glob, std::string_view dir) {

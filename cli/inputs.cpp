@@ -16,11 +16,18 @@ bool SkippedDirectory(const std::string& name) {
   return name == ".git" || name == "node_modules" || name == "vendor";
 }
 
+// Whether `real` (a canonical path) is `root` (canonical) or below it.
+bool InsideTree(const fs::path& real, const fs::path& root) {
+  const fs::path rel = real.lexically_relative(root);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
 struct Walker {
   const InputRequest& request;
   InputSet& out;
   std::set<std::string>& seen;
   std::string config_abs;
+  fs::path walk_root;  // the real path of the named directory being walked
 
   void Add(Input input) {
     if (seen.insert(input.path).second) out.inputs.push_back(std::move(input));
@@ -65,6 +72,16 @@ struct Walker {
     if (b && input.kind == InputKind::kRecords) input.schema = b->schema;
   }
 
+  // A walked file that is a symbolic link is read only when its target is inside
+  // the named directory: `data.csv -> /etc/passwd` must not put the target's
+  // lines into findings. The comparison is of real paths, not of link text.
+  bool LinkLeavesTree(const fs::directory_entry& entry) const {
+    std::error_code ec;
+    if (!entry.is_symlink(ec)) return false;
+    const fs::path real = fs::canonical(entry.path(), ec);
+    return ec || walk_root.empty() || !InsideTree(real, walk_root);
+  }
+
   // Directories only through real entries, never symlinks, so a link cycle
   // cannot make the walk endless.
   // An unreadable named directory is an input error; one found while walking is
@@ -106,6 +123,12 @@ struct Walker {
       Classify(input, false);
       if (input.kind == InputKind::kAuto) continue;
       if (input.kind == InputKind::kDocument && !request.want_documents) continue;
+      if (LinkLeavesTree(entry)) {
+        out.problems.push_back({child, 0, 0,
+                                "not read: a symbolic link to a file outside the walked directory",
+                                true});
+        continue;
+      }
       Add(std::move(input));
     }
   }
@@ -137,7 +160,7 @@ std::string RelativeToBase(const std::string& path, const std::string& base_dir)
 InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) {
   InputSet out;
   std::set<std::string> seen;
-  Walker walker{request, out, seen, ""};
+  Walker walker{request, out, seen, "", {}};
   if (!request.config_path.empty()) {
     std::error_code ec;
     walker.config_abs = fs::absolute(request.config_path, ec).lexically_normal().string();
@@ -166,6 +189,7 @@ InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) 
     }
     if (fs::is_directory(status)) {
       if (path != "." && walker.Excluded(path, true)) continue;
+      walker.walk_root = fs::canonical(path, ec);
       walker.Walk(path == "." ? "" : path, fs::path(path), true);
       continue;
     }

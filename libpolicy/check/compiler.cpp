@@ -50,6 +50,21 @@ bool InsideRoot(const std::string& key, const std::string& root) {
   return !rel.empty() && rel.rfind("..", 0) != 0;
 }
 
+// InsideRoot on real paths: `lib.policy -> /elsewhere/x.policy` or a linked
+// directory inside the root passes the check on text but leaves the root.
+// Symbolic links are resolved as far as the path exists (files given in memory
+// do not exist and keep their text).
+bool RealPathInsideRoot(const std::string& key, const std::string& root) {
+  if (root.empty() || key.rfind(kBuiltinRoot, 0) == 0) return true;
+  std::error_code ec;
+  const fs::path real_key = fs::weakly_canonical(key, ec);
+  if (ec) return false;
+  const fs::path real_root = fs::weakly_canonical(root, ec);
+  if (ec) return false;
+  const fs::path rel = real_key.lexically_relative(real_root);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
 class Compiler {
  public:
   Compiler(const CompileOptions& options, Program& program) : options_(options), ctx_(program) {}
@@ -155,7 +170,7 @@ void Compiler::ResolveImports(LoadedFile& f) {
     } else {
       key = NormalKey((fs::path(f.key).parent_path() / imp.path.value).string());
     }
-    if (!InsideRoot(key, f.root)) {
+    if (!InsideRoot(key, f.root) || !RealPathInsideRoot(key, f.root)) {
       ctx_.Error(f, imp.path.span, DiagCode::kImportOutsideRoot,
                  fmt::format("import '{}' leaves the rule root '{}'", imp.path.value, f.root));
       continue;

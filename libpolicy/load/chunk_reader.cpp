@@ -25,6 +25,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string_view>
+#include <unordered_map>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -370,19 +372,22 @@ class Reader : public ChunkReader {
     }
     // Issues name their column with views into header_.names, complete by now: they
     // stay valid as long as this reader (a copied CsvHeader still points here).
+    // Each name's first column is kept in a hash map: a header of 100 000 columns
+    // must not compare every pair of names.
+    std::unordered_map<std::string_view, std::size_t> first_column;
+    first_column.reserve(cells.size());
     for (std::size_t i = 0; i < cells.size(); ++i) {
+      auto [it, inserted] = first_column.emplace(header_.names[i], i);
+      if (!inserted) header_.duplicate_names = true;
       if (cells[i].bad_utf8) {
         header_.issues.push_back(
             {cells[i].line, cells[i].column, {}, "invalid UTF-8 in a column name"});
         continue;
       }
-      for (std::size_t j = 0; j < i; ++j) {
-        if (header_.names[j] == header_.names[i]) {
-          header_.issues.push_back({cells[i].line, cells[i].column, header_.names[i],
-                                    "duplicate column name '" + header_.names[i] +
-                                        "' (also column " + std::to_string(j + 1) + ")"});
-          break;
-        }
+      if (!inserted) {
+        header_.issues.push_back({cells[i].line, cells[i].column, header_.names[i],
+                                  "duplicate column name '" + header_.names[i] + "' (also column " +
+                                      std::to_string(it->second + 1) + ")"});
       }
     }
     next_line_ = 1 + scan.lines;

@@ -5,10 +5,13 @@
 // and the readiness matrix attribute them to the service that runs with them.
 //
 // Resolution is iterative (a chain of a thousand extends must not exhaust the
-// stack) and never fails: an unknown base, an `extends` naming another file, and
-// every service on a cycle are left as written.
+// stack): an unknown base, an `extends` naming another file, and every service
+// on a cycle are left as written. It fails only when it would copy more values
+// than the caller allows: a chain of n services each adding a key makes n*n/2
+// inherited copies, so 4 000 services would take gigabytes.
 #include <new>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "libpolicy/load/compose_internal.h"
@@ -20,11 +23,19 @@ constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
 class Resolver {
  public:
-  Resolver(Arena& arena, const Value& services)
+  Resolver(Arena& arena, const Value& services, uint64_t max_values)
       : arena_(arena),
         services_(services),
         entries_(services.as_map().begin(), services.as_map().end()),
-        state_(entries_.size(), State::kTodo) {}
+        state_(entries_.size(), State::kTodo),
+        budget_(max_values) {
+    // Bases are found by name in a hash map, not by a scan per service.
+    index_of_.reserve(entries_.size());
+    for (std::size_t i = 0; i < entries_.size(); ++i) index_of_.emplace(entries_[i].key, i);
+  }
+
+  // The `extends` value whose base would have passed the limit, or nullptr.
+  const Value* too_big() const { return too_big_; }
 
   Value Run() {
     bool changed = false;
@@ -50,6 +61,11 @@ class Resolver {
         if (state_[*it] != State::kActive) continue;
         std::size_t base = BaseOf(*it);
         if (base != kNone && entries_[base].value.is(Type::kMap)) {
+          // Extend copies the base's values once more: count them first.
+          if (!Spend(entries_[base].value)) {
+            too_big_ = entries_[*it].value.Find("extends");
+            return services_;
+          }
           entries_[*it].value = Extend(entries_[*it], entries_[base].value);
           changed = true;
         }
@@ -84,10 +100,23 @@ class Resolver {
     } else {
       return kNone;
     }
-    for (std::size_t j = 0; j < entries_.size(); ++j) {
-      if (entries_[j].key == name) return j;
+    auto found = index_of_.find(name);
+    return found == index_of_.end() ? kNone : found->second;
+  }
+
+  // Takes the values of `v` (itself included) from the budget; false when it
+  // does not hold them. Stops counting as soon as the budget is spent.
+  bool Spend(const Value& v) {
+    if (budget_ == 0) return false;
+    --budget_;
+    if (v.is(Type::kList)) {
+      for (const Value& item : v.as_list())
+        if (!Spend(item)) return false;
+    } else if (v.is(Type::kMap)) {
+      for (const MapEntry& e : v.as_map())
+        if (!Spend(e.value)) return false;
     }
-    return kNone;
+    return true;
   }
 
   Value Extend(const MapEntry& service, const Value& base) {
@@ -111,13 +140,21 @@ class Resolver {
   const Value& services_;
   std::vector<MapEntry> entries_;
   std::vector<State> state_;
+  std::unordered_map<std::string_view, std::size_t> index_of_;
+  uint64_t budget_;  // values Extend may still copy
+  const Value* too_big_ = nullptr;
 };
 
 }  // namespace
 
-Value ResolveExtends(Arena& arena, const Value& services) {
+Value ResolveExtends(Arena& arena, const Value& services, uint64_t max_values,
+                     const Value** too_big) {
+  *too_big = nullptr;
   if (!services.is(Type::kMap)) return services;
-  return Resolver(arena, services).Run();
+  Resolver resolver(arena, services, max_values);
+  Value out = resolver.Run();
+  *too_big = resolver.too_big();
+  return out;
 }
 
 }  // namespace policy::load::internal

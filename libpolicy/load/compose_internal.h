@@ -2,6 +2,7 @@
 // Compose merge rules shared by MergeCompose (several files, compose_merge.cpp)
 // and `extends` within one file (compose_extends.cpp): both are "the later
 // definition merged over the earlier one" in docker compose, with one rule set.
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -32,7 +33,11 @@ Value Repath(Arena& arena, const Value& v, const PathNode* path);
 // `extends: NAME` or `extends: {service: NAME}` gets NAME's keys merged under its
 // own (MergeComposeValues), located where NAME writes them and reached by the
 // service's own paths. `extends` with a `file:` is left as written, and so are
-// unknown bases and cycles (resolution just stops there).
-Value ResolveExtends(Arena& arena, const Value& services);
+// unknown bases and cycles (resolution just stops there). Every value a service
+// inherits is a copy: when the copies would pass `max_values`, the services are
+// returned as written and `*too_big` is the `extends` value where the limit was
+// reached (nullptr otherwise).
+Value ResolveExtends(Arena& arena, const Value& services, uint64_t max_values,
+                     const Value** too_big);
 
 }  // namespace policy::load::internal

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <new>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "libpolicy/load/compose_internal.h"
@@ -174,15 +176,20 @@ class Merger {
   Value Maps(const Value& base, const Value& over, KeyPath& path) {
     if (!base.is(Type::kMap) || !over.is(Type::kMap)) return over;
     std::vector<MapEntry> entries(base.as_map().begin(), base.as_map().end());
+    // Keys are found by hash: an environment of 100 000 names must not be
+    // compared pair by pair.
+    std::unordered_map<std::string_view, std::size_t> index_of;
+    index_of.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) index_of.emplace(entries[i].key, i);
     for (const MapEntry& e : over.as_map()) {
-      auto it = std::find_if(entries.begin(), entries.end(),
-                             [&](const MapEntry& m) { return m.key == e.key; });
-      if (it == entries.end()) {
+      auto [at, inserted] = index_of.emplace(e.key, entries.size());
+      if (inserted) {
         entries.push_back(e);
         continue;
       }
       path.push_back(e.key);
-      it->value = Merge(it->value, e.value, path);
+      MapEntry& merged = entries[at->second];
+      merged.value = Merge(merged.value, e.value, path);
       path.pop_back();
     }
     MapEntry* copy = arena_.AllocateArray<MapEntry>(entries.size());
@@ -193,18 +200,18 @@ class Merger {
 
   Value Lists(const Value& base, const Value& over, Identity identity) {
     std::vector<Value> items;
-    std::vector<std::string> keys;
+    // The item holding each identity (by hash, not by comparing every pair).
+    std::unordered_map<std::string, std::size_t> index_of;
     auto add = [&](const Value& v) {
       std::string key = IdentityKey(identity, v);
       if (!key.empty()) {
-        auto it = std::find(keys.begin(), keys.end(), key);
-        if (it != keys.end()) {
-          items[static_cast<std::size_t>(it - keys.begin())] = v;
+        auto [at, inserted] = index_of.emplace(std::move(key), items.size());
+        if (!inserted) {
+          items[at->second] = v;
           return;
         }
       }
       items.push_back(v);
-      keys.push_back(std::move(key));
     };
     for (const Value& v : base.as_list()) add(v);
     for (const Value& v : over.as_list()) add(v);

@@ -13,10 +13,13 @@
 #include <new>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "libpolicy/load/compose_internal.h"
 #include "libpolicy/load/loaders.h"
+#include "libpolicy/load/text_internal.h"
 #include "libpolicy/source.h"
 
 namespace policy::load {
@@ -24,7 +27,11 @@ namespace {
 
 class Normalizer {
  public:
-  Normalizer(Arena& arena, const ComposeEnv& env) : arena_(arena), env_(env) {}
+  Normalizer(Arena& arena, const ComposeEnv& env, uint64_t max_extends_values)
+      : arena_(arena), env_(env), max_extends_values_(max_extends_values) {}
+
+  // The `extends` where resolving the bases passed the limit, or nullptr.
+  const Value* extends_too_big() const { return extends_too_big_; }
 
   Value Root(const Value& root) {
     if (!root.is(Type::kMap)) return root;
@@ -34,7 +41,9 @@ class Normalizer {
     for (MapEntry& e : entries) e.value = Service(e.value);
     // Services are normalised first so that a base and the service extending it
     // merge in one shape (an environment list and map merge key by key).
-    return Replace(root, "services", internal::ResolveExtends(arena_, Rebuild(*services, entries)));
+    return Replace(root, "services",
+                   internal::ResolveExtends(arena_, Rebuild(*services, entries),
+                                            max_extends_values_, &extends_too_big_));
   }
 
  private:
@@ -90,6 +99,8 @@ class Normalizer {
     }
     if (!field.is(Type::kList)) return field;
     std::vector<MapEntry> entries;
+    // Where each key's entry is: a list of 100 000 items must not compare every pair.
+    std::unordered_map<std::string_view, std::size_t> index_of;
     for (const Value& item : field.as_list()) {
       if (!(item.is(Type::kString) || item.is(Type::kDecimal) || item.is(Type::kBool))) continue;
       std::string_view text =
@@ -108,14 +119,12 @@ class Normalizer {
         v = AtValueOf(Value::String(text.substr(cut + 1)).WithOriginOf(item), item, text, cut + 1);
       }
       v.set_path(Path(field.path(), key, -1));
-      bool replaced = false;
-      for (MapEntry& e : entries) {
-        if (e.key == key) {
-          e.value = v;  // a later item overrides an earlier one, as compose does
-          replaced = true;
-        }
+      auto [at, inserted] = index_of.emplace(key, entries.size());
+      if (inserted) {
+        entries.push_back({key, v});
+      } else {
+        entries[at->second].value = v;  // a later item overrides an earlier one, as compose does
       }
-      if (!replaced) entries.push_back({key, v});
     }
     return Located(NewMap(entries), field, field.path());
   }
@@ -252,6 +261,8 @@ class Normalizer {
   Value DependsOn(const Value& field) {
     if (!field.is(Type::kList)) return field;
     std::vector<MapEntry> entries;
+    // Where each key's entry is: a list of 100 000 items must not compare every pair.
+    std::unordered_map<std::string_view, std::size_t> index_of;
     for (const Value& item : field.as_list()) {
       if (!item.is(Type::kString)) continue;
       const PathNode* path = Path(field.path(), item.as_string(), -1);
@@ -338,6 +349,8 @@ class Normalizer {
 
   Arena& arena_;
   const ComposeEnv& env_;
+  uint64_t max_extends_values_;
+  const Value* extends_too_big_ = nullptr;
 };
 
 }  // namespace
@@ -360,8 +373,17 @@ bool OverlayContent(const Value& root) {
 
 }  // namespace
 
-void NormalizeCompose(Document& doc, const ComposeEnv& env) {
-  doc.root = Normalizer(doc.arena, env).Root(doc.root);
+std::optional<InputError> NormalizeCompose(Document& doc, const ComposeEnv& env,
+                                           const LoadLimits& limits) {
+  Normalizer normalizer(doc.arena, env, limits.max_extends_values);
+  doc.root = normalizer.Root(doc.root);
+  if (const Value* extends = normalizer.extends_too_big()) {
+    return MakeError(DiagCode::kInputTooLarge, doc.files.empty() ? std::string() : doc.files[0],
+                     extends->loc().line, extends->loc().column,
+                     "extends: the services' bases would copy more than " +
+                         std::to_string(limits.max_extends_values) +
+                         " values into the services extending them");
+  }
   if (OverlayContent(doc.root)) {
     // `x-policy-check-overlay: true` (LANGUAGE.md section 7): rules about a
     // project's completeness (RDY-IMG-003, RDY-DEP-001) leave such a file alone.
@@ -375,8 +397,11 @@ void NormalizeCompose(Document& doc, const ComposeEnv& env) {
     root.set_flags(doc.root.flags());
     doc.root = root;
   }
+  return std::nullopt;
 }
 
-void NormalizeCompose(Document& doc) { NormalizeCompose(doc, ComposeEnv{}); }
+std::optional<InputError> NormalizeCompose(Document& doc, const LoadLimits& limits) {
+  return NormalizeCompose(doc, ComposeEnv{}, limits);
+}
 
 }  // namespace policy::load

@@ -17,11 +17,12 @@
 namespace policy::load {
 
 struct LoadLimits {
-  uint32_t max_depth = 256;                // nesting of maps/lists
-  uint64_t max_alias_nodes = 1'000'000;    // values reached through YAML aliases, counted expanded
-  uint64_t max_file_size = 1ull << 32;     // bytes (4 GiB); record inputs stream
-  uint32_t max_line_length = 16u << 20;    // bytes in one physical line / one record
-  uint32_t max_string_length = 16u << 20;  // bytes in one scalar
+  uint32_t max_depth = 256;                 // nesting of maps/lists
+  uint64_t max_alias_nodes = 1'000'000;     // values reached through YAML aliases, counted expanded
+  uint64_t max_file_size = 1ull << 32;      // bytes (4 GiB); record inputs stream
+  uint32_t max_line_length = 16u << 20;     // bytes in one physical line / one record
+  uint32_t max_string_length = 16u << 20;   // bytes in one scalar
+  uint64_t max_extends_values = 1'000'000;  // values compose `extends` copies into services
 };
 
 // A malformed or unreadable input: the one error type of fallible calls
@@ -49,8 +50,10 @@ DocumentsResult LoadYaml(std::string_view text, const std::string& file, const L
 DocumentsResult LoadJson(std::string_view text, const std::string& file, const LoadLimits& limits);
 
 // LANGUAGE.md section 7, on a loaded compose document, in place (new values are
-// allocated in doc.arena and located at the item they come from).
-void NormalizeCompose(Document& doc);
+// allocated in doc.arena and located at the item they come from). The error is
+// `extends` copying more than limits.max_extends_values values (located at the
+// `extends` where the limit was reached); the services are then left as written.
+std::optional<InputError> NormalizeCompose(Document& doc, const LoadLimits& limits = {});
 
 // The project environment of a compose file: variable -> value, as read from
 // its .env (docker compose's --env-file, else `.env` beside the file).
@@ -61,8 +64,10 @@ using ComposeEnv = std::map<std::string, std::string, std::less<>>;
 // compose does: the value from `env`, else the default. A field with a reference
 // that has neither stays as written (unknown). Environment, labels and every
 // other field keep their text, so secret rules still see the defaults written.
-// NormalizeCompose(doc) is NormalizeCompose(doc, {}): defaults only.
-void NormalizeCompose(Document& doc, const ComposeEnv& env);
+// NormalizeCompose(doc) is NormalizeCompose(doc, {}): defaults only. The error
+// is the one of NormalizeCompose(doc, limits) above.
+std::optional<InputError> NormalizeCompose(Document& doc, const ComposeEnv& env,
+                                           const LoadLimits& limits = {});
 
 // Added by NormalizeCompose, as `true`, to the root of a compose file whose
 // services all lack both `image` and `build` (known by content, whatever its
@@ -124,6 +129,7 @@ struct CsvHeader {
   std::vector<std::string> names;   // trimmed
   std::vector<uint32_t> columns;    // 1-based code-point column of each name
   std::vector<RecordIssue> issues;  // duplicate names, invalid UTF-8
+  bool duplicate_names = false;     // some name repeats an earlier one
 };
 
 // A slice of a record input holding whole records, for one worker.

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "libpolicy/report.h"
+#include "libpolicy/report/escape.h"
 
 namespace policy::report {
 namespace {
@@ -55,26 +56,14 @@ int DisplayWidth(char32_t c) {
   return 1;
 }
 
-// Decodes the code point starting at s[i] and advances i; an invalid byte is
-// one code point of its own, as in CountCodePoints (source.h).
-char32_t NextCodePoint(const std::string& s, std::size_t& i) {
-  auto lead = static_cast<unsigned char>(s[i]);
-  int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
-  if (extra == 0 || i + static_cast<std::size_t>(extra) >= s.size()) {
-    ++i;
-    return lead;
-  }
-  char32_t c = lead & (0x3Fu >> extra);
-  for (int k = 1; k <= extra; ++k) {
-    auto b = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-    if ((b & 0xC0) != 0x80) {
-      ++i;
-      return lead;
-    }
-    c = (c << 6) | (b & 0x3Fu);
-  }
-  i += 1 + static_cast<std::size_t>(extra);
-  return c;
+// The columns the unit at s[i] takes as the text report prints it (escaped by
+// TerminalSafe, or as itself), and advances i past it.
+int PrintedWidth(const std::string& s, std::size_t& i) {
+  const TextUnit unit = DecodeUnit(s, i);
+  i += unit.length;
+  const std::string escape = UnitEscape(unit);
+  if (!escape.empty()) return static_cast<int>(escape.size());
+  return DisplayWidth(unit.code_point);
 }
 
 }  // namespace
@@ -93,7 +82,7 @@ std::string CaretLine(const std::string& source_line, uint32_t column, uint32_t 
       ++i;
       continue;
     }
-    out.append(static_cast<std::size_t>(DisplayWidth(NextCodePoint(source_line, i))), ' ');
+    out.append(static_cast<std::size_t>(PrintedWidth(source_line, i)), ' ');
   }
   // The span's width on screen, at least one caret, never past the line's end:
   // a masked secret is shorter than the span measured on the original text.
@@ -104,7 +93,7 @@ std::string CaretLine(const std::string& source_line, uint32_t column, uint32_t 
       ++i;
       continue;
     }
-    width += DisplayWidth(NextCodePoint(source_line, i));
+    width += PrintedWidth(source_line, i);
   }
   out += '^';
   if (width > 1) out.append(static_cast<std::size_t>(width - 1), '~');

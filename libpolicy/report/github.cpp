@@ -1,13 +1,16 @@
 // GitHub Actions workflow commands: annotations on the pull request's diff.
 #include "libpolicy/report.h"
+#include "libpolicy/report/escape.h"
 
 namespace policy::report {
 namespace {
 
-// The message part: only %, CR and LF are special.
+// The message part: only %, CR and LF are special to the runner. Other control
+// characters and bidirectional overrides are made visible first (TerminalSafe):
+// the Actions log renders ANSI sequences, and the annotation shows the text.
 std::string EscapeData(const std::string& s) {
   std::string out;
-  for (char c : s) {
+  for (char c : TerminalSafe(s, /*keep_line_breaks=*/true)) {
     switch (c) {
       case '%':
         out += "%25";

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "libpolicy/report.h"
+#include "libpolicy/report/escape.h"
 
 namespace policy::report {
 namespace {
@@ -32,9 +33,11 @@ const char* SeverityColor(const Palette& p, Severity s) {
   return p.error;
 }
 
-// `file:line:col`, leaving out what is unknown (0).
+// `file:line:col`, leaving out what is unknown (0). Here and below, text that
+// comes from inputs (file names, messages quoting values, source lines) goes
+// through TerminalSafe: it must not drive the terminal.
 std::string Location(const std::string& file, uint32_t line, uint32_t column) {
-  std::string out = file;
+  std::string out = TerminalSafe(file);
   if (line) {
     out += ":" + std::to_string(line);
     if (column) out += ":" + std::to_string(column);
@@ -45,7 +48,7 @@ std::string Location(const std::string& file, uint32_t line, uint32_t column) {
 std::string Headline(const Palette& p, const std::string& location, Severity severity,
                      const std::string& message) {
   return std::string(p.bold) + location + ":" + p.reset + " " + SeverityColor(p, severity) +
-         SeverityName(severity) + ":" + p.reset + " " + message;
+         SeverityName(severity) + ":" + p.reset + " " + TerminalSafe(message);
 }
 
 void AppendFinding(std::string& out, const Palette& p, const Finding& f) {
@@ -58,7 +61,8 @@ void AppendFinding(std::string& out, const Palette& p, const Finding& f) {
   out += "\n";
   if (f.line == 0 || f.source_line.empty()) return;
   uint32_t end = f.end_line == f.line ? f.end_column : 0;
-  out += "  " + f.source_line + "\n";
+  // CaretLine measures escaped characters as wide as their escapes.
+  out += "  " + TerminalSafe(f.source_line) + "\n";
   out += std::string("  ") + p.caret + CaretLine(f.source_line, f.column ? f.column : 1, end) +
          p.reset + "\n";
 }

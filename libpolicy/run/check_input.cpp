@@ -90,7 +90,10 @@ void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& pl
   if (!doc) return;
   // Interpolation reads the project's .env beside the file, as docker compose does.
   const load::ComposeEnv env = load::ReadComposeEnv(input.path);
-  load::NormalizeCompose(*doc, env);
+  if (auto too_big = load::NormalizeCompose(*doc, env)) {
+    AddProblem(result, *too_big);
+    return;
+  }
   // --compose-merge: the other files, loaded and normalised alike, merged in order.
   std::vector<std::string> more_texts;
   std::vector<std::unique_ptr<LineIndex>> more_lines;
@@ -112,7 +115,10 @@ void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& pl
       std::unique_ptr<Document> part_doc =
           LoadSingle(*part_text, part_display, HasJsonSuffix(path), true, result, false);
       if (!part_doc) return;
-      load::NormalizeCompose(*part_doc, env);
+      if (auto too_big = load::NormalizeCompose(*part_doc, env)) {
+        AddProblem(result, *too_big);
+        return;
+      }
       docs.push_back(std::move(part_doc));
       more_texts.push_back(std::move(*part_text));
       result.directives[part_display] = ParseDirectives(more_texts.back());

@@ -225,10 +225,7 @@ class RecordPipeline {
         options_.format == load::RecordFormat::kCsv ? &reader_->header() : nullptr;
     if (header) CheckHeader(*header);
     if (header) csv_shape_ = eval::NewRecordShape();
-    unique_keys_ = true;
-    for (size_t i = 0; header != nullptr && i < header->names.size(); ++i)
-      for (size_t j = 0; j < i; ++j)
-        if (header->names[i] == header->names[j]) unique_keys_ = false;
+    unique_keys_ = header == nullptr || !header->duplicate_names;
     Start(header, std::max(1u, settings_.jobs));
     Pipeline([this](Batch& b) { return reader_->Next(b.chunk); });
     if (!stopped_ && reader_->error()) Problem(*reader_->error());

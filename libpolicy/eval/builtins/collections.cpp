@@ -74,32 +74,6 @@ Value Sort(std::span<const Value> args, CallContext& ctx) {
   return MakeList(ctx.arena, sorted);
 }
 
-// A text equal for two scalars exactly when Equal() holds for them; containers
-// have none and are compared pairwise.
-bool ScalarKey(const Value& v, std::string* key) {
-  key->clear();
-  switch (v.type()) {
-    case Type::kNull:
-      *key = "n";
-      return true;
-    case Type::kBool:
-      *key = v.as_bool() ? "bt" : "bf";
-      return true;
-    case Type::kDecimal:
-      *key = "d" + v.as_decimal().ToCanonicalString();
-      return true;
-    case Type::kString:
-      *key = "s";
-      key->append(v.as_string());
-      return true;
-    case Type::kDate:
-      *key = "t" + v.as_date().ToString();
-      return true;
-    default:
-      return false;
-  }
-}
-
 // unique(list): the first occurrence of every distinct element (by `==`), in order.
 Value Unique(std::span<const Value> args, CallContext& ctx) {
   const Value& list = args[0];

@@ -13,7 +13,7 @@ const std::vector<Builtin>& Table() {
     std::vector<Builtin> all;
     for (auto family :
          {TypeBuiltins(), StringBuiltins(), TextBuiltins(), NumberBuiltins(), DateBuiltins(),
-          CollectionBuiltins(), ComposeBuiltins(), ComposeExtraBuiltins()}) {
+          CollectionBuiltins(), ComposeBuiltins(), ComposeExtraBuiltins(), PortBuiltins()}) {
       all.insert(all.end(), family.begin(), family.end());
     }
     std::sort(all.begin(), all.end(),

@@ -16,5 +16,6 @@ std::span<const Builtin> DateBuiltins();          // dates.cpp
 std::span<const Builtin> CollectionBuiltins();    // collections.cpp
 std::span<const Builtin> ComposeBuiltins();       // compose.cpp
 std::span<const Builtin> ComposeExtraBuiltins();  // compose_extra.cpp
+std::span<const Builtin> PortBuiltins();          // ports.cpp
 
 }  // namespace policy::eval

@@ -194,4 +194,28 @@ bool IntegerArg(const Value& v, int64_t lo, int64_t hi, int64_t* out) {
   return true;
 }
 
+bool ScalarKey(const Value& v, std::string* key) {
+  key->clear();
+  switch (v.type()) {
+    case Type::kNull:
+      *key = "n";
+      return true;
+    case Type::kBool:
+      *key = v.as_bool() ? "bt" : "bf";
+      return true;
+    case Type::kDecimal:
+      *key = "d" + v.as_decimal().ToCanonicalString();
+      return true;
+    case Type::kString:
+      *key = "s";
+      key->append(v.as_string());
+      return true;
+    case Type::kDate:
+      *key = "t" + v.as_date().ToString();
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace policy::eval

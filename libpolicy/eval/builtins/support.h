@@ -74,4 +74,8 @@ Value StringResult(CallContext& ctx, std::string_view text);
 // The integer value of a decimal argument within [lo, hi]; false otherwise.
 bool IntegerArg(const Value& v, int64_t lo, int64_t hi, int64_t* out);
 
+// A text equal for two scalars exactly when Equal() holds for them (a hash key
+// for `==`); false for containers, which have none and are compared pairwise.
+bool ScalarKey(const Value& v, std::string* key);
+
 }  // namespace policy::eval

@@ -16,7 +16,9 @@ TEST_CASE("registry: every function of LANGUAGE.md section 8 is there, once") {
       "fiscal_year", "fiscal_year_start", "fiscal_year_end", "keys", "values", "has", "sort",
       "unique", "parse_image",
       // compose_extra.cpp (the readiness pack's helpers)
-      "bytes", "find_cycle", "leaves", "is_quoted", "services_at"};
+      "bytes", "find_cycle", "leaves", "is_quoted", "services_at",
+      // ports.cpp (RDY-NET-005 in one pass)
+      "host_port_clashes"};
   std::set<std::string_view> seen;
   for (const Builtin& b : AllBuiltins()) {
     CHECK_MESSAGE(seen.insert(b.name).second, std::string(b.name));

@@ -109,8 +109,8 @@ TEST_CASE("caret: tabs are kept, multibyte characters count once, wide ones twic
   CHECK(CaretLine("ab", 5, 0) == "    ^");
   // The span stops at the end of the line (a masked secret is shorter than it was).
   CHECK(CaretLine("pw: ab****", 5, 40) == "    ^~~~~~");
-  // Invalid UTF-8 bytes count one column each.
-  CHECK(CaretLine("\xFF\xFEx", 3, 0) == "  ^");
+  // Invalid UTF-8 bytes are printed as escapes ("\xFF"), four columns each.
+  CHECK(CaretLine("\xFF\xFEx", 3, 0) == "        ^");
 }
 
 TEST_CASE("summary: plural and singular words, optional parts only when non-zero") {
