@@ -200,6 +200,7 @@ eval::SchemaField CompileField(Context& ctx, const LoadedFile& f, const syntax::
   eval::SchemaField out;
   out.name = sf.name.name;
   out.required = sf.required;
+  for (const syntax::Ident& alias : sf.aliases) out.aliases.push_back(alias.name);
   const std::string& t = sf.type.name.name;
   if (t == "string")
     out.type = Type::kString;
@@ -244,6 +245,21 @@ void Compiler::DeclareSchemas() {
           ctx_.Error(
               *f, sf.name.span, "schema.duplicate_field",
               fmt::format("field '{}' is declared twice in schema {}", sf.name.name, s.name.name));
+        }
+        for (const syntax::Ident& alias : sf.aliases) {
+          if (!names.insert(alias.name).second) {
+            ctx_.Error(*f, alias.span, "schema.duplicate_field",
+                       fmt::format("column name '{}' is declared twice in schema {}", alias.name,
+                                   s.name.name));
+          }
+        }
+        // The header check (eval/records.cpp) knows field names only: a
+        // required field read under another name would be called missing.
+        if (sf.required && !sf.aliases.empty()) {
+          ctx_.Error(
+              *f, sf.aliases.front().span, "schema.required_alias",
+              fmt::format("required field '{}' cannot have other column names yet", sf.name.name),
+              "drop `required`; a rule can report the field missing");
         }
         schema.fields.push_back(CompileField(ctx_, *f, sf));
       }

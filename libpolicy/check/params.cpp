@@ -16,6 +16,33 @@ Value TypedScalar(const YAML::Node& node, Arena& arena) {
   return Value::String(arena.Copy(s));
 }
 
+// A table row of a list param (`{rate: 7.5, from: 2019-07-01}`): a flow map of
+// scalars, where a plain `YYYY-MM-DD` is a date, as the `from`/`until` columns
+// of a rate table need (a param's default writes them `date("2019-07-01")`).
+std::optional<Value> TableRow(const YAML::Node& node, Arena& arena, std::string& error) {
+  MapEntry* entries = arena.AllocateArray<MapEntry>(node.size());
+  uint32_t n = 0;
+  for (const auto& item : node) {
+    if (!item.first.IsScalar() || !item.second.IsScalar()) {
+      error = "a list param's maps hold scalars only";
+      return std::nullopt;
+    }
+    const std::string& key = item.first.Scalar();
+    for (uint32_t i = 0; i < n; ++i) {
+      if (entries[i].key == key) {
+        error = "key '" + key + "' appears twice in a map";
+        return std::nullopt;
+      }
+    }
+    Value v = TypedScalar(item.second, arena);
+    if (v.is(Type::kString) && item.second.Tag() != "!") {
+      if (std::optional<Date> d = Date::ParseIso(item.second.Scalar())) v = Value::OfDate(*d);
+    }
+    new (&entries[n++]) MapEntry{arena.Copy(key), v};
+  }
+  return Value::Map(entries, n);
+}
+
 }  // namespace
 
 bool MatchesParamType(const std::string& type, const Value& v) {
@@ -45,8 +72,14 @@ std::optional<Value> ParseParamOverride(const std::string& type, const std::stri
     Value* items = arena.AllocateArray<Value>(node.size());
     size_t i = 0;
     for (const YAML::Node& item : node) {
+      if (item.IsMap()) {
+        std::optional<Value> row = TableRow(item, arena, error);
+        if (!row) return std::nullopt;
+        new (&items[i++]) Value(*row);
+        continue;
+      }
       if (!item.IsScalar()) {
-        error = "list params hold scalars only";
+        error = "list params hold scalars or maps of scalars only";
         return std::nullopt;
       }
       new (&items[i++]) Value(TypedScalar(item, arena));
