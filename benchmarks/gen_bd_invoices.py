@@ -40,6 +40,8 @@ FAULTS = {
     "missing_issue_time": "BD-INV-001",
     "duplicate_invoice_no": "BD-INV-002",
     "decomposed_bengali": "BD-TXT-001",   # buyer name not in NFC
+    "exempt_without_ref": "BD-VAT-002",   # rate `exempt`, no exemption_ref, VAT 0.00
+    "sd_on_zero_rated": "BD-VAT-004",     # rate 0 with supplementary duty
 }
 
 # VAT rates (percent) with weights; SD applies to a few goods only.
@@ -131,11 +133,23 @@ def plant(rng, kind, row, d, net, sd, earlier_numbers):
         row["invoice_no"] = rng.choice(earlier_numbers)
     elif kind == "decomposed_bengali":
         row["buyer_name"] = unicodedata.normalize("NFD", "রূপসা কোম্পানি")
+    elif kind == "exempt_without_ref":
+        row["vat_rate"], row["vat_amount"] = "exempt", "0.00"
+        row["total_amount"] = str(net + (sd or 0))
+    elif kind == "sd_on_zero_rated":
+        sd = sd if sd is not None else money(net * 10 / 100)
+        row["sd_amount"], row["vat_rate"], row["vat_amount"] = str(sd), "0", "0.00"
+        row["total_amount"] = str(net + sd)
 
 
 def csv_line(row):
     # No generated value holds a comma, quote or newline, so no quoting is needed.
     return ",".join(row[c] for c in COLUMNS) + "\n"
+
+
+def is_number(text):
+    # ASCII decimal text (not `exempt`, not Bengali digits): a JSON number.
+    return text.isascii() and text.replace(".", "", 1).lstrip("-").isdigit()
 
 
 def jsonl_line(row):
@@ -146,7 +160,7 @@ def jsonl_line(row):
             continue  # an absent key, as JSON exports write optional fields
         # Decimals as JSON numbers with their exact text (scale kept); Bengali
         # digits cannot be a JSON number, so those stay strings.
-        text = v if c in DECIMAL_COLUMNS and v.isascii() else json.dumps(v, ensure_ascii=False)
+        text = v if c in DECIMAL_COLUMNS and is_number(v) else json.dumps(v, ensure_ascii=False)
         parts.append(f"{json.dumps(c)}:{text}")
     return "{" + ",".join(parts) + "}\n"
 

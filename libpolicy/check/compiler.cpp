@@ -228,6 +228,7 @@ eval::SchemaField CompileField(Context& ctx, const LoadedFile& f, const syntax::
   eval::SchemaField out;
   out.name = sf.name.name;
   out.required = sf.required;
+  for (const syntax::Ident& alias : sf.aliases) out.aliases.push_back(alias.name);
   const std::string& t = sf.type.name.name;
   if (t == "string")
     out.type = Type::kString;
@@ -272,6 +273,13 @@ void Compiler::DeclareSchemas() {
           ctx_.Error(
               *f, sf.name.span, DiagCode::kSchemaDuplicateField,
               fmt::format("field '{}' is declared twice in schema {}", sf.name.name, s.name.name));
+        }
+        for (const syntax::Ident& alias : sf.aliases) {
+          if (!names.insert(alias.name).second) {
+            ctx_.Error(*f, alias.span, DiagCode::kSchemaDuplicateField,
+                       fmt::format("column name '{}' is declared twice in schema {}", alias.name,
+                                   s.name.name));
+          }
         }
         schema.fields.push_back(CompileField(ctx_, *f, sf));
       }

@@ -18,6 +18,31 @@ Value TypedScalar(const YAML::Node& node, Arena& arena) {
 
 Error TypeError(std::string why) { return Error{DiagCode::kParamType, std::move(why)}; }
 
+// A table row of a list param (`{rate: 7.5, from: 2019-07-01}`): a flow map of
+// scalars, where a plain `YYYY-MM-DD` is a date, as the `from`/`until` columns
+// of a rate table need (a param's default writes them `date("2019-07-01")`).
+Result<Value> TableRow(const YAML::Node& node, Arena& arena) {
+  MapEntry* entries = arena.AllocateArray<MapEntry>(node.size());
+  uint32_t n = 0;
+  for (const auto& item : node) {
+    if (!item.first.IsScalar() || !item.second.IsScalar()) {
+      return TypeError("a list param's maps hold scalars only");
+    }
+    const std::string& key = item.first.Scalar();
+    for (uint32_t i = 0; i < n; ++i) {
+      if (entries[i].key == key) {
+        return TypeError("key '" + key + "' appears twice in a map");
+      }
+    }
+    Value v = TypedScalar(item.second, arena);
+    if (v.is(Type::kString) && item.second.Tag() != "!") {
+      if (std::optional<Date> d = Date::ParseIso(item.second.Scalar())) v = Value::OfDate(*d);
+    }
+    new (&entries[n++]) MapEntry{arena.Copy(key), v};
+  }
+  return Value::Map(entries, n);
+}
+
 }  // namespace
 
 bool MatchesParamType(const std::string& type, const Value& v) {
@@ -44,8 +69,14 @@ Result<Value> ParseParamOverride(const std::string& type, const std::string& tex
     Value* items = arena.AllocateArray<Value>(node.size());
     size_t i = 0;
     for (const YAML::Node& item : node) {
+      if (item.IsMap()) {
+        Result<Value> row = TableRow(item, arena);
+        if (!row) return row;
+        new (&items[i++]) Value(*row);
+        continue;
+      }
       if (!item.IsScalar()) {
-        return TypeError("list params hold scalars only");
+        return TypeError("list params hold scalars or maps of scalars only");
       }
       new (&items[i++]) Value(TypedScalar(item, arena));
     }

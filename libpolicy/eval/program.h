@@ -192,6 +192,9 @@ struct CompiledClause {
 
 struct SchemaField {
   std::string name;
+  // Other column names the field is read from when `name` is absent, in order
+  // (`bin | bin_no | vat_reg_no : string`); rules see the cell under `name`.
+  std::vector<std::string> aliases;
   Type type = Type::kString;  // kString, kDecimal, kBool, kDate
   std::string date_pattern;   // empty: ISO
   bool required = false;

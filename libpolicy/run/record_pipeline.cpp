@@ -373,8 +373,11 @@ class RecordPipeline {
     for (const load::RecordIssue& issue : header.issues) add(issue.column, issue.message);
     if (schema_ == nullptr) return;
     for (const SchemaField& f : schema_->fields) {
-      bool present =
-          std::find(header.names.begin(), header.names.end(), f.name) != header.names.end();
+      // A field is present under its name or any of its other column names.
+      auto in_header = [&](const std::string& name) {
+        return std::find(header.names.begin(), header.names.end(), name) != header.names.end();
+      };
+      bool present = in_header(f.name) || std::any_of(f.aliases.begin(), f.aliases.end(), in_header);
       if (!present && f.required)
         add(1, fmt::format("required column '{}' of schema {} is missing from the header", f.name,
                            schema_->name));

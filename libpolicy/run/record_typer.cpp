@@ -91,11 +91,8 @@ RecordTyper::RecordTyper(const Schema* schema, const load::CsvHeader* header) : 
     }
     plan_.push_back({kind, f.required});
     if (header == nullptr) continue;
-    for (size_t c = 0; c < header->names.size(); ++c)
-      if (header->names[c] == f.name) {
-        columns_[i] = static_cast<int>(c);
-        break;
-      }
+    columns_[i] = ColumnOf(f, header->names.size(),
+                           [&](size_t c) -> std::string_view { return header->names[c]; });
   }
   csv_ = header != nullptr;
   if (csv_) {
@@ -104,12 +101,26 @@ RecordTyper::RecordTyper(const Schema* schema, const load::CsvHeader* header) : 
     for (size_t i = 0; i < n; ++i) {
       if (columns_[i] >= 0 && static_cast<size_t>(columns_[i]) < csv_width_) {
         csv_fields_.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(columns_[i]),
-                               plan_[i].kind, plan_[i].required});
+                               plan_[i].kind, plan_[i].required, schema_->fields[i].name});
       } else {
         csv_absent_.push_back(static_cast<uint32_t>(i));
       }
     }
   }
+}
+
+// The column a field is read from: the first one named `f.name`, else the
+// first named by an alias, trying the aliases in order; -1 when none is.
+template <class NameAt>
+int RecordTyper::ColumnOf(const SchemaField& f, size_t size, NameAt&& name_at) {
+  auto find = [&](std::string_view name) {
+    for (size_t c = 0; c < size; ++c)
+      if (name_at(c) == name) return static_cast<int>(c);
+    return -1;
+  };
+  int column = find(f.name);
+  for (size_t a = 0; column < 0 && a < f.aliases.size(); ++a) column = find(f.aliases[a]);
+  return column;
 }
 
 // Whether the fields' columns (distinct, as the fields' names are) are all the
@@ -134,15 +145,9 @@ const int* RecordTyper::ColumnsFor(const load::Record& rec, std::span<const MapE
                                    bool* covers) {
   auto search = [&](std::vector<int>& out) {
     out.resize(schema_->fields.size());
-    for (size_t i = 0; i < schema_->fields.size(); ++i) {
-      const std::string& name = schema_->fields[i].name;
-      out[i] = -1;
-      for (size_t c = 0; c < raw.size(); ++c)
-        if (raw[c].key == name) {
-          out[i] = static_cast<int>(c);
-          break;
-        }
-    }
+    for (size_t i = 0; i < schema_->fields.size(); ++i)
+      out[i] = ColumnOf(schema_->fields[i], raw.size(),
+                        [&](size_t c) -> std::string_view { return raw[c].key; });
     return FieldsCoverRow(out.data(), raw.size());
   };
   if (rec.shape == 0) {
@@ -220,7 +225,7 @@ Value RecordTyper::TypeRow(const load::Record& rec, Arena& arena, const IssueSin
     for (const CsvField& f : csv_fields_) {
       const MapEntry& in = raw[f.column];
       MapEntry& out = entries[f.column];
-      out.key = in.key;
+      out.key = f.key;  // the field's name, also when the column has an alias
       typed[f.field] = &out.value;
       // An empty plain cell is already null: what TypeSlow makes of it when the
       // field is optional, without the call (many cells are empty).
@@ -247,7 +252,7 @@ Value RecordTyper::TypeRow(const load::Record& rec, Arena& arena, const IssueSin
     }
     const MapEntry& in = raw[static_cast<size_t>(col)];
     MapEntry& out = entries_[static_cast<size_t>(col)];
-    out.key = in.key;
+    out.key = schema_->fields[i].name;  // rules see an aliased column under the field's name
     typed_[i] = &out.value;
     if (!TypeFast(plan_[i].kind, in.value, out.value))
       TypeSlow(i, in.value, out.value, arena, issue);

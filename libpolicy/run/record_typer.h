@@ -58,6 +58,8 @@ class RecordTyper {
   Value TypeRow(const load::Record& rec, Arena& arena, const IssueSink& issue);
   const int* ColumnsFor(const load::Record& rec, std::span<const MapEntry> raw, bool* covers);
   bool FieldsCoverRow(const int* columns, size_t size) const;
+  template <class NameAt>
+  static int ColumnOf(const SchemaField& f, size_t size, NameAt&& name_at);
   static bool TypeFast(Kind kind, const Value& in, Value& out);
   void TypeSlow(size_t field, const Value& in, Value& out, Arena& arena, const IssueSink& issue);
   bool Convert(size_t field, Value& v, Arena& arena);
@@ -91,6 +93,7 @@ class RecordTyper {
     uint32_t column;
     Kind kind;
     bool required;
+    std::string_view key;  // the field's name: the typed row's key for the cell
   };
   std::vector<CsvField> csv_fields_;
   std::vector<uint32_t> csv_absent_;

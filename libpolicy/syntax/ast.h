@@ -130,6 +130,7 @@ struct Def {
 
 struct SchemaField {
   Ident name;  // identifiers or quoted names ("Buyer Name"): name holds the unquoted text
+  std::vector<Ident> aliases;  // `bin | bin_no | "BIN No" : string`: other column names
   TypeRef type;
   bool required = false;
   Span span;

@@ -26,7 +26,7 @@ constexpr Punct open_paren("(", "'('"), close_paren(")", "')'"), open_bracket("[
                     "a clause (title, severity, tags, on, remedy, doc, for, let, where, "
                     "require, unique, at, message) or '}'"),
     field_or_close("}", "a field or '}'"), comma(",", "','"), colon(":", "':'"), dot(".", "'.'"),
-    equals("=", "'='", "="), percent("%", "'%'");
+    equals("=", "'='", "="), percent("%", "'%'"), bar("|", "'|'");
 constexpr Name binder(NameKind::kBinder, "a name"), any_name(NameKind::kAny, "a name"),
     type_name(NameKind::kBinder, "a type"), tag(NameKind::kTag, "a tag ([a-z][a-z0-9_-]*)"),
     target_word(NameKind::kAny, "a target (compose, records, records(SCHEMA) or document)");
@@ -172,6 +172,10 @@ const auto add_field = [](auto& ctx) { _val(ctx).fields.push_back(std::move(_att
 const auto quoted_field_name = [](auto& ctx) {
   _val(ctx).name = Ident{std::move(_attr(ctx).value), _attr(ctx).span};
 };
+const auto add_alias = [](auto& ctx) { _val(ctx).aliases.push_back(std::move(_attr(ctx))); };
+const auto quoted_alias = [](auto& ctx) {
+  _val(ctx).aliases.push_back(Ident{std::move(_attr(ctx).value), _attr(ctx).span});
+};
 const auto mark_required = [](auto& ctx) { _val(ctx).required = true; };
 
 const auto set_target_kind = [](auto& ctx) {
@@ -300,7 +304,8 @@ const auto def_decl_def = (Here()[begin_at] >> kw_def) > binder[set<&Def::name>]
 
 const auto field_def = (Here()[begin_at] >>
                         (any_name[set<&SchemaField::name>] | string_literal[quoted_field_name])) >
-                       colon > type_ref[set<&SchemaField::type>] > -kw_required[mark_required] >
+                       *(bar > (any_name[add_alias] | string_literal[quoted_alias])) > colon
+                       > type_ref[set<&SchemaField::type>] > -kw_required[mark_required] >
                        There()[end_at];
 
 const auto schema_decl_def = (Here()[begin_at] >> kw_schema) > binder[set<&Schema::name>] >

@@ -57,11 +57,14 @@ const Node* LowerNoneNull(const Node* n, Context& ctx) {
 }
 
 // CompiledClause::unrolled_presence, when every element's require is a
-// presence test of a typed field; empty otherwise.
+// presence test of a typed field, or one `or` an exception (`present(row[f])
+// or exempt`: the presence passes the element; its failure goes to the full
+// test); empty otherwise.
 std::vector<eval::CompiledClause::FieldPresence> PresenceOfFields(const eval::CompiledClause& c) {
   std::vector<eval::CompiledClause::FieldPresence> tests;
   for (const eval::Unrolled& u : c.unrolled) {
     const Node* r = u.require;
+    if (r != nullptr && r->op == NodeOp::kOr && !r->args.empty()) r = r->args[0];
     if (r == nullptr || r->args.empty() || r->args[0]->op != NodeOp::kRowField) return {};
     eval::CompiledClause::FieldPresence t;
     t.field = r->args[0]->field_index();

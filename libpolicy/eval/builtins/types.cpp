@@ -27,6 +27,10 @@ Value ToDecimal(std::span<const Value> args, CallContext& ctx) {
   const Value& x = args[0];
   if (x.is(Type::kDecimal)) return x;
   if (!x.is(Type::kString)) return Mismatch(ctx, "decimal", 0, "a string or a decimal", x);
+  // Plain ASCII money text, as most cells hold (a rate read from a text field
+  // on every record): what the full parse gives, without trimming or mapping
+  // digits, as schema conversion reads it.
+  if (Decimal plain; Decimal::ParsePlain(x.as_string(), &plain)) return Value::Number(plain);
   std::string storage;
   std::optional<Decimal> d = Decimal::Parse(Prepare(x.as_string(), storage));
   if (!d) return Value::Null();

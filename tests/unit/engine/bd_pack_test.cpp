@@ -85,11 +85,11 @@ TEST_CASE("bd pack: compiles without diagnostics") {
 }
 
 TEST_CASE("bd pack: the catalogue of RULES.md, each rule with its metadata") {
-  const std::set<std::string> catalogue = {"BD-TIN-001", "BD-TIN-002", "BD-BIN-001", "BD-BIN-002",
-                                           "BD-NID-001", "BD-NID-002", "BD-NID-003", "BD-MOB-001",
-                                           "BD-MOB-002", "BD-PHN-001", "BD-VAT-001", "BD-VAT-002",
-                                           "BD-VAT-003", "BD-FY-001",  "BD-FY-002",  "BD-INV-001",
-                                           "BD-INV-002", "BD-TXT-001", "BD-RJK-001"};
+  const std::set<std::string> catalogue = {
+      "BD-TIN-001", "BD-TIN-002", "BD-BIN-001", "BD-BIN-002", "BD-NID-001", "BD-NID-002",
+      "BD-NID-003", "BD-MOB-001", "BD-MOB-002", "BD-PHN-001", "BD-VAT-001", "BD-VAT-002",
+      "BD-VAT-003", "BD-FY-001",  "BD-FY-002",  "BD-INV-001", "BD-INV-002", "BD-TXT-001",
+      "BD-RJK-001", "BD-VAT-004", "BD-PTY-001", "BD-BIN-003"};
   std::set<std::string> ids;
   for (const policy::RuleInfo& r : policy::ListRules(Pack())) {
     CAPTURE(r.id);
@@ -106,7 +106,8 @@ TEST_CASE("bd pack: the catalogue of RULES.md, each rule with its metadata") {
   std::map<std::string, std::string> params;
   for (const policy::ParamInfo& p : policy::ListParams(Pack())) params[p.name] = p.type;
   const std::map<std::string, std::string> expected = {
-      {"bd.vat_rate", "decimal"},          {"bd.vat_rates", "list"},
+      {"bd.vat_rate", "decimal"},          {"bd.vat_rate_table", "list"},
+      {"bd.vat_inclusive", "bool"},        {"bd.vat_tolerance", "decimal"},
       {"bd.tin_legacy_ok", "bool"},        {"bd.bin_legacy_ok", "bool"},
       {"bd.plan_formats", "bool"},         {"bd.fy_start_month", "decimal"},
       {"bd.nid_max_birth_year", "decimal"}};

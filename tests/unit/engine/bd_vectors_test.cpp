@@ -131,6 +131,16 @@ const IdentifierVector kIdentifierVectors[] = {
     {" ", "mobile", {}},
     // Not an identifier field: never checked.
     {"12345", "tinted", {}},
+    // Placeholders: one digit repeated is never an identifier (errors, no legacy warnings).
+    {"000000000000", "tin", {"BD-TIN-001"}},
+    {"0000000000", "tin", {"BD-TIN-001"}},
+    {"0000-0000-0000", "tin", {"BD-TIN-001"}},
+    {"1111111111111", "bin", {"BD-BIN-001"}},
+    {"111111111", "bin", {"BD-BIN-001"}},
+    {"0000000000", "nid", {"BD-NID-001"}},
+    {"99999999999999999", "nid", {"BD-NID-001"}},
+    {"1111111111111", "nid", {"BD-NID-001"}},
+    {"1111111111112", "bin", {}},
 };
 
 // One complete, valid Mushak-6.3 invoice; a vector overrides some fields.
@@ -158,7 +168,13 @@ const std::vector<std::pair<std::string, std::string>> kInvoice = {
 std::string InvoiceCsv(const std::map<std::string, std::string>& overrides,
                        const std::vector<std::string>& drop = {}) {
   std::string header, row;
-  for (const auto& [field, value] : kInvoice) {
+  auto fields = kInvoice;
+  // Columns the base invoice lacks (exemption_ref) are appended.
+  for (const auto& [field, value] : overrides) {
+    auto known = [&](const auto& f) { return f.first == field; };
+    if (std::none_of(fields.begin(), fields.end(), known)) fields.emplace_back(field, value);
+  }
+  for (const auto& [field, value] : fields) {
     if (std::find(drop.begin(), drop.end(), field) != drop.end()) continue;
     auto it = overrides.find(field);
     header += (header.empty() ? "" : ",") + field;
@@ -242,6 +258,161 @@ const std::vector<InvoiceVector> kInvoiceVectors = {
      {{"bd.vat_rate", "7.5"}},
      {"BD-INV-001"}},
     {"total not net + SD + VAT", {{"total_amount", "1150.01"}}, {}, {}, {"BD-VAT-003"}},
+    // Rates in force (bd.vat_rate_table), by issue date.
+    {"reduced rate 2.4",
+     {{"vat_rate", "2.4"}, {"vat_amount", "24.00"}, {"total_amount", "1024.00"}},
+     {},
+     {},
+     {}},
+    {"reduced rate 4.5",
+     {{"vat_rate", "4.5"}, {"vat_amount", "45.00"}, {"total_amount", "1045.00"}},
+     {},
+     {},
+     {}},
+    {"rate 4 under the 2012 Act",
+     {{"vat_rate", "4"}, {"vat_amount", "40.00"}, {"total_amount", "1040.00"}},
+     {},
+     {},
+     {"BD-VAT-002"}},
+    {"rate 4 before the table (2019-06-30): not judged",
+     {{"issue_date", "2019-06-30"},
+      {"fiscal_year", "2018-19"},
+      {"vat_rate", "4"},
+      {"vat_amount", "40.00"},
+      {"total_amount", "1040.00"}},
+     {},
+     {},
+     {}},
+    {"rate 7.5 after its period ended (table override)",
+     {{"vat_rate", "7.5"}, {"vat_amount", "75.00"}, {"total_amount", "1075.00"}},
+     {},
+     {{"bd.vat_rate_table",
+       "[{rate: 15, from: 2019-07-01}, {rate: 7.5, from: 2019-07-01, until: 2024-06-30}]"}},
+     {"BD-VAT-002"}},
+    {"rate 7.5 in its period (table override)",
+     {{"issue_date", "2024-06-30"},
+      {"fiscal_year", "2023-24"},
+      {"vat_rate", "7.5"},
+      {"vat_amount", "75.00"},
+      {"total_amount", "1075.00"}},
+     {},
+     {{"bd.vat_rate_table",
+       "[{rate: 15, from: 2019-07-01}, {rate: 7.5, from: 2019-07-01, until: 2024-06-30}]"}},
+     {}},
+    {"rate text 15%", {{"vat_rate", "15%"}}, {}, {}, {"BD-VAT-002"}},
+    // Exempt supplies: no 15%, no VAT rate or amount needed, the exemption cited.
+    {"exempt: blank rate and VAT, exemption cited",
+     {{"vat_rate", ""}, {"vat_amount", ""}, {"total_amount", "1000.00"}, {"exemption_ref", "SRO"}},
+     {},
+     {},
+     {}},
+    {"exempt: `exempt`, VAT 0.00, exemption cited",
+     {{"vat_rate", "exempt"},
+      {"vat_amount", "0.00"},
+      {"total_amount", "1000.00"},
+      {"exemption_ref", "First Schedule"}},
+     {},
+     {},
+     {}},
+    {"exempt: `exempt` without a reference",
+     {{"vat_rate", "exempt"}, {"vat_amount", "0.00"}, {"total_amount", "1000.00"}},
+     {},
+     {},
+     {"BD-VAT-002"}},
+    {"exempt supply charged 15%",
+     {{"vat_rate", ""}, {"exemption_ref", "SRO"}},
+     {},
+     {},
+     {"BD-VAT-001"}},
+    {"blank rate and VAT without an exemption",
+     {{"vat_rate", ""}, {"vat_amount", ""}, {"total_amount", "1000.00"}},
+     {},
+     {},
+     {"BD-INV-001", "BD-INV-001"}},
+    // Zero-rated supplies.
+    {"zero-rated, no SD",
+     {{"vat_rate", "0"}, {"vat_amount", "0.00"}, {"total_amount", "1000.00"}},
+     {},
+     {},
+     {}},
+    {"zero-rated with SD",
+     {{"vat_rate", "0"},
+      {"sd_amount", "100.00"},
+      {"vat_amount", "0.00"},
+      {"total_amount", "1100.00"}},
+     {},
+     {},
+     {"BD-VAT-004"}},
+    {"SD 0.00 on a zero-rated supply",
+     {{"vat_rate", "0"},
+      {"sd_amount", "0.00"},
+      {"vat_amount", "0.00"},
+      {"total_amount", "1000.00"}},
+     {},
+     {},
+     {}},
+    // VAT-inclusive retail prices: VAT is 15/115 of the total.
+    {"VAT-inclusive: total 1150.00, VAT 150.00", {}, {}, {{"bd.vat_inclusive", "true"}}, {}},
+    {"VAT-inclusive: total 100.00, VAT 13.04, net 86.96",
+     {{"unit_price", "86.96"},
+      {"net_amount", "86.96"},
+      {"vat_amount", "13.04"},
+      {"total_amount", "100.00"}},
+     {},
+     {{"bd.vat_inclusive", "true"}},
+     {}},
+    {"VAT-inclusive: VAT 15.00 on a total of 100.00",
+     {{"unit_price", "85.00"},
+      {"net_amount", "85.00"},
+      {"vat_amount", "15.00"},
+      {"total_amount", "100.00"}},
+     {},
+     {{"bd.vat_inclusive", "true"}},
+     {"BD-VAT-001"}},
+    // 15/115 of 115.04 is 15.0052 -> 15.01, but 15% of the net 100.03 is 15.0045 -> 15.00.
+    {"VAT-inclusive: total 115.04, VAT 15.01, net 100.03",
+     {{"unit_price", "100.03"},
+      {"net_amount", "100.03"},
+      {"vat_amount", "15.01"},
+      {"total_amount", "115.04"}},
+     {},
+     {{"bd.vat_inclusive", "true"}},
+     {}},
+    {"VAT exclusive: the same invoice is one paisa off",
+     {{"unit_price", "100.03"},
+      {"net_amount", "100.03"},
+      {"vat_amount", "15.01"},
+      {"total_amount", "115.04"}},
+     {},
+     {},
+     {"BD-VAT-001"}},
+    // Rounding tolerance.
+    {"VAT 150.02 with bd.vat_tolerance=0.05",
+     {{"vat_amount", "150.02"}, {"total_amount", "1150.02"}},
+     {},
+     {{"bd.vat_tolerance", "0.05"}},
+     {}},
+    {"VAT 150.06 with bd.vat_tolerance=0.05",
+     {{"vat_amount", "150.06"}, {"total_amount", "1150.06"}},
+     {},
+     {{"bd.vat_tolerance", "0.05"}},
+     {"BD-VAT-001"}},
+    {"VAT 150.01 with the default tolerance 0",
+     {{"vat_amount", "150.01"}, {"total_amount", "1150.01"}},
+     {},
+     {},
+     {"BD-VAT-001"}},
+    // Column aliases of the invoice schema.
+    {"seller_vat_reg_no read as seller_bin",
+     {{"seller_vat_reg_no", "923456789012"}},
+     {"seller_bin"},
+     {},
+     {"BD-BIN-001"}},
+    {"buyer_bin_no read as buyer_bin",
+     {{"buyer_bin_no", "0000000000000"}},
+     {"buyer_bin"},
+     {},
+     {"BD-BIN-001"}},
 };
 
 }  // namespace
@@ -310,4 +481,25 @@ TEST_CASE("bd vectors: fiscal-year files (BD-FY-002)") {
   const Params calendar = {{"bd.fy_start_month", "1"}};
   CHECK(RuleIds(Pack(calendar), "ledger-2024.csv", "date\n2024-12-31\n2025-01-01\n") ==
         Ids{"BD-FY-002"});
+}
+
+TEST_CASE("bd vectors: party lists (BD-PTY-001, BD-BIN-003) and column aliases") {
+  // Common ERP column names bind through the party schema's aliases, so the
+  // identifier rules see them: bin_no and nid_no are checked as bin and nid.
+  std::string described;
+  Ids ids = RuleIds(Pack(), "parties.csv",
+                    "party_id,name,etin,bin_no,nid_no,mobile_no\n"
+                    "P-1,Acme,224187378587,9234567890127,1592824588424,01712345678\n"
+                    "P-2,Beta,224187378587,0000000000000,12345,01812345678\n",
+                    &described);
+  CHECK_MESSAGE((ids == Ids{"BD-BIN-001", "BD-NID-001"}), described);
+  // vat_reg_no is another alias of bin; mobile_no feeds BD-MOB-002 (all valid here).
+  ids = RuleIds(Pack(), "parties.csv",
+                "party_id,name,vat_reg_no,mobile_no\n"
+                "P-1,Acme,9234567890127,01712345678\n"
+                "P-2,Beta,9234567890128,01812345678\n"
+                "P-1,Acme again,,01712345678\n"
+                "P-3,Gamma,923-4567890-127,01912345678\n",
+                &described);
+  CHECK_MESSAGE((ids == Ids{"BD-BIN-003", "BD-PTY-001"}), described);
 }
