@@ -1,6 +1,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "cli/baseline.h"
@@ -9,6 +10,7 @@
 #include "cli/inputs.h"
 #include "cli/report_views.h"
 #include "cli/run_setup.h"
+#include "cli/suggest.h"
 #include "libpolicy/report.h"
 
 namespace policy::cli {
@@ -19,6 +21,30 @@ bool WantDocuments(const std::vector<RuleInfo>& selected) {
   for (const RuleInfo& r : selected)
     if (r.target == "document") return true;
   return false;
+}
+
+// An id or tag of --only or --skip (the configuration's included) that no
+// loaded rule has would select nothing and pass in silence: a usage error,
+// with the closest known names.
+bool SelectionKnown(const Options& options, const std::vector<RuleInfo>& rules, Streams& io) {
+  std::set<std::string> known;
+  for (const RuleInfo& r : rules) {
+    known.insert(r.id);
+    known.insert(r.tags.begin(), r.tags.end());
+  }
+  const std::vector<std::string> candidates(known.begin(), known.end());
+  bool ok = true;
+  for (const auto& [flag, names] : {std::pair{"--only", &options.only}, {"--skip", &options.skip}})
+    for (const std::string& name : *names) {
+      if (known.count(name)) continue;
+      io.err << "policy-check: " << flag << " names '" << name
+             << "', which is neither the id nor a tag of any loaded rule";
+      std::vector<std::string> close = ClosestWords(name, candidates);
+      if (!close.empty()) io.err << "; did you mean '" << close.front() << "'?";
+      io.err << "\n";
+      ok = false;
+    }
+  return ok;
 }
 
 // Writes `text` to `path` (or stdout for ""); false (with a message) on failure.
@@ -136,6 +162,7 @@ int RunCheck(const Options& command_line, Streams& io) {
   if (!options.baseline.empty() && !ReadBaseline(options.baseline, baseline, io)) return 2;
   CompileResult compiled = CompileSetup(setup, io);
   if (!compiled.program) return 2;
+  if (!SelectionKnown(options, ListRules(*compiled.program), io)) return 2;
 
   report::Context ctx;
   ctx.tool_version = Version();

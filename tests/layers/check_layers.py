@@ -6,7 +6,7 @@ exceptions in LAYER_OF_FILE); a file may include headers of its own layer and
 of the layers ALLOWED lists for it. A public header (installed: passed with
 --public) may include only other public headers and the standard library,
 since a consumer has nothing else on its include path.
-docs/ARCHITECTURE-LAYERS.md explains the layers.
+docs/DEVELOPING.md explains the layers.
 
 Usage: check_layers.py --root SOURCE_DIR [--public HEADER ...]
 """
@@ -138,7 +138,7 @@ def main():
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} layering problem(s); see docs/ARCHITECTURE-LAYERS.md")
+        print(f"{len(problems)} layering problem(s); see docs/DEVELOPING.md")
         return 1
     print(f"layers: ok ({len(public)} public headers)")
     return 0

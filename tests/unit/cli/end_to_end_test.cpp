@@ -198,3 +198,14 @@ TEST_CASE("cli: the readiness matrix of standard input and of a merged project")
   CHECK(Has(merged.out, "Merged over it, in order: `inputs/good/compose.yaml`."));
   CHECK_FALSE(Has(merged.out, "## Other inputs"));
 }
+
+TEST_CASE("cli: --only or --skip naming no loaded rule is a usage error with a suggestion") {
+  Run typo = PolicyCheck(kRules + "--only CLI-IMG-01 inputs/good/compose.yaml");
+  CHECK(typo.code == 2);
+  CHECK(Has(typo.err, "--only names 'CLI-IMG-01'"));
+  CHECK(Has(typo.err, "did you mean 'CLI-IMG-001'?"));
+  Run tag = PolicyCheck(kRules + "--skip area_imagez inputs/good/compose.yaml");
+  CHECK(tag.code == 2);
+  CHECK(Has(tag.err, "did you mean 'area_images'?"));
+  CHECK(PolicyCheck(kRules + "--skip area_images inputs/good/compose.yaml").code == 0);
+}
