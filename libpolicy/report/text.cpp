@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -91,7 +92,13 @@ std::string FormatText(const Report& report, const Context& ctx) {
 
 std::string FormatSummary(const Report& report, const Context& ctx) {
   Counts c = CountFindings(report);
-  std::string out = Count(c.errors, "error") + ", " + Count(c.warnings, "warning");
+  std::string out = Count(c.errors, "error");
+  // An input that could not be read or parsed is an error of the run itself:
+  // "0 errors" never ends a run that exits 2.
+  const auto input_errors = static_cast<uint64_t>(std::count_if(
+      report.problems.begin(), report.problems.end(), [](const Problem& p) { return !p.warning; }));
+  if (input_errors) out += ", " + Count(input_errors, "input error");
+  out += ", " + Count(c.warnings, "warning");
   if (c.infos) out += ", " + Count(c.infos, "info");
   if (c.suppressed) out += ", " + std::to_string(c.suppressed) + " suppressed";
   if (c.baselined) out += ", " + std::to_string(c.baselined) + " baselined";

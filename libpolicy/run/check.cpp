@@ -88,7 +88,9 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
     for (Problem& p : r.problems) report.problems.push_back(std::move(p));
     report.inputs.push_back(std::move(r.summary));
   }
-  report.files = inputs.size();
+  // Every file read: an input, and the files --compose-merge merged over it.
+  report.files = 0;
+  for (const Input& in : inputs) report.files += 1 + in.merge.size();
   std::stable_sort(report.findings.begin(), report.findings.end(), FindingLess);
   report.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -209,3 +209,11 @@ TEST_CASE("cli: --only or --skip naming no loaded rule is a usage error with a s
   CHECK(Has(tag.err, "did you mean 'area_images'?"));
   CHECK(PolicyCheck(kRules + "--skip area_images inputs/good/compose.yaml").code == 0);
 }
+
+TEST_CASE("cli: the summary counts input errors and every file a merge read") {
+  Run broken = PolicyCheck(kRules + "--kind compose -", "services: [\n");
+  CHECK(broken.code == 2);
+  CHECK(Has(broken.err, "0 errors, 1 input error, 0 warnings in 1 file"));
+  Run merged = PolicyCheck(kRules + "--compose-merge inputs/bad/compose.yaml inputs/good/compose.yaml");
+  CHECK(Has(merged.err, " in 2 files ("));
+}

@@ -199,7 +199,7 @@ TEST_CASE("compose-merge: the files are checked as one project") {
   Run merged = cli_test::PolicyCheckIn(dir.string(),
                                        args + "--compose-merge compose.yaml compose.prod.yaml");
   CHECK_MESSAGE(merged.code == 0, (merged.out + merged.err));
-  CHECK(Has(merged.err, "in 1 file"));
+  CHECK(Has(merged.err, "in 2 files"));  // every file the merge read
   fs::remove_all(dir);
 }
 
