@@ -30,6 +30,9 @@ using check::LoadedFile;
 constexpr std::string_view kBuiltinRoot = "builtin:";
 
 std::optional<std::string> ReadText(const std::string& path) {
+  // A directory opens as an empty stream on Linux: it would read as an empty file.
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   std::ostringstream ss;
@@ -183,8 +186,12 @@ void Compiler::ResolveImports(LoadedFile& f) {
         target = AddFile(key, std::move(*text), f.root);
     }
     if (target == nullptr) {
+      std::error_code ec;
       ctx_.Error(f, imp.path.span, DiagCode::kImportNotFound,
-                 fmt::format("cannot read import '{}'", imp.path.value));
+                 fs::is_directory(key, ec)
+                     ? fmt::format("import '{}' names a directory; import a .policy file",
+                                   imp.path.value)
+                     : fmt::format("cannot read import '{}'", imp.path.value));
       continue;
     }
     f.imports.push_back(target);
