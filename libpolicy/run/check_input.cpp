@@ -154,8 +154,7 @@ InputResult CheckInput(const Program& program, const ActiveRules& rules, const I
   const RuleList here = rules.For(plan);
   switch (plan.read_as) {
     case ReadAs::kUnknown:
-      result.problems.push_back(
-          {plan.display, 0, 0, "cannot tell what kind of input this is; use --kind", false});
+      result.problems.push_back({plan.display, 0, 0, plan.problem, false});
       return result;
     case ReadAs::kRecordStream:
       CheckRecordStream(here, input, plan, settings, result);

@@ -78,6 +78,7 @@ InputPlan PlanInput(const Program& program, const Input& input) {
   switch (plan.kind) {
     case InputKind::kAuto:
       plan.read_as = ReadAs::kUnknown;
+      plan.problem = "cannot tell what kind of input this is; use --kind";
       return plan;
     case InputKind::kCompose:
       plan.read_as = ReadAs::kCompose;
@@ -89,6 +90,15 @@ InputPlan PlanInput(const Program& program, const Input& input) {
       break;
   }
   plan.schema = BindSchema(program, input);
+  if (plan.schema == nullptr && !input.schema.empty()) {
+    // A schema named but unknown would type nothing and bind no rule of it.
+    plan.read_as = ReadAs::kUnknown;
+    plan.problem = "unknown schema '" + input.schema + "'";
+    std::string names;
+    for (const eval::Schema& s : program.schemas) names += (names.empty() ? "" : ", ") + s.name;
+    plan.problem += names.empty() ? "; the rules declare no schema" : " (known: " + names + ")";
+    return plan;
+  }
   // A record input streams unless it is a JSON or YAML document holding an array.
   const bool stream = input.format != RecordFormat::kAuto || record_name || (!plan.json && !yaml);
   if (!stream) {

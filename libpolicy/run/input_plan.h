@@ -30,6 +30,7 @@ struct InputPlan {
   load::RecordFormat format = load::RecordFormat::kCsv;  // kRecordStream
   char delimiter = ',';                                // kRecordStream, CSV
   const eval::Schema* schema = nullptr;                // record inputs; null when none binds
+  std::string problem;  // kUnknown: why nothing is checked
 };
 
 // The plan of `input` for `program` (schemas bind by Input::schema, else by

@@ -277,3 +277,11 @@ def test_threads_share_an_engine(engine):
             lambda _: [(f.rule, f.line, f.fingerprint)
                        for f in engine.check_text(COMPOSE, "compose", name="compose.yml")], range(32)))
     assert all(r == expected for r in results)
+
+
+def test_check_records_unknown_schema_is_an_error(engine):
+    # A misspelt schema would type nothing and run none of its rules: an error, as on the
+    # command line, never a silent pass.
+    with pytest.raises(libpolicy.InputError) as caught:
+        engine.check_records([{"sku": "A-1", "qty": 1}], schema="itemz")
+    assert "unknown schema 'itemz'" in str(caught.value)

@@ -144,3 +144,17 @@ TEST_CASE("run: a record list in memory goes through the record pipeline, unique
     CHECK(report.by_rule["SCHEMA"].evaluated == 3);
   }
 }
+
+TEST_CASE("run: a record input bound to an unknown schema is a problem, never an untyped pass") {
+  policy::CompileResult compiled =
+      policy_test::CompileText(std::string(kRules) + "schema invoice {\n  id : string\n}\n");
+  REQUIRE(compiled.program);
+  policy::Input in = Memory("data.csv", policy::InputKind::kRecords, "id\n1\n");
+  in.schema = "invoices_typo";
+  policy::Report report = policy::Check(*compiled.program, {in}, policy::CheckOptions());
+  REQUIRE(report.problems.size() == 1);
+  CHECK(report.problems[0].message == "unknown schema 'invoices_typo' (known: invoice)");
+  CHECK_FALSE(report.problems[0].warning);
+  CHECK(report.findings.empty());
+  CHECK_FALSE(report.inputs[0].checked);
+}
