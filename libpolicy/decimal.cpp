@@ -190,9 +190,11 @@ bool Fits64(I128 c, int64_t* out) {
 
 // k when d is 10^k (1 <= k <= 18), else 0.
 int PowerOfTenExponent(int64_t d) {
-  int k = 0;
-  for (int64_t p = 10; p <= d && k < 18; p *= 10) {
-    ++k;
+  // p reaches 10^18 at most: one more step would overflow int64_t (UBSan found it).
+  int64_t p = 1;
+  for (int k = 1; k <= 18; ++k) {
+    p *= 10;
+    if (p > d) return 0;
     if (p == d) return k;
   }
   return 0;

@@ -313,3 +313,11 @@ TEST_CASE("decimal: rounding by 1 to 4 places on 64-bit coefficients, both modes
   CHECK(RoundS("12.345678", 1) == "12.3");  // 5: the general route
   CHECK(RoundS("12.95", 1) == "13.0");
 }
+
+TEST_CASE("decimal: division by a power of ten up to 10^18 and by larger divisors near it") {
+  // The 64-bit power-of-ten path once stepped past 10^18 and overflowed (UBSan).
+  CHECK(DivS("7", "1000000000000000000") == "0.000000000000000007");
+  CHECK(DivS("5", "100") == "0.05");
+  CHECK(DivS("9000000000000000000", "9000000000000000000") == "1");
+  CHECK(DivS("1", "9223372036854775807").rfind("0.0000000000000000001", 0) == 0);
+}
