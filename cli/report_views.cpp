@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <map>
 
-
 namespace policy::cli {
 namespace fs = std::filesystem;
 

@@ -77,7 +77,7 @@ struct Report {
   // Inline suppressions that matched no finding (shown with --verbose).
   std::vector<Problem> unused_suppressions;
   std::map<std::string, RuleCounters> by_rule;
-  uint64_t files = 0;  // files read: inputs and the files merged over them
+  uint64_t files = 0;      // files read: inputs and the files merged over them
   uint64_t truncated = 0;  // failures not listed because of --max-findings
   uint64_t rules_run = 0;
   double elapsed_ms = 0;

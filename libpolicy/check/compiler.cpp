@@ -187,11 +187,11 @@ void Compiler::ResolveImports(LoadedFile& f) {
     }
     if (target == nullptr) {
       std::error_code ec;
-      ctx_.Error(f, imp.path.span, DiagCode::kImportNotFound,
-                 fs::is_directory(key, ec)
-                     ? fmt::format("import '{}' names a directory; import a .policy file",
-                                   imp.path.value)
-                     : fmt::format("cannot read import '{}'", imp.path.value));
+      ctx_.Error(
+          f, imp.path.span, DiagCode::kImportNotFound,
+          fs::is_directory(key, ec)
+              ? fmt::format("import '{}' names a directory; import a .policy file", imp.path.value)
+              : fmt::format("cannot read import '{}'", imp.path.value));
       continue;
     }
     f.imports.push_back(target);
@@ -702,10 +702,11 @@ CompileResult Compile(const CompileOptions& options) {
     return compiler.Run(program);
   } catch (const std::exception& e) {
     CompileResult r;
-    Diagnostic d = MakeDiagnostic(
-        DiagCode::kInternal, dynamic_cast<const std::bad_alloc*>(&e) != nullptr
-                                 ? std::string("out of memory while compiling")
-                                 : std::string("internal error while compiling (a bug): ") + e.what());
+    Diagnostic d =
+        MakeDiagnostic(DiagCode::kInternal,
+                       dynamic_cast<const std::bad_alloc*>(&e) != nullptr
+                           ? std::string("out of memory while compiling")
+                           : std::string("internal error while compiling (a bug): ") + e.what());
     r.diagnostics.push_back(d);
     return r;
   }

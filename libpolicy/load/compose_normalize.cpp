@@ -362,8 +362,7 @@ namespace {
 // service of the base file it is given with -f over).
 bool OverlayContent(const Value& root) {
   const Value* services = root.is(Type::kMap) ? root.Find("services") : nullptr;
-  if (services == nullptr || !services->is(Type::kMap) || services->as_map().empty())
-    return false;
+  if (services == nullptr || !services->is(Type::kMap) || services->as_map().empty()) return false;
   for (const MapEntry& e : services->as_map())
     if (!e.value.is(Type::kMap) || e.value.Find("image") != nullptr ||
         e.value.Find("build") != nullptr)

@@ -71,8 +71,8 @@ std::optional<InputError> NormalizeCompose(Document& doc, const ComposeEnv& env,
 
 // Added by NormalizeCompose, as `true`, to the root of a compose file whose
 // services all lack both `image` and `build` (known by content, whatever its
-// name): an override fragment meant to be given with -f over a base file. MergeCompose removes it: a
-// merged project is as complete as the files given.
+// name): an override fragment meant to be given with -f over a base file. MergeCompose removes it:
+// a merged project is as complete as the files given.
 inline constexpr std::string_view kOverlayKey = "x-policy-check-overlay";
 
 // `text` with its references expanded from `env` and their defaults; nullopt

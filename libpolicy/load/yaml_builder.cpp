@@ -204,15 +204,18 @@ void YamlBuilder::Alias(std::size_t offset, std::string_view anchor) {
   if (it == anchors_.end()) {
     for (uint32_t d = 0; d < depth_; ++d) {
       if (frames_[d].anchor == anchor) {
-        Fail(DiagCode::kInputSyntax, offset, "alias refers to an anchor that is not complete (a recursive alias)");
+        Fail(DiagCode::kInputSyntax, offset,
+             "alias refers to an anchor that is not complete (a recursive alias)");
       }
     }
-    Fail(DiagCode::kInputSyntax, offset, "alias '*" + std::string(anchor) + "' refers to no anchor before it");
+    Fail(DiagCode::kInputSyntax, offset,
+         "alias '*" + std::string(anchor) + "' refers to no anchor before it");
   }
   const Anchored a = it->second;
   alias_nodes_ += a.size;
   if (alias_nodes_ > limits_.max_alias_nodes) {
-    Fail(DiagCode::kInputAliasLimit, offset, "alias expansion exceeds " + std::to_string(limits_.max_alias_nodes) + " values");
+    Fail(DiagCode::kInputAliasLimit, offset,
+         "alias expansion exceeds " + std::to_string(limits_.max_alias_nodes) + " values");
   }
   if (depth_ + a.height > limits_.max_depth) Fail(DiagCode::kInputTooDeep, offset, DepthMessage());
   if (IsKeyPosition()) {
@@ -237,8 +240,9 @@ bool YamlBuilder::IsKeyPosition() const {
 }
 
 void YamlBuilder::FailContainerKey(bool is_map, std::size_t offset) {
-  Fail(DiagCode::kInputSyntax, offset, std::string(is_map ? "a mapping" : "a list") +
-                   " used as a key: valid YAML, but a policy value's keys are text");
+  Fail(DiagCode::kInputSyntax, offset,
+       std::string(is_map ? "a mapping" : "a list") +
+           " used as a key: valid YAML, but a policy value's keys are text");
 }
 
 void YamlBuilder::SetKey(std::string_view key, const Loc& loc, bool merge) {
@@ -321,13 +325,15 @@ void YamlBuilder::ResolveMerges(Frame& f) {
     } else if (source.is(Type::kList)) {
       for (const Value& item : source.as_list()) {
         if (!item.is(Type::kMap)) {
-          throw YamlAbort{MakeError(DiagCode::kInputBadMergeKey, file_, item.loc().line, item.loc().column,
+          throw YamlAbort{MakeError(DiagCode::kInputBadMergeKey, file_, item.loc().line,
+                                    item.loc().column,
                                     "a merge key '<<' takes a map or a list of maps")};
         }
         MergeFrom(f, item);
       }
     } else {
-      throw YamlAbort{MakeError(DiagCode::kInputBadMergeKey, file_, source.loc().line, source.loc().column,
+      throw YamlAbort{MakeError(DiagCode::kInputBadMergeKey, file_, source.loc().line,
+                                source.loc().column,
                                 "a merge key '<<' takes a map or a list of maps")};
     }
   }

@@ -280,7 +280,8 @@ InputError SyntaxError(std::string_view text, const std::string& file, const Dia
     }
   }
   if (d.line == 0) d.line = d.column = 1;
-  return MakeError(DiagCode::kInputSyntax, file, d.line, d.column, "YAML syntax error: " + d.message);
+  return MakeError(DiagCode::kInputSyntax, file, d.line, d.column,
+                   "YAML syntax error: " + d.message);
 }
 
 }  // namespace

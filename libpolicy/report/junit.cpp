@@ -1,8 +1,7 @@
-#include "libpolicy/report.h"
-
 #include <map>
 #include <set>
 
+#include "libpolicy/report.h"
 #include "libpolicy/report/uri.h"
 
 namespace policy::report {

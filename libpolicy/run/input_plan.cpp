@@ -111,8 +111,8 @@ InputPlan PlanInput(const Program& program, const Input& input) {
     format = EndsWith(lower, ".jsonl") || EndsWith(lower, ".ndjson") ? RecordFormat::kJsonLines
              : EndsWith(lower, ".tsv")                               ? RecordFormat::kTsv
                                                                      : RecordFormat::kCsv;
-  plan.format =
-      format == RecordFormat::kJsonLines ? load::RecordFormat::kJsonLines : load::RecordFormat::kCsv;
+  plan.format = format == RecordFormat::kJsonLines ? load::RecordFormat::kJsonLines
+                                                   : load::RecordFormat::kCsv;
   plan.delimiter = input.delimiter ? input.delimiter : format == RecordFormat::kTsv ? '\t' : ',';
   return plan;
 }

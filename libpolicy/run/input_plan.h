@@ -26,11 +26,11 @@ struct InputPlan {
   std::string display;  // Finding::file: the path as named, without leading "./"
   InputKind kind = InputKind::kAuto;
   ReadAs read_as = ReadAs::kUnknown;
-  bool json = false;                                  // document text is JSON, not YAML
+  bool json = false;                                     // document text is JSON, not YAML
   load::RecordFormat format = load::RecordFormat::kCsv;  // kRecordStream
-  char delimiter = ',';                                // kRecordStream, CSV
-  const eval::Schema* schema = nullptr;                // record inputs; null when none binds
-  std::string problem;  // kUnknown: why nothing is checked
+  char delimiter = ',';                                  // kRecordStream, CSV
+  const eval::Schema* schema = nullptr;                  // record inputs; null when none binds
+  std::string problem;                                   // kUnknown: why nothing is checked
 };
 
 // The plan of `input` for `program` (schemas bind by Input::schema, else by

@@ -6,6 +6,8 @@
 // N of each chunk). `unique` keys are collected per chunk and decided in file
 // order by the merging thread; the few duplicate records are re-parsed from
 // their raw text to build their findings, so nothing per record is kept.
+#include "libpolicy/run/record_pipeline.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,10 +20,9 @@
 #include <thread>
 
 #include "libpolicy/diagnostic_codes.h"
-#include "libpolicy/run/record_typer.h"
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/run/key_set.h"
-#include "libpolicy/run/record_pipeline.h"
+#include "libpolicy/run/record_typer.h"
 #include "libpolicy/run/rule_state.h"
 
 namespace policy::run {
@@ -29,14 +30,14 @@ namespace {
 
 using eval::CompiledRule;
 using eval::InputInfo;
+using eval::NewRecordShape;
 using eval::PendingFinding;
 using eval::RecordInfo;
-using run::RecordTyper;
 using eval::RuleOutcome;
 using eval::Runner;
-using eval::NewRecordShape;
 using eval::Schema;
 using eval::SchemaField;
+using run::RecordTyper;
 
 constexpr const char* kSchemaRule = "SCHEMA";
 
@@ -200,7 +201,10 @@ class RecordPipeline {
  public:
   RecordPipeline(const RuleList& rules, const InputPlan& plan, const Settings& settings,
                  InputResult& result)
-      : display_(plan.display), settings_(settings), result_(result), schema_(plan.schema),
+      : display_(plan.display),
+        settings_(settings),
+        result_(result),
+        schema_(plan.schema),
         rules_(rules) {
     options_.format = plan.format;
     options_.delimiter = plan.delimiter;
@@ -377,7 +381,8 @@ class RecordPipeline {
       auto in_header = [&](const std::string& name) {
         return std::find(header.names.begin(), header.names.end(), name) != header.names.end();
       };
-      bool present = in_header(f.name) || std::any_of(f.aliases.begin(), f.aliases.end(), in_header);
+      bool present =
+          in_header(f.name) || std::any_of(f.aliases.begin(), f.aliases.end(), in_header);
       if (!present && f.required)
         add(1, fmt::format("required column '{}' of schema {} is missing from the header", f.name,
                            schema_->name));

@@ -193,8 +193,9 @@ TEST_CASE("cli: the readiness matrix of standard input and of a merged project")
   auto readiness = [](const std::string& md) { return md.substr(0, md.find('\n', 20)); };
   CHECK(named.out.find("Readiness: ") != std::string::npos);
   CHECK(readiness(piped.out) == readiness(named.out));
-  Run merged = PolicyCheck(kRules + "-f markdown --compose-merge inputs/bad/compose.yaml "
-                                    "inputs/good/compose.yaml");
+  Run merged = PolicyCheck(kRules +
+                           "-f markdown --compose-merge inputs/bad/compose.yaml "
+                           "inputs/good/compose.yaml");
   CHECK(Has(merged.out, "Merged over it, in order: `inputs/good/compose.yaml`."));
   CHECK_FALSE(Has(merged.out, "## Other inputs"));
 }
@@ -214,6 +215,7 @@ TEST_CASE("cli: the summary counts input errors and every file a merge read") {
   Run broken = PolicyCheck(kRules + "--kind compose -", "services: [\n");
   CHECK(broken.code == 2);
   CHECK(Has(broken.err, "0 errors, 1 input error, 0 warnings in 1 file"));
-  Run merged = PolicyCheck(kRules + "--compose-merge inputs/bad/compose.yaml inputs/good/compose.yaml");
+  Run merged =
+      PolicyCheck(kRules + "--compose-merge inputs/bad/compose.yaml inputs/good/compose.yaml");
   CHECK(Has(merged.err, " in 2 files ("));
 }

@@ -99,4 +99,3 @@ TEST_CASE("exit code: problems, fail-on levels and suppressions") {
   r.problems.push_back({"y.yaml", 0, 0, "no such file", false});
   CHECK(ExitCode(r, FailOn::kNever) == 2);
 }
-

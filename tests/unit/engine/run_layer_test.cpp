@@ -79,10 +79,10 @@ TEST_CASE("run: SelectedRules is the one answer to which rules run") {
   options.only = {"T-IMG-001", "T-ROW-001"};
   CHECK(Ids(policy::SelectedRules(*compiled.program, options)) ==
         std::vector<std::string>{"T-ROW-001"});
-  policy::Report report = policy::Check(
-      *compiled.program,
-      {Memory("compose.yaml", policy::InputKind::kCompose, "services:\n  web:\n    image: nginx\n")},
-      options);
+  policy::Report report = policy::Check(*compiled.program,
+                                        {Memory("compose.yaml", policy::InputKind::kCompose,
+                                                "services:\n  web:\n    image: nginx\n")},
+                                        options);
   REQUIRE(report.inputs.size() == 1);
   CHECK(report.inputs[0].rules.empty());
   CHECK(report.findings.empty());

@@ -175,8 +175,8 @@ rule TBL-001 {
 }
 
 TEST_CASE("schema aliases: a required field is present under any of its column names") {
-  policy::CompileResult compiled = CompileText(
-      "schema party {\n  id : string required\n  bin | bin_no : string required\n}\n");
+  policy::CompileResult compiled =
+      CompileText("schema party {\n  id : string required\n  bin | bin_no : string required\n}\n");
   REQUIRE(compiled.program);
   auto schema_findings = [&](const std::string& csv) {
     policy::Input in;

@@ -289,7 +289,8 @@ TEST_CASE("compose: ReadComposeEnv reads the .env beside the compose file, or th
 }  // namespace policy::load::test
 
 namespace policy::load::test {
-TEST_CASE("compose: a file whose services lack both image and build is marked an overlay, by content") {
+TEST_CASE(
+    "compose: a file whose services lack both image and build is marked an overlay, by content") {
   const std::string fragment = "services:\n  web:\n    restart: always\n";
   const std::string project = "services:\n  web:\n    restart: always\n  db:\n    build: .\n";
   for (const char* name : {"compose.deploy.yml", "stack.yml", "docker-compose.yml", "-"}) {

@@ -129,7 +129,8 @@ TEST_CASE(
   CHECK(md.find("File-level findings") == std::string::npos);
 }
 
-TEST_CASE("markdown: a compose input that could not be parsed lists the services its findings name") {
+TEST_CASE(
+    "markdown: a compose input that could not be parsed lists the services its findings name") {
   policy::Report report;
   policy::InputSummary broken = ComposeInput("gone/compose.yaml", {});
   broken.checked = false;
@@ -150,8 +151,7 @@ TEST_CASE("markdown: several compose files, other inputs and problems") {
   policy::Report report;
   report.inputs = {ComposeInput(a, {"web"}), ComposeInput(b, {"worker", "db"})};
   report.findings.push_back(At(a, 3, "RDY-IMG-001", "services.web.image"));
-  report.findings.push_back(
-      At(b, 4, "RDY-HLT-001", "services.db", policy::Severity::kWarning));
+  report.findings.push_back(At(b, 4, "RDY-HLT-001", "services.db", policy::Severity::kWarning));
   policy::Finding row = At("data/invoices.csv", 2, "BD-VAT-001", "row.vat_amount");
   report.findings.push_back(row);
   report.problems.push_back({"broken/compose.yml", 4, 3, "duplicate key 'image'", false});
