@@ -10,6 +10,16 @@
 
 namespace policy_test {
 
+// An input given as text, not read from `path` (which findings still name).
+inline policy::Input Memory(const std::string& path, policy::InputKind kind,
+                            const std::string& text) {
+  policy::Input in;
+  in.path = path;
+  in.kind = kind;
+  in.text = text;
+  return in;
+}
+
 inline std::filesystem::path SourceDir() { return std::filesystem::path(POLICY_SOURCE_DIR); }
 
 inline std::string ReadFile(const std::filesystem::path& p) {

@@ -14,15 +14,9 @@ using policy_test::CompileText;
 using policy_test::DescribeDiagnostics;
 using policy_test::DescribeFindings;
 
-namespace {
+using policy_test::Memory;
 
-policy::Input Memory(const std::string& path, policy::InputKind kind, const std::string& text) {
-  policy::Input in;
-  in.path = path;
-  in.kind = kind;
-  in.text = text;
-  return in;
-}
+namespace {
 
 policy::Report Run(const policy::Program& program, const std::vector<policy::Input>& inputs,
                    unsigned jobs = 1) {

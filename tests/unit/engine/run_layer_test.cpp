@@ -10,6 +10,8 @@
 #include "libpolicy/engine.h"
 #include "libpolicy/report.h"
 
+using policy_test::Memory;
+
 namespace {
 
 constexpr const char* kRules = R"(
@@ -38,14 +40,6 @@ rule T-KEY-001 {
   unique row.id
 }
 )";
-
-policy::Input Memory(const std::string& path, policy::InputKind kind, const std::string& text) {
-  policy::Input in;
-  in.path = path;
-  in.kind = kind;
-  in.text = text;
-  return in;
-}
 
 std::vector<std::string> Ids(const std::vector<policy::RuleInfo>& rules) {
   std::vector<std::string> out;
