@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iterator>
 #include <set>
 #include <system_error>
@@ -59,17 +60,34 @@ struct Walker {
     return nullptr;
   }
 
-  // Kind and schema: --kind (named inputs only), then the configuration, then the name.
-  void Classify(Input& input, bool named) const {
+  // Kind and schema: --kind (named inputs only), then the configuration, then the
+  // name. Returns the kind; a kind from the name is left kAuto in `input` so that
+  // the engine may still read a document as compose by its content.
+  InputKind Classify(Input& input, bool named) const {
     const InputBinding* b = Binding(input.path);
+    InputKind kind = InputKind::kAuto;
     if (named && request.kind != InputKind::kAuto) {
-      input.kind = request.kind;
+      kind = input.kind = request.kind;
     } else if (b && b->kind != InputKind::kAuto) {
-      input.kind = b->kind;
+      kind = input.kind = b->kind;
     } else {
-      input.kind = InferKind(input.path);
+      kind = InferKind(input.path);
     }
-    if (b && input.kind == InputKind::kRecords) input.schema = b->schema;
+    if (b && kind == InputKind::kRecords) input.schema = b->schema;
+    return kind;
+  }
+
+  // A walked YAML file no document rule wants is still read when its text may
+  // be compose (stack.yml, pwd.yml): the engine decides by its content.
+  static bool MayBeComposeFile(const fs::path& path) {
+    const std::string ext = path.extension().string();
+    if (ext != ".yml" && ext != ".yaml" && ext != ".YML" && ext != ".YAML") return false;
+    constexpr std::streamsize kLookLimit = 4 << 20;  // compose files are far smaller
+    std::ifstream f(path, std::ios::binary);
+    std::string head(static_cast<size_t>(kLookLimit), '\0');
+    f.read(head.data(), kLookLimit);
+    head.resize(static_cast<size_t>(f.gcount()));
+    return MayBeCompose(head);
   }
 
   // A walked file that is a symbolic link is read only when its target is inside
@@ -120,9 +138,11 @@ struct Walker {
       input.path = child;
       input.named = false;
       input.delimiter = request.delimiter;
-      Classify(input, false);
-      if (input.kind == InputKind::kAuto) continue;
-      if (input.kind == InputKind::kDocument && !request.want_documents) continue;
+      const InputKind kind = Classify(input, false);
+      if (kind == InputKind::kAuto) continue;
+      if (kind == InputKind::kDocument && !request.want_documents &&
+          (input.kind != InputKind::kAuto || !MayBeComposeFile(entry.path())))
+        continue;
       if (LinkLeavesTree(entry)) {
         out.problems.push_back({child, 0, 0,
                                 "not read: a symbolic link to a file outside the walked directory",
@@ -197,8 +217,7 @@ InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) 
     Input input;
     input.path = path;
     input.delimiter = request.delimiter;
-    walker.Classify(input, true);
-    if (input.kind == InputKind::kAuto) {
+    if (walker.Classify(input, true) == InputKind::kAuto) {
       out.problems.push_back({path, 0, 0,
                               "cannot tell what kind of input this is from its name "
                               "(use --kind compose|records|document)",

@@ -27,6 +27,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "libpolicy/diagnostic.h"
@@ -113,7 +114,15 @@ struct Input {
 };
 
 // Infers the kind from the file name (CLI.md "Inputs"); kAuto when unknown.
+// An Input left at kAuto is planned by this name and then, for a YAML or JSON
+// document, by its content: a top-level `services` mapping without
+// `apiVersion`/`kind` makes it compose whatever its name (stack.yml).
 InputKind InferKind(const std::string& path);
+
+// A cheap look at a YAML text: whether it may be compose by content (a line
+// `services:` at column 0 and none `apiVersion:`/`kind:`). Directory walks read
+// such files whatever their name; Check decides exactly after parsing.
+bool MayBeCompose(std::string_view text);
 
 // The most worker threads any front end (CLI, C API, Python) accepts: more
 // only exhausts the process's threads (std::system_error in a worker).

@@ -110,7 +110,9 @@ policy::Result<policy::InputKind> ResolveKind(const char* kind, const std::strin
     return policy::Error{
         policy::DiagCode::kInputUnknownKind,
         "cannot tell what kind of input '" + path + "' is; pass compose, records or document"};
-  return inferred;
+  // Told by the name: left to the engine, which may still read a document as
+  // compose by its content (stack.yml).
+  return policy::InputKind::kAuto;
 }
 
 int Check(const policy_engine* engine, policy::Input input, const char* kind,

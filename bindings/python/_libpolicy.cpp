@@ -113,6 +113,9 @@ InputKind ParseKind(const std::optional<std::string>& kind, const std::string& n
   if (k == InputKind::kAuto)
     throw py::value_error("cannot tell what kind of input '" + name +
                           "' is; pass kind='compose', 'records' or 'document'");
+  // Told by the name: left to the engine, which may still read a document as
+  // compose by its content (stack.yml).
+  if (!kind || *kind == "auto") return InputKind::kAuto;
   return k;
 }
 

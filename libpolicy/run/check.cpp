@@ -21,6 +21,8 @@ const char* Version() { return "0.1.0"; }
 
 InputKind InferKind(const std::string& path) { return run::KindFromName(path); }
 
+bool MayBeCompose(std::string_view text) { return run::MayBeComposeText(text); }
+
 std::vector<RuleInfo> SelectedRules(const Program& program, const CheckOptions& options) {
   const run::ActiveRules rules = run::SelectRules(program, options);
   std::vector<RuleInfo> out;

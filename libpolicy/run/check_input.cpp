@@ -144,14 +144,15 @@ void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& pl
 }  // namespace
 
 InputResult CheckInput(const Program& program, const ActiveRules& rules, const Input& input,
-                       const InputPlan& plan, const Settings& settings) {
+                       const InputPlan& planned, const Settings& settings) {
   (void)program;
+  InputPlan plan = planned;
   InputResult result;
   InputSummary& summary = result.summary;
   summary.file = plan.display;
   summary.kind = KindName(plan.kind);
   if (plan.schema != nullptr) summary.schema = plan.schema->name;
-  const RuleList here = rules.For(plan);
+  RuleList here = rules.For(plan);
   switch (plan.read_as) {
     case ReadAs::kUnknown:
       result.problems.push_back({plan.display, 0, 0, plan.problem, false});
@@ -179,9 +180,22 @@ InputResult CheckInput(const Program& program, const ActiveRules& rules, const I
         CheckCompose(here, input, plan, *text, info, settings, result);
         break;
       }
-      const bool walked_doc = plan.kind == InputKind::kDocument && !input.named;
+      // A walked document that does not parse is a warning (it may be anything);
+      // one that looks like compose is an error, as a compose file's would be.
+      const bool walked_doc = plan.kind == InputKind::kDocument && !input.named &&
+                              !(plan.by_content && MayBeComposeText(*text));
       std::vector<std::unique_ptr<Document>> docs;
       LoadSingle(*text, plan.display, plan.json, false, result, walked_doc, &docs);
+      if (plan.by_content && docs.size() == 1 && ComposeByContent(docs.front()->root)) {
+        // Compose by content (stack.yml, pwd.yml): checked as compose, loaded again
+        // as one normalised compose document.
+        PlanAsCompose(plan);
+        summary.kind = KindName(plan.kind);
+        here = rules.For(plan);
+        docs.clear();
+        CheckCompose(here, input, plan, *text, info, settings, result);
+        break;
+      }
       summary.checked = result.problems.empty();
       for (const auto& doc : docs) {
         if (plan.read_as == ReadAs::kDocuments) {

@@ -39,6 +39,39 @@ InputKind KindFromName(const std::string& path) {
   return InputKind::kAuto;
 }
 
+bool ComposeByContent(const Value& root) {
+  if (!root.is(Type::kMap)) return false;
+  const Value* services = root.Find("services");
+  return services != nullptr && services->is(Type::kMap) && root.Find("apiVersion") == nullptr &&
+         root.Find("kind") == nullptr;
+}
+
+bool MayBeComposeText(std::string_view text) {
+  bool services = false;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find_first_of("\r\n", at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(at, end - at);
+    auto key = [&](std::string_view name) {
+      if (line.rfind(name, 0) != 0) return false;
+      std::string_view rest = line.substr(name.size());
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+      return !rest.empty() && rest.front() == ':' &&
+             (rest.size() == 1 || rest[1] == ' ' || rest[1] == '\t');
+    };
+    if (key("services") || key("\"services\"") || key("'services'")) services = true;
+    if (key("apiVersion") || key("kind")) return false;
+    at = end + 1;
+  }
+  return services;
+}
+
+void PlanAsCompose(InputPlan& plan) {
+  plan.kind = InputKind::kCompose;
+  plan.read_as = ReadAs::kCompose;
+  plan.by_content = false;
+}
+
 const char* KindName(InputKind kind) {
   switch (kind) {
     case InputKind::kCompose:
@@ -85,6 +118,7 @@ InputPlan PlanInput(const Program& program, const Input& input) {
       return plan;
     case InputKind::kDocument:
       plan.read_as = ReadAs::kDocuments;
+      plan.by_content = input.kind == InputKind::kAuto;
       return plan;
     case InputKind::kRecords:
       break;

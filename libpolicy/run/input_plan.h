@@ -4,6 +4,7 @@
 // record format and delimiter, the schema it binds to, and the name findings
 // show for it. Everything after reads the plan; nothing guesses again.
 #include <string>
+#include <string_view>
 
 #include "libpolicy/engine.h"
 #include "libpolicy/load/loaders.h"
@@ -31,6 +32,9 @@ struct InputPlan {
   char delimiter = ',';                                  // kRecordStream, CSV
   const eval::Schema* schema = nullptr;                  // record inputs; null when none binds
   std::string problem;                                   // kUnknown: why nothing is checked
+  // The kind came from a document's name (.yaml/.yml/.json), not from the
+  // caller: its content may still make it compose (ComposeByContent).
+  bool by_content = false;
 };
 
 // The plan of `input` for `program` (schemas bind by Input::schema, else by
@@ -39,6 +43,18 @@ InputPlan PlanInput(const Program& program, const Input& input);
 
 // The kind the file name says (CLI.md "Inputs"); kAuto when it says nothing.
 InputKind KindFromName(const std::string& path);
+
+// Whether a parsed document is a compose file by content: its top level has a
+// `services` mapping and no `apiVersion` or `kind` (those are Kubernetes-like).
+bool ComposeByContent(const Value& root);
+
+// A cheap look at the text, before parsing: a line `services:` at column 0 and
+// no `apiVersion:` or `kind:` there. Walks use it to pick candidate YAML files;
+// ComposeByContent decides after parsing.
+bool MayBeComposeText(std::string_view text);
+
+// `plan`, a by-content document plan, turned into a compose plan.
+void PlanAsCompose(InputPlan& plan);
 
 // `path` without leading "./": how findings name a file.
 std::string DisplayPath(const std::string& path);

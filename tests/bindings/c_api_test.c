@@ -155,6 +155,12 @@ static void test_buffer_and_file(const char* dir, const char* source_tree) {
   EXPECT(json == policy_result_json(result)); /* made once, then kept */
   policy_result_free(result);
 
+  /* Compose by content whatever the name: stack.yml with the kind inferred. */
+  rc = policy_check_buffer(engine, "stack.yml", kCompose, strlen(kCompose), NULL, &result);
+  EXPECT(rc == POLICY_OK);
+  EXPECT(policy_result_finding_count(result) == 1);
+  policy_result_free(result);
+
   /* A record file on disk, bound to schema `item` by its stem. */
   snprintf(path, sizeof path, "%s/items.csv", dir);
   EXPECT(write_file(path, kItems));

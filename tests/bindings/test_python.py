@@ -127,6 +127,13 @@ def test_check_text_compose(engine):
         report[1]
 
 
+def test_compose_by_content_whatever_the_name(engine, tmp_path):
+    stack = tmp_path / "stack.yml"
+    stack.write_text(COMPOSE)
+    for report in (engine.check_file(stack), engine.check_text(COMPOSE, "auto", name="pwd.yml")):
+        assert [f.rule for f in report] == ["T-IMG-001"]
+
+
 def test_check_text_default_name(engine):
     report = engine.check_text(COMPOSE, "compose")
     assert report[0].file == "<text>"

@@ -132,7 +132,9 @@ class Engine:
     def check_file(self, path: PathLike, kind: Optional[str] = None,
                    schema: Optional[str] = None) -> Report:
         """Checks a file. kind: "compose", "records", "document", or None to
-        infer it from the name; schema: the record schema (default: by file stem)."""
+        infer it from the name (and, for a YAML or JSON document, its content:
+        a top-level `services` mapping makes it compose, as for stack.yml);
+        schema: the record schema (default: by file stem)."""
         return self._done(self._program.check_file(_os.fspath(path), kind, schema))
 
     def check_text(self, text: Union[str, bytes], kind: str, name: Optional[str] = None,

@@ -81,6 +81,29 @@ TEST_CASE("inputs: directories are walked sorted, skipping what CLI.md skips") {
         Paths(with_docs).end());
 }
 
+TEST_CASE("inputs: a walk reads YAML that may be compose by content, whatever its name") {
+  Tree t;
+  t.File("stack.yml", "# prod\nservices:\n  web:\n    image: nginx\n");
+  t.File("k8s.yaml", "apiVersion: v1\nkind: Service\nservices:\n  a: 1\n");
+  t.File("config.yaml", "server:\n  services: 1\n");
+  t.File("data.json", "{\"services\": {}}\n");
+  std::istringstream none;
+  policy::cli::InputRequest request;
+  request.paths = {t.root.string()};
+  auto set = policy::cli::CollectInputs(request, none);
+  std::string r = t.root.string();
+  CHECK(Paths(set) == std::vector<std::string>{r + "/stack.yml"});
+  REQUIRE(set.inputs.size() == 1);
+  // Left to the engine, which decides by the parsed content.
+  CHECK(set.inputs[0].kind == policy::InputKind::kAuto);
+
+  // A named one too: kept, its kind left to the engine.
+  request.paths = {r + "/stack.yml"};
+  auto named = policy::cli::CollectInputs(request, none);
+  REQUIRE(named.inputs.size() == 1);
+  CHECK(named.inputs[0].kind == policy::InputKind::kAuto);
+}
+
 TEST_CASE("inputs: named files are kept with --kind, missing ones are problems") {
   Tree t;
   t.File("data.txt");

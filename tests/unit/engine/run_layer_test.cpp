@@ -152,3 +152,66 @@ TEST_CASE("run: a record input bound to an unknown schema is a problem, never an
   CHECK(report.findings.empty());
   CHECK_FALSE(report.inputs[0].checked);
 }
+
+TEST_CASE("run: a YAML document with a top-level services mapping is compose whatever its name") {
+  policy::CompileResult compiled = policy_test::CompileText(kRules);
+  REQUIRE(compiled.program);
+  const std::string compose = "services:\n  web:\n    image: nginx\n";
+  // kAuto: the name says document, the content says compose.
+  for (const char* name : {"stack.yml", "pwd.yml", "prod-compose.yaml", "stack.json"}) {
+    INFO(name);
+    const std::string text = std::string(name).ends_with(".json")
+                                 ? R"({"services": {"web": {"image": "nginx"}}})"
+                                 : compose;
+    policy::Report report = policy::Check(
+        *compiled.program, {Memory(name, policy::InputKind::kAuto, text)}, policy::CheckOptions());
+    REQUIRE(report.inputs.size() == 1);
+    CHECK(report.inputs[0].kind == "compose");
+    CHECK(report.inputs[0].services == std::vector<std::string>{"web"});
+    REQUIRE(report.findings.size() == 1);
+    CHECK(report.findings[0].rule == "T-IMG-001");
+  }
+  // Kubernetes-like (apiVersion/kind), services not a mapping, a stream of two
+  // documents, or a kind the caller chose: not compose.
+  const std::vector<policy::Input> not_compose = {
+      Memory("k8s.yml", policy::InputKind::kAuto, "apiVersion: v1\nkind: X\n" + compose),
+      Memory("list.yml", policy::InputKind::kAuto, "services: [a, b]\n"),
+      Memory("two.yml", policy::InputKind::kAuto, compose + "---\n" + compose),
+      Memory("doc.yml", policy::InputKind::kDocument, compose),
+  };
+  for (const policy::Input& in : not_compose) {
+    INFO(in.path);
+    policy::Report report = policy::Check(*compiled.program, {in}, policy::CheckOptions());
+    REQUIRE(report.inputs.size() == 1);
+    CHECK(report.inputs[0].kind == "document");
+    CHECK(report.findings.empty());
+  }
+  // --kind still overrides: records.
+  policy::Report forced =
+      policy::Check(*compiled.program, {Memory("stack.yml", policy::InputKind::kRecords, compose)},
+                    policy::CheckOptions());
+  CHECK(forced.inputs[0].kind == "records");
+
+  // The cheap look the directory walk uses.
+  CHECK(policy::MayBeCompose(compose));
+  CHECK(policy::MayBeCompose("# c\nversion: '3'\nservices :\n  a: {}\n"));
+  CHECK(policy::MayBeCompose("\"services\": {}\n"));
+  CHECK_FALSE(policy::MayBeCompose("apiVersion: v1\n" + compose));
+  CHECK_FALSE(policy::MayBeCompose("  services:\n"));
+  CHECK_FALSE(policy::MayBeCompose("services_x: 1\nservicesx: 2\n"));
+}
+
+TEST_CASE("run: a broken walked YAML file that looks like compose is an error, other ones warn") {
+  policy::CompileResult compiled = policy_test::CompileText(kRules);
+  REQUIRE(compiled.program);
+  policy::Input looks = Memory("stack.yml", policy::InputKind::kAuto, "services:\n  a: \"x\n");
+  looks.named = false;
+  policy::Input other = Memory("conf.yml", policy::InputKind::kAuto, "a: \"x\n");
+  other.named = false;
+  policy::Report report = policy::Check(*compiled.program, {looks, other}, policy::CheckOptions());
+  REQUIRE(report.problems.size() == 2);
+  CHECK(report.problems[0].file == "stack.yml");
+  CHECK_FALSE(report.problems[0].warning);
+  CHECK(report.problems[1].file == "conf.yml");
+  CHECK(report.problems[1].warning);
+}
