@@ -360,14 +360,57 @@ namespace {
 // An override fragment, known by its content whatever its name: it has
 // services and none of them says `image` or `build` (each only adds to a
 // service of the base file it is given with -f over).
-bool OverlayContent(const Value& root) {
-  const Value* services = root.is(Type::kMap) ? root.Find("services") : nullptr;
-  if (services == nullptr || !services->is(Type::kMap) || services->as_map().empty()) return false;
-  for (const MapEntry& e : services->as_map())
+bool OverlayContent(const Value& services) {
+  if (services.as_map().empty()) return false;
+  for (const MapEntry& e : services.as_map())
     if (!e.value.is(Type::kMap) || e.value.Find("image") != nullptr ||
         e.value.Find("build") != nullptr)
       return false;
   return true;
+}
+
+// docker compose reads compose.yaml, compose.yml, docker-compose.yaml or
+// docker-compose.yml as a project on its own; projects pass files of other
+// names (compose.full.yaml, extensions/curator/curator-compose.yml,
+// docker-compose.override.yml) with -f over a base file.
+bool StandaloneName(const std::vector<std::string>& files) {
+  if (files.empty()) return true;
+  std::string_view name = files[0];
+  if (std::size_t slash = name.find_last_of("/\\"); slash != std::string_view::npos)
+    name.remove_prefix(slash + 1);
+  return name == "compose.yaml" || name == "compose.yml" || name == "docker-compose.yaml" ||
+         name == "docker-compose.yml" || name == "-" || name.empty();
+}
+
+// Whether the file leans on services it does not define: a service with
+// neither image, build nor extends (a patch of the base file's), or a
+// depends_on naming a service that is not here.
+bool ReachesOutside(const Value& services) {
+  for (const MapEntry& e : services.as_map()) {
+    if (!e.value.is(Type::kMap)) continue;
+    if (e.value.Find("image") == nullptr && e.value.Find("build") == nullptr &&
+        e.value.Find("extends") == nullptr)
+      return true;
+    const Value* deps = e.value.Find("depends_on");
+    if (deps == nullptr) continue;
+    if (deps->is(Type::kMap)) {
+      for (const MapEntry& d : deps->as_map())
+        if (services.Find(d.key) == nullptr) return true;
+    } else if (deps->is(Type::kList)) {
+      for (const Value& d : deps->as_list())
+        if (d.is(Type::kString) && services.Find(d.as_string()) == nullptr) return true;
+    }
+  }
+  return false;
+}
+
+// An overlay, given with -f over a base file: every service only adds to one of
+// the base's (known by content, whatever the name), or a file of a name docker
+// compose does not read on its own that leans on services it does not define.
+bool Overlay(const Value& root, const std::vector<std::string>& files) {
+  const Value* services = root.is(Type::kMap) ? root.Find("services") : nullptr;
+  if (services == nullptr || !services->is(Type::kMap)) return false;
+  return OverlayContent(*services) || (!StandaloneName(files) && ReachesOutside(*services));
 }
 
 }  // namespace
@@ -383,7 +426,7 @@ std::optional<InputError> NormalizeCompose(Document& doc, const ComposeEnv& env,
                          std::to_string(limits.max_extends_values) +
                          " values into the services extending them");
   }
-  if (OverlayContent(doc.root)) {
+  if (Overlay(doc.root, doc.files)) {
     // `x-policy-check-overlay: true` (LANGUAGE.md section 7): rules about a
     // project's completeness (RDY-IMG-003, RDY-DEP-001) leave such a file alone.
     std::vector<MapEntry> entries(doc.root.as_map().begin(), doc.root.as_map().end());

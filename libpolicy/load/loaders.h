@@ -69,10 +69,13 @@ using ComposeEnv = std::map<std::string, std::string, std::less<>>;
 std::optional<InputError> NormalizeCompose(Document& doc, const ComposeEnv& env,
                                            const LoadLimits& limits = {});
 
-// Added by NormalizeCompose, as `true`, to the root of a compose file whose
-// services all lack both `image` and `build` (known by content, whatever its
-// name): an override fragment meant to be given with -f over a base file. MergeCompose removes it:
-// a merged project is as complete as the files given.
+// Added by NormalizeCompose, as `true`, to the root of an overlay: a compose
+// file meant to be given with -f over a base file. Either its services all lack
+// both `image` and `build` (known by content, whatever its name), or its name is
+// none of compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml and
+// it leans on services it does not define (a service with neither image, build
+// nor extends; a depends_on naming a service not in it). MergeCompose removes
+// it: a merged project is as complete as the files given.
 inline constexpr std::string_view kOverlayKey = "x-policy-check-overlay";
 
 // `text` with its references expanded from `env` and their defaults; nullopt

@@ -292,17 +292,40 @@ namespace policy::load::test {
 TEST_CASE(
     "compose: a file whose services lack both image and build is marked an overlay, by content") {
   const std::string fragment = "services:\n  web:\n    restart: always\n";
-  const std::string project = "services:\n  web:\n    restart: always\n  db:\n    build: .\n";
-  for (const char* name : {"compose.deploy.yml", "stack.yml", "docker-compose.yml", "-"}) {
-    for (const std::string* text : {&fragment, &project}) {
-      DocumentsResult r = LoadYaml(*text, name, LoadLimits{}, true);
-      REQUIRE(r.documents.size() == 1);
-      NormalizeCompose(*r.documents[0]);
-      const Value* marker = r.documents[0]->root.Find(kOverlayKey);
-      INFO(name << " " << *text);
-      CHECK((marker != nullptr && marker->is(Type::kBool) && marker->as_bool()) ==
-            (text == &fragment));
-    }
+  // A patch of one base service beside a full one; a dependency on a service not here.
+  const std::string patch = "services:\n  web:\n    restart: always\n  db:\n    build: .\n";
+  const std::string leans =
+      "services:\n  web:\n    image: a:1\n    depends_on: [kafka]\n  db:\n    build: .\n";
+  const std::string whole =
+      "services:\n  web:\n    image: a:1\n    depends_on: [db]\n  db:\n    build: .\n";
+  struct Case {
+    const char* name;
+    const std::string* text;
+    bool overlay;
+  };
+  const Case cases[] = {
+      // By content, whatever the name.
+      {"compose.deploy.yml", &fragment, true},
+      {"stack.yml", &fragment, true},
+      {"docker-compose.yml", &fragment, true},
+      {"-", &fragment, true},
+      // A name docker compose reads on its own is judged whole.
+      {"docker-compose.yml", &patch, false},
+      {"dir/compose.yaml", &leans, false},
+      {"-", &patch, false},
+      // Other names: an overlay when it leans on services it does not define.
+      {"compose.full.yaml", &patch, true},
+      {"ext/curator/curator-compose.yml", &leans, true},
+      {"stack.yml", &whole, false},
+      {"compose.full.yaml", &whole, false},
+  };
+  for (const Case& c : cases) {
+    DocumentsResult r = LoadYaml(*c.text, c.name, LoadLimits{}, true);
+    REQUIRE(r.documents.size() == 1);
+    NormalizeCompose(*r.documents[0]);
+    const Value* marker = r.documents[0]->root.Find(kOverlayKey);
+    INFO(c.name << " " << *c.text);
+    CHECK((marker != nullptr && marker->is(Type::kBool) && marker->as_bool()) == c.overlay);
   }
   const std::string text = fragment;
   // A merged project is as complete as the files given: no marker.
