@@ -122,6 +122,10 @@ struct Record {
   Value row;              // a map in input order; CSV: strings, "" -> null, located per cell
   std::string_view text;  // the record's raw bytes (without the final line break)
   std::vector<RecordIssue> issues;  // cleared by each Next()
+  // JSON Lines: set when this line is no record (malformed JSON, a value that is
+  // not an object). The caller reports it as an input problem and reads on; `row`
+  // is null. Cleared by each Next().
+  std::optional<InputError> bad;
   // Records of one parser with the same non-zero shape have the same keys in the
   // same order (every CSV row has shape 1); 0 when the parser does not know.
   uint64_t shape = 0;
@@ -176,9 +180,11 @@ class RecordParser {
   ~RecordParser();
   void Reset(const RecordChunk* chunk);
   // Fills `rec` with the next record of the chunk and returns true; false at the
-  // chunk's end or on an input error (`error` set: a malformed JSON line, a JSON
-  // line that is not an object, an unterminated quote at the end of the input).
-  // A wrong cell count or invalid UTF-8 in a CSV cell is a RecordIssue instead.
+  // chunk's end or on an input error that stops the input (`error` set: an
+  // unterminated quote at the end of the input, a line over the length limit).
+  // A malformed JSON line or one that is not an object sets Record::bad and the
+  // reading goes on; a wrong cell count or invalid UTF-8 in a CSV cell is a
+  // RecordIssue.
   // Blank lines are skipped. `arena` receives unescaped strings; the caller resets it.
   bool Next(Record& rec, Arena& arena, std::optional<InputError>& error);
 

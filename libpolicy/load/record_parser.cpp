@@ -223,21 +223,27 @@ struct RecordParser::Impl {
       }
       Value row;
       JsonError json_error;
-      if (!json.ParseRecord(content, line, &row_path, arena, &row, &json_error, &rec.shape)) {
-        return Fail(error, json_error.code, json_error.line, json_error.column,
-                    std::move(json_error.message));
-      }
-      if (!row.is(Type::kMap)) {
-        return Fail(error, DiagCode::kInputNotObject, row.loc().line, row.loc().column,
-                    std::string("a JSON Lines record must be an object, found ") +
-                        std::string(TypeName(row.type())));
-      }
       rec.line = line;
       rec.text = content;
       rec.issues.clear();
-      rec.row = row;
+      rec.bad.reset();
+      rec.row = Value();
       pos = next;
       ++line;
+      // A line that is no record is reported where it is; the lines after it
+      // are still records (each line stands alone in JSON Lines).
+      if (!json.ParseRecord(content, rec.line, &row_path, arena, &row, &json_error, &rec.shape)) {
+        rec.shape = 0;
+        rec.bad = MakeError(json_error.code, file, json_error.line, json_error.column,
+                            std::move(json_error.message));
+      } else if (!row.is(Type::kMap)) {
+        rec.shape = 0;
+        rec.bad = MakeError(DiagCode::kInputNotObject, file, row.loc().line, row.loc().column,
+                            std::string("a JSON Lines record must be an object, found ") +
+                                std::string(TypeName(row.type())));
+      } else {
+        rec.row = row;
+      }
       return true;
     }
   }

@@ -93,8 +93,21 @@ struct ChunkResult {
   std::vector<UniqueEntry> unique;
   std::string keys;
   std::vector<policy::Problem> problems;  // records that could not be checked; the rest go on
+  uint64_t unlisted_problems = 0;         // more of them, past kMaxListedProblems
   std::optional<load::InputError> error;
 };
+
+// Lines that are no record, listed per input; the rest are counted, so that a
+// binary or mislabelled file cannot fill memory with problems.
+constexpr size_t kMaxListedProblems = 100;
+
+void AddRecordProblem(ChunkResult& out, policy::Problem p) {
+  if (out.problems.size() < kMaxListedProblems) {
+    out.problems.push_back(std::move(p));
+  } else {
+    ++out.unlisted_problems;
+  }
+}
 
 void AppendKey(const Value& key, std::string& out) {
   if (key.is(Type::kString)) {
@@ -476,8 +489,8 @@ class RecordPipeline {
       for (const Value& it : batch.list->as_list()) {
         w.scratch.Reset();
         if (!it.is(Type::kMap)) {
-          out.problems.push_back(
-              {display_, it.loc().line, it.loc().column, "a record must be an object", false});
+          AddRecordProblem(
+              out, {display_, it.loc().line, it.loc().column, "a record must be an object", false});
           continue;
         }
         item = &it;
@@ -490,6 +503,10 @@ class RecordPipeline {
       for (;;) {
         w.scratch.Reset();
         if (!w.parser.Next(w.record, w.scratch, error)) break;
+        if (const auto& bad = w.record.bad) {
+          AddRecordProblem(out, {display_, bad->line, bad->column, bad->message, false});
+          continue;
+        }
         ++records;
         Evaluate(w, out.outcomes, on_unique);
       }
@@ -522,7 +539,15 @@ class RecordPipeline {
       if (totals_[k].counters.listed >= limit_)
         listed_full_[k].store(true, std::memory_order_relaxed);
     }
-    for (policy::Problem& p : r.problems) result_.problems.push_back(std::move(p));
+    for (policy::Problem& p : r.problems) {
+      if (listed_problems_ < kMaxListedProblems) {
+        ++listed_problems_;
+        result_.problems.push_back(std::move(p));
+      } else {
+        ++unlisted_problems_;
+      }
+    }
+    unlisted_problems_ += r.unlisted_problems;
     // Each insertion misses the cache once: ask for the slot a few keys ahead.
     constexpr size_t kAhead = 8;
     for (size_t i = 0; i < r.unique.size() && i < kAhead; ++i)
@@ -602,6 +627,11 @@ class RecordPipeline {
   }
 
   void Finish(uint32_t first_line) {
+    if (unlisted_problems_ > 0)
+      result_.problems.push_back(
+          {display_, 0, 0,
+           fmt::format("{} more records could not be read (not listed)", unlisted_problems_),
+           false});
     for (size_t k = 0; k < rules_.size(); ++k) {
       FinishMostly(*rules_[k], info_, first_line, totals_[k]);
       Collect(rules_[k]->info.id, totals_[k], result_);
@@ -627,6 +657,8 @@ class RecordPipeline {
   std::vector<std::unique_ptr<Worker>> workers_;
   InputInfo info_;
   uint64_t limit_ = 100;
+  size_t listed_problems_ = 0;      // records that could not be read, listed
+  uint64_t unlisted_problems_ = 0;  // and counted past kMaxListedProblems
   std::vector<RuleOutcome> totals_;
   std::vector<KeySet> keysets_;
   bool unique_sized_ = false;

@@ -48,3 +48,40 @@ TEST_CASE("record format: JSON Lines, CSV and TSV without a telling name") {
   CHECK(tsv.findings[0].line == 2);
   CHECK(tsv.findings[0].column == 3);
 }
+
+TEST_CASE("record format: a JSON Lines line that is no record is a problem; the rest is checked") {
+  for (unsigned jobs : {1u, 2u}) {
+    CAPTURE(jobs);
+    policy::Input in{"rows.jsonl", policy::InputKind::kRecords,
+                     std::string("{\"n\": 11}\n{\"n\": \n[3]\n{\"n\": 12}\n")};
+    policy::CheckOptions options;
+    options.jobs = jobs;
+    policy::Report report = policy::Check(Program(), {in}, options);
+    REQUIRE(report.findings.size() == 2);
+    CHECK(report.findings[0].line == 1);
+    CHECK(report.findings[1].line == 4);
+    REQUIRE(report.problems.size() == 2);
+    CHECK(report.problems[0].line == 2);
+    CHECK(report.problems[1].line == 3);
+    CHECK(report.problems[1].message.find("must be an object") != std::string::npos);
+    CHECK_FALSE(report.problems[0].warning);
+  }
+  // A file of garbage lists 100 of them and counts the rest, in file order for any --jobs.
+  std::string garbage;
+  for (int i = 0; i < 20000; ++i) garbage += "not json " + std::to_string(i) + "\n";
+  garbage += "{\"n\": 50}\n";
+  std::vector<std::string> first;
+  for (unsigned jobs : {1u, 2u}) {
+    CAPTURE(jobs);
+    policy::Input in{"junk.jsonl", policy::InputKind::kRecords, garbage};
+    policy::CheckOptions options;
+    options.jobs = jobs;
+    policy::Report report = policy::Check(Program(), {in}, options);
+    REQUIRE(report.problems.size() == 101);
+    CHECK(report.problems[0].line == 1);
+    CHECK(report.problems[99].line == 100);
+    CHECK(report.problems[100].message == "19900 more records could not be read (not listed)");
+    REQUIRE(report.findings.size() == 1);
+    CHECK(report.findings[0].line == 20001);
+  }
+}

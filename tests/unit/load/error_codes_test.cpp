@@ -37,7 +37,9 @@ std::optional<InputError> FirstRecordError(const std::string& text, RecordFormat
     parser.Reset(&chunk);
     Record rec;
     std::optional<InputError> error;
+    // A line that is no record is reported and the reading goes on: the first one.
     while (parser.Next(rec, arena, error)) {
+      if (rec.bad) return rec.bad;
     }
     if (error) return error;
   }

@@ -31,7 +31,9 @@ std::optional<InputError> FirstRecordError(const std::string& name, RecordFormat
   std::optional<InputError> error;
   while (!error && reader->Next(chunk)) {
     parser.Reset(&chunk);
+    // A line that is no record is reported and the reading goes on: the first one.
     while (parser.Next(rec, arena, error)) {
+      if (rec.bad && !error) error = rec.bad;
     }
   }
   return error ? error : reader->error();

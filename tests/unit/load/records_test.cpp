@@ -25,6 +25,7 @@ struct ReadAll {
   const CsvHeader& header() const { return reader->header(); }
   std::vector<Seen> records;
   std::optional<InputError> error;
+  std::vector<InputError> bad;  // JSON Lines lines that are no record; reading went on
   std::vector<uint32_t> chunk_first_lines;
 };
 
@@ -60,6 +61,10 @@ ReadAll Read(const std::string& text, RecordFormat format, std::size_t chunk_byt
     out.chunk_first_lines.push_back(chunk.first_line);
     parser.Reset(&chunk);
     while (parser.Next(rec, arena, out.error)) {
+      if (rec.bad) {
+        out.bad.push_back(*rec.bad);
+        continue;
+      }
       Seen s;
       s.line = rec.line;
       s.text = std::string(rec.text);
@@ -277,23 +282,33 @@ TEST_CASE("jsonl: typed values, nested paths, blank lines skipped") {
   CHECK(RenderPath(rec.row.path()) == "row");
 }
 
-TEST_CASE("jsonl: a bad line stops the input with its line and column") {
+TEST_CASE("jsonl: a bad line is a problem at its line and column, the lines after it are read") {
   auto r = Read("{\"a\": 1}\n{\"a\": }\n{\"a\": 3}\n", RecordFormat::kJsonLines);
-  REQUIRE(r.error);
-  CHECK(r.records.size() == 1);
-  CHECK(r.error->line == 2);
-  CHECK(r.error->column == 7);
+  CHECK_FALSE(r.error);
+  REQUIRE(r.bad.size() == 1);
+  CHECK(r.bad[0].line == 2);
+  CHECK(r.bad[0].column == 7);
+  CHECK(r.bad[0].file == "in.csv");
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[1].line == 3);
+  CHECK(r.records[1].cells == std::vector<std::string>{"d:3"});
   auto arr = Read("{\"a\": 1}\n[1, 2]\n", RecordFormat::kJsonLines);
-  REQUIRE(arr.error);
-  CHECK(arr.error->line == 2);
-  CHECK(arr.error->column == 1);
-  CHECK(arr.error->message.find("must be an object") != std::string::npos);
+  REQUIRE(arr.bad.size() == 1);
+  CHECK(arr.bad[0].line == 2);
+  CHECK(arr.bad[0].column == 1);
+  CHECK(arr.bad[0].message.find("must be an object") != std::string::npos);
   auto dup = Read("{\"a\": 1, \"a\": 2}\n", RecordFormat::kJsonLines);
-  REQUIRE(dup.error);
-  CHECK(dup.error->column == 10);
-  auto utf = Read("{\"a\": \"\xC0\xAF\"}\n", RecordFormat::kJsonLines);
-  REQUIRE(utf.error);
-  CHECK(utf.error->message == "invalid UTF-8");
+  REQUIRE(dup.bad.size() == 1);
+  CHECK(dup.bad[0].column == 10);
+  auto utf = Read("{\"a\": \"\xC0\xAF\"}\n{\"b\": 1}\n", RecordFormat::kJsonLines);
+  REQUIRE(utf.bad.size() == 1);
+  CHECK(utf.bad[0].message == "invalid UTF-8");
+  CHECK(utf.records.size() == 1);
+  // A flat record after a broken one still reads by the flat path, same keys.
+  auto flat = Read("{\"a\": 1, \"b\": 2}\n{\"a\": 1, \"b\"\n{\"a\": 5, \"b\": 6}\n",
+                   RecordFormat::kJsonLines);
+  REQUIRE(flat.records.size() == 2);
+  CHECK(flat.records[1].cells == std::vector<std::string>{"d:5", "d:6"});
 }
 
 TEST_CASE("jsonl: tiny chunks give the same records") {
@@ -423,9 +438,9 @@ TEST_CASE("jsonl: CR-only line endings read as LF ones, in every chunk size") {
     CheckSameRecords(Read(WithBreaks(lf, "\r"), RecordFormat::kJsonLines, chunk), want);
   }
   auto bad = Read("{\"a\": 1}\r\r{\"a\": }\r", RecordFormat::kJsonLines);
-  REQUIRE(bad.error);
-  CHECK(bad.error->line == 3);
-  CHECK(bad.error->column == 7);
+  REQUIRE(bad.bad.size() == 1);
+  CHECK(bad.bad[0].line == 3);
+  CHECK(bad.bad[0].column == 7);
 }
 
 }  // namespace
