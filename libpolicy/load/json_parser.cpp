@@ -67,9 +67,12 @@ Loc JsonParser::LocAt(std::size_t offset) {
   if (offset > text_.size()) offset = text_.size();
   for (; cursor_ < offset; ++cursor_) {
     char c = text_[cursor_];
-    if (c == '\n') {
+    // Lines end at LF, CR LF or a lone CR, as LineIndex counts them.
+    if (c == '\n' || (c == '\r' && (cursor_ + 1 == text_.size() || text_[cursor_ + 1] != '\n'))) {
       ++line_;
       column_ = 1;
+    } else if (c == '\r') {
+      // The CR of a CR LF: the LF ends the line.
     } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
       ++column_;
     }

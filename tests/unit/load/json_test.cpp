@@ -49,6 +49,22 @@ TEST_CASE("json: string escapes") {
   CHECK(Str(At(r.documents[0]->root, "a")) == "x\"y\\z/\n\té\xF0\x9F\x98\x80");
 }
 
+TEST_CASE("json: CR-only and CR LF line endings count lines as LF does") {
+  for (const char* br : {"\n", "\r\n", "\r"}) {
+    CAPTURE(std::string(br) == "\r" ? "CR" : std::string(br) == "\n" ? "LF" : "CRLF");
+    const std::string b = br;
+    auto r = Json("{" + b + "  \"a\": \"x\"," + b + b + "  \"n\": 1" + b + "}" + b);
+    REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
+    const Value& root = r.documents[0]->root;
+    CHECK(Where(At(root, "a")) == "2:8-2:11");
+    CHECK(Where(At(root, "n")) == "4:8-4:9");
+    auto bad = Json("{" + b + "  \"a\": 1," + b + "  \"b\": }" + b);
+    REQUIRE(bad.error);
+    CHECK(bad.error->line == 3);
+    CHECK(bad.error->column == 8);
+  }
+}
+
 TEST_CASE("json: errors carry line and column") {
   struct Row {
     const char* text;
