@@ -49,7 +49,8 @@ struct Problem {
   uint32_t line = 0;  // 0 = unknown
   uint32_t column = 0;
   std::string message;
-  bool warning = false;  // a walked document that does not parse: reported, exit code unchanged
+  bool warning = false;   // a walked document that does not parse: reported, exit code unchanged
+  std::string code = {};  // its diagnostic code ("input.syntax", docs/DIAGNOSTICS.md); may be empty
 };
 
 // What the engine did with one input: reporters describe a run from these

@@ -44,6 +44,11 @@ class JsonParser {
   bool ParseRecord(std::string_view text, uint32_t line, const PathNode* root, Arena& arena,
                    Value* out, JsonError* error, uint64_t* shape);
 
+  // One line by the general path, what ParseRecord falls back to: Parse, with a
+  // CR in the line read as white space (the reader has split the lines already).
+  bool ParseLine(std::string_view text, uint32_t line, const PathNode* root, Arena& arena,
+                 Value* out, JsonError* error);
+
  private:
   // A key of flat records, kept with its path node.
   struct FlatKey {
@@ -94,6 +99,9 @@ class JsonParser {
   uint32_t line_ = 1;
   uint32_t column_ = 1;
   std::size_t cursor_ = 0;  // text_[cursor_] is at line_, column_
+  // Parsing one JSON Lines record: the reader has split lines already, so a CR
+  // left in it is white space, not a line break.
+  bool one_line_ = false;
   std::string_view key_;
   Loc key_loc_;
   Value result_;

@@ -68,10 +68,11 @@ Loc JsonParser::LocAt(std::size_t offset) {
   for (; cursor_ < offset; ++cursor_) {
     char c = text_[cursor_];
     // Lines end at LF, CR LF or a lone CR, as LineIndex counts them.
-    if (c == '\n' || (c == '\r' && (cursor_ + 1 == text_.size() || text_[cursor_ + 1] != '\n'))) {
+    const bool cr_breaks = c == '\r' && !one_line_;
+    if (c == '\n' || (cr_breaks && (cursor_ + 1 == text_.size() || text_[cursor_ + 1] != '\n'))) {
       ++line_;
       column_ = 1;
-    } else if (c == '\r') {
+    } else if (cr_breaks) {
       // The CR of a CR LF: the LF ends the line.
     } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
       ++column_;
@@ -474,7 +475,15 @@ bool JsonParser::ParseRecord(std::string_view text, uint32_t line, const PathNod
     if (ParseFlat(text, line, out, shape)) return true;
   }
   *shape = 0;
-  return Parse(text, line, 0, root, 0, arena, out, error);
+  return ParseLine(text, line, root, arena, out, error);
+}
+
+bool JsonParser::ParseLine(std::string_view text, uint32_t line, const PathNode* root, Arena& arena,
+                           Value* out, JsonError* error) {
+  one_line_ = true;
+  const bool ok = Parse(text, line, 0, root, 0, arena, out, error);
+  one_line_ = false;
+  return ok;
 }
 
 // A string at text_[*pos] (its opening quote) without escapes, or with them when

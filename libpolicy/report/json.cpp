@@ -70,6 +70,8 @@ std::string FormatJson(const Report& report, const Context& ctx) {
     j["line"] = Position(p.line);
     j["column"] = Position(p.column);
     j["message"] = p.message;
+    j["severity"] = p.warning ? "warning" : "error";
+    if (!p.code.empty()) j["code"] = p.code;
     problems.push_back(std::move(j));
   }
   doc["problems"] = std::move(problems);

@@ -1,6 +1,7 @@
 #include <map>
 #include <set>
 
+#include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/report.h"
 #include "libpolicy/report/uri.h"
 
@@ -16,6 +17,7 @@ struct Suite {
   std::string file;
   std::map<std::string, Case> cases;  // by rule id, so testcases are sorted
   std::vector<const Problem*> problems;
+  const Problem* unjudged = nullptr;  // read, but no selected rule applies: a skipped test
 };
 
 std::string FindingLine(const Finding& f) {
@@ -53,7 +55,7 @@ std::string FormatJunit(const Report& report, const Context& ctx) {
   std::map<std::string, std::size_t> by_file;
   auto suite_of = [&](const std::string& file) -> Suite& {
     auto [it, added] = by_file.emplace(file, suites.size());
-    if (added) suites.push_back(Suite{file, {}, {}});
+    if (added) suites.push_back(Suite{file, {}, {}, nullptr});
     return suites[it->second];
   };
   for (const InputSummary& in : report.inputs) {
@@ -79,20 +81,29 @@ std::string FormatJunit(const Report& report, const Context& ctx) {
   }
   for (const Problem& p : report.problems) {
     if (!p.warning) suite_of(p.file).problems.push_back(&p);
+    if (p.code == NameOf(DiagCode::kInputNoRule)) suite_of(p.file).unjudged = &p;
   }
 
-  std::size_t total_tests = 0, total_failures = 0, total_errors = 0;
+  std::size_t total_tests = 0, total_failures = 0, total_errors = 0, total_skipped = 0;
   std::string body;
   for (const Suite& s : suites) {
     std::size_t failures = 0;
     for (const auto& [rule, c] : s.cases) failures += c.failures.empty() ? 0 : 1;
-    std::size_t tests = s.cases.size() + s.problems.size();
+    const std::size_t skipped = s.unjudged != nullptr ? 1 : 0;
+    std::size_t tests = s.cases.size() + s.problems.size() + skipped;
     total_tests += tests;
     total_failures += failures;
     total_errors += s.problems.size();
+    total_skipped += skipped;
     body += "  <testsuite" + Attr("name", s.file) + Attr("tests", std::to_string(tests)) +
             Attr("failures", std::to_string(failures)) +
-            Attr("errors", std::to_string(s.problems.size())) + Attr("skipped", "0") + ">\n";
+            Attr("errors", std::to_string(s.problems.size())) +
+            Attr("skipped", std::to_string(skipped)) + ">\n";
+    if (s.unjudged != nullptr) {
+      body += "    <testcase" + Attr("name", "no rule ran") + Attr("classname", s.file) + ">\n";
+      body += "      <skipped" + Attr("message", s.unjudged->message) + "/>\n";
+      body += "    </testcase>\n";
+    }
     for (const Problem* p : s.problems) {
       std::string where = p->file;
       if (p->line) where += ":" + std::to_string(p->line) + ":" + std::to_string(p->column);
@@ -123,7 +134,8 @@ std::string FormatJunit(const Report& report, const Context& ctx) {
          Attr("name", "policy-check " + ctx.tool_version) +
          Attr("tests", std::to_string(total_tests)) +
          Attr("failures", std::to_string(total_failures)) +
-         Attr("errors", std::to_string(total_errors)) + ">\n" + body + "</testsuites>\n";
+         Attr("errors", std::to_string(total_errors)) +
+         Attr("skipped", std::to_string(total_skipped)) + ">\n" + body + "</testsuites>\n";
 }
 
 }  // namespace policy::report

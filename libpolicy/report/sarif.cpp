@@ -131,6 +131,7 @@ std::string FormatSarif(const Report& report, const Context& ctx) {
     Json n;
     n["level"] = p.warning ? "warning" : "error";
     n["message"] = Text(p.message);
+    if (!p.code.empty()) n["descriptor"] = Json{{"id", p.code}};
     if (!p.file.empty()) n["locations"] = Json::array({Location(p.file, p.line, p.column, 0, 0)});
     notifications.push_back(std::move(n));
   }

@@ -99,6 +99,9 @@ std::string FormatSummary(const Report& report, const Context& ctx) {
       report.problems.begin(), report.problems.end(), [](const Problem& p) { return !p.warning; }));
   if (input_errors) out += ", " + Count(input_errors, "input error");
   out += ", " + Count(c.warnings, "warning");
+  // Inputs read but not judged, walked files that did not parse: said here too.
+  const auto input_warnings = report.problems.size() - input_errors;
+  if (input_warnings) out += ", " + Count(input_warnings, "input warning");
   if (c.infos) out += ", " + Count(c.infos, "info");
   if (c.suppressed) out += ", " + std::to_string(c.suppressed) + " suppressed";
   if (c.baselined) out += ", " + std::to_string(c.baselined) + " baselined";

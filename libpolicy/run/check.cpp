@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/engine.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/run/check_input.h"
@@ -76,6 +77,15 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   for (size_t i : big) check(i);
 
   for (run::InputResult& r : results) {
+    // Read but judged by nothing: said so in every format, never a quiet pass.
+    if (r.summary.checked && r.summary.rules.empty()) {
+      std::string what = r.summary.kind;
+      if (!r.summary.schema.empty()) what += " (schema " + r.summary.schema + ")";
+      r.problems.push_back(
+          {r.summary.file, 0, 0,
+           "no selected rule applies to this " + what + " input; only its syntax was checked", true,
+           NameOf(DiagCode::kInputNoRule)});
+    }
     run::ApplyDirectives(program, r, report.unused_suppressions);
     run::FinishFindings(r, options.repo_root, report.findings);
     for (auto& [id, c] : r.by_rule) {

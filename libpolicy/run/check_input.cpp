@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/run/record_pipeline.h"
@@ -33,7 +34,7 @@ std::optional<std::string> ReadInput(const Input& in, std::string& error) {
 }
 
 void AddProblem(InputResult& r, const load::InputError& e, bool warning = false) {
-  r.problems.push_back({e.file, e.line, e.column, e.message, warning});
+  r.problems.push_back({e.file, e.line, e.column, e.message, warning, NameOf(e.code)});
 }
 
 void RunOnDocument(const RuleList& rules, const Value& root, const eval::InputInfo& info,

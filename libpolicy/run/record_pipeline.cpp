@@ -370,7 +370,7 @@ class RecordPipeline {
 
   void Problem(const load::InputError& e) {
     result_.problems.push_back(
-        {e.file.empty() ? display_ : e.file, e.line, e.column, e.message, false});
+        {e.file.empty() ? display_ : e.file, e.line, e.column, e.message, false, NameOf(e.code)});
   }
 
   void CheckHeader(const load::CsvHeader& header) {
@@ -504,7 +504,8 @@ class RecordPipeline {
         w.scratch.Reset();
         if (!w.parser.Next(w.record, w.scratch, error)) break;
         if (const auto& bad = w.record.bad) {
-          AddRecordProblem(out, {display_, bad->line, bad->column, bad->message, false});
+          AddRecordProblem(
+              out, {display_, bad->line, bad->column, bad->message, false, NameOf(bad->code)});
           continue;
         }
         ++records;

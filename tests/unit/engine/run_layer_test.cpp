@@ -215,3 +215,44 @@ TEST_CASE("run: a broken walked YAML file that looks like compose is an error, o
   CHECK(report.problems[1].file == "conf.yml");
   CHECK(report.problems[1].warning);
 }
+
+TEST_CASE("run: an input read but judged by no rule is a warning in every format") {
+  policy::CompileResult compiled = policy_test::CompileText(kRules);
+  REQUIRE(compiled.program);
+  policy::CheckOptions options;
+  options.only = {"T-IMG-001"};
+  policy::Report report =
+      policy::Check(*compiled.program,
+                    {Memory("rows.csv", policy::InputKind::kRecords, "id\n1\n"),
+                     Memory("compose.yaml", policy::InputKind::kCompose, "services: {}\n")},
+                    options);
+  REQUIRE(report.problems.size() == 1);
+  const policy::Problem& p = report.problems[0];
+  CHECK(p.file == "rows.csv");
+  CHECK(p.warning);
+  CHECK(p.code == "input.no_rule");
+  CHECK(p.message == "no selected rule applies to this records input; only its syntax was checked");
+
+  policy::report::Context ctx;
+  ctx.tool_version = "test";
+  const std::string xml = policy::report::FormatJunit(report, ctx);
+  CHECK(xml.find("<testcase name=\"no rule ran\" classname=\"rows.csv\">") != std::string::npos);
+  CHECK(xml.find("skipped=\"1\"") != std::string::npos);
+  const std::string json = policy::report::FormatJson(report, ctx);
+  CHECK(json.find("\"code\": \"input.no_rule\"") != std::string::npos);
+  CHECK(json.find("\"severity\": \"warning\"") != std::string::npos);
+  CHECK(policy::report::FormatSarif(report, ctx).find("\"id\": \"input.no_rule\"") !=
+        std::string::npos);
+  CHECK(policy::report::FormatMarkdown(report, ctx).find("rows.csv") != std::string::npos);
+  CHECK(policy::report::FormatSummary(report, ctx).find("1 input warning") != std::string::npos);
+
+  // A record input with rules that ran is not one; neither is one that could not be read.
+  options.only.clear();
+  report = policy::Check(*compiled.program,
+                         {Memory("rows.csv", policy::InputKind::kRecords, "id\n1\n"),
+                          Memory("bad.yaml", policy::InputKind::kCompose, "a: [\n")},
+                         options);
+  REQUIRE(report.problems.size() == 1);
+  CHECK(report.problems[0].code == "input.syntax");
+  CHECK_FALSE(report.problems[0].warning);
+}

@@ -59,7 +59,7 @@ JsonOutcome General(JsonParser& parser, std::string_view line, uint32_t number, 
   Value v;
   JsonError error;
   JsonOutcome out;
-  if (!parser.Parse(line, number, 0, &root, 0, arena, &v, &error)) {
+  if (!parser.ParseLine(line, number, &root, arena, &v, &error)) {
     out.text = "error " + std::to_string(error.line) + ":" + std::to_string(error.column) + " " +
                error.message;
   } else {

@@ -68,7 +68,8 @@ TEST_CASE("json: top-level, finding, summary and by_rule keys in the documented 
                                                        "truncated", "by_rule"});
   CHECK(Keys(j["summary"]["by_rule"]["RDY-IMG-001"]) ==
         std::vector<std::string>{"evaluated", "skipped", "failed", "errors", "listed"});
-  CHECK(Keys(j["problems"][0]) == std::vector<std::string>{"file", "line", "column", "message"});
+  CHECK(Keys(j["problems"][0]) ==
+        std::vector<std::string>{"file", "line", "column", "message", "severity"});
 }
 
 TEST_CASE("json: values, nulls for unknown places and suppression names") {
