@@ -12,6 +12,13 @@
 //   fresh.clear();
 //   ... on failure: passing.Forget(shape);
 //
+// The one cache by shape: the Runner's key filters (the keys a filter passes,
+// per shape), and the record pipeline's plans (the rules that apply, per shape)
+// and shape ids (by the parser's name for a key list, or by a hash of the keys,
+// checked against them). The evaluator's field slots (Evaluator::FindRowField)
+// are an index by shape *and* field name, checked against the row on every hit,
+// not a cache of something worked out per shape.
+//
 // Not thread-safe: one per worker (Runner, pipeline Worker).
 #include <array>
 #include <cstddef>

@@ -17,9 +17,11 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <span>
 #include <thread>
 
 #include "libpolicy/diagnostic_codes.h"
+#include "libpolicy/eval/shape_cache.h"
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/run/key_set.h"
 #include "libpolicy/run/record_typer.h"
@@ -129,37 +131,21 @@ struct Worker {
   RecordTyper typer;
   Runner runner;
   load::Record record;
-  // JSON Lines: the key lists of recent records and their shape ids, the most
-  // recent first (records that leave out empty fields alternate between a few).
-  struct Shape {
-    std::vector<std::string> keys;
-    uint64_t id = 0;
-  };
-  std::vector<Shape> shapes;
-  static constexpr size_t kShapes = 8;
   // For recent record shapes: the rules to run on a record of the shape, and
   // those that skip every field of it (Runner::SkipsEveryField), so later
   // records of the shape (every CSV row; JSON Lines records alternate between
   // a few) need no call, nor a test, for them. Their skips are counted per
   // shape and added to the outcomes at the end of the chunk (Flush).
   struct Plan {
-    uint64_t shape = 0;
     std::vector<uint32_t> run;
     std::vector<uint32_t> skip;
     uint64_t skipped_fields = 0;  // since the last Flush: per skipping rule
   };
-  std::vector<Plan> plans = std::vector<Plan>(kShapes);
-  size_t next_plan = 0;
-  Plan* PlanOf(uint64_t shape) {
-    for (Plan& p : plans)
-      if (p.shape == shape) return &p;
-    return nullptr;
-  }
+  eval::ShapeCache<Plan> plans;
+  Plan* PlanOf(uint64_t shape) { return plans.Find(shape); }
   Plan& NewPlan(uint64_t shape, std::vector<RuleOutcome>& outcomes) {
-    Plan& p = plans[next_plan];
-    next_plan = (next_plan + 1) % plans.size();
+    Plan& p = plans.Claim(shape);  // the oldest shape's plan: its skips are counted first
     Flush(p, outcomes);
-    p.shape = shape;
     p.run.clear();
     p.skip.clear();
     return p;
@@ -169,10 +155,33 @@ struct Worker {
     p.skipped_fields = 0;
   }
   void FlushPlans(std::vector<RuleOutcome>& outcomes) {
-    for (Plan& p : plans) Flush(p, outcomes);
+    plans.ForEach([&](Plan& p) { Flush(p, outcomes); });
   }
-  // The ids given to the parser's recent shapes (Record::shape), most recent first.
-  std::vector<std::pair<uint64_t, uint64_t>> parser_shapes;
+
+  // JSON Lines shapes. The parser names the key list of a flat record
+  // (Record::shape): its shape id is looked up by that name. Other records are
+  // looked up by a hash of their keys, checked against the keys kept.
+  eval::ShapeCache<uint64_t> shape_of_parser_shape;
+  struct KeyList {
+    std::vector<std::string> keys;
+    uint64_t id = 0;
+  };
+  eval::ShapeCache<KeyList> shape_of_keys;
+
+  static uint64_t HashKeys(std::span<const MapEntry> map) {
+    uint64_t h = 1469598103934665603ull;  // FNV-1a over the keys, each ended by a 0 byte
+    for (const MapEntry& e : map) {
+      for (char c : e.key) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+      h *= 1099511628211ull;
+    }
+    return h | 1;  // never 0: shape 0 means "no shape"
+  }
+  static bool SameKeys(const std::vector<std::string>& keys, std::span<const MapEntry> map) {
+    if (keys.size() != map.size()) return false;
+    for (size_t i = 0; i < map.size(); ++i)
+      if (map[i].key != keys[i]) return false;
+    return true;
+  }
 
   // The shape of `row`, the typed row of `record`: every CSV row has the input's;
   // a JSON Lines row has the id of a recent row with the same keys in the same
@@ -180,33 +189,22 @@ struct Worker {
   uint64_t ShapeOf(const Value& row, uint64_t csv_shape) {
     if (csv_shape != 0) return csv_shape;
     if (record.shape != 0) {
-      // The parser knows the key list: no need to compare the keys.
-      for (size_t s = 0; s < parser_shapes.size(); ++s) {
-        if (parser_shapes[s].first != record.shape) continue;
-        if (s != 0) std::swap(parser_shapes[s], parser_shapes[0]);
-        return parser_shapes[0].second;
-      }
-      if (parser_shapes.size() < kShapes) parser_shapes.emplace_back();
-      parser_shapes.back() = {record.shape, NewRecordShape()};
-      std::swap(parser_shapes.back(), parser_shapes[0]);
-      return parser_shapes[0].second;
+      if (const uint64_t* id = shape_of_parser_shape.Find(record.shape)) return *id;
+      uint64_t& id = shape_of_parser_shape.Claim(record.shape);
+      id = NewRecordShape();
+      return id;
     }
     auto map = row.as_map();
-    for (size_t s = 0; s < shapes.size(); ++s) {
-      const std::vector<std::string>& keys = shapes[s].keys;
-      bool same = map.size() == keys.size();
-      for (size_t i = 0; same && i < map.size(); ++i) same = map[i].key == keys[i];
-      if (!same) continue;
-      if (s != 0) std::swap(shapes[s], shapes[0]);
-      return shapes[0].id;
+    const uint64_t hash = HashKeys(map);
+    if (const KeyList* known = shape_of_keys.Find(hash)) {
+      if (SameKeys(known->keys, map)) return known->id;
+      shape_of_keys.Forget(hash);  // another key list with the same hash: replaced
     }
-    if (shapes.size() < kShapes) shapes.emplace_back();
-    Shape& fresh = shapes.back();
+    KeyList& fresh = shape_of_keys.Claim(hash);
     fresh.keys.assign(map.size(), std::string());
     for (size_t i = 0; i < map.size(); ++i) fresh.keys[i] = map[i].key;
     fresh.id = NewRecordShape();
-    std::swap(fresh, shapes[0]);
-    return shapes[0].id;
+    return fresh.id;
   }
 };
 
