@@ -75,6 +75,15 @@ enum class Cost : uint8_t {
   kCheap,      // cheaper than a memo lookup, as comparisons are
 };
 
+// A builtin whose calls a pass may turn into something cheaper: each kind is
+// one builtin's, declared in its row, never recognised by name elsewhere.
+enum class Lowering : uint8_t {
+  kNone,
+  kTypeName,  // type(x): `type(x) == "string"` compares the type without a call (kTypeIs)
+  kTrim,      // trim(x): `trim(x) == ""` tests for blank text without a copy (kTrimEmpty)
+  kRound,     // round(x, places[, mode]): computed in the decimal lane
+};
+
 // What the compiler passes and the evaluator may assume of a builtin,
 // declared in its own table row, so that no pass recognises builtins by name.
 struct BuiltinTraits {
@@ -84,6 +93,7 @@ struct BuiltinTraits {
   // The same arguments always give the same result, and nothing else is read:
   // calls may be folded on constants, hoisted, remembered.
   bool pure = true;
+  Lowering lowering = Lowering::kNone;
 };
 
 struct Builtin {
@@ -101,6 +111,11 @@ struct Builtin {
   bool regex_only = false;
   BuiltinTraits traits = {};
 };
+
+// Whether `b` (may be null) is the builtin that lowers as `lowering`.
+inline bool Lowers(const Builtin* b, Lowering lowering) {
+  return b != nullptr && b->traits.lowering == lowering;
+}
 
 // nullptr when no builtin has that name.
 const Builtin* FindBuiltin(std::string_view name);

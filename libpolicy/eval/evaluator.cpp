@@ -31,11 +31,6 @@ bool IsArithmetic(BinaryOp op) {
          op == BinaryOp::kDiv;
 }
 
-const Builtin* RoundBuiltin() {
-  static const Builtin* const round = FindBuiltin("round");
-  return round;
-}
-
 }  // namespace
 
 bool Evaluator::DecimalLane(const Node* n, Value* slots, TypedRow row, Decimal* out) {
@@ -98,8 +93,8 @@ bool Evaluator::EvalDecimal(const Node* n, Value* slots, TypedRow row, Decimal* 
     }
     case NodeOp::kBuiltin: {
       // round(x, N): the default mode, N a constant integer.
-      if (n->builtin != RoundBuiltin() || n->args.size() != 2 || n->args[1]->op != NodeOp::kConst ||
-          !n->args[1]->constant.is(Type::kDecimal))
+      if (!Lowers(n->builtin, Lowering::kRound) || n->args.size() != 2 ||
+          n->args[1]->op != NodeOp::kConst || !n->args[1]->constant.is(Type::kDecimal))
         return false;
       const std::optional<int64_t> digits = n->args[1]->constant.as_decimal().ToInt64();
       Decimal x;
@@ -145,7 +140,8 @@ Value Evaluator::Eval(const Node* n, Value* slots, TypedRow row) {
     }
     case NodeOp::kBuiltin: {
       Decimal d;
-      if (n->builtin == RoundBuiltin() && DecimalLane(n, slots, row, &d)) return Value::Number(d);
+      if (Lowers(n->builtin, Lowering::kRound) && DecimalLane(n, slots, row, &d))
+        return Value::Number(d);
       return EvalBuiltin(n, slots, row);
     }
     case NodeOp::kDefCall:
@@ -384,11 +380,11 @@ Value Evaluator::EvalBinary(const Node* n, Value* slots, TypedRow row) {
     case BinaryOp::kNe: {
       // `type(x) == "string"` picks values in many rules: compare the type's
       // name without calling type() and building its result.
-      static const Builtin* const type_of = FindBuiltin("type");
       const Node* l = n->args[0];
       const Node* r = n->args[1];
-      if (l->op == NodeOp::kBuiltin && l->builtin == type_of && r->op == NodeOp::kConst &&
-          r->constant.is(Type::kString) && passes_.on(Pass::kLowerTests)) {
+      if (l->op == NodeOp::kBuiltin && Lowers(l->builtin, Lowering::kTypeName) &&
+          r->op == NodeOp::kConst && r->constant.is(Type::kString) &&
+          passes_.on(Pass::kLowerTests)) {
         Value x = EvalOperand(l->args[0], slots, row);
         if (call_.error.set()) return Value::Null();
         bool eq = TypeName(x.type()) == r->constant.as_string();

@@ -8,7 +8,6 @@ bool IsConst(const Node* n) { return n->op == NodeOp::kConst; }
 // `n` simplified under the assumption that slot `value` holds an ASCII string.
 const Node* AssumeAscii(Rewriter& rw, const Node* n, int value) {
   if (n == nullptr) return nullptr;
-  static const eval::Builtin* const type_of = eval::FindBuiltin("type");
   auto reads_value = [&](const Node* a) {
     return a->op == NodeOp::kSlot && a->read_slot() == value;
   };
@@ -23,7 +22,8 @@ const Node* AssumeAscii(Rewriter& rw, const Node* n, int value) {
       case eval::OnAscii::kUnknown:
         break;
     }
-    if (&n->callee() == type_of) return rw.Constant(Value::String(TypeName(Type::kString)));
+    if (eval::Lowers(&n->callee(), eval::Lowering::kTypeName))
+      return rw.Constant(Value::String(TypeName(Type::kString)));
   }
   if (n->op == NodeOp::kBinary && n->binary == syntax::BinaryOp::kMatches &&
       reads_value(n->args[0]) && n->args[1]->op == NodeOp::kConst &&

@@ -26,11 +26,6 @@ bool YieldsBool(const Node* n) {
   }
 }
 
-const eval::Builtin* TypeOf() {
-  static const eval::Builtin* const type_of = eval::FindBuiltin("type");
-  return type_of;
-}
-
 // `n` where the typed field `field` is known not to be null: type(row.f)
 // is its schema type's name, row.f == null is false.
 const Node* AssumeFieldSet(Rewriter& rw, const Node* n, int field) {
@@ -40,8 +35,8 @@ const Node* AssumeFieldSet(Rewriter& rw, const Node* n, int field) {
   };
   if (schema == nullptr || field < 0 || static_cast<size_t>(field) >= schema->fields.size())
     return n;
-  if (n->op == NodeOp::kBuiltin && &n->callee() == TypeOf() && n->args.size() == 1 &&
-      is_field(n->args[0]))
+  if (n->op == NodeOp::kBuiltin && eval::Lowers(&n->callee(), eval::Lowering::kTypeName) &&
+      n->args.size() == 1 && is_field(n->args[0]))
     return rw.Constant(Value::String(TypeName(schema->fields[static_cast<size_t>(field)].type)));
   if (n->op == NodeOp::kBinary &&
       (n->binary == syntax::BinaryOp::kEq || n->binary == syntax::BinaryOp::kNe) &&
@@ -60,9 +55,9 @@ const Node* TypeTestOfField(Rewriter& rw, const Node* n) {
   const eval::Schema* schema = rw.rule().schema;
   const Node* call = n->args[0];
   const Node* name = n->args[1];
-  if (call->op != NodeOp::kBuiltin || &call->callee() != TypeOf() || call->args.size() != 1 ||
-      call->args[0]->op != NodeOp::kRowField || schema == nullptr || !IsConst(name) ||
-      !name->constant.is(Type::kString))
+  if (call->op != NodeOp::kBuiltin || !eval::Lowers(&call->callee(), eval::Lowering::kTypeName) ||
+      call->args.size() != 1 || call->args[0]->op != NodeOp::kRowField || schema == nullptr ||
+      !IsConst(name) || !name->constant.is(Type::kString))
     return nullptr;
   const int field = call->args[0]->field_index();
   if (field < 0 || static_cast<size_t>(field) >= schema->fields.size()) return nullptr;

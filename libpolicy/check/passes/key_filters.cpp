@@ -29,11 +29,10 @@ void RunKeyFilters(eval::CompiledRule& rule, Context& ctx) {
     const eval::Node* lead = next.expr;
     while (lead->op == eval::NodeOp::kBinary && lead->binary == syntax::BinaryOp::kAnd)
       lead = lead->args[0];
-    static const eval::Builtin* const type_of = eval::FindBuiltin("type");
     if (c.slot2 >= 0 && lead->op == eval::NodeOp::kBinary &&
         lead->binary == syntax::BinaryOp::kEq && lead->args[0]->op == eval::NodeOp::kBuiltin &&
-        &lead->args[0]->callee() == type_of && lead->args[0]->args.size() == 1 &&
-        lead->args[0]->args[0]->op == eval::NodeOp::kSlot &&
+        eval::Lowers(&lead->args[0]->callee(), eval::Lowering::kTypeName) &&
+        lead->args[0]->args.size() == 1 && lead->args[0]->args[0]->op == eval::NodeOp::kSlot &&
         lead->args[0]->args[0]->read_slot() == c.slot2 &&
         lead->args[1]->op == eval::NodeOp::kConst && lead->args[1]->constant.is(Type::kString)) {
       for (int t = 0; t <= static_cast<int>(Type::kRegex); ++t)

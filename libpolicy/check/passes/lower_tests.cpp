@@ -17,12 +17,10 @@ const Node* LowerOne(const Node* n, Context& ctx) {
   }
   if (n->binary != BinaryOp::kEq && n->binary != BinaryOp::kNe) return nullptr;
   const bool eq = n->binary == BinaryOp::kEq;
-  static const eval::Builtin* const type_of = eval::FindBuiltin("type");
-  static const eval::Builtin* const trim = eval::FindBuiltin("trim");
   const Node* a = n->args[0];
   const Node* b = n->args[1];
-  if (a->op == NodeOp::kBuiltin && &a->callee() == type_of && a->args.size() == 1 &&
-      b->op == NodeOp::kConst && b->constant.is(Type::kString)) {
+  if (a->op == NodeOp::kBuiltin && eval::Lowers(&a->callee(), eval::Lowering::kTypeName) &&
+      a->args.size() == 1 && b->op == NodeOp::kConst && b->constant.is(Type::kString)) {
     Node* t = ctx.NewNode(NodeOp::kTypeIs);
     t->args = {a->args[0]};
     t->slot = -1;
@@ -31,9 +29,9 @@ const Node* LowerOne(const Node* n, Context& ctx) {
     t->slot2 = eq ? 1 : 0;
     return t;
   }
-  if ((a->op == NodeOp::kBuiltin || a->op == NodeOp::kIdentityWhen) && &a->callee() == trim &&
-      a->args.size() == 1 && b->op == NodeOp::kConst && b->constant.is(Type::kString) &&
-      b->constant.as_string().empty()) {
+  if ((a->op == NodeOp::kBuiltin || a->op == NodeOp::kIdentityWhen) &&
+      eval::Lowers(&a->callee(), eval::Lowering::kTrim) && a->args.size() == 1 &&
+      b->op == NodeOp::kConst && b->constant.is(Type::kString) && b->constant.as_string().empty()) {
     Node* t = ctx.NewNode(NodeOp::kTrimEmpty);
     t->args = {a->args[0], n};
     t->slot = eq ? 1 : 0;

@@ -150,7 +150,15 @@ constexpr Builtin kNumberBuiltins[] = {
     {"abs", 1, 1, NullPolicy::kPropagate, Type::kDecimal, &Abs},
     {"max", 1, kVariadic, NullPolicy::kCustom, Type::kDecimal, &Max},
     {"min", 1, kVariadic, NullPolicy::kCustom, Type::kDecimal, &Min},
-    {"round", 2, 3, NullPolicy::kPropagate, Type::kDecimal, &Round},
+    {"round",
+     2,
+     3,
+     NullPolicy::kPropagate,
+     Type::kDecimal,
+     &Round,
+     -1,
+     false,
+     {.lowering = Lowering::kRound}},
     {"sum", 1, 1, NullPolicy::kCustom, Type::kDecimal, &Sum},
 };
 

@@ -313,7 +313,7 @@ constexpr Builtin kStringBuiltins[] = {
      &Trim,
      -1,
      false,
-     {.identity = IdentityWhen::kVisibleAsciiEnds}},
+     {.identity = IdentityWhen::kVisibleAsciiEnds, .lowering = Lowering::kTrim}},
     {"starts_with", 2, 2, NullPolicy::kFalse, Type::kBool, &StartsWith},
     {"ends_with", 2, 2, NullPolicy::kFalse, Type::kBool, &EndsWith},
     {"contains", 2, 2, NullPolicy::kFalse, Type::kBool, &Contains},

@@ -71,7 +71,15 @@ Value ToDate(std::span<const Value> args, CallContext& ctx) {
 }
 
 constexpr Builtin kTypeBuiltins[] = {
-    {"type", 1, 1, NullPolicy::kCustom, Type::kString, &TypeOf},
+    {"type",
+     1,
+     1,
+     NullPolicy::kCustom,
+     Type::kString,
+     &TypeOf,
+     -1,
+     false,
+     {.lowering = Lowering::kTypeName}},
     {"decimal", 1, 1, NullPolicy::kPropagate, Type::kDecimal, &ToDecimal},
     {"string",
      1,

@@ -1,5 +1,6 @@
 #include <re2/re2.h>
 
+#include <map>
 #include <set>
 
 #include "builtin_test_util.h"
@@ -78,4 +79,18 @@ TEST_CASE("value: regexes render as /source/") {
   RE2 other("x");
   CHECK(Equal(Value::Regex(&re), Value::Regex(&same)));
   CHECK_FALSE(Equal(Value::Regex(&re), Value::Regex(&other)));
+}
+
+TEST_CASE("registry: each lowering is declared by exactly one builtin, the one it is made for") {
+  std::map<Lowering, std::string_view> by_lowering;
+  for (const Builtin& b : AllBuiltins()) {
+    if (b.traits.lowering == Lowering::kNone) continue;
+    CHECK_MESSAGE(by_lowering.emplace(b.traits.lowering, b.name).second, b.name);
+  }
+  CHECK(by_lowering == std::map<Lowering, std::string_view>{{Lowering::kTypeName, "type"},
+                                                            {Lowering::kTrim, "trim"},
+                                                            {Lowering::kRound, "round"}});
+  CHECK(Lowers(FindBuiltin("type"), Lowering::kTypeName));
+  CHECK_FALSE(Lowers(FindBuiltin("lower"), Lowering::kTrim));
+  CHECK_FALSE(Lowers(nullptr, Lowering::kRound));
 }
