@@ -231,7 +231,7 @@ const Node* ExprCompiler::CompileName(const Expr& e) {
   if (const Binding* b = Lookup(e.text)) {
     b->used = true;
     Node* n = ctx_.NewNode(NodeOp::kSlot);
-    n->slot = b->slot;
+    n->set_read_slot(b->slot);
     n->name = e.text;
     return n;
   }
@@ -262,7 +262,7 @@ const Node* ExprCompiler::CompileMember(const Expr& e) {
       return nullptr;
     }
     Node* n = ctx_.NewNode(NodeOp::kRowField);
-    n->slot = index;
+    n->set_field_index(index);
     n->name = e.text;
     return n;
   }
@@ -280,7 +280,7 @@ const Node* ExprCompiler::CompileIndex(const Expr& e) {
     if (index >= 0) {
       Lookup("row")->used = true;
       Node* n = ctx_.NewNode(NodeOp::kRowField);
-      n->slot = index;
+      n->set_field_index(index);
       n->name = e.args[1]->text;
       return n;
     }
@@ -449,8 +449,8 @@ const Node* ExprCompiler::CompileQuantifier(const Expr& e) {
   const Node* coll = Compile(*e.args[0]);
   Node* n = ctx_.NewNode(NodeOp::kQuantifier);
   n->quant = e.quant;
-  n->slot = Declare(e.names[0], false);
-  if (e.names.size() > 1) n->slot2 = Declare(e.names[1], false);
+  const int first = Declare(e.names[0], false);
+  n->set_binders(first, e.names.size() > 1 ? Declare(e.names[1], false) : -1);
   // Binders count as used: a quantifier may test only the collection's size.
   bindings_.back().used = true;
   const Node* body = Compile(*e.args[1]);

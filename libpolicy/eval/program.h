@@ -83,9 +83,8 @@ struct Node {
   std::string name;   // member name, function name
   uint32_t line = 0;  // in the rule file, for evaluation-error messages
 
-  // The fields above whose meaning depends on the kind are read through these,
-  // which assert the kind in debug builds. (The passes that build nodes write
-  // the fields themselves.)
+  // The fields above whose meaning depends on the kind are read and written
+  // through these, which assert the kind in debug builds.
   int read_slot() const {  // kSlot: the slot read
     assert(op == NodeOp::kSlot);
     return slot;
@@ -121,6 +120,36 @@ struct Node {
   bool others_present() const {  // kPresent: a value that is not text passes
     assert(op == NodeOp::kPresent);
     return slot == 1;
+  }
+  void set_read_slot(int s) {
+    assert(op == NodeOp::kSlot);
+    slot = s;
+  }
+  void set_field_index(int index) {
+    assert(op == NodeOp::kRowField);
+    slot = index;
+  }
+  void set_binders(int first, int second) {
+    assert(op == NodeOp::kQuantifier);
+    slot = first;
+    slot2 = second;
+  }
+  void set_tests_equal(bool eq) {
+    assert(op == NodeOp::kIsNull || op == NodeOp::kTrimEmpty);
+    slot = eq ? 1 : 0;
+  }
+  void set_type_test(int type, bool eq) {
+    assert(op == NodeOp::kTypeIs);
+    slot = type;
+    slot2 = eq ? 1 : 0;
+  }
+  void set_identity_when(IdentityWhen when) {
+    assert(op == NodeOp::kIdentityWhen);
+    slot = static_cast<int>(when);
+  }
+  void set_others_present(bool pass) {
+    assert(op == NodeOp::kPresent);
+    slot = pass ? 1 : 0;
   }
   const RegexPlan* regex_plan() const {  // kConst: a regex literal's plan, or null
     assert(op == NodeOp::kConst);

@@ -80,7 +80,7 @@ const Node* Fold(Rewriter& rw, Node* n) {
     int index = schema->Find(n->args[1]->constant.as_string());
     if (index >= 0) {
       Node* field = rw.ctx().NewNode(NodeOp::kRowField);
-      field->slot = index;
+      field->set_field_index(index);
       field->name = std::string(n->args[1]->constant.as_string());
       return field;
     }

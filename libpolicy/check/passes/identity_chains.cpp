@@ -19,7 +19,7 @@ void RunIdentityChains(eval::CompiledRule& rule, Context& ctx) {
     }
     *t = *n;
     t->op = NodeOp::kIdentityWhen;
-    t->slot = static_cast<int>(when);
+    t->set_identity_when(when);
     return t;
   });
 }

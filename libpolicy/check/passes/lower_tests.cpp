@@ -23,10 +23,10 @@ const Node* LowerOne(const Node* n, Context& ctx) {
       a->args.size() == 1 && b->op == NodeOp::kConst && b->constant.is(Type::kString)) {
     Node* t = ctx.NewNode(NodeOp::kTypeIs);
     t->args = {a->args[0]};
-    t->slot = -1;
+    int type = -1;  // a name no type has: never equal
     for (int k = 0; k <= static_cast<int>(Type::kRegex); ++k)
-      if (TypeName(static_cast<Type>(k)) == b->constant.as_string()) t->slot = k;
-    t->slot2 = eq ? 1 : 0;
+      if (TypeName(static_cast<Type>(k)) == b->constant.as_string()) type = k;
+    t->set_type_test(type, eq);
     return t;
   }
   if ((a->op == NodeOp::kBuiltin || a->op == NodeOp::kIdentityWhen) &&
@@ -34,13 +34,13 @@ const Node* LowerOne(const Node* n, Context& ctx) {
       b->op == NodeOp::kConst && b->constant.is(Type::kString) && b->constant.as_string().empty()) {
     Node* t = ctx.NewNode(NodeOp::kTrimEmpty);
     t->args = {a->args[0], n};
-    t->slot = eq ? 1 : 0;
+    t->set_tests_equal(eq);
     return t;
   }
   if (IsNullConst(a) || IsNullConst(b)) {
     Node* t = ctx.NewNode(NodeOp::kIsNull);
     t->args = {IsNullConst(b) ? a : b};
-    t->slot = eq ? 1 : 0;
+    t->set_tests_equal(eq);
     return t;
   }
   return nullptr;

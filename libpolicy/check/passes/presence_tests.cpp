@@ -32,7 +32,7 @@ const Node* LowerPresent(const Node* n, Context& ctx) {
     return nullptr;
   Node* p = ctx.NewNode(NodeOp::kPresent);
   p->args = {x, n};
-  p->slot = rest->op == NodeOp::kOr ? 1 : 0;  // behind `type(x) != "string" or`
+  p->set_others_present(rest->op == NodeOp::kOr);  // behind `type(x) != "string" or`
   return p;
 }
 
