@@ -7,6 +7,7 @@
 // problem is reported with ctx.Fail(code, message), which becomes an
 // evaluation-error finding; builtins never throw and never print.
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,6 +40,13 @@ class CallContext {
   // Pass kAsciiShortcuts (eval/passes.h): a builtin may decide ASCII text
   // (Value::kAscii, or text it checks) at once instead of in general.
   bool ascii_shortcuts = true;
+  // Moves on for every subject a rule is run on (Runner::Begin). A builtin that
+  // indexes part of the subject once (services_at) keeps the index in
+  // `subject_index` and rebuilds it when `subject` has moved on: values of an
+  // earlier subject may share its addresses.
+  uint64_t subject = 0;
+  uint64_t subject_index_of = ~uint64_t{0};
+  std::shared_ptr<void> subject_index;
 };
 
 using BuiltinFn = Value (*)(std::span<const Value> args, CallContext& ctx);

@@ -67,6 +67,8 @@ class Evaluator {
   // The record being checked: `row`'s entries and its shape (RecordInfo::shape;
   // 0: none, or keys that repeat). Its fields are found by an index cached per
   // shape and field name.
+  // A new subject (a document, a record) for the rules run next.
+  void NewSubject() { ++call_.subject; }
   void SetRecordRow(const MapEntry* entries, uint64_t shape) {
     row_entries_ = entries;
     row_shape_ = shape;

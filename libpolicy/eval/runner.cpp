@@ -40,6 +40,7 @@ void Runner::Begin(const Value& subject, TypedRow typed, const RecordInfo* recor
   if (slots_.size() < static_cast<size_t>(kFirstFreeSlot))
     slots_.resize(static_cast<size_t>(kFirstFreeSlot));
   slots_[kSlotSubject] = subject;
+  eval_.NewSubject();
   slots_[kSlotFile] = Value::String(in.display_file);
   slots_[kSlotLine] = record ? Value::Number(Decimal::FromInt(record->line)) : Value();
   if (record != nullptr && record->row.is(Type::kMap) && record->unique_keys)

@@ -24,6 +24,7 @@
 // hold a value of `x`'s type written at `x`'s place (line, column, file): the services that a
 // YAML anchor, alias or merge key carries one written value to (`[]` for a computed `x`). Rules
 // report such a value once, at its first service, naming the others. |
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -237,22 +238,55 @@ Value IsQuoted(std::span<const Value> args, CallContext&) {
   return Value::Bool(scalar && x.has_flag(Value::kQuoted));
 }
 
-// Does `v`, or anything inside it, sit at `loc` with `v`'s type equal to `type`?
-bool HoldsAt(const Value& root, const Loc& loc, Type type) {
-  std::vector<const Value*> stack = {&root};
-  while (!stack.empty()) {
-    const Value* v = stack.back();
-    stack.pop_back();
-    const Loc& l = v->loc();
-    if (v->type() == type && l.line == loc.line && l.column == loc.column && l.file == loc.file)
-      return true;
-    if (v->is(Type::kList)) {
-      for (const Value& item : v->as_list()) stack.push_back(&item);
-    } else if (v->is(Type::kMap)) {
-      for (const MapEntry& e : v->as_map()) stack.push_back(&e.value);
+// Where a value is written, and its type: what services_at matches on.
+struct Written {
+  uint32_t line;
+  uint32_t column;
+  uint16_t file;
+  Type type;
+  bool operator==(const Written&) const = default;
+};
+struct WrittenHash {
+  size_t operator()(const Written& w) const {
+    uint64_t h = (uint64_t{w.line} << 32) ^ (uint64_t{w.column} << 12) ^ (uint64_t{w.file} << 4) ^
+                 static_cast<uint64_t>(w.type);
+    return static_cast<size_t>(h * 0x9E3779B97F4A7C15ull >> 16);
+  }
+};
+
+// For one `services` map of one subject: where each written value is, and the
+// services (by index, in order, once each) whose values hold it. Built once per
+// subject and map, so services_at is a lookup, not a walk of every service
+// (which made rules that call it per value quadratic in the services).
+struct ServicesIndex {
+  const MapEntry* services = nullptr;
+  size_t size = 0;
+  std::unordered_map<Written, std::vector<uint32_t>, WrittenHash> at;
+};
+
+std::shared_ptr<ServicesIndex> BuildServicesIndex(std::span<const MapEntry> services) {
+  auto index = std::make_shared<ServicesIndex>();
+  index->services = services.data();
+  index->size = services.size();
+  std::vector<const Value*> stack;
+  for (uint32_t i = 0; i < services.size(); ++i) {
+    stack.assign(1, &services[i].value);
+    while (!stack.empty()) {
+      const Value* v = stack.back();
+      stack.pop_back();
+      const Loc& l = v->loc();
+      if (l.known()) {
+        std::vector<uint32_t>& holders = index->at[Written{l.line, l.column, l.file, v->type()}];
+        if (holders.empty() || holders.back() != i) holders.push_back(i);
+      }
+      if (v->is(Type::kList)) {
+        for (const Value& item : v->as_list()) stack.push_back(&item);
+      } else if (v->is(Type::kMap)) {
+        for (const MapEntry& e : v->as_map()) stack.push_back(&e.value);
+      }
     }
   }
-  return false;
+  return index;
 }
 
 // The keys of `services` whose values hold a value written where `x` is: the
@@ -262,9 +296,18 @@ Value ServicesAt(std::span<const Value> args, CallContext& ctx) {
   const Value& x = args[1];
   std::vector<Value> out;
   if (services.is(Type::kMap) && x.loc().known()) {
-    for (const MapEntry& e : services.as_map()) {
-      if (HoldsAt(e.value, x.loc(), x.type())) out.push_back(Value::String(e.key));
+    const auto map = services.as_map();
+    auto index = std::static_pointer_cast<ServicesIndex>(ctx.subject_index);
+    if (ctx.subject_index_of != ctx.subject || index == nullptr || index->services != map.data() ||
+        index->size != map.size()) {
+      index = BuildServicesIndex(map);
+      ctx.subject_index = index;
+      ctx.subject_index_of = ctx.subject;
     }
+    const Loc& l = x.loc();
+    auto it = index->at.find(Written{l.line, l.column, l.file, x.type()});
+    if (it != index->at.end())
+      for (uint32_t i : it->second) out.push_back(Value::String(map[i].key));
   }
   return MakeList(ctx.arena, out);
 }
