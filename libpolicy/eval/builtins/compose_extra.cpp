@@ -259,9 +259,13 @@ struct WrittenHash {
 // subject and map, so services_at is a lookup, not a walk of every service
 // (which made rules that call it per value quadratic in the services).
 struct ServicesIndex {
+  struct Holders {
+    std::vector<uint32_t> services;  // by index in the map, in order
+    std::vector<Value> names;        // their keys as a list value, made on first use
+  };
   const MapEntry* services = nullptr;
   size_t size = 0;
-  std::unordered_map<Written, std::vector<uint32_t>, WrittenHash> at;
+  std::unordered_map<Written, Holders, WrittenHash> at;
 };
 
 std::shared_ptr<ServicesIndex> BuildServicesIndex(std::span<const MapEntry> services) {
@@ -276,7 +280,8 @@ std::shared_ptr<ServicesIndex> BuildServicesIndex(std::span<const MapEntry> serv
       stack.pop_back();
       const Loc& l = v->loc();
       if (l.known()) {
-        std::vector<uint32_t>& holders = index->at[Written{l.line, l.column, l.file, v->type()}];
+        std::vector<uint32_t>& holders =
+            index->at[Written{l.line, l.column, l.file, v->type()}].services;
         if (holders.empty() || holders.back() != i) holders.push_back(i);
       }
       if (v->is(Type::kList)) {
@@ -291,10 +296,12 @@ std::shared_ptr<ServicesIndex> BuildServicesIndex(std::span<const MapEntry> serv
 
 // The keys of `services` whose values hold a value written where `x` is: the
 // services an anchor, alias or merge key (<<) carries one written value to.
+// The list is made once per place and subject and kept by the index (rules
+// call this for every service: a new list each time was quadratic in memory);
+// it stays valid while the subject is evaluated.
 Value ServicesAt(std::span<const Value> args, CallContext& ctx) {
   const Value& services = args[0];
   const Value& x = args[1];
-  std::vector<Value> out;
   if (services.is(Type::kMap) && x.loc().known()) {
     const auto map = services.as_map();
     auto index = std::static_pointer_cast<ServicesIndex>(ctx.subject_index);
@@ -306,10 +313,14 @@ Value ServicesAt(std::span<const Value> args, CallContext& ctx) {
     }
     const Loc& l = x.loc();
     auto it = index->at.find(Written{l.line, l.column, l.file, x.type()});
-    if (it != index->at.end())
-      for (uint32_t i : it->second) out.push_back(Value::String(map[i].key));
+    if (it != index->at.end()) {
+      ServicesIndex::Holders& h = it->second;
+      if (h.names.empty())
+        for (uint32_t i : h.services) h.names.push_back(Value::String(map[i].key));
+      return Value::List(h.names.data(), static_cast<uint32_t>(h.names.size()));
+    }
   }
-  return MakeList(ctx.arena, out);
+  return MakeList(ctx.arena, {});
 }
 
 constexpr Builtin kComposeExtraBuiltins[] = {
