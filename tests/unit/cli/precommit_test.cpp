@@ -17,4 +17,7 @@ TEST_CASE("pre-commit: a commit with a hardcoded password is refused, the fix ac
   CHECK_MESSAGE(r.code == 0, r.out);
   CHECK(cli_test::Has(r.out, "ok: hooks/pre-commit refused"));
   CHECK(cli_test::Has(r.out, "ok: pre-commit try-repo accepted"));
+  CHECK(cli_test::Has(r.out, "ok: README snippet at v0.2.0 refused"));
+  CHECK(cli_test::Has(r.out, "ok: README snippet at v0.2.0 accepted"));
+  CHECK(cli_test::Has(r.out, "ok: try-repo --ref v0.2.0 policy-check-system refused"));
 }
