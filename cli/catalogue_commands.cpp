@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
 
@@ -168,6 +169,11 @@ int RunExplain(const Options& command_line, Streams& io) {
     return 2;
   }
   const RuleInfo& r = *it;
+  if (options.format == Format::kMarkdown) {
+    // The page of docs/rules/ (scripts/rule-table.sh writes them from this).
+    io.out << report::FormatRulePage(r);
+    return 0;
+  }
   io.out << r.id << ": " << r.title << "\n\n";
   io.out << "  severity: " << SeverityName(r.severity) << (r.enabled ? "" : " (disabled)") << "\n";
   io.out << "  target:   " << r.target << "\n";
@@ -216,6 +222,27 @@ int RunCompile(const Options& options, Streams& io) {
   CompileOptions copts = CompileOptionsFrom(options);
   copts.builtin = false;
   copts.rule_paths = existing;
+  if (options.format == Format::kJson) {
+    // For editors and CI: the diagnostics as data, on standard output.
+    CompileResult compiled = Compile(copts);
+    nlohmann::ordered_json doc;
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const Diagnostic& d : compiled.diagnostics) {
+      nlohmann::ordered_json j;
+      j["code"] = d.code;
+      j["severity"] = SeverityName(d.severity);
+      j["message"] = d.message;
+      j["file"] = d.file;
+      j["line"] = d.line;
+      j["column"] = d.column;
+      if (!d.help.empty()) j["help"] = d.help;
+      list.push_back(std::move(j));
+    }
+    doc["diagnostics"] = std::move(list);
+    doc["rules"] = compiled.program ? ListRules(*compiled.program).size() : 0;
+    io.out << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+    return compiled.program ? code : 2;
+  }
   CompileResult compiled = CompileAndReport(copts, options, io);
   if (!compiled.program) return 2;
   return code;

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -90,6 +91,7 @@ InputRequest MakeRequest(const RunSetup& setup, const std::vector<RuleInfo>& sel
   request.kind = options.kind;
   request.delimiter = options.delimiter;
   request.want_documents = WantDocuments(selected);
+  request.respect_gitignore = !options.no_ignore;
   if (setup.config) {
     request.base_dir = setup.config->dir;
     request.exclude = setup.config->exclude;
@@ -122,16 +124,113 @@ std::string FormatReport(const Report& report, const report::Context& ctx, const
     }
     case Format::kJson:
       return report::FormatJson(report, ctx);
+    // Code scanning, annotations and the merge-request widget place findings
+    // by their path from the repository's root, whatever the current directory.
     case Format::kSarif:
       return report::FormatSarif(RebasedOn(report, repo_root), ctx);
     case Format::kJunit:
       return report::FormatJunit(report, ctx);
     case Format::kGithub:
-      return report::FormatGithub(report, ctx);
+      return report::FormatGithub(RebasedOn(report, repo_root), ctx);
     case Format::kMarkdown:
       return report::FormatMarkdown(report, ctx);
+    case Format::kCodeQuality:
+      return report::FormatCodeQuality(RebasedOn(report, repo_root), ctx);
   }
   return "";
+}
+
+std::optional<Severity> FailingSeverity(FailOn fail_on) {
+  switch (fail_on) {
+    case FailOn::kError:
+      return Severity::kError;
+    case FailOn::kWarning:
+      return Severity::kWarning;
+    case FailOn::kInfo:
+      return Severity::kInfo;
+    case FailOn::kNever:
+      return std::nullopt;
+  }
+  return Severity::kError;
+}
+
+// A run that stops before checking (configuration, baseline or rules that do
+// not load) still writes its SARIF file, the failure as notifications, so a
+// CI upload step finds a file and shows why.
+void WriteFailedRunSarif(const Options& options, const std::vector<Diagnostic>& diagnostics,
+                         const std::string& log, Streams& io) {
+  if (options.format != Format::kSarif) return;
+  Report report;
+  for (const Diagnostic& d : diagnostics) {
+    if (d.severity != Severity::kError) continue;
+    report.problems.push_back({d.file, d.line, d.column, d.message, false, d.code});
+  }
+  if (report.problems.empty()) {
+    std::string message = log;
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    if (message.empty()) message = "policy-check stopped before checking";
+    report.problems.push_back({"", 0, 0, message, false, ""});
+  }
+  report::Context ctx;
+  ctx.tool_version = Version();
+  WriteTo(options.output, report::FormatSarif(RebasedOn(report, FindRepoRoot()), ctx), io);
+}
+
+// The input kinds of a run that names only files, each of a kind its name (or
+// --kind) tells; empty when that is not known before reading (a directory,
+// standard input, configuration bindings). A document may be compose by content.
+std::set<std::string> NamedInputKinds(const Options& options) {
+  std::set<std::string> kinds;
+  if (!options.compose_merge.empty()) kinds.insert("compose");
+  if (options.paths.empty() && options.compose_merge.empty()) return {};
+  for (const std::string& path : options.paths) {
+    std::error_code ec;
+    if (path == "-" || !std::filesystem::is_regular_file(path, ec)) return {};
+    switch (options.kind != InputKind::kAuto ? options.kind : InferKind(path)) {
+      case InputKind::kCompose:
+        kinds.insert("compose");
+        break;
+      case InputKind::kRecords:
+        kinds.insert("records");
+        break;
+      case InputKind::kDocument:
+        kinds.insert({"compose", "document"});
+        break;
+      case InputKind::kAuto:
+        return {};
+    }
+  }
+  return kinds;
+}
+
+// A run on named files compiles only the built-in packs with rules for their
+// kinds (a hook on a compose file skips the record packs, a third of its time).
+// Not when the command line or configuration names rules or params a left-out
+// pack may hold: those must stay known.
+void CompileOnlyNeededPacks(RunSetup& setup) {
+  const Options& o = setup.options;
+  if (!setup.compile_options.builtin || !o.only.empty() || !o.skip.empty() ||
+      !setup.compile_options.params.empty() || !setup.compile_options.severity_overrides.empty() ||
+      !setup.compile_options.enabled_overrides.empty() ||
+      (setup.config && !setup.config->inputs.empty()))
+    return;
+  setup.compile_options.builtin_kinds = NamedInputKinds(o);
+}
+
+// --list-files: `PATH<TAB>KIND<TAB>SCHEMA` per input, as Check would take it.
+// Inputs that could not be collected are reported as a check would: exit 2.
+int ListFiles(const Program& program, const InputSet& inputs, Streams& io) {
+  for (const Input& input : inputs.inputs) {
+    InputDescription d = DescribeInput(program, input);
+    io.out << CleanPath(input.path) << "\t" << d.kind << "\t" << d.schema << "\n";
+  }
+  io.out.flush();
+  bool failed = false;
+  for (const Problem& p : inputs.problems) {
+    io.err << p.file << ": " << (p.warning ? "warning: " : "error: ") << p.message << "\n";
+    failed = failed || !p.warning;
+  }
+  return failed ? 2 : 0;
 }
 
 }  // namespace
@@ -155,19 +254,33 @@ CompileResult CompileAndReport(const CompileOptions& compile_options, const Opti
 
 int RunCheck(const Options& command_line, Streams& io) {
   auto start = std::chrono::steady_clock::now();
+  // Until the check runs, errors are also kept for a SARIF file of the failure.
+  std::ostringstream early_log;
+  Streams early{
+      io.out,        command_line.format == Format::kSarif ? early_log : io.err, io.in,
+      io.out_is_tty, io.err_is_tty && command_line.format != Format::kSarif,     io.no_color};
+  auto fail_early = [&](const Options& options, const std::vector<Diagnostic>& diagnostics) {
+    io.err << early_log.str();
+    WriteFailedRunSarif(options, diagnostics, early_log.str(), io);
+    return 2;
+  };
   RunSetup setup;
-  if (!PrepareRun(command_line, io, setup)) return 2;
+  if (!PrepareRun(command_line, early, setup)) return fail_early(command_line, {});
   const Options& options = setup.options;
   Baseline baseline;
-  if (!options.baseline.empty() && !ReadBaseline(options.baseline, baseline, io)) return 2;
-  CompileResult compiled = CompileSetup(setup, io);
-  if (!compiled.program) return 2;
-  if (!SelectionKnown(options, ListRules(*compiled.program), io)) return 2;
+  if (!options.baseline.empty() && !ReadBaseline(options.baseline, baseline, early))
+    return fail_early(options, {});
+  CompileOnlyNeededPacks(setup);
+  CompileResult compiled = CompileSetup(setup, early);
+  if (!compiled.program) return fail_early(options, compiled.diagnostics);
+  if (!SelectionKnown(options, ListRules(*compiled.program), early)) return fail_early(options, {});
+  io.err << early_log.str();  // warnings of a compilation that succeeded
 
   report::Context ctx;
   ctx.tool_version = Version();
   ctx.rules = ListRules(*compiled.program);
   ctx.verbose = options.verbose;
+  ctx.fail_at = FailingSeverity(options.fail_on);
   ctx.color = options.format == Format::kText && options.output.empty() &&
               UseColor(options.color, io.out_is_tty, io.no_color);
 
@@ -181,6 +294,7 @@ int RunCheck(const Options& command_line, Streams& io) {
   InputSet inputs =
       CollectInputs(MakeRequest(setup, SelectedRules(*compiled.program, check)), io.in);
   AddMergedProject(options, inputs);
+  if (options.list_files) return ListFiles(*compiled.program, inputs, io);
   Report report = Check(*compiled.program, inputs.inputs, check);
   report.problems.insert(report.problems.begin(), inputs.problems.begin(), inputs.problems.end());
   if (!baseline.empty()) ApplyBaseline(baseline, report);

@@ -7,6 +7,7 @@
 #include <set>
 #include <system_error>
 
+#include "cli/git_ignored.h"
 #include "cli/glob.h"
 
 namespace policy::cli {
@@ -29,6 +30,16 @@ struct Walker {
   std::set<std::string>& seen;
   std::string config_abs;
   fs::path walk_root;  // the real path of the named directory being walked
+  // What git ignores under the named directory being walked, relative to it
+  // (walk_prefix, as walked paths spell it, "" for "."); empty: nothing.
+  std::set<std::string> git_ignored;
+  std::string walk_prefix;
+
+  bool GitIgnored(const std::string& child, bool directory) const {
+    if (git_ignored.empty()) return false;
+    std::string rel = walk_prefix.empty() ? child : child.substr(walk_prefix.size() + 1);
+    return IsGitIgnored(git_ignored, directory ? rel + "/" : rel);
+  }
 
   void Add(Input input) {
     if (seen.insert(input.path).second) out.inputs.push_back(std::move(input));
@@ -128,12 +139,12 @@ struct Walker {
       std::error_code fec;
       if (entry.is_directory(fec) && !entry.is_symlink(fec)) {
         if (SkippedDirectory(name) || (is_pack && name == "tests")) continue;
-        if (Excluded(child, true)) continue;
+        if (Excluded(child, true) || GitIgnored(child, true)) continue;
         Walk(child, entry.path(), false);
         continue;
       }
       if (name == ".policy-check.yaml" || !entry.is_regular_file(fec)) continue;
-      if (IsConfig(child) || Excluded(child, false)) continue;
+      if (IsConfig(child) || Excluded(child, false) || GitIgnored(child, false)) continue;
       Input input;
       input.path = child;
       input.named = false;
@@ -180,7 +191,7 @@ std::string RelativeToBase(const std::string& path, const std::string& base_dir)
 InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) {
   InputSet out;
   std::set<std::string> seen;
-  Walker walker{request, out, seen, "", {}};
+  Walker walker{request, out, seen, "", {}, {}, ""};
   if (!request.config_path.empty()) {
     std::error_code ec;
     walker.config_abs = fs::absolute(request.config_path, ec).lexically_normal().string();
@@ -210,6 +221,10 @@ InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) 
     if (fs::is_directory(status)) {
       if (path != "." && walker.Excluded(path, true)) continue;
       walker.walk_root = fs::canonical(path, ec);
+      walker.walk_prefix = path == "." ? "" : path;
+      walker.git_ignored.clear();
+      if (request.respect_gitignore)
+        walker.git_ignored = GitIgnoredUnder(path).value_or(std::set<std::string>{});
       walker.Walk(path == "." ? "" : path, fs::path(path), true);
       continue;
     }

@@ -22,6 +22,9 @@ struct InputRequest {
   std::vector<std::string> exclude;
   std::vector<InputBinding> bindings;
   std::string config_path;  // the configuration file itself is never an input
+  // In a git work tree, walks skip what git ignores (.gitignore and the other
+  // exclude files); named files are always checked. --no-ignore: false.
+  bool respect_gitignore = true;
 };
 
 struct InputSet {

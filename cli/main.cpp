@@ -29,7 +29,7 @@ int Run(int argc, char** argv) {
                           std::getenv("NO_COLOR")};
   switch (options.command) {
     case Command::kHelp:
-      std::cout << policy::cli::UsageText();
+      std::cout << policy::cli::UsageText(options.help_topic);
       return 0;
     case Command::kVersion:
       std::cout << "policy-check " << policy::Version() << "\n";

@@ -1,8 +1,11 @@
 #include "cli/options.h"
 
 #include <charconv>
+#include <filesystem>
 #include <map>
 #include <string_view>
+
+#include "cli/suggest.h"
 
 namespace policy::cli {
 namespace {
@@ -15,8 +18,13 @@ const std::map<std::string_view, Command> kSubcommands = {
 };
 
 const std::map<std::string_view, Format> kFormats = {
-    {"text", Format::kText},   {"json", Format::kJson},     {"sarif", Format::kSarif},
-    {"junit", Format::kJunit}, {"github", Format::kGithub}, {"markdown", Format::kMarkdown},
+    {"text", Format::kText},
+    {"json", Format::kJson},
+    {"sarif", Format::kSarif},
+    {"junit", Format::kJunit},
+    {"github", Format::kGithub},
+    {"markdown", Format::kMarkdown},
+    {"codequality", Format::kCodeQuality},
 };
 
 // Long and short spellings of every option that takes a value.
@@ -66,6 +74,40 @@ std::string BadValue(std::string_view option, std::string_view value, std::strin
          " (expected " + std::string(expected) + ")";
 }
 
+// Options that take no value.
+const std::set<std::string_view> kFlags = {
+    "--no-builtin",    "-q",          "--quiet",      "-v",
+    "--verbose",       "--no-ignore", "--list-files", "--fail-on-empty",
+    "--compose-merge",
+};
+
+// "unknown option '--fial-on'; did you mean '--fail-on'?"
+std::string UnknownOption(const std::string& arg, const std::string& name) {
+  std::vector<std::string> known = {"--help", "--version"};
+  for (const auto& [spelling, canonical] : kValueOptions)
+    if (spelling.rfind("--", 0) == 0) known.emplace_back(spelling);
+  for (std::string_view flag : kFlags)
+    if (flag.rfind("--", 0) == 0) known.emplace_back(flag);
+  std::string error = "unknown option '" + arg + "'";
+  std::vector<std::string> close = ClosestWords(name, known, 1);
+  if (!close.empty()) error += "; did you mean '" + close.front() + "'?";
+  return error;
+}
+
+// A first word that is no subcommand, names no file and is close to a
+// subcommand's name is a typo of it (`policy-check tset`), not an input.
+std::string UnknownSubcommand(const std::string& word) {
+  if (word.empty() || word[0] == '-' || word.find_first_of("./") != std::string::npos) return "";
+  std::error_code ec;
+  if (std::filesystem::exists(word, ec)) return "";
+  std::vector<std::string> names;
+  for (const auto& [name, command] : kSubcommands) names.emplace_back(name);
+  names.emplace_back("help");
+  std::vector<std::string> close = ClosestWords(word, names, 1);
+  if (close.empty()) return "";
+  return "unknown subcommand '" + word + "'; did you mean '" + close.front() + "'?";
+}
+
 // Applies one option with its value; returns an error message or "".
 std::string ApplyValue(Options& o, std::string_view name, std::string_view value) {
   if (name == "--rules") {
@@ -73,7 +115,7 @@ std::string ApplyValue(Options& o, std::string_view name, std::string_view value
   } else if (name == "--format") {
     auto it = kFormats.find(value);
     if (it == kFormats.end()) {
-      return BadValue(name, value, "text, json, sarif, junit, github or markdown");
+      return BadValue(name, value, "text, json, sarif, junit, github, markdown or codequality");
     }
     o.format = it->second;
     o.format_given = true;
@@ -149,6 +191,12 @@ std::string ApplyValue(Options& o, std::string_view name, std::string_view value
 
 // What a subcommand accepts, checked once every argument is read.
 std::string Validate(const Options& o) {
+  if (o.command != Command::kCheck && (o.list_files || o.no_ignore)) {
+    return std::string(o.list_files ? "--list-files" : "--no-ignore") +
+           " is an option of the check (no subcommand)";
+  }
+  if (o.command != Command::kTest && o.fail_on_empty)
+    return "--fail-on-empty is an option of 'test'";
   switch (o.command) {
     case Command::kCheck:
       if (!o.compose_merge.empty() && o.kind != InputKind::kAuto && o.kind != InputKind::kCompose) {
@@ -164,11 +212,21 @@ std::string Validate(const Options& o) {
       return "";
     case Command::kCompile:
       if (o.paths.empty()) return "'compile' needs at least one rule file or directory";
+      if (o.format != Format::kText && o.format != Format::kJson) {
+        return std::string("'compile' writes text or json, not '") + FormatName(o.format) + "'";
+      }
       return "";
     case Command::kExplain:
       if (o.paths.size() != 1) return "'explain' needs exactly one rule id or diagnostic code";
+      if (o.format != Format::kText && o.format != Format::kMarkdown) {
+        return std::string("'explain' writes text or markdown, not '") + FormatName(o.format) + "'";
+      }
       return "";
     case Command::kTest:
+      if (o.format != Format::kText && o.format != Format::kJunit) {
+        return std::string("'test' writes text or junit, not '") + FormatName(o.format) + "'";
+      }
+      return "";
     case Command::kHelp:
     case Command::kVersion:
       return "";
@@ -187,6 +245,22 @@ ParseResult ParseArgs(const std::vector<std::string>& args) {
     if (it != kSubcommands.end()) {
       o.command = it->second;
       i = 1;
+    } else if (args[0] == "help") {
+      // `policy-check help [SUBCOMMAND]`, as git has it.
+      o.help_topic = Command::kCheck;
+      if (args.size() > 1) {
+        auto topic = kSubcommands.find(args[1]);
+        if (topic == kSubcommands.end()) {
+          result.error = "no help for '" + args[1] + "' (rules, explain, compile or test)";
+          return result;
+        }
+        o.help_topic = topic->second;
+      }
+      o.command = Command::kHelp;
+      return result;
+    } else if (std::string typo = UnknownSubcommand(args[0]); !typo.empty()) {
+      result.error = std::move(typo);
+      return result;
     }
   }
   bool options_ended = false;
@@ -201,6 +275,7 @@ ParseResult ParseArgs(const std::vector<std::string>& args) {
       continue;
     }
     if (arg == "-h" || arg == "--help") {
+      o.help_topic = o.command;
       o.command = Command::kHelp;
       return result;
     }
@@ -221,8 +296,7 @@ ParseResult ParseArgs(const std::vector<std::string>& args) {
       name = arg.substr(0, 2);
       value = arg.substr(2);
     }
-    if (name == "--no-builtin" || name == "-q" || name == "--quiet" || name == "-v" ||
-        name == "--verbose") {
+    if (name != "--compose-merge" && kFlags.count(name)) {
       if (value) {
         result.error = "option '" + name + "' takes no value";
         return result;
@@ -230,6 +304,9 @@ ParseResult ParseArgs(const std::vector<std::string>& args) {
       if (name == "--no-builtin") o.builtin = false;
       if (name == "-q" || name == "--quiet") o.quiet = true;
       if (name == "-v" || name == "--verbose") o.verbose = true;
+      if (name == "--no-ignore") o.no_ignore = true;
+      if (name == "--list-files") o.list_files = true;
+      if (name == "--fail-on-empty") o.fail_on_empty = true;
       continue;
     }
     if (name == "--compose-merge") {
@@ -246,7 +323,7 @@ ParseResult ParseArgs(const std::vector<std::string>& args) {
     }
     auto spec = kValueOptions.find(name);
     if (spec == kValueOptions.end()) {
-      result.error = "unknown option '" + arg + "'";
+      result.error = UnknownOption(arg, name);
       return result;
     }
     if (!value) {
@@ -262,12 +339,11 @@ ParseResult ParseArgs(const std::vector<std::string>& args) {
       return result;
     }
   }
-  if (o.command == Command::kExplain && o.paths.size() == 1) {
+  result.error = Validate(o);
+  if (result.error.empty() && o.command == Command::kExplain) {
     o.rule_id = o.paths.front();
     o.paths.clear();
-    return result;
   }
-  result.error = Validate(o);
   return result;
 }
 
@@ -290,7 +366,58 @@ bool UseColor(ColorMode mode, bool stdout_is_tty, const char* no_color_env) {
   return false;
 }
 
-std::string UsageText() {
+std::string UsageText(Command topic) {
+  switch (topic) {
+    case Command::kRules:
+      return R"(Usage: policy-check rules [-f text|json|markdown] [-r PATH ...] [--no-builtin] [-c FILE]
+
+Lists the loaded rules: id, severity, target, title and tags ('(disabled)' for
+opt_in rules and rules the configuration turns off).
+
+  -f, --format FMT   text (default), json or markdown (the table of docs/rule-catalogue.md)
+  -r, --rules PATH   also load this rule file or directory (repeatable)
+      --no-builtin   leave the built-in packs out
+      --param N=V    override a param
+  -c, --config FILE  configuration (default: the nearest .policy-check.yaml)
+)";
+    case Command::kExplain:
+      return R"(Usage: policy-check explain RULE-ID|CODE [-f text|markdown] [-r PATH ...]
+
+Shows a rule (title, severity, target, tags, why, remedy, params and an example
+finding from its pack's fixtures) or a diagnostic code (severity, message, help).
+
+  -f, --format FMT   text (default) or markdown (the rule's page, docs/rules/RULE-ID.md)
+  -r, --rules PATH   also load this rule file or directory (repeatable)
+      --no-builtin   leave the built-in packs out
+)";
+    case Command::kCompile:
+      return R"(Usage: policy-check compile PATH ... [-f text|json]
+
+Compiles rule files and directories (without the built-in packs) and prints the
+diagnostics; exit 0 when they compile, 2 when not.
+
+  -f, --format FMT   text (default) or json: {"diagnostics": [{code, severity,
+                     message, file, line, column, help}], "rules": N}
+      --param N=V    override a param
+)";
+    case Command::kTest:
+      return R"(Usage: policy-check test [PATH ...] [-f text|junit] [--fail-on-empty]
+
+Runs rule-pack tests: each NAME.expected.json under a pack's tests/ (and
+tests/opt_in/) against its fixture NAME.EXT. PATH is a pack (a directory with
+.policy files) or a directory of packs; default: the built-in rules/.
+
+  -f, --format FMT   text (default) or junit (one testsuite per pack, one testcase
+                     per fixture)
+  -o, --output FILE  write the report to FILE
+      --fail-on-empty  a pack with no fixture fails (exit 1)
+      --param N=V    override a param
+)";
+    case Command::kCheck:
+    case Command::kHelp:
+    case Command::kVersion:
+      break;
+  }
   return R"(Usage:
   policy-check [OPTIONS] [PATH ...]           check files and directories (default: .)
   policy-check rules [-f text|json|markdown]  list the loaded rules
@@ -298,19 +425,25 @@ std::string UsageText() {
                                               diagnostic code (severity, message, help)
   policy-check compile PATH ...               compile rule files, print diagnostics
   policy-check test [PATH ...]                run rule-pack tests (default: rules/)
+  policy-check SUBCOMMAND --help              help on one subcommand
 
 Options:
   -r, --rules PATH        rule file or directory (repeatable)
       --no-builtin        leave the built-in packs out
   -c, --config FILE       configuration (default: the nearest .policy-check.yaml
                           from the current directory up)
-  -f, --format FMT        text (default), json, sarif, junit, github or markdown
+  -f, --format FMT        text (default), json, sarif, junit, github, markdown
+                          or codequality (GitLab)
   -o, --output FILE       write the report to FILE
       --kind KIND         compose, records or document for every named input
                           (required for '-', standard input)
       --compose-merge FILE...  merge these compose files as one project
                           (docker compose -f A -f B ...)
       --delimiter C       CSV delimiter (one character, or 'tab')
+      --no-ignore         in a git work tree, also walk what git ignores
+                          (named files are always checked)
+      --list-files        print each input that would be checked as
+                          PATH<TAB>KIND<TAB>SCHEMA; check nothing
       --fail-on LEVEL     error (default), warning, info or never
       --only IDS          run only these rule ids or tags (comma-separated;
                           also runs opt_in rules)

@@ -13,7 +13,7 @@
 namespace policy::cli {
 
 enum class Command : uint8_t { kCheck, kRules, kCompile, kTest, kExplain, kHelp, kVersion };
-enum class Format : uint8_t { kText, kJson, kSarif, kJunit, kGithub, kMarkdown };
+enum class Format : uint8_t { kText, kJson, kSarif, kJunit, kGithub, kMarkdown, kCodeQuality };
 enum class FailOn : uint8_t { kError, kWarning, kInfo, kNever };
 enum class ColorMode : uint8_t { kAuto, kAlways, kNever };
 
@@ -42,6 +42,10 @@ struct Options {
   std::string baseline;                    // --baseline FILE
   std::string write_baseline;              // --write-baseline FILE
   std::vector<std::string> compose_merge;  // --compose-merge FILE...: one merged project
+  bool no_ignore = false;                  // --no-ignore: walks include what git ignores
+  bool list_files = false;                 // --list-files: print the inputs, check nothing
+  bool fail_on_empty = false;              // test --fail-on-empty: a pack without fixtures fails
+  Command help_topic = Command::kCheck;    // kHelp: whose help (`SUBCOMMAND --help`)
 };
 
 struct ParseResult {
@@ -52,8 +56,8 @@ struct ParseResult {
 // `args` without the program name.
 ParseResult ParseArgs(const std::vector<std::string>& args);
 
-// The --help text.
-std::string UsageText();
+// The --help text: of the whole program for kCheck, else of one subcommand.
+std::string UsageText(Command topic = Command::kCheck);
 
 const char* FormatName(Format f);
 

@@ -45,11 +45,88 @@ std::string Join(const std::string& dir, const std::string& name) {
   return dir.empty() || dir == "." ? name : dir + "/" + name;
 }
 
+// One fixture's outcome: for JUnit, a testcase of its pack's testsuite.
+struct FixtureResult {
+  std::string fixture;
+  std::string differences;  // the lines the text report prints for it; empty: passed
+};
+
+struct PackResult {
+  std::string pack;
+  std::vector<FixtureResult> fixtures;
+  std::string error;  // the pack could not run (its rules do not compile) or has no fixture
+};
+
 struct Tally {
   int passed = 0;
   int failed = 0;
   bool cannot_run = false;
+  std::vector<PackResult> packs;
 };
+
+// Character data and attribute values: markup escaped, controls XML cannot hold dropped.
+std::string Xml(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
+    }
+  }
+  return out;
+}
+
+// `policy-check test -f junit`: one testsuite per pack, one testcase per
+// fixture, a <failure> listing its differences; a pack that could not run or
+// (--fail-on-empty) has no fixture is an <error>.
+std::string FormatTestJunit(const Tally& tally) {
+  std::string body;
+  std::size_t tests = 0, failures = 0, errors = 0;
+  for (const PackResult& p : tally.packs) {
+    std::size_t pack_failures = 0;
+    for (const FixtureResult& f : p.fixtures) pack_failures += f.differences.empty() ? 0 : 1;
+    const std::size_t pack_errors = p.error.empty() ? 0 : 1;
+    tests += p.fixtures.size() + pack_errors;
+    failures += pack_failures;
+    errors += pack_errors;
+    body += "  <testsuite name=\"" + Xml(p.pack) + "\" tests=\"" +
+            std::to_string(p.fixtures.size() + pack_errors) + "\" failures=\"" +
+            std::to_string(pack_failures) + "\" errors=\"" + std::to_string(pack_errors) + "\">\n";
+    if (!p.error.empty()) {
+      body += "    <testcase name=\"pack\" classname=\"" + Xml(p.pack) +
+              "\">\n      <error message=\"" + Xml(p.error) + "\"/>\n    </testcase>\n";
+    }
+    for (const FixtureResult& f : p.fixtures) {
+      body += "    <testcase name=\"" + Xml(f.fixture) + "\" classname=\"" + Xml(p.pack) + "\"";
+      if (f.differences.empty()) {
+        body += "/>\n";
+        continue;
+      }
+      body += ">\n      <failure message=\"findings differ from the expectations\">" +
+              Xml(f.differences) + "</failure>\n    </testcase>\n";
+    }
+    body += "  </testsuite>\n";
+  }
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"policy-check test\" "
+         "tests=\"" +
+         std::to_string(tests) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"" +
+         std::to_string(errors) + "\">\n" + body + "</testsuites>\n";
+}
 
 // One fixture with its expectations; prints its differences.
 // `opt_in`: the fixture is for the pack's opt_in rules, which run alone.
@@ -81,15 +158,18 @@ void RunFixture(const Program& program, const std::set<std::string>& pack_rules,
     }
   }
   std::vector<Difference> diffs = CompareFindings(*expected, actual);
+  std::ostringstream out;
   for (const Problem& p : report.problems) {
-    io.out << fixture << ":" << p.line << ":" << p.column << ": input error: " << p.message << "\n";
+    out << fixture << ":" << p.line << ":" << p.column << ": input error: " << p.message << "\n";
   }
   for (const Difference& d : diffs) {
-    io.out << fixture << ":" << d.line << ":" << d.column << ": "
-           << (d.missing ? "missing " : "unexpected ") << d.rule;
-    if (!d.missing) io.out << " (" << d.message << ")";
-    io.out << "\n";
+    out << fixture << ":" << d.line << ":" << d.column << ": "
+        << (d.missing ? "missing " : "unexpected ") << d.rule;
+    if (!d.missing) out << " (" << d.message << ")";
+    out << "\n";
   }
+  io.out << out.str();
+  tally.packs.back().fixtures.push_back({fixture, out.str()});
   if (diffs.empty() && report.problems.empty()) {
     ++tally.passed;
   } else {
@@ -115,7 +195,9 @@ void RunFixturesIn(const Program& program, const std::set<std::string>& pack_rul
              FixtureKind(n) != InputKind::kAuto;
     });
     if (fixture == names.end()) {
-      io.out << Join(tests, name) << ": no input named " << stem << ".EXT beside it\n";
+      std::string line = Join(tests, name) + ": no input named " + stem + ".EXT beside it\n";
+      io.out << line;
+      tally.packs.back().fixtures.push_back({Join(tests, name), line});
       ++tally.failed;
       continue;
     }
@@ -124,6 +206,7 @@ void RunFixturesIn(const Program& program, const std::set<std::string>& pack_rul
 }
 
 void RunPack(const std::string& pack, const Options& options, Streams& io, Tally& tally) {
+  tally.packs.push_back({pack, {}, ""});
   CompileOptions copts;
   copts.builtin = false;
   copts.rule_paths = {pack};
@@ -131,6 +214,7 @@ void RunPack(const std::string& pack, const Options& options, Streams& io, Tally
   CompileResult compiled = CompileAndReport(copts, options, io);
   if (!compiled.program) {
     tally.cannot_run = true;
+    tally.packs.back().error = "the pack's rules do not compile";
     return;
   }
   std::set<std::string> pack_rules;
@@ -143,6 +227,12 @@ void RunPack(const std::string& pack, const Options& options, Streams& io, Tally
   std::error_code ec;
   if (fs::is_directory(Join(tests, "opt_in"), ec))
     RunFixturesIn(*compiled.program, pack_rules, Join(tests, "opt_in"), true, io, tally);
+  // A pack without a single fixture passes vacuously; --fail-on-empty says it fails.
+  if (options.fail_on_empty && tally.packs.back().fixtures.empty()) {
+    io.out << pack << ": no fixture (NAME.expected.json beside NAME.EXT under tests/)\n";
+    tally.packs.back().error = "no fixture";
+    ++tally.failed;
+  }
 }
 
 }  // namespace
@@ -181,8 +271,28 @@ int RunTest(const Options& options, Streams& io) {
     }
   }
   Tally tally;
-  for (const std::string& pack : packs) RunPack(pack, options, io, tally);
-  io.out << tally.passed << " passed, " << tally.failed << " failed\n";
+  if (options.format == Format::kJunit) {
+    // The text report goes to standard error, the JUnit document to -o or stdout.
+    std::ostringstream text;
+    Streams quiet{text, io.err, io.in, false, io.err_is_tty, io.no_color};
+    for (const std::string& pack : packs) RunPack(pack, options, quiet, tally);
+    io.err << text.str() << tally.passed << " passed, " << tally.failed << " failed\n";
+    std::string xml = FormatTestJunit(tally);
+    if (options.output.empty()) {
+      io.out << xml;
+    } else {
+      std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
+      file << xml;
+      file.close();
+      if (!file) {
+        io.err << "policy-check: cannot write '" << options.output << "'\n";
+        return 2;
+      }
+    }
+  } else {
+    for (const std::string& pack : packs) RunPack(pack, options, io, tally);
+    io.out << tally.passed << " passed, " << tally.failed << " failed\n";
+  }
   if (tally.cannot_run) return 2;
   return tally.failed ? 1 : 0;
 }

@@ -53,6 +53,11 @@ struct CompileOptions {
   // Per-rule overrides from configuration: severity ("error"...) / enabled.
   std::map<std::string, std::string> severity_overrides;
   std::map<std::string, bool> enabled_overrides;
+  // The built-in packs compiled: only those with a rule `on` one of these input
+  // kinds ("compose", "records", "document"); empty: every pack. A front end
+  // that knows its inputs before compiling (a pre-commit hook on one compose
+  // file) leaves the record packs out: compiling them is most of a short run.
+  std::set<std::string> builtin_kinds;
   // Internal, for tests only (the oracle test): false turns every acceleration
   // off (the passes of libpolicy/check/passes/passes.h, compile and run time),
   // so that evaluation takes the general path everywhere. The output is the
@@ -123,6 +128,19 @@ InputKind InferKind(const std::string& path);
 // `services:` at column 0 and none `apiVersion:`/`kind:`). Directory walks read
 // such files whatever their name; Check decides exactly after parsing.
 bool MayBeCompose(std::string_view text);
+
+// What Check would make of one input, without checking it (`policy-check
+// --list-files`): the kind it is checked as ("compose", "records", "document"
+// or "unknown") and the record schema it binds to ("" when none). A YAML or JSON
+// document whose kind comes from its name is read and parsed, as Check does, to
+// tell whether its content makes it compose; `problem` says why an "unknown"
+// input would not be checked.
+struct InputDescription {
+  std::string kind;
+  std::string schema;
+  std::string problem;
+};
+InputDescription DescribeInput(const Program& program, const Input& input);
 
 // The most worker threads any front end (CLI, C API, Python) accepts: more
 // only exhausts the process's threads (std::system_error in a worker).

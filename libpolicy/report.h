@@ -11,6 +11,7 @@
 //   std::cout << policy::report::FormatText(report, ctx) << policy::report::FormatSummary(report,
 //   ctx);
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,20 @@
 
 namespace policy::report {
 
+// Where the pages of docs/rules/ are published: a built-in rule's SARIF
+// `helpUri` is this followed by `RULE-ID.md`.
+inline constexpr char kRuleDocsUrl[] = "https://github.com/OWNER/libpolicy/blob/main/docs/rules/";
+
 struct Context {
   std::string tool_version;     // "0.1.0"
   std::vector<RuleInfo> rules;  // the catalogue of the program that produced the report
   bool color = false;           // ANSI colours (text only)
   bool verbose = false;         // text: also list suppressed and baselined findings
   double elapsed_ms = 0;        // wall time shown in the summary
+  // JUnit: findings at or above this severity are failures, the others are
+  // listed in a passing testcase's <system-out> (--fail-on); nullopt: none fails.
+  std::optional<Severity> fail_at = Severity::kInfo;
+  std::string rule_docs_url = kRuleDocsUrl;  // SARIF helpUri of built-in rules; "" for none
 };
 
 // Totals of a report. errors/warnings/infos count unsuppressed findings by
@@ -69,10 +78,23 @@ std::string FormatMarkdown(const Report& report, const Context& ctx);
 // SARIF 2.1.0 and GitHub workflow commands (CLI.md "Output formats").
 std::string FormatSarif(const Report& report, const Context& ctx);
 
+// GitLab Code Quality (the merge-request widget's JSON): an array of issues
+// {description, check_name, fingerprint, severity, location: {path, lines:
+// {begin}}}, one per unsuppressed finding and per input error. Severity:
+// error -> major (critical for a security rule, docs/CLI.md), warning -> minor,
+// info -> info. Paths as given: the CLI rebases them on the repository's root.
+std::string FormatCodeQuality(const Report& report, const Context& ctx);
+
+// A rule's documentation page in Markdown (docs/rules/RULE-ID.md, SARIF
+// help.markdown, `policy-check explain RULE-ID -f markdown`): title, severity,
+// target, tags, security classification, doc and remedy.
+std::string FormatRulePage(const RuleInfo& rule);
+
 // JUnit XML, without times (the output is the same for every --jobs and run).
 // One <testsuite> per input of Report::inputs, in order (then any other file of
 // the findings and problems, sorted), one <testcase> per rule that ran on it:
-// a <failure> listing the rule's unsuppressed findings in the file, or passing.
+// a <failure> listing the rule's unsuppressed findings in the file at or above
+// ctx.fail_at, or passing (with the findings below it in <system-out>).
 // An input problem is a testcase "input" with an <error>.
 std::string FormatJunit(const Report& report, const Context& ctx);
 std::string FormatGithub(const Report& report, const Context& ctx);

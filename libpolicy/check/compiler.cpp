@@ -4,9 +4,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -28,6 +30,47 @@ using check::FileScope;
 using check::LoadedFile;
 
 constexpr std::string_view kBuiltinRoot = "builtin:";
+
+// The pack of an embedded file: its first directory ("readiness/images.policy").
+std::string_view PackOf(std::string_view path) { return path.substr(0, path.find('/')); }
+
+// The input kinds a rule file's rules are `on`, read from its lines without
+// parsing (`  on       records(invoice)` -> "records"). Only used to leave whole
+// built-in packs out; tests/unit/engine checks it against the compiled targets.
+std::set<std::string> TargetsInText(std::string_view text) {
+  std::set<std::string> kinds;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.size() < 3 || line.substr(0, 2) != "on" || (line[2] != ' ' && line[2] != '\t'))
+      continue;
+    line.remove_prefix(2);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    size_t word = 0;
+    while (word < line.size() && std::isalpha(static_cast<unsigned char>(line[word]))) ++word;
+    if (word) kinds.emplace(line.substr(0, word));
+  }
+  return kinds;
+}
+
+// The built-in packs with a rule on one of `kinds`; every pack when it is empty.
+std::set<std::string_view> BuiltinPacksFor(const std::set<std::string>& kinds) {
+  std::map<std::string_view, std::set<std::string>> targets;
+  for (const EmbeddedFile& e : BuiltinPackFiles()) {
+    std::set<std::string> here = TargetsInText(e.text);
+    targets[PackOf(e.path)].insert(here.begin(), here.end());
+  }
+  std::set<std::string_view> packs;
+  for (const auto& [pack, on] : targets) {
+    bool wanted = kinds.empty();
+    for (const std::string& k : kinds) wanted = wanted || on.count(k) > 0;
+    if (wanted) packs.insert(pack);
+  }
+  return packs;
+}
 
 std::optional<std::string> ReadText(const std::string& path) {
   // A directory opens as an empty stream on Linux: it would read as an empty file.
@@ -129,9 +172,11 @@ LoadedFile* Compiler::AddFile(std::string path, std::string text, std::string ro
 
 void Compiler::LoadSources() {
   if (options_.builtin) {
+    std::set<std::string_view> packs = BuiltinPacksFor(options_.builtin_kinds);
     for (const EmbeddedFile& e : BuiltinPackFiles())
-      AddFile(std::string(kBuiltinRoot) + std::string(e.path), std::string(e.text),
-              std::string(kBuiltinRoot));
+      if (packs.count(PackOf(e.path)))
+        AddFile(std::string(kBuiltinRoot) + std::string(e.path), std::string(e.text),
+                std::string(kBuiltinRoot));
   }
   for (const std::string& p : options_.rule_paths) {
     std::error_code ec;

@@ -9,9 +9,15 @@ namespace policy::report {
 namespace {
 
 struct Case {
-  std::vector<const Finding*> failures;  // unsuppressed findings, in report order
+  std::vector<const Finding*> failures;  // unsuppressed findings at or above fail_at, in order
+  std::vector<const Finding*> passing;   // unsuppressed findings below fail_at: <system-out>
   uint64_t suppressed = 0;
 };
+
+// Severity orders kError < kWarning < kInfo: "at or above" is "not greater".
+bool Fails(const Finding& f, const std::optional<Severity>& fail_at) {
+  return fail_at.has_value() && EffectiveSeverity(f) <= *fail_at;
+}
 
 struct Suite {
   std::string file;
@@ -73,10 +79,12 @@ std::string FormatJunit(const Report& report, const Context& ctx) {
   for (const std::string& file : extra) suite_of(file);
   for (const Finding& f : report.findings) {
     Case& c = suite_of(f.file).cases[f.rule];
-    if (f.suppressed == Suppression::kNone) {
+    if (f.suppressed != Suppression::kNone) {
+      ++c.suppressed;
+    } else if (Fails(f, ctx.fail_at)) {
       c.failures.push_back(&f);
     } else {
-      ++c.suppressed;
+      c.passing.push_back(&f);
     }
   }
   for (const Problem& p : report.problems) {
@@ -114,13 +122,22 @@ std::string FormatJunit(const Report& report, const Context& ctx) {
     }
     for (const auto& [rule, c] : s.cases) {
       body += "    <testcase" + Attr("name", rule) + Attr("classname", s.file);
-      if (c.failures.empty()) {
+      if (c.failures.empty() && c.passing.empty()) {
         body += "/>\n";
         continue;
       }
       body += ">\n";
+      if (c.failures.empty()) {
+        // Below --fail-on: the check passes, and the findings stay readable.
+        std::string text;
+        for (const Finding* f : c.passing) text += FindingLine(*f) + "\n";
+        body += "      <system-out>" + EscapeXml(text) + "</system-out>\n";
+        body += "    </testcase>\n";
+        continue;
+      }
       std::string text;
       for (const Finding* f : c.failures) text += FindingLine(*f) + "\n";
+      for (const Finding* f : c.passing) text += FindingLine(*f) + "\n";
       if (c.suppressed) text += Plural(c.suppressed, "suppressed finding") + " not listed\n";
       const Finding& first = *c.failures.front();
       body += "      <failure" + Attr("message", Plural(c.failures.size(), "finding")) +

@@ -1,10 +1,12 @@
 // SARIF 2.1.0 (CLI.md "sarif"): what GitHub code scanning and other SARIF
 // viewers read. Paths in Finding::file are taken as given; the CLI rebases them
 // on the git work tree's root before calling, since `%SRCROOT%` means that root.
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "libpolicy/report.h"
+#include "libpolicy/report/security.h"
 #include "libpolicy/report/uri.h"
 
 namespace policy::report {
@@ -26,19 +28,29 @@ const char* Level(Severity s) {
 
 Json Text(const std::string& s) { return Json{{"text", s}}; }
 
-Json RuleJson(const RuleInfo& r) {
+// GitHub shows help.markdown on the alert, links helpUri, filters by the
+// `security` tag and sorts security alerts by `security-severity`.
+Json RuleJson(const RuleInfo& r, const std::string& docs_url) {
   Json j;
   j["id"] = r.id;
   j["shortDescription"] = Text(r.title.empty() ? r.id : r.title);
   if (!r.doc.empty()) j["fullDescription"] = Text(r.doc);
+  if (!docs_url.empty() && IsBuiltinRule(r)) j["helpUri"] = docs_url + EncodeUri(r.id) + ".md";
   std::string help = r.remedy;
   if (!r.doc.empty()) help += (help.empty() ? "" : "\n\n") + r.doc;
-  if (!help.empty()) j["help"] = Text(help);
+  if (!help.empty()) j["help"] = Json{{"text", help}, {"markdown", FormatRulePage(r)}};
   Json config;
   config["enabled"] = r.enabled;
   config["level"] = Level(r.severity);
   j["defaultConfiguration"] = std::move(config);
-  if (!r.tags.empty()) j["properties"] = Json{{"tags", r.tags}};
+  SecurityClass security = ClassifySecurity(r);
+  std::vector<std::string> tags = r.tags;
+  if (security.security && std::find(tags.begin(), tags.end(), "security") == tags.end())
+    tags.push_back("security");
+  Json properties = Json::object();
+  if (!tags.empty()) properties["tags"] = tags;
+  if (!security.severity.empty()) properties["security-severity"] = security.severity;
+  if (!properties.empty()) j["properties"] = std::move(properties);
   return j;
 }
 
@@ -97,7 +109,7 @@ std::string FormatSarif(const Report& report, const Context& ctx) {
   driver["version"] = ctx.tool_version;
   driver["semanticVersion"] = ctx.tool_version;
   Json rules_json = Json::array();
-  for (const RuleInfo& r : rules) rules_json.push_back(RuleJson(r));
+  for (const RuleInfo& r : rules) rules_json.push_back(RuleJson(r, ctx.rule_docs_url));
   driver["rules"] = std::move(rules_json);
 
   Json results = Json::array();

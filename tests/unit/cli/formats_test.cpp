@@ -3,11 +3,15 @@
 // configuration file, baselines, --jobs and the rule table.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
+#include "libpolicy/engine.h"
+#include "libpolicy/report.h"
 #include "tests/unit/cli/run_cli.h"
 
 namespace {
@@ -22,10 +26,17 @@ const std::string kSecret = "S3cretPassw0rd!";
 
 Run InData(const std::string& args) { return cli_test::PolicyCheckIn(cli_test::kData, args); }
 
+// The official SARIF schema under shared/; the environment's POLICY_SHARED_DIR
+// wins over the build's, so a worktree outside the project folder finds it.
+std::string SarifSchema() {
+  const char* shared = std::getenv("POLICY_SHARED_DIR");
+  return std::string(shared != nullptr ? shared : POLICY_SHARED_DIR) + "/schemas/sarif-2.1.0.json";
+}
+
 }  // namespace
 
 TEST_CASE("formats: sarif is valid against the official SARIF 2.1.0 schema") {
-  std::string schema = POLICY_SHARED_DIR "/schemas/sarif-2.1.0.json";
+  std::string schema = SarifSchema();
   if (!fs::exists(schema)) {
     MESSAGE("skipped: no SARIF schema at " << schema << " (POLICY_SHARED_DIR)");
     return;
@@ -56,6 +67,53 @@ TEST_CASE("formats: sarif is valid against the official SARIF 2.1.0 schema") {
   fs::remove_all(dir);
 }
 
+TEST_CASE("formats: a SARIF file is written when the rules do not compile or config fails") {
+  std::string schema = SarifSchema();
+  fs::path dir = cli_test::ScratchDir("sarif-fail");
+  std::string out = (dir / "report.sarif").string();
+  for (const std::string& args : {std::string("--no-builtin -r bad_rules inputs"),
+                                  std::string("-c no-such-config.yaml inputs"),
+                                  std::string("--baseline no-such-baseline.json inputs")}) {
+    CAPTURE(args);
+    fs::remove(out);
+    Run r = InData("-f sarif -o " + out + " " + args);
+    CHECK(r.code == 2);
+    CHECK_FALSE(r.err.empty());  // the log still says why
+    REQUIRE(fs::exists(out));
+    auto doc = nlohmann::json::parse(cli_test::Slurp(out));
+    const auto& inv = doc["runs"][0]["invocations"][0];
+    CHECK(inv["executionSuccessful"] == false);
+    CHECK_FALSE(inv["toolExecutionNotifications"].empty());
+    CHECK(doc["runs"][0]["results"].empty());
+    if (fs::exists(schema)) {
+      Run v = cli_test::Shell("python3 '" + kScripts + "/validate_sarif.py' '" + schema + "' '" +
+                              out + "'");
+      CHECK_MESSAGE((v.code == 0 || v.code == 77), v.out);
+    }
+  }
+  Run bad = InData("-f sarif -o " + out + " --no-builtin -r bad_rules inputs");
+  auto doc = nlohmann::json::parse(cli_test::Slurp(out));
+  const auto& first = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+  CHECK(first["descriptor"].contains("id"));  // the diagnostic's code
+  CHECK(
+      first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>().find(
+          "bad_rules/broken.policy") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("formats: codequality is the GitLab widget's JSON, paths from the repository root") {
+  Run r = InData(kRules + "-f codequality inputs/bad/compose.yaml inputs/warn/compose.yaml");
+  CHECK(r.code == 1);
+  auto issues = nlohmann::json::parse(r.out);
+  REQUIRE(issues.size() == 2);
+  CHECK(issues[0]["check_name"] == "CLI-IMG-001");
+  CHECK(issues[0]["severity"] == "major");
+  CHECK(issues[0]["location"]["path"] == "tests/unit/cli/data/inputs/bad/compose.yaml");
+  CHECK(issues[0]["location"]["lines"]["begin"] == 3);
+  CHECK(issues[1]["severity"] == "minor");
+  CHECK(issues[0]["fingerprint"] != issues[1]["fingerprint"]);
+}
+
 TEST_CASE("formats: junit parses with xml.etree, one suite per file, one case per rule") {
   fs::path dir = cli_test::ScratchDir("junit");
   std::string out = (dir / "report.xml").string();
@@ -68,6 +126,13 @@ TEST_CASE("formats: junit parses with xml.etree, one suite per file, one case pe
             "  FAIL CLI-IMG-001 inputs/bad/compose.yaml:3:12: error: service 'web': image "
             "'nginx:latest' is not pinned [CLI-IMG-001]\n"));
   CHECK(Has(v.out, "inputs/good/compose.yaml 2 0 0\n"));
+  // A warning is below the default --fail-on error: listed, but not a failure.
+  CHECK(Has(v.out, "inputs/warn/compose.yaml 2 0 0\n"));
+  CHECK(Has(cli_test::Slurp(out), "<system-out>inputs/warn/compose.yaml:2:3: warning:"));
+  Run strict = InData(kRules + "-f junit --fail-on warning -o " + out + " inputs");
+  CHECK(strict.code == 1);
+  v = cli_test::Shell("python3 '" + kScripts + "/check_junit.py' '" + out + "'");
+  CHECK_MESSAGE(v.code == 0, v.out);
   CHECK(Has(v.out, "inputs/warn/compose.yaml 2 1 0\n"));
   fs::remove_all(dir);
 }
@@ -75,16 +140,17 @@ TEST_CASE("formats: junit parses with xml.etree, one suite per file, one case pe
 TEST_CASE("formats: github annotations") {
   Run r = InData(kRules + "-f github inputs/bad/compose.yaml inputs/warn/compose.yaml");
   CHECK(r.code == 1);
+  // Paths from the repository's root (this checkout), as SARIF has them.
   CHECK(r.out ==
-        "::error file=inputs/bad/compose.yaml,line=3,col=12,title=CLI-IMG-001::service 'web': "
-        "image 'nginx:latest' is not pinned\n"
-        "::warning file=inputs/warn/compose.yaml,line=2,col=3,title=CLI-RES-001::service 'db' has "
-        "no restart policy\n");
+        "::error file=tests/unit/cli/data/inputs/bad/compose.yaml,line=3,col=12,title=CLI-IMG-001::"
+        "service 'web': image 'nginx:latest' is not pinned\n"
+        "::warning file=tests/unit/cli/data/inputs/warn/compose.yaml,line=2,col=3,title=CLI-RES-001"
+        "::service 'db' has no restart policy\n");
   CHECK(Has(r.err, "1 error, 1 warning in 2 files"));
 }
 
 TEST_CASE("formats: no format prints a hardcoded secret") {
-  for (const char* format : {"text", "json", "sarif", "junit", "github"}) {
+  for (const char* format : {"text", "json", "sarif", "junit", "github", "codequality"}) {
     CAPTURE(format);
     Run r = InData(std::string("-v -f ") + format + " secret/docker-compose.yml");
     CHECK(r.code == 1);
@@ -214,8 +280,9 @@ TEST_CASE("explain: an example finding from the pack's fixtures") {
   CHECK_FALSE(Has(own.out, "Example finding"));  // rules/ has no tests/ directory
 }
 
-TEST_CASE("rules: docs/rules.md is `policy-check rules -f markdown` of the built-in packs") {
-  std::string expected = cli_test::Slurp(POLICY_SOURCE_DIR "/docs/rules.md");
+TEST_CASE(
+    "rules: docs/rule-catalogue.md is `policy-check rules -f markdown` of the built-in packs") {
+  std::string expected = cli_test::Slurp(POLICY_SOURCE_DIR "/docs/rule-catalogue.md");
   Run r = InData("rules -f markdown");
   CHECK(r.code == 0);
   std::string generated =
@@ -223,9 +290,33 @@ TEST_CASE("rules: docs/rules.md is `policy-check rules -f markdown` of the built
                       "' '" POLICY_SOURCE_DIR "/scripts/rule-table.sh' --stdout")
           .out;
   CHECK_MESSAGE(expected == generated,
-                "docs/rules.md is stale: run scripts/rule-table.sh to regenerate it");
+                "docs/rule-catalogue.md is stale: run scripts/rule-table.sh to regenerate it");
   CHECK(Has(expected, r.out));
   std::string readme = cli_test::Slurp(POLICY_SOURCE_DIR "/README.md");
   CHECK_MESSAGE(Has(readme, "<!-- rules:begin -->\n" + r.out),
                 "the README's rule table is stale: run scripts/rule-table.sh");
+}
+
+TEST_CASE("rules: docs/rules/ has one page per built-in rule, equal to its FormatRulePage") {
+  policy::CompileResult compiled = policy::Compile(policy::CompileOptions{});
+  REQUIRE(compiled.program);
+  std::set<std::string> expected_pages;
+  for (const policy::RuleInfo& r : policy::ListRules(*compiled.program)) {
+    expected_pages.insert(r.id + ".md");
+    std::string page = cli_test::Slurp(fs::path(POLICY_SOURCE_DIR "/docs/rules") / (r.id + ".md"));
+    std::string generated = "<!-- Generated by scripts/rule-table.sh from `policy-check explain " +
+                            r.id + " -f markdown`; do not edit. -->\n\n" +
+                            policy::report::FormatRulePage(r);
+    CHECK_MESSAGE(page == generated,
+                  "docs/rules/" << r.id << ".md is stale: run scripts/rule-table.sh");
+  }
+  std::set<std::string> pages;
+  for (const auto& entry : fs::directory_iterator(POLICY_SOURCE_DIR "/docs/rules"))
+    pages.insert(entry.path().filename().string());
+  CHECK(pages == expected_pages);
+  // The binary prints the same page.
+  Run r = InData("explain RDY-SEC-001 -f markdown -c /dev/null");
+  CHECK(r.code == 0);
+  CHECK(Has(cli_test::Slurp(POLICY_SOURCE_DIR "/docs/rules/RDY-SEC-001.md"), r.out));
+  CHECK(Has(r.out, "security-severity 9.0"));
 }

@@ -78,7 +78,7 @@ TEST_CASE("options: usage errors name the problem") {
 }
 
 TEST_CASE("options: every format of CLI.md checks") {
-  for (const char* f : {"text", "json", "sarif", "junit", "github", "markdown"}) {
+  for (const char* f : {"text", "json", "sarif", "junit", "github", "markdown", "codequality"}) {
     auto r = ParseArgs({"-f", f});
     CHECK(r.error.empty());
     CHECK(std::string(policy::cli::FormatName(r.options.format)) == f);
@@ -146,10 +146,10 @@ TEST_CASE("options: --help and --version win, '--' ends the options") {
 TEST_CASE("options: the usage text lists every option") {
   std::string usage = policy::cli::UsageText();
   for (const char* option :
-       {"--rules",   "--no-builtin", "--format",  "--output",  "--kind", "--delimiter",
-        "--fail-on", "--only",       "--skip",    "--param",   "--jobs", "--max-findings",
-        "--color",   "--quiet",      "--verbose", "--version", "--help", "rules",
-        "explain",   "compile",      "test"}) {
+       {"--rules",     "--no-builtin", "--format",  "--output",  "--kind", "--delimiter",
+        "--fail-on",   "--only",       "--skip",    "--param",   "--jobs", "--max-findings",
+        "--color",     "--quiet",      "--verbose", "--version", "--help", "rules",
+        "--no-ignore", "--list-files", "explain",   "compile",   "test"}) {
     CHECK_MESSAGE(usage.find(option) != std::string::npos, option);
   }
 }
@@ -162,4 +162,63 @@ TEST_CASE("options: colour decision") {
   CHECK_FALSE(UseColor(ColorMode::kAuto, false, nullptr));
   CHECK(UseColor(ColorMode::kAlways, false, "1"));
   CHECK_FALSE(UseColor(ColorMode::kNever, true, nullptr));
+}
+
+TEST_CASE("options: did you mean, for options and subcommands") {
+  CHECK(ParseArgs({"--fial-on", "warning"}).error ==
+        "unknown option '--fial-on'; did you mean '--fail-on'?");
+  CHECK(ParseArgs({"--no-bultin"}).error ==
+        "unknown option '--no-bultin'; did you mean '--no-builtin'?");
+  CHECK(ParseArgs({"--formt=json"}).error ==
+        "unknown option '--formt=json'; did you mean '--format'?");
+  CHECK(ParseArgs({"tset"}).error == "unknown subcommand 'tset'; did you mean 'test'?");
+  CHECK(ParseArgs({"rule", "-f", "json"}).error ==
+        "unknown subcommand 'rule'; did you mean 'rules'?");
+  // A path is never taken for a typo: it has a dot or slash, or it exists.
+  CHECK(ParseArgs({"tset.yaml"}).error.empty());
+  CHECK(ParseArgs({"docs"}).error.empty());  // the tests run in the source tree
+  CHECK(ParseArgs({"somewhere-else"}).error.empty());
+}
+
+TEST_CASE("options: SUBCOMMAND --help and help SUBCOMMAND") {
+  for (auto [name, command] : {std::pair{"rules", Command::kRules},
+                               {"explain", Command::kExplain},
+                               {"compile", Command::kCompile},
+                               {"test", Command::kTest}}) {
+    CAPTURE(name);
+    auto r = ParseArgs({name, "--help"});
+    REQUIRE(r.error.empty());
+    CHECK(r.options.command == Command::kHelp);
+    CHECK(r.options.help_topic == command);
+    CHECK(policy::cli::UsageText(command).find(std::string("policy-check ") + name) !=
+          std::string::npos);
+    CHECK(ParseArgs({"help", name}).options.help_topic == command);
+  }
+  CHECK(ParseArgs({"--help"}).options.help_topic == Command::kCheck);
+  CHECK(ParseArgs({"help"}).options.command == Command::kHelp);
+  CHECK_FALSE(ParseArgs({"help", "bogus"}).error.empty());
+  CHECK(policy::cli::UsageText(Command::kTest).find("--fail-on-empty") != std::string::npos);
+}
+
+TEST_CASE("options: -f is refused where it means nothing") {
+  CHECK(ParseArgs({"compile", "a.policy", "-f", "json"}).error.empty());
+  CHECK(ParseArgs({"compile", "a.policy", "-f", "sarif"}).error ==
+        "'compile' writes text or json, not 'sarif'");
+  CHECK(ParseArgs({"test", "-f", "junit"}).error.empty());
+  CHECK(ParseArgs({"test", "-f", "json"}).error == "'test' writes text or junit, not 'json'");
+  CHECK(ParseArgs({"explain", "RDY-SEC-001", "-f", "markdown"}).error.empty());
+  CHECK(ParseArgs({"explain", "RDY-SEC-001", "-f", "markdown"}).options.rule_id == "RDY-SEC-001");
+  CHECK(ParseArgs({"explain", "RDY-SEC-001", "-f", "sarif"}).error ==
+        "'explain' writes text or markdown, not 'sarif'");
+}
+
+TEST_CASE("options: walking and test flags belong to their command") {
+  auto r = ParseArgs({"--no-ignore", "--list-files", "."});
+  REQUIRE(r.error.empty());
+  CHECK(r.options.no_ignore);
+  CHECK(r.options.list_files);
+  CHECK(ParseArgs({"test", "--fail-on-empty"}).options.fail_on_empty);
+  CHECK_FALSE(ParseArgs({"rules", "--list-files"}).error.empty());
+  CHECK_FALSE(ParseArgs({"--fail-on-empty"}).error.empty());
+  CHECK(ParseArgs({"--list-files=yes"}).error == "option '--list-files' takes no value");
 }
