@@ -65,7 +65,7 @@ TEST_CASE("an unknown function is an error with a place and a suggestion, and no
   CHECK(d.help.find("normalize_digits") != std::string::npos);
 }
 
-TEST_CASE("a param override replaces the default; one of the wrong type is an error") {
+TEST_CASE("a param override replaces the default, one of the wrong type is an error") {
   policy::CompileResult r = CompileText(kVatRule, {{"t.vat_rate", "7.5"}});
   REQUIRE(r.program);
   std::vector<policy::ParamInfo> params = policy::ListParams(*r.program);

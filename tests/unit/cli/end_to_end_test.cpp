@@ -73,7 +73,7 @@ TEST_CASE("cli: warnings fail only with --fail-on warning") {
   CHECK(Has(r.out, "inputs/warn/compose.yaml:2:3: warning: service 'db' has no restart policy"));
 }
 
-TEST_CASE("cli: directories are walked; a missing file is exit 2 but the rest is checked") {
+TEST_CASE("cli: directories are walked, a missing file is exit 2 but the rest is checked") {
   Run r = PolicyCheck(kRules + "-f json inputs nope.yaml");
   CHECK(r.code == 2);
   auto j = nlohmann::json::parse(r.out);
@@ -90,7 +90,7 @@ TEST_CASE("cli: directories are walked; a missing file is exit 2 but the rest is
   REQUIRE(j["problems"].size() == 1);
   CHECK(j["problems"][0]["file"] == "nope.yaml");
   // With json, the summary line goes to stderr.
-  CHECK(Has(r.err, "1 error, 1 warning in 3 files"));
+  CHECK(Has(r.err, "1 error, 1 input error, 1 warning in 3 files"));
 }
 
 TEST_CASE("cli: rule packs' tests/ fixtures are not walked") {

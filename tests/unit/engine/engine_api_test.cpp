@@ -178,7 +178,7 @@ TEST_CASE("rule files: nesting of 256 is still accepted") {
   CHECK(report.findings.size() == 1);
 }
 
-TEST_CASE("fingerprints: 16 hex digits; equal ones in a file get :2, :3") {
+TEST_CASE("fingerprints: 16 hex digits, equal ones in a file get :2, :3") {
   const char* rules = R"(rule FP-001 {
   title "Never ok"
   on records

@@ -49,7 +49,7 @@ TEST_CASE("record format: JSON Lines, CSV and TSV without a telling name") {
   CHECK(tsv.findings[0].column == 3);
 }
 
-TEST_CASE("record format: a JSON Lines line that is no record is a problem; the rest is checked") {
+TEST_CASE("record format: a JSON Lines line that is no record is a problem, the rest is checked") {
   for (unsigned jobs : {1u, 2u}) {
     CAPTURE(jobs);
     policy::Input in{"rows.jsonl", policy::InputKind::kRecords,

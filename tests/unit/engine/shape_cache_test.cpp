@@ -38,7 +38,7 @@ TEST_CASE("shape cache: a new shape takes the oldest entry, whose value it gets"
   CHECK(*cache.Find(3) == 30);
 }
 
-TEST_CASE("shape cache: a forgotten shape is not found; its entry is reused in turn") {
+TEST_CASE("shape cache: a forgotten shape is not found, its entry is reused in turn") {
   ShapeCache<int, 2> cache;
   cache.Claim(1) = 10;
   cache.Forget(1);

@@ -25,7 +25,7 @@ TEST_CASE("suppressions: line, line above, ids and tags, reasons") {
 }
 
 TEST_CASE(
-    "suppressions: ignore-file covers every line; block scalars and quotes hold no directives") {
+    "suppressions: ignore-file covers every line, block scalars and quotes hold no directives") {
   auto d = ParseDirectives(
       "# policy-check: ignore-file RDY-HLT-001 -- one-shot jobs\n"
       "services:\n"

@@ -264,7 +264,7 @@ TEST_CASE("compose merge: logging, build, depends_on and networks") {
   CHECK(Keys(At(root, "services.worker.logging.options")) == "tag,");
 }
 
-TEST_CASE("compose merge: three files, file indexes in order; an empty file changes nothing") {
+TEST_CASE("compose merge: three files, file indexes in order, an empty file changes nothing") {
   auto doc = Merged({{"a.yml", "services:\n  s:\n    image: a:1.0.0\n    restart: always\n"},
                      {"empty.yml", ""},
                      {"c.yml", "services:\n  s:\n    image: c:1.0.0\n"}});

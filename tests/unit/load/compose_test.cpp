@@ -164,7 +164,7 @@ TEST_CASE("compose: depends_on, extra_hosts and healthcheck.test") {
 }
 
 TEST_CASE(
-    "compose: interpolation outside image/ports/volumes/network_mode is left as written; odd "
+    "compose: interpolation outside image/ports/volumes/network_mode is left as written, odd "
     "shapes are left alone") {
   auto c = Normalized(
       "services:\n"

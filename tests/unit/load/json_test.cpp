@@ -30,7 +30,7 @@ TEST_CASE("json: values keep their types and positions") {
   CHECK(Where(&root) == "1:1");
 }
 
-TEST_CASE("json: numbers are exact; more than 38 digits read as a string") {
+TEST_CASE("json: numbers are exact, more than 38 digits read as a string") {
   auto r = Json(
       "[0.1, 1.50, 12345678901234567890123456789012345678, "
       "123456789012345678901234567890123456789, 1e400]");

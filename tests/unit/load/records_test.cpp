@@ -120,7 +120,7 @@ TEST_CASE("csv: embedded newlines keep the line numbers of later records") {
   CHECK(r.records[2].where[1] == "7:3-7:6");
 }
 
-TEST_CASE("csv: CRLF counts as one line break; BOM skipped; no final newline") {
+TEST_CASE("csv: CRLF counts as one line break, BOM skipped, no final newline") {
   auto r = Csv("\xEF\xBB\xBFk,v\r\n1,\"a\r\nb\"\r\n\r\n2,last");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
   CHECK(r.header().names == Cells{"k", "v"});
@@ -224,7 +224,7 @@ TEST_CASE("tsv: tab delimiter with the same quoting") {
   CHECK(r.records[0].cells == Cells{"1", "x\ty"});
 }
 
-TEST_CASE("csv: reads files; a missing file is an error; an empty file has no records") {
+TEST_CASE("csv: reads files, a missing file is an error, an empty file has no records") {
   std::string path = "/tmp/policy_load_test_" + std::to_string(::getpid()) + ".csv";
   {
     std::ofstream out(path, std::ios::binary);

@@ -32,7 +32,7 @@ TEST_CASE("yaml: scalars, keys, items and empty values are located where written
   CHECK(r.documents[0]->files == std::vector<std::string>{"in.yaml"});
 }
 
-TEST_CASE("yaml: columns count code points and skip the BOM; CRLF lines") {
+TEST_CASE("yaml: columns count code points and skip the BOM, CRLF lines") {
   auto r = Yaml("\xEF\xBB\xBFnäme: \"é\"\r\nü: x\r\n");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
   const Value& root = r.documents[0]->root;
@@ -40,7 +40,7 @@ TEST_CASE("yaml: columns count code points and skip the BOM; CRLF lines") {
   CHECK(Where(At(root, "ü")) == "2:4-2:5");
 }
 
-TEST_CASE("yaml: empty list item is located at its dash; explicit null where written") {
+TEST_CASE("yaml: empty list item is located at its dash, explicit null where written") {
   auto r = Yaml("l:\n  -\n  - ~\nm: null\n");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
   const Value& root = r.documents[0]->root;
@@ -172,7 +172,7 @@ TEST_CASE("yaml: merge keys: own keys win, earlier sources win, order own then m
   CHECK(Dec(At(root, "n.w")) == "0");
 }
 
-TEST_CASE("yaml: a quoted << is an ordinary key; a bad merge source is an error") {
+TEST_CASE("yaml: a quoted << is an ordinary key, a bad merge source is an error") {
   auto r = Yaml("m:\n  \"<<\": 1\n");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
   CHECK(At(r.documents[0]->root, "m")->Find("<<") != nullptr);
@@ -248,7 +248,7 @@ TEST_CASE("yaml: documents: several when allowed, a second one is an error when 
   CHECK(Yaml("# only a comment\n", false).documents.empty());
 }
 
-TEST_CASE("yaml: scalar keys become their text; a list or mapping key is an input error") {
+TEST_CASE("yaml: scalar keys become their text, a list or mapping key is an input error") {
   auto r = Yaml("80: a\ntrue: b\n1.50: c\n&k key: d\nagain: *k\n");
   REQUIRE_MESSAGE(!r.error, ErrorText(r.error));
   const Value& root = r.documents[0]->root;

@@ -83,7 +83,7 @@ TEST_CASE("escape: every byte value alone comes out free of controls") {
   }
 }
 
-TEST_CASE("escape: the text report escapes file, message and source line; the caret follows") {
+TEST_CASE("escape: the text report escapes file, message and source line, the caret follows") {
   policy::Report r;
   r.findings.push_back(Hostile());
   policy::report::Context ctx;

@@ -112,7 +112,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "markdown: evaluation errors make a service not ready; rules without an area only affect "
+    "markdown: evaluation errors make a service not ready, rules without an area only affect "
     "readiness") {
   const std::string file = "docker-compose.yml";
   policy::Report report;

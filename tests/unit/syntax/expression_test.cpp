@@ -70,7 +70,7 @@ TEST_CASE("postfix: members, indexes, calls") {
   CheckTree("l[0][1]", Index(Index(N("l"), Num("0")), Num("1")));
 }
 
-TEST_CASE("reserved words may follow a dot; doc is a name in expressions") {
+TEST_CASE("reserved words may follow a dot, doc is a name in expressions") {
   CheckTree("x.on.if.count.doc.required",
             Member(Member(Member(Member(Member(N("x"), "on"), "if"), "count"), "doc"), "required"));
   CheckTree("doc.services", Member(N("doc"), "services"));
