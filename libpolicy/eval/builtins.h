@@ -100,6 +100,9 @@ struct Builtin {
   int8_t regex_arg = -1;
   bool regex_only = false;
   BuiltinTraits traits = {};
+  // The keys of the map it returns when they are always the same (parse_image):
+  // reading any other key of its result is a compile error (check/compose_access.cpp).
+  std::span<const std::string_view> result_fields = {};
 };
 
 // nullptr when no builtin has that name.
