@@ -154,8 +154,20 @@ const ComposeShape* ComposeAccessChecker::Call(const Expr& e, Frame& frame) {
     if (static_cast<int>(args.size()) != def->second->arity) return nullptr;
     return DefResult(def->second, args);
   }
-  if (const eval::Builtin* b = eval::FindBuiltin(e.text)) return BuiltinResultShape(*b);
-  return nullptr;
+  const eval::Builtin* b = eval::FindBuiltin(e.text);
+  if (b == nullptr) return nullptr;
+  if (b->lists_argument_values && !args.empty() && MapOnly(args[0])) return ListOf(args[0]->values);
+  return BuiltinResultShape(*b);
+}
+
+const ComposeShape* ComposeAccessChecker::ListOf(const ComposeShape* items) {
+  if (items == nullptr) return nullptr;
+  auto [it, inserted] = lists_of_.try_emplace(items);
+  if (inserted) {
+    it->second.label = "list of " + items->label;
+    it->second.items = items;
+  }
+  return &it->second;
 }
 
 const ComposeShape* ComposeAccessChecker::DefResult(const eval::CompiledDef* def,

@@ -41,6 +41,7 @@ class ComposeAccessChecker {
   const ComposeShape* Member(const ComposeShape* base, const std::string& key, syntax::Span where,
                              Frame& frame);
   const ComposeShape* Call(const syntax::Expr& e, Frame& frame);
+  const ComposeShape* ListOf(const ComposeShape* items);
   const ComposeShape* DefResult(const eval::CompiledDef* def,
                                 const std::vector<const ComposeShape*>& args);
   // What `for`/quantifier binders bind over a collection of `shape`.
@@ -56,6 +57,8 @@ class ComposeAccessChecker {
            const ComposeShape*>
       def_results_;
   int def_depth_ = 0;
+  // "A list of X" shapes made while walking (values(compose.services)), per X.
+  std::map<const ComposeShape*, ComposeShape> lists_of_;
   // One report per place: a def walked for several argument shapes.
   std::set<std::pair<const LoadedFile*, uint32_t>> reported_;
 };

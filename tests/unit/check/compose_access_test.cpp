@@ -92,6 +92,13 @@ TEST_CASE("misspellings are caught in where, in a def, through [\"...\"] and dee
                 6, 15, "cap_drop");
 }
 
+TEST_CASE("values() of a known map keeps its values' shape") {
+  CheckOneError(CompileRule("  let services = compose.services\n"
+                            "  require any s in values(services): s.imgae != null\n"),
+                5, 40, "image");
+  CheckCompiles(CompileRule("  require any s in values(compose.services): s.image != null\n"));
+}
+
 TEST_CASE("a ports item field, a depends_on entry field and a root field are checked") {
   CheckOneError(CompileRule("  for name, svc in compose.services\n"
                             "  for p in svc.ports\n"
