@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "libpolicy/builtin_packs.h"
+#include "libpolicy/check/compose_access.h"
 #include "libpolicy/check/context.h"
 #include "libpolicy/check/def_graph.h"
 #include "libpolicy/check/expressions.h"
@@ -113,7 +114,8 @@ bool RealPathInsideRoot(const std::string& key, const std::string& root) {
 
 class Compiler {
  public:
-  Compiler(const CompileOptions& options, Program& program) : options_(options), ctx_(program) {}
+  Compiler(const CompileOptions& options, Program& program)
+      : options_(options), ctx_(program), access_(ctx_, scopes_, def_origins_) {}
 
   CompileResult Run(std::shared_ptr<Program> program);
 
@@ -155,6 +157,8 @@ class Compiler {
   std::map<const LoadedFile*, FileScope> scopes_;
   std::map<std::string, std::pair<const LoadedFile*, syntax::Span>> rule_places_;
   std::deque<eval::ParamValue> params_storage_;  // FileScope points here
+  check::DefOrigins def_origins_;
+  check::ComposeAccessChecker access_;  // reads scopes_ and def_origins_
 };
 
 LoadedFile* Compiler::AddFile(std::string path, std::string text, std::string root) {
@@ -444,7 +448,7 @@ void Compiler::DeclareDefs() {
     }
   }
   // Bodies, then cycles through the call graph.
-  check::DefOrigins origin;
+  check::DefOrigins& origin = def_origins_;
   for (const auto& f : ctx_.files) {
     if (!f->module) continue;
     const FileScope& scope = scopes_[f.get()];
@@ -460,6 +464,7 @@ void Compiler::DeclareDefs() {
     }
   }
   check::CheckDefGraph(origin, ctx_);
+  for (const auto& [def, where] : origin) access_.CheckDef(*where.first, *where.second);
 }
 
 std::string CollapseSpaces(std::string_view s) {
@@ -661,6 +666,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
     return;
   }
   rule_places_[rule.info.id] = {&f, r.id.span};
+  access_.CheckRule(f, r);
   // A clause that failed to compile is a null node; the passes below assume
   // complete trees, and the program is discarded anyway, so stop here.
   if (ctx_.error_count() > errors_before) return;

@@ -118,6 +118,12 @@ struct Builtin {
   int8_t regex_arg = -1;
   bool regex_only = false;
   BuiltinTraits traits = {};
+  // The keys of the map it returns when they are always the same (parse_image):
+  // reading any other key of its result is a compile error (check/compose_access.cpp).
+  std::span<const std::string_view> result_fields = {};
+  // Its result is the list of its first argument's map values (values): the
+  // compiler knows the items' shape when it knows the map's.
+  bool lists_argument_values = false;
 };
 
 // Whether `b` (may be null) is the builtin that lowers as `lowering`.

@@ -97,9 +97,13 @@ Value Unique(std::span<const Value> args, CallContext& ctx) {
   return MakeList(ctx.arena, kept);
 }
 
+constexpr std::span<const std::string_view> kNoResultFields;
+
 constexpr Builtin kCollectionBuiltins[] = {
     {"keys", 1, 1, NullPolicy::kPropagate, Type::kList, &Keys},
-    {"values", 1, 1, NullPolicy::kPropagate, Type::kList, &Values},
+    // values(m) lists m's values: the compiler knows their shape when it knows m's.
+    {"values", 1, 1, NullPolicy::kPropagate, Type::kList, &Values, -1, false, BuiltinTraits{},
+     kNoResultFields, true},
     {"has", 2, 2, NullPolicy::kFalse, Type::kBool, &Has},
     {"sort", 1, 1, NullPolicy::kPropagate, Type::kList, &Sort},
     {"unique", 1, 1, NullPolicy::kPropagate, Type::kList, &Unique},

@@ -194,6 +194,9 @@ bool ParseReference(std::string_view ref, ImageRef* out) {
   return true;
 }
 
+// parse_image's result keys, in order: its row declares them to the compiler.
+constexpr std::string_view kImageFields[] = {"registry", "repository", "tag", "digest"};
+
 Value ParseImage(std::span<const Value> args, CallContext& ctx) {
   const Value& x = args[0];
   if (!x.is(Type::kString)) return Mismatch(ctx, "parse_image", 0, "a string", x);
@@ -202,17 +205,18 @@ Value ParseImage(std::span<const Value> args, CallContext& ctx) {
   auto field = [&x](std::string_view part) {
     return (part.data() == nullptr ? Value::Null() : Value::String(part)).WithOriginOf(x);
   };
-  const MapEntry fields[] = {{"registry", field(ref.registry)},
-                             {"repository", field(ref.repository)},
-                             {"tag", field(ref.tag)},
-                             {"digest", field(ref.digest)}};
+  const MapEntry fields[] = {{kImageFields[0], field(ref.registry)},
+                             {kImageFields[1], field(ref.repository)},
+                             {kImageFields[2], field(ref.tag)},
+                             {kImageFields[3], field(ref.digest)}};
   MapEntry* entries = ctx.arena.AllocateArray<MapEntry>(std::size(fields));
   std::uninitialized_copy(std::begin(fields), std::end(fields), entries);
   return Value::Map(entries, static_cast<uint32_t>(std::size(fields))).WithOriginOf(x);
 }
 
 constexpr Builtin kComposeBuiltins[] = {
-    {"parse_image", 1, 1, NullPolicy::kPropagate, Type::kMap, &ParseImage},
+    {"parse_image", 1, 1, NullPolicy::kPropagate, Type::kMap, &ParseImage, -1, false,
+     BuiltinTraits{}, kImageFields},
 };
 
 }  // namespace

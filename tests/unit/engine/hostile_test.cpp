@@ -18,6 +18,8 @@ using policy_test::DescribeFindings;
 namespace {
 
 // One always-failing rule per target, so a good input of each kind proves it was checked.
+// (An `x-` key on compose: any other key the Compose Specification does not define
+// is a compile error.)
 const char* kRules = R"(rule HOST-DOC-001 {
   title "Every document is reported"
   on document
@@ -28,7 +30,7 @@ rule HOST-CMP-001 {
   title "Every service is reported"
   on compose
   for name, svc in compose.services
-  require svc.never == true
+  require svc["x-never"] == true
 }
 
 rule HOST-REC-001 {
