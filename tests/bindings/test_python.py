@@ -104,7 +104,7 @@ def engine(rules_dir):
 
 
 def test_version():
-    assert libpolicy.__version__ == "0.1.0"
+    assert libpolicy.__version__ == os.environ["POLICY_PROJECT_VERSION"]
 
 
 def test_engine_lists_rules(engine):
@@ -154,7 +154,7 @@ def test_check_file_examples():
 def test_json_report(engine):
     report = engine.check_text(COMPOSE, "compose", name="docker-compose.yml")
     doc = json.loads(report.to_json())
-    assert doc["tool_version"] == "0.1.0"
+    assert doc["tool_version"] == libpolicy.__version__
     assert [f["rule"] for f in doc["findings"]] == ["T-IMG-001"]
     assert doc["findings"][0]["fingerprint"] == report[0].fingerprint
 
