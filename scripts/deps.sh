@@ -12,7 +12,8 @@ packages=(
   dpkg-dev python3-venv python3-setuptools python3-wheel python3-pip
 )
 if [ "${POLICY_WITH_TEST_TOOLS:-0}" = 1 ]; then
-  packages+=(python3 python3-jsonschema pre-commit git)
+  # umoci: scripts/image.sh builds the OCI image without a daemon or registry.
+  packages+=(python3 python3-jsonschema pre-commit git umoci)
 fi
 missing=()
 for p in "${packages[@]}"; do
