@@ -14,7 +14,9 @@ mkdir -p "$work"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 unset PYTHONPATH
 
-"$python" -m venv --system-site-packages "$work/venv"
+# --without-pip: Debian's pip (python3-pip) is seen through --system-site-packages
+# and installs into the venv; ensurepip would spend half this test copying its own.
+"$python" -m venv --system-site-packages --without-pip "$work/venv"
 py=$work/venv/bin/python
 LIBPOLICY_CMAKE_BUILD_DIR=$build LIBPOLICY_BUILD_BASE=$work/setuptools \
   "$py" -m pip install --no-build-isolation --no-index --no-deps -q "$source" >"$work/pip.log" 2>&1 ||
