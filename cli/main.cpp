@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/options.h"
 #include "cli/run_setup.h"
+#include "policy_build_commit.h"
 
 namespace {
 
@@ -32,7 +33,8 @@ int Run(int argc, char** argv) {
       std::cout << policy::cli::UsageText(options.help_topic);
       return 0;
     case Command::kVersion:
-      std::cout << "policy-check " << policy::Version() << "\n";
+      std::cout << "policy-check " << policy::Version() << " (commit " << POLICY_BUILD_COMMIT
+                << ")\n";
       return 0;
     case Command::kRules:
       return policy::cli::RunRules(options, io);

@@ -1,13 +1,18 @@
 # Every dependency comes from Debian's packages (see scripts/deps.sh); nothing is downloaded.
 find_package(Boost 1.74 REQUIRED)
-find_package(fmt REQUIRED)
-find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
-find_package(PkgConfig REQUIRED)
-pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
-pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc)
-# The input loader's YAML parser; yaml-cpp still reads the CLI's config and rule params.
-pkg_check_modules(FYAML REQUIRED IMPORTED_TARGET libfyaml)
+if(POLICY_STATIC)
+  # The same targets from static archives (a portable policy-check).
+  include(${CMAKE_CURRENT_LIST_DIR}/static_dependencies.cmake)
+else()
+  find_package(fmt REQUIRED)
+  find_package(yaml-cpp REQUIRED)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+  pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc)
+  # The input loader's YAML parser; yaml-cpp still reads the CLI's config and rule params.
+  pkg_check_modules(FYAML REQUIRED IMPORTED_TARGET libfyaml)
+endif()
 find_package(Threads REQUIRED)
 if(POLICY_BUILD_TESTS)
   find_package(doctest REQUIRED)

@@ -21,9 +21,11 @@ if(TARGET policy_c)
 endif()
 
 if(TARGET policy-check)
-  install(TARGETS policy-check RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(TARGETS policy-check RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT cli)
 endif()
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/rules/ DESTINATION ${CMAKE_INSTALL_DATADIR}/libpolicy/rules)
+# Component cli: what the .deb holds (cmake/package.cmake).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/rules/ DESTINATION ${CMAKE_INSTALL_DATADIR}/libpolicy/rules
+        COMPONENT cli)
 
 install(EXPORT libpolicyTargets NAMESPACE libpolicy:: DESTINATION ${POLICY_CMAKE_DIR})
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/libpolicyConfig.cmake.in

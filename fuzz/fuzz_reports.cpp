@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "libpolicy/engine.h"
 #include "libpolicy/report.h"
 
 namespace {
@@ -34,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider in(data, size);
   policy::Report report;
   policy::report::Context ctx;
-  ctx.tool_version = "0.1.0";
+  ctx.tool_version = policy::Version();
   ctx.verbose = in.ConsumeBool();
   for (int r = in.ConsumeIntegralInRange<int>(0, 3); r > 0; --r) {
     policy::RuleInfo rule;

@@ -163,7 +163,7 @@ Report Check(const Program& program, const std::vector<Input>& inputs, const Che
 // and the configuration's enabled flags).
 std::vector<RuleInfo> SelectedRules(const Program& program, const CheckOptions& options);
 
-// The library's version, "0.1.0".
+// The library's version, "MAJOR.MINOR.PATCH", from project(... VERSION) in CMakeLists.txt.
 const char* Version();
 
 }  // namespace policy

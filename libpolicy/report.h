@@ -25,7 +25,7 @@ namespace policy::report {
 inline constexpr char kRuleDocsUrl[] = "https://github.com/OWNER/libpolicy/blob/main/docs/rules/";
 
 struct Context {
-  std::string tool_version;     // "0.1.0"
+  std::string tool_version;     // policy::Version()
   std::vector<RuleInfo> rules;  // the catalogue of the program that produced the report
   bool color = false;           // ANSI colours (text only)
   bool verbose = false;         // text: also list suppressed and baselined findings

@@ -7,9 +7,13 @@ packages=(
   libboost-dev libfmt-dev libyaml-cpp-dev libfyaml-dev nlohmann-json3-dev doctest-dev libre2-dev
   libicu-dev libbenchmark-dev
   pybind11-dev python3-pybind11 python3-dev python3-pytest
+  # Packaging: cpack -G DEB computes Depends with dpkg-shlibdeps (dpkg-dev);
+  # pip install . builds with setuptools in a venv.
+  dpkg-dev python3-venv python3-setuptools python3-wheel python3-pip
 )
 if [ "${POLICY_WITH_TEST_TOOLS:-0}" = 1 ]; then
-  packages+=(python3 python3-jsonschema pre-commit git)
+  # umoci: scripts/image.sh builds the OCI image without a daemon or registry.
+  packages+=(python3 python3-jsonschema pre-commit git umoci)
 fi
 missing=()
 for p in "${packages[@]}"; do

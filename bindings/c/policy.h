@@ -89,7 +89,7 @@ typedef struct policy_result policy_result;
 typedef struct policy_finding policy_finding;
 typedef struct policy_problem policy_problem;
 
-/* "0.1.0". */
+/* The library version, "MAJOR.MINOR.PATCH" (project(... VERSION) in CMakeLists.txt). */
 POLICY_API const char* policy_version(void);
 
 /* The message of the last call on this thread that returned an error status;

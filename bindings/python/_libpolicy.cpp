@@ -79,15 +79,19 @@ class PyReport {
   uint64_t errors() const { return errors_; }
   uint64_t warnings() const { return warnings_; }
 
-  std::string Json() const {
+  std::string Json() const { return report::FormatJson(report_, Context()); }
+  std::string Sarif() const { return report::FormatSarif(report_, Context()); }
+
+ private:
+  // What the CLI's writers get: the version and the catalogue of the rules that ran.
+  report::Context Context() const {
     report::Context ctx;
     ctx.tool_version = Version();
     ctx.rules = *rules_;
     ctx.elapsed_ms = report_.elapsed_ms;
-    return report::FormatJson(report_, ctx);
+    return ctx;
   }
 
- private:
   Report report_;
   std::shared_ptr<const std::vector<RuleInfo>> rules_;
   std::vector<PyFinding> findings_;
@@ -407,6 +411,8 @@ PYBIND11_MODULE(_libpolicy, m) {
                              "Unsuppressed findings that count as errors.")
       .def_property_readonly("warnings", &PyReport::warnings)
       .def("to_json", &PyReport::Json, "The JSON report of `policy-check --format json`.")
+      .def("to_sarif", &PyReport::Sarif,
+           "The SARIF 2.1.0 log of `policy-check --format sarif`, for code-scanning uploads.")
       .def("__len__", [](const PyReport& r) { return r.findings().size(); })
       .def(
           "__iter__",

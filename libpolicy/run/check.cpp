@@ -18,8 +18,6 @@
 
 namespace policy {
 
-const char* Version() { return "0.1.0"; }
-
 InputKind InferKind(const std::string& path) { return run::KindFromName(path); }
 
 bool MayBeCompose(std::string_view text) { return run::MayBeComposeText(text); }

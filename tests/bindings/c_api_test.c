@@ -370,7 +370,7 @@ int main(int argc, char** argv) {
     snprintf(path, sizeof path, "%s/t.policy", dir);
     if (!write_file(path, kRules)) return 2;
   }
-  EXPECT_STR(policy_version(), "0.1.0");
+  EXPECT_STR(policy_version(), POLICY_PROJECT_VERSION);
   test_buffer_and_file(dir, argv[1]);
   test_errors(dir);
   test_threads(dir);

@@ -45,7 +45,9 @@ foreach(f IN LISTS expected)
   endif()
 endforeach()
 file(GLOB_RECURSE libs RELATIVE ${PREFIX} ${PREFIX}/lib*/libpolicy* ${PREFIX}/lib*/*/libpolicy*)
-foreach(pattern "libpolicy\\.a" "libpolicy_c\\.so\\.0\\.1\\.0" "libpolicy_c\\.so\\.0[;]" "libpolicy_c\\.so[;]"
+# The shared library's full version is the project's (VERSION, from the one place).
+string(REPLACE "." "\\." version_re "${VERSION}")
+foreach(pattern "libpolicy\\.a" "libpolicy_c\\.so\\.${version_re}" "libpolicy_c\\.so\\.0[;]" "libpolicy_c\\.so[;]"
                 "cmake/libpolicy/libpolicyConfig\\.cmake" "cmake/libpolicy/libpolicyConfigVersion\\.cmake"
                 "pkgconfig/libpolicy\\.pc" "pkgconfig/libpolicy-c\\.pc")
   expect_match("${libs};" "${pattern}" "installed libraries")
@@ -65,7 +67,7 @@ if(HAVE_CLI)
 endif()
 
 # A separate project finds the package and builds.
-run(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/bindings/consumer -B ${WORK}/consumer -G ${GENERATOR}
+run(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/bindings/consumer -B ${WORK}/consumer -G ${GENERATOR} -DLIBPOLICY_VERSION=${VERSION}
             -DCMAKE_PREFIX_PATH=${PREFIX} -DCMAKE_C_COMPILER=${CC} -DCMAKE_CXX_COMPILER=${CXX}
             -DEXAMPLES_DIR=${SOURCE_DIR}/examples/embedding)
 run(COMMAND ${CMAKE_COMMAND} --build ${WORK}/consumer)

@@ -1,6 +1,7 @@
 """The libpolicy Python package, imported from the build tree (ctest sets
 PYTHONPATH=<build>/python and POLICY_SOURCE_DIR)."""
 
+import ast
 import concurrent.futures
 import datetime
 import json
@@ -104,7 +105,7 @@ def engine(rules_dir):
 
 
 def test_version():
-    assert libpolicy.__version__ == "0.1.0"
+    assert libpolicy.__version__ == os.environ["POLICY_PROJECT_VERSION"]
 
 
 def test_engine_lists_rules(engine):
@@ -154,9 +155,23 @@ def test_check_file_examples():
 def test_json_report(engine):
     report = engine.check_text(COMPOSE, "compose", name="docker-compose.yml")
     doc = json.loads(report.to_json())
-    assert doc["tool_version"] == "0.1.0"
+    assert doc["tool_version"] == libpolicy.__version__
     assert [f["rule"] for f in doc["findings"]] == ["T-IMG-001"]
     assert doc["findings"][0]["fingerprint"] == report[0].fingerprint
+
+
+def test_sarif_report(engine):
+    report = engine.check_text(COMPOSE, "compose", name="docker-compose.yml")
+    doc = json.loads(report.to_sarif())
+    assert doc["version"] == "2.1.0"
+    driver = doc["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "policy-check"
+    assert driver["version"] == libpolicy.__version__
+    assert "T-IMG-001" in [r["id"] for r in driver["rules"]]
+    results = doc["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["T-IMG-001"]
+    region = results[0]["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (report[0].line, report[0].column)
 
 
 def test_check_records_exact_values(engine):
@@ -292,3 +307,22 @@ def test_check_records_unknown_schema_is_an_error(engine):
     with pytest.raises(libpolicy.InputError) as caught:
         engine.check_records([{"sku": "A-1", "qty": 1}], schema="itemz")
     assert "unknown schema 'itemz'" in str(caught.value)
+
+
+def test_type_stubs_name_what_the_module_has():
+    """_libpolicy.pyi beside the module, and every name it declares is real."""
+    from libpolicy import _libpolicy
+
+    package = pathlib.Path(libpolicy.__file__).parent
+    assert (package / "py.typed").is_file()
+    stub = ast.parse((package / "_libpolicy.pyi").read_text())
+    for node in stub.body:
+        if isinstance(node, ast.ClassDef):
+            cls = getattr(_libpolicy, node.name)
+            for member in node.body:
+                if isinstance(member, ast.FunctionDef):
+                    assert hasattr(cls, member.name), f"{node.name}.{member.name}"
+        elif isinstance(node, ast.FunctionDef):
+            assert callable(getattr(_libpolicy, node.name)), node.name
+        elif isinstance(node, ast.AnnAssign):
+            assert hasattr(_libpolicy, node.target.id), node.target.id

@@ -4,8 +4,10 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 
+#include "libpolicy/engine.h"
 #include "tests/unit/cli/run_cli.h"
 
 namespace {
@@ -25,7 +27,12 @@ const std::string kRules = "--no-builtin -r rules ";
 TEST_CASE("cli: --version and --help") {
   Run v = PolicyCheck("--version");
   CHECK(v.code == 0);
-  CHECK(v.out == "policy-check 0.1.0\n");
+  // The version is the project's (one place: CMakeLists.txt), then the commit
+  // the binary was built from, or "unknown" outside a git work tree.
+  CHECK(std::string(policy::Version()) == POLICY_PROJECT_VERSION);
+  const std::regex version_line(std::string("policy-check ") + POLICY_PROJECT_VERSION +
+                                R"( \(commit ([0-9a-f]{7,}|unknown)\)\n)");
+  CHECK(std::regex_match(v.out, version_line));
   Run h = PolicyCheck("--help");
   CHECK(h.code == 0);
   CHECK(Has(h.out, "--fail-on"));

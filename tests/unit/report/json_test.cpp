@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "libpolicy/engine.h"
 #include "libpolicy/report.h"
 
 namespace {
@@ -51,14 +52,14 @@ policy::Report SampleReport() {
 
 TEST_CASE("json: top-level, finding, summary and by_rule keys in the documented order") {
   policy::report::Context ctx;
-  ctx.tool_version = "0.1.0";
+  ctx.tool_version = policy::Version();
   std::string text = policy::report::FormatJson(SampleReport(), ctx);
   CHECK(text.back() == '\n');
   auto j = nlohmann::ordered_json::parse(text);
   CHECK(Keys(j) ==
         std::vector<std::string>{"version", "tool_version", "findings", "summary", "problems"});
   CHECK(j["version"] == 1);
-  CHECK(j["tool_version"] == "0.1.0");
+  CHECK(j["tool_version"] == policy::Version());
   REQUIRE(j["findings"].size() == 3);
   CHECK(Keys(j["findings"][0]) ==
         std::vector<std::string>{"rule", "severity", "kind", "message", "file", "line", "column",

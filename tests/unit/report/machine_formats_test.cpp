@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "libpolicy/engine.h"
 #include "libpolicy/report.h"
 #include "libpolicy/report/uri.h"
 
@@ -27,7 +28,7 @@ Finding MakeFinding(const std::string& rule, Severity severity, const std::strin
 
 policy::report::Context MakeContext() {
   policy::report::Context ctx;
-  ctx.tool_version = "0.1.0";
+  ctx.tool_version = policy::Version();
   policy::RuleInfo img;
   img.id = "RDY-IMG-001";
   img.title = "Images are pinned";
@@ -81,7 +82,7 @@ TEST_CASE("sarif: one run, rules with levels, results with locations and suppres
   const auto& run = doc["runs"][0];
   const auto& driver = run["tool"]["driver"];
   CHECK(driver["name"] == "policy-check");
-  CHECK(driver["version"] == "0.1.0");
+  CHECK(driver["version"] == policy::Version());
   // The catalogue, then SCHEMA, which produces findings without being a rule.
   REQUIRE(driver["rules"].size() == 4);
   CHECK(driver["rules"][0]["defaultConfiguration"]["level"] == "note");
@@ -143,9 +144,8 @@ TEST_CASE("junit: suites per input, testcases per rule, failures list unsuppress
   CHECK(xml.find("<testsuite name=\"broken.yaml\"") < xml.find("<testsuite name=\"data.csv\""));
   CHECK(xml.find("<error message=\"did not find expected key\" type=\"input\">") !=
         std::string::npos);
-  CHECK(
-      xml.find("<testsuites name=\"policy-check 0.1.0\" tests=\"8\" failures=\"3\" errors=\"1\"") !=
-      std::string::npos);
+  CHECK(xml.find(std::string("<testsuites name=\"policy-check ") + policy::Version() +
+                 "\" tests=\"8\" failures=\"3\" errors=\"1\"") != std::string::npos);
   // The suppressed secret is not printed, only counted.
   CHECK(xml.find("line two") == std::string::npos);
 }
