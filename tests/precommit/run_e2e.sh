@@ -12,6 +12,8 @@
 set -uo pipefail
 checkout="$(cd "$1" && pwd)"
 export POLICY_CHECK="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
+# The release the README snippet names: the one this binary is (project(VERSION)).
+version="$("$POLICY_CHECK" --version | awk '{print $2}')"
 secret='S3cretPassw0rd!'
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
@@ -83,43 +85,6 @@ unset POLICY_CHECK_ARGS
 
 if ! command -v pre-commit >/dev/null; then
   echo "skipped: the pre-commit framework is not installed"
-  # 4. The README's snippet as written (but for the URL) against a tag: a clone
-# of this checkout, its hook files as in the working tree, tagged v0.2.0. The
-# snippet's hook is policy-check-system, which runs the policy-check on PATH
-# (language: system): nothing is downloaded or built.
-clone="$scratch/clone"
-git clone -q "$checkout" "$clone"
-cp "$checkout/.pre-commit-hooks.yaml" "$clone/" && cp -R "$checkout/hooks/." "$clone/hooks/"
-git -C "$clone" add -A .pre-commit-hooks.yaml hooks
-git -C "$clone" commit -qm "hooks as in the working tree" --no-verify >/dev/null 2>&1 || true
-git -C "$clone" tag -f v0.2.0 >/dev/null
-snippet="$(awk '/<!-- pre-commit:begin -->/{on=1; next} /<!-- pre-commit:end -->/{on=0} on && !/^```/' \
-  "$checkout/README.md")"
-if ! printf '%s\n' "$snippet" | grep -q 'rev: v0.2.0'; then
-  fail "README: the pre-commit snippet (between its markers) does not use rev v0.2.0"
-fi
-export PATH="$(dirname "$POLICY_CHECK"):$PATH"
-[ "$(basename "$POLICY_CHECK")" = policy-check ] || fail "the binary must be named policy-check"
-new_repo
-cp "$checkout/tests/precommit/secrets.policy" .
-printf 'builtin: false\nrules: [secrets.policy]\n' >.policy-check.yaml
-printf '%s\n' "$snippet" | sed "s#https://github.com/OWNER/libpolicy#$clone#" >.pre-commit-config.yaml
-git add .pre-commit-config.yaml .policy-check.yaml secrets.policy &&
-  git commit -qm "pre-commit" --no-verify
-saved_rule="$rule"
-rule=PRE-SEC-001
-pre-commit install >/dev/null
-bad_compose && git add docker-compose.yml
-expect_refused "README snippet at v0.2.0" git commit -qm "add db"
-# A Helm template beside it is not the hook's business.
-mkdir -p chart/templates && printf 'kind: {{ .Values.kind }}\n  bad: [\n' >chart/templates/x.yaml
-good_compose && git add docker-compose.yml chart
-expect_accepted "README snippet at v0.2.0" git commit -qm "add db"
-bad_compose && git add docker-compose.yml
-expect_refused "try-repo --ref v0.2.0 policy-check-system" \
-  pre-commit try-repo --ref v0.2.0 "$clone" policy-check-system --files docker-compose.yml
-rule="$saved_rule"
-
 [ "$failures" -eq 0 ] && exit 77 || exit 1
 fi
 
@@ -163,7 +128,7 @@ else
 fi
 
 # 4. The README's snippet as written (but for the URL) against a tag: a clone
-# of this checkout, its hook files as in the working tree, tagged v0.2.0. The
+# of this checkout, its hook files as in the working tree, tagged v$version. The
 # snippet's hook is policy-check-system, which runs the policy-check on PATH
 # (language: system): nothing is downloaded or built.
 clone="$scratch/clone"
@@ -171,11 +136,11 @@ git clone -q "$checkout" "$clone"
 cp "$checkout/.pre-commit-hooks.yaml" "$clone/" && cp -R "$checkout/hooks/." "$clone/hooks/"
 git -C "$clone" add -A .pre-commit-hooks.yaml hooks
 git -C "$clone" commit -qm "hooks as in the working tree" --no-verify >/dev/null 2>&1 || true
-git -C "$clone" tag -f v0.2.0 >/dev/null
+git -C "$clone" tag -f v$version >/dev/null
 snippet="$(awk '/<!-- pre-commit:begin -->/{on=1; next} /<!-- pre-commit:end -->/{on=0} on && !/^```/' \
   "$checkout/README.md")"
-if ! printf '%s\n' "$snippet" | grep -q 'rev: v0.2.0'; then
-  fail "README: the pre-commit snippet (between its markers) does not use rev v0.2.0"
+if ! printf '%s\n' "$snippet" | grep -q "rev: v$version"; then
+  fail "README: the pre-commit snippet (between its markers) does not use rev v$version"
 fi
 export PATH="$(dirname "$POLICY_CHECK"):$PATH"
 [ "$(basename "$POLICY_CHECK")" = policy-check ] || fail "the binary must be named policy-check"
@@ -189,14 +154,14 @@ saved_rule="$rule"
 rule=PRE-SEC-001
 pre-commit install >/dev/null
 bad_compose && git add docker-compose.yml
-expect_refused "README snippet at v0.2.0" git commit -qm "add db"
+expect_refused "README snippet at v$version" git commit -qm "add db"
 # A Helm template beside it is not the hook's business.
 mkdir -p chart/templates && printf 'kind: {{ .Values.kind }}\n  bad: [\n' >chart/templates/x.yaml
 good_compose && git add docker-compose.yml chart
-expect_accepted "README snippet at v0.2.0" git commit -qm "add db"
+expect_accepted "README snippet at v$version" git commit -qm "add db"
 bad_compose && git add docker-compose.yml
-expect_refused "try-repo --ref v0.2.0 policy-check-system" \
-  pre-commit try-repo --ref v0.2.0 "$clone" policy-check-system --files docker-compose.yml
+expect_refused "try-repo --ref v$version policy-check-system" \
+  pre-commit try-repo --ref v$version "$clone" policy-check-system --files docker-compose.yml
 rule="$saved_rule"
 
 [ "$failures" -eq 0 ]

@@ -110,7 +110,7 @@ TEST_CASE("a ports item field, a depends_on entry field and a root field are che
   CheckOneError(CompileRule("  require compose.servics != null\n"), 4, 19, "services");
 }
 
-TEST_CASE("x- extension keys stay free; open maps take any key; unknown shapes are not checked") {
+TEST_CASE("x- extension keys stay free, open maps take any key, unknown shapes are not checked") {
   CheckCompiles(CompileRule(
       "  for name, svc in compose.services\n"
       "  require svc[\"x-team\"] != null and compose[\"x-policy-check-overlay\"] != true\n"

@@ -19,9 +19,10 @@ TEST_CASE("pre-commit: a commit with a hardcoded password is refused, the fix ac
   CHECK_MESSAGE(r.code == 0, r.out);
   CHECK(cli_test::Has(r.out, "ok: hooks/pre-commit refused"));
   CHECK(cli_test::Has(r.out, "ok: pre-commit try-repo accepted"));
-  CHECK(cli_test::Has(r.out, "ok: README snippet at v0.2.0 refused"));
-  CHECK(cli_test::Has(r.out, "ok: README snippet at v0.2.0 accepted"));
-  CHECK(cli_test::Has(r.out, "ok: try-repo --ref v0.2.0 policy-check-system refused"));
+  const std::string tag = std::string("v") + POLICY_PROJECT_VERSION;
+  CHECK(cli_test::Has(r.out, "ok: README snippet at " + tag + " refused"));
+  CHECK(cli_test::Has(r.out, "ok: README snippet at " + tag + " accepted"));
+  CHECK(cli_test::Has(r.out, "ok: try-repo --ref " + tag + " policy-check-system refused"));
 }
 
 TEST_CASE("pre-commit: the policy-check hook says it builds before it starts building") {

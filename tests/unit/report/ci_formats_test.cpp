@@ -41,7 +41,7 @@ Finding At(const std::string& rule, Severity severity, const std::string& file, 
 
 policy::report::Context Ctx() {
   policy::report::Context ctx;
-  ctx.tool_version = "0.2.0";
+  ctx.tool_version = "9.8.7";  // any version: the formats copy it
   ctx.rules = {Rule("RDY-IMG-001", Severity::kWarning, {"area_image"}),
                Rule("RDY-PRV-001", Severity::kError, {"area_privileges"}),
                Rule("RDY-SEC-001", Severity::kError, {"area_secrets", "secret"}),
