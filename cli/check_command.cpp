@@ -11,6 +11,7 @@
 #include "cli/report_views.h"
 #include "cli/run_setup.h"
 #include "cli/suggest.h"
+#include "libpolicy/bounded_read.h"
 #include "libpolicy/report.h"
 
 namespace policy::cli {
@@ -65,15 +66,17 @@ bool WriteTo(const std::string& path, const std::string& text, Streams& io) {
 }
 
 bool ReadBaseline(const std::string& path, Baseline& out, Streams& io) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  BoundedRead read = ReadFileBounded(path, kMaxBaselineBytes);
+  if (read.status == BoundedRead::Status::kTooLarge) {
+    io.err << path << ": error: the baseline file is " << read.Reason() << "\n";
+    return false;
+  }
+  if (!read.ok()) {
     io.err << path << ": error: cannot read the baseline file\n";
     return false;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   std::string error;
-  std::optional<Baseline> parsed = ParseBaseline(text.str(), error);
+  std::optional<Baseline> parsed = ParseBaseline(read.text, error);
   if (!parsed) {
     io.err << path << ": error: " << error << "\n";
     return false;

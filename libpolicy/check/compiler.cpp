@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "libpolicy/bounded_read.h"
 #include "libpolicy/builtin_packs.h"
 #include "libpolicy/check/context.h"
 #include "libpolicy/check/def_graph.h"
@@ -29,16 +30,9 @@ using check::LoadedFile;
 
 constexpr std::string_view kBuiltinRoot = "builtin:";
 
-std::optional<std::string> ReadText(const std::string& path) {
-  // A directory opens as an empty stream on Linux: it would read as an empty file.
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+BoundedRead ReadText(const std::string& path) { return ReadFileBounded(path, kMaxRuleFileBytes); }
+
+bool TooLarge(const BoundedRead& read) { return read.status == BoundedRead::Status::kTooLarge; }
 
 std::string NormalKey(const std::string& path) {
   if (path.rfind(kBuiltinRoot, 0) == 0) return path;
@@ -151,11 +145,19 @@ void Compiler::LoadSources() {
       }
       std::sort(found.begin(), found.end());
       for (const std::string& file : found) {
-        if (std::optional<std::string> text = ReadText(file)) AddFile(file, std::move(*text), p);
+        BoundedRead text = ReadText(file);
+        if (text.ok()) {
+          AddFile(file, std::move(text.text), p);
+        } else if (TooLarge(text)) {
+          ConfigError(DiagCode::kInputTooLarge,
+                      fmt::format("rule file '{}' is {}", file, text.Reason()));
+        }
       }
-    } else if (std::optional<std::string> text = ReadText(p)) {
+    } else if (BoundedRead text = ReadText(p); text.ok()) {
       std::string parent = fs::path(p).parent_path().string();
-      AddFile(p, std::move(*text), parent.empty() ? "." : parent);
+      AddFile(p, std::move(text.text), parent.empty() ? "." : parent);
+    } else if (TooLarge(text)) {
+      ConfigError(DiagCode::kInputTooLarge, fmt::format("rule file '{}' is {}", p, text.Reason()));
     } else {
       ConfigError(DiagCode::kInputUnreadable,
                   fmt::format("cannot read rule file or directory '{}'", p));
@@ -182,8 +184,14 @@ void Compiler::ResolveImports(LoadedFile& f) {
     if (auto it = by_key_.find(key); it != by_key_.end()) {
       target = it->second;
     } else if (key.rfind(kBuiltinRoot, 0) != 0) {
-      if (std::optional<std::string> text = ReadText(key))
-        target = AddFile(key, std::move(*text), f.root);
+      BoundedRead text = ReadText(key);
+      if (text.ok()) {
+        target = AddFile(key, std::move(text.text), f.root);
+      } else if (TooLarge(text)) {
+        ctx_.Error(f, imp.path.span, DiagCode::kInputTooLarge,
+                   fmt::format("import '{}' is {}", imp.path.value, text.Reason()));
+        continue;
+      }
     }
     if (target == nullptr) {
       std::error_code ec;
