@@ -65,6 +65,29 @@ bool WriteTo(const std::string& path, const std::string& text, Streams& io) {
   return true;
 }
 
+// The text report, streamed to `path` (standard output when empty), then
+// `tail` (the summary on a terminal).
+bool WriteText(const std::string& path, const Report& report, const report::Context& ctx,
+               bool verbose, const std::string& tail, Streams& io) {
+  std::ofstream file;
+  if (!path.empty()) file.open(path, std::ios::binary | std::ios::trunc);
+  std::ostream& out = path.empty() ? io.out : file;
+  report::WriteText(report, ctx, [&out](std::string_view piece) {
+    out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    return static_cast<bool>(out);
+  });
+  if (verbose) out << FormatUnusedSuppressions(report);
+  out << tail;
+  out.flush();
+  if (path.empty()) return true;  // standard output's errors are main()'s to report
+  file.close();
+  if (!file) {
+    io.err << "policy-check: cannot write '" << path << "'\n";
+    return false;
+  }
+  return true;
+}
+
 bool ReadBaseline(const std::string& path, Baseline& out, Streams& io) {
   BoundedRead read = ReadFileBounded(path, kMaxBaselineBytes);
   if (read.status == BoundedRead::Status::kTooLarge) {
@@ -191,15 +214,19 @@ int RunCheck(const Options& command_line, Streams& io) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
   std::string summary = options.quiet ? "" : report::FormatSummary(report, ctx);
-  std::string text = FormatReport(report, ctx, options, check.repo_root);
-  if (options.format == Format::kText && options.output.empty() && io.out_is_tty) {
-    // On a terminal the summary is the last line a person reads, under the findings.
-    text += summary;
-  } else {
+  const bool summary_last =
+      options.format == Format::kText && options.output.empty() && io.out_is_tty;
+  if (!summary_last) {
     io.err << summary;
     io.err.flush();
   }
-  if (!WriteTo(options.output, text, io)) return 2;
+  if (options.format == Format::kText) {
+    // Written in pieces: a million findings never become one more string.
+    if (!WriteText(options.output, report, ctx, options.verbose, summary_last ? summary : "", io))
+      return 2;
+  } else if (!WriteTo(options.output, FormatReport(report, ctx, options, check.repo_root), io)) {
+    return 2;
+  }
   int code = ExitCode(report, options.fail_on);
   if (!options.write_baseline.empty()) {
     if (!WriteTo(options.write_baseline, FormatBaseline(report, check.repo_root), io)) return 2;

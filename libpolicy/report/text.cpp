@@ -79,18 +79,33 @@ std::string Count(uint64_t n, const char* singular) {
 
 }  // namespace
 
-std::string FormatText(const Report& report, const Context& ctx) {
+void WriteText(const Report& report, const Context& ctx,
+               const std::function<bool(std::string_view)>& write) {
+  constexpr std::size_t kPieceBytes = 1 << 20;
   Palette p = MakePalette(ctx.color);
   std::string out;
   for (const Finding& f : report.findings) {
     if (f.suppressed != Suppression::kNone && !ctx.verbose) continue;
     AppendFinding(out, p, f);
+    if (out.size() >= kPieceBytes) {
+      if (!write(out)) return;
+      out.clear();
+    }
   }
   for (const Problem& problem : report.problems) {
     out += Headline(p, Location(problem.file, problem.line, problem.column),
                     problem.warning ? Severity::kWarning : Severity::kError, problem.message);
     out += "\n";
   }
+  if (!out.empty()) write(out);
+}
+
+std::string FormatText(const Report& report, const Context& ctx) {
+  std::string out;
+  WriteText(report, ctx, [&out](std::string_view piece) {
+    out += piece;
+    return true;
+  });
   return out;
 }
 
