@@ -12,8 +12,9 @@ Generates, once, in DIR (default /tmp/policy-memory-rss):
   * invoices.csv: N invoice rows (gen_invoices.py, default 1,000,000) with one
     rule failing on every row (fail_all.policy), run with --max-findings 0;
   * the same rows with --max-findings 100 (the default), as the floor.
-Then runs each under /usr/bin/time -v and prints max RSS, findings listed and
-bytes of RSS per listed finding above the floor run. Each run is limited to
+Then runs each under /usr/bin/time -v (JSON output) and prints max RSS,
+findings listed and, for the CSV, bytes of RSS per listed finding above the
+--max-findings 100 run. Each run is limited to
 G GB of address space (default 8) so that a regression fails instead of
 taking the machine down. Figures, never pass/fail: see README.md.
 """
@@ -120,7 +121,9 @@ def main():
     write_once(w("array.json"), minified_array)
     write_once(w("array.policy"), lambda: ARRAY_RULE)
     write_once(w("fail_all.policy"), lambda: FAIL_ALL)
-    csv = w("invoices-%d.csv" % a.rows)
+    # Named invoices.csv so that it binds to schema invoice.
+    os.makedirs(w("rows-%d" % a.rows), exist_ok=True)
+    csv = w("rows-%d/invoices.csv" % a.rows)
     if not os.path.exists(csv):
         subprocess.run([sys.executable, os.path.join(HERE, "gen_invoices.py"), str(a.rows), csv],
                        check=True, stdout=subprocess.DEVNULL)
@@ -149,8 +152,6 @@ def main():
             floor = rss
         elif floor is not None and n > 0:
             per = "%.0f" % ((rss - floor) * 1024.0 / n)
-        elif n > 0:
-            per = "%.0f" % (rss * 1024.0 / n)
         print("| %s | %.1f | %d | %s | %s |" % (name, rss / 1024.0, code, n, per))
         if code not in (0, 1):
             print("  stderr: " + err.strip().splitlines()[0] if err.strip() else "", file=sys.stderr)
