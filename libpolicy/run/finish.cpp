@@ -96,7 +96,9 @@ void FinishFindings(InputResult& r, const std::string& repo_root, std::vector<Fi
   if (!std::is_sorted(r.findings.begin(), r.findings.end(), less))
     std::stable_sort(r.findings.begin(), r.findings.end(), less);
   std::map<std::string, int> seen;
-  out.reserve(out.size() + r.findings.size());  // one allocation, not a doubling list
+  // One allocation for a big input, without giving up doubling over many small ones.
+  if (const std::size_t need = out.size() + r.findings.size(); need > out.capacity())
+    out.reserve(std::max(need, 2 * out.capacity()));
   // The long line being cut into windows: the findings on a line are
   // consecutive once sorted, and in column order.
   std::optional<eval::LineCutter> cutter;
