@@ -11,6 +11,7 @@
 #include "cli/pack_test.h"
 #include "cli/run_setup.h"
 #include "cli/suggest.h"
+#include "libpolicy/bounded_read.h"
 #include "libpolicy/builtin_packs.h"
 #include "libpolicy/report.h"
 
@@ -27,11 +28,8 @@ std::string Join(const std::vector<std::string>& items) {
 // so it is read from the file itself: on disk, or among the embedded packs.
 std::string PackageOf(const std::string& file) {
   std::string text;
-  std::ifstream in(file, std::ios::binary);
-  if (in) {
-    std::ostringstream s;
-    s << in.rdbuf();
-    text = s.str();
+  if (BoundedRead read = ReadFileBounded(file, kMaxRuleFileBytes); read.ok()) {
+    text = std::move(read.text);
   } else {
     for (const EmbeddedFile& f : BuiltinPackFiles()) {
       if (file == f.path ||

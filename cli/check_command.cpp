@@ -12,6 +12,7 @@
 #include "cli/report_views.h"
 #include "cli/run_setup.h"
 #include "cli/suggest.h"
+#include "libpolicy/bounded_read.h"
 #include "libpolicy/report.h"
 
 namespace policy::cli {
@@ -65,16 +66,41 @@ bool WriteTo(const std::string& path, const std::string& text, Streams& io) {
   return true;
 }
 
+// The text report, streamed to `path` (standard output when empty), then
+// `tail` (the summary on a terminal).
+bool WriteText(const std::string& path, const Report& report, const report::Context& ctx,
+               bool verbose, const std::string& tail, Streams& io) {
+  std::ofstream file;
+  if (!path.empty()) file.open(path, std::ios::binary | std::ios::trunc);
+  std::ostream& out = path.empty() ? io.out : file;
+  report::WriteText(report, ctx, [&out](std::string_view piece) {
+    out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    return static_cast<bool>(out);
+  });
+  if (verbose) out << FormatUnusedSuppressions(report);
+  out << tail;
+  out.flush();
+  if (path.empty()) return true;  // standard output's errors are main()'s to report
+  file.close();
+  if (!file) {
+    io.err << "policy-check: cannot write '" << path << "'\n";
+    return false;
+  }
+  return true;
+}
+
 bool ReadBaseline(const std::string& path, Baseline& out, Streams& io) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  BoundedRead read = ReadFileBounded(path, kMaxBaselineBytes);
+  if (read.status == BoundedRead::Status::kTooLarge) {
+    io.err << path << ": error: the baseline file is " << read.Reason() << "\n";
+    return false;
+  }
+  if (!read.ok()) {
     io.err << path << ": error: cannot read the baseline file\n";
     return false;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   std::string error;
-  std::optional<Baseline> parsed = ParseBaseline(text.str(), error);
+  std::optional<Baseline> parsed = ParseBaseline(read.text, error);
   if (!parsed) {
     io.err << path << ": error: " << error << "\n";
     return false;
@@ -302,15 +328,19 @@ int RunCheck(const Options& command_line, Streams& io) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
   std::string summary = options.quiet ? "" : report::FormatSummary(report, ctx);
-  std::string text = FormatReport(report, ctx, options, check.repo_root);
-  if (options.format == Format::kText && options.output.empty() && io.out_is_tty) {
-    // On a terminal the summary is the last line a person reads, under the findings.
-    text += summary;
-  } else {
+  const bool summary_last =
+      options.format == Format::kText && options.output.empty() && io.out_is_tty;
+  if (!summary_last) {
     io.err << summary;
     io.err.flush();
   }
-  if (!WriteTo(options.output, text, io)) return 2;
+  if (options.format == Format::kText) {
+    // Written in pieces: a million findings never become one more string.
+    if (!WriteText(options.output, report, ctx, options.verbose, summary_last ? summary : "", io))
+      return 2;
+  } else if (!WriteTo(options.output, FormatReport(report, ctx, options, check.repo_root), io)) {
+    return 2;
+  }
   int code = ExitCode(report, options.fail_on);
   if (!options.write_baseline.empty()) {
     if (!WriteTo(options.write_baseline, FormatBaseline(report, check.repo_root), io)) return 2;

@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "libpolicy/bounded_read.h"
+
 namespace policy::cli {
 namespace fs = std::filesystem;
 namespace {
@@ -207,11 +209,11 @@ ConfigResult ParseConfig(const std::string& text, const std::string& path) {
 }
 
 ConfigResult LoadConfig(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {std::nullopt, path + ": error: cannot read the configuration file"};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseConfig(text.str(), path);
+  BoundedRead read = ReadFileBounded(path, kMaxConfigBytes);
+  if (read.status == BoundedRead::Status::kTooLarge)
+    return {std::nullopt, path + ": error: the configuration file is " + read.Reason()};
+  if (!read.ok()) return {std::nullopt, path + ": error: cannot read the configuration file"};
+  return ParseConfig(read.text, path);
 }
 
 std::string DiscoverConfig() {

@@ -9,6 +9,8 @@
 
 #include "cli/git_ignored.h"
 #include "cli/glob.h"
+#include "libpolicy/bounded_read.h"
+#include "libpolicy/diagnostic_codes.h"
 
 namespace policy::cli {
 namespace fs = std::filesystem;
@@ -207,7 +209,15 @@ InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) 
       input.path = "-";
       input.kind = request.kind;
       input.delimiter = request.delimiter;
-      input.text = std::string(std::istreambuf_iterator<char>(stdin_stream), {});
+      BoundedRead read = ReadStreamBounded(stdin_stream, kMaxInputBytes);
+      if (!read.ok()) {
+        const bool too_large = read.status == BoundedRead::Status::kTooLarge;
+        out.problems.push_back({"-", 0, 0,
+                                too_large ? "file " + read.Reason() : "cannot read standard input",
+                                false, too_large ? NameOf(DiagCode::kInputTooLarge) : ""});
+        continue;
+      }
+      input.text = std::move(read.text);
       walker.Add(std::move(input));
       continue;
     }

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/inputs.h"
 #include "cli/pack_test.h"
+#include "libpolicy/bounded_read.h"
 
 namespace policy::cli {
 namespace fs = std::filesystem;
@@ -33,12 +34,11 @@ std::vector<std::string> SortedChildren(const std::string& dir) {
   return out;
 }
 
+// An expectations file (JSON), capped like a configuration file.
 std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  BoundedRead read = ReadFileBounded(path, kMaxConfigBytes);
+  if (!read.ok()) return std::nullopt;
+  return std::move(read.text);
 }
 
 std::string Join(const std::string& dir, const std::string& name) {

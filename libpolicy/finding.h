@@ -28,7 +28,15 @@ struct Finding {
   std::string path;         // document path: services.redis.image, row.tin
   std::string fingerprint;  // 16 hex digits, ":N" appended for repeats in a file
   Suppression suppressed = Suppression::kNone;
-  std::string source_line;  // the line the finding points at, secrets masked; may be empty
+  // The line the finding points at, secrets masked; may be empty. A line of
+  // more than 240 bytes is a window of it around `column` instead, with "…"
+  // where text was left out (see source_column): a report never holds a long
+  // line per finding.
+  std::string source_line;
+  // Where `column` is in source_line when that is a window of a long line
+  // (code points, 1-based); 0 when source_line is the whole line and `column`
+  // is its column. The text report puts the caret there.
+  uint32_t source_column = 0;
 };
 
 // Findings order: file, line, column, rule id (then message, for total determinism).

@@ -12,7 +12,9 @@
 //   ctx);
 #include <cstdint>
 #include <optional>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "libpolicy/engine.h"
@@ -57,6 +59,13 @@ Severity EffectiveSeverity(const Finding& f);
 // each listed finding, then `PATH:LINE:COL: error: MESSAGE` for each problem.
 // Without the summary line (see FormatSummary).
 std::string FormatText(const Report& report, const Context& ctx);
+
+// FormatText in pieces, for a report too large to hold as one more string (a
+// million findings with --max-findings 0): `write` gets the text of a few
+// thousand findings at a time, in order, then of the problems; together they
+// are FormatText(report, ctx). Stops early when `write` returns false.
+void WriteText(const Report& report, const Context& ctx,
+               const std::function<bool(std::string_view)>& write);
 
 // `N errors, M warnings in K files (R rules, T ms)` with a trailing newline.
 std::string FormatSummary(const Report& report, const Context& ctx);

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "libpolicy/bounded_read.h"
 #include "libpolicy/builtin_packs.h"
 #include "libpolicy/check/compose_access.h"
 #include "libpolicy/check/context.h"
@@ -73,16 +74,9 @@ std::set<std::string_view> BuiltinPacksFor(const std::set<std::string>& kinds) {
   return packs;
 }
 
-std::optional<std::string> ReadText(const std::string& path) {
-  // A directory opens as an empty stream on Linux: it would read as an empty file.
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+BoundedRead ReadText(const std::string& path) { return ReadFileBounded(path, kMaxRuleFileBytes); }
+
+bool TooLarge(const BoundedRead& read) { return read.status == BoundedRead::Status::kTooLarge; }
 
 std::string NormalKey(const std::string& path) {
   if (path.rfind(kBuiltinRoot, 0) == 0) return path;
@@ -200,11 +194,19 @@ void Compiler::LoadSources() {
       }
       std::sort(found.begin(), found.end());
       for (const std::string& file : found) {
-        if (std::optional<std::string> text = ReadText(file)) AddFile(file, std::move(*text), p);
+        BoundedRead text = ReadText(file);
+        if (text.ok()) {
+          AddFile(file, std::move(text.text), p);
+        } else if (TooLarge(text)) {
+          ConfigError(DiagCode::kInputTooLarge,
+                      fmt::format("rule file '{}' is {}", file, text.Reason()));
+        }
       }
-    } else if (std::optional<std::string> text = ReadText(p)) {
+    } else if (BoundedRead text = ReadText(p); text.ok()) {
       std::string parent = fs::path(p).parent_path().string();
-      AddFile(p, std::move(*text), parent.empty() ? "." : parent);
+      AddFile(p, std::move(text.text), parent.empty() ? "." : parent);
+    } else if (TooLarge(text)) {
+      ConfigError(DiagCode::kInputTooLarge, fmt::format("rule file '{}' is {}", p, text.Reason()));
     } else {
       ConfigError(DiagCode::kInputUnreadable,
                   fmt::format("cannot read rule file or directory '{}'", p));
@@ -231,8 +233,14 @@ void Compiler::ResolveImports(LoadedFile& f) {
     if (auto it = by_key_.find(key); it != by_key_.end()) {
       target = it->second;
     } else if (key.rfind(kBuiltinRoot, 0) != 0) {
-      if (std::optional<std::string> text = ReadText(key))
-        target = AddFile(key, std::move(*text), f.root);
+      BoundedRead text = ReadText(key);
+      if (text.ok()) {
+        target = AddFile(key, std::move(text.text), f.root);
+      } else if (TooLarge(text)) {
+        ctx_.Error(f, imp.path.span, DiagCode::kInputTooLarge,
+                   fmt::format("import '{}' is {}", imp.path.value, text.Reason()));
+        continue;
+      }
     }
     if (target == nullptr) {
       std::error_code ec;

@@ -658,7 +658,8 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
   if (located != nullptr && !located->loc().known() && f.path.empty())
     f.path = RenderPath(located->path());
 
-  // The snippet: the finding's line of the input.
+  // The snippet: the finding's line of the input (a long one shared, not copied).
+  std::string_view line;
   if (record_ != nullptr) {
     std::string_view text = record_->text;
     uint32_t skip = f.line >= record_->line ? f.line - record_->line : 0;
@@ -666,11 +667,14 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
       size_t nl = text.find('\n');
       text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     }
-    f.source_line = std::string(text.substr(0, text.find('\n')));
-    if (!f.source_line.empty() && f.source_line.back() == '\r') f.source_line.pop_back();
+    line = text.substr(0, text.find('\n'));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   } else {
-    f.source_line = std::string(in_->LineOf(where != nullptr ? where->loc().file : 0, f.line));
+    line = in_->LineOf(where != nullptr ? where->loc().file : 0, f.line);
   }
+  KeptLine kept = lines_.Keep(line);
+  f.source_line = std::move(kept.short_line);
+  p.long_line = std::move(kept.long_line);
 
   const Value* secret_value = where;
   if (r.secret && secret_value != nullptr) {
@@ -687,7 +691,9 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
         p.secret_column = loc.column;
         p.secret_end_column = loc.end_column;
       }
-      f.source_line = MaskSourceLine(f.source_line, p.secret_column, p.secret_end_column, secret);
+      // A long line is masked when it is cut (run/finish.cpp), with every secret on it.
+      if (!p.long_line)
+        f.source_line = MaskSourceLine(f.source_line, p.secret_column, p.secret_end_column, secret);
       // The caret underlines the masked text, not the secret's length.
       if (f.end_line == f.line && f.end_column > f.column) {
         uint32_t quotes = secret_value->has_flag(Value::kQuoted) ? 2 : 0;
@@ -697,6 +703,7 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
       p.secret_masks_line = true;
     } else {
       f.source_line.clear();
+      p.long_line.reset();
     }
   }
   f.message = std::move(message);
@@ -728,7 +735,11 @@ PendingFinding Runner::MostlyFinding(const CompiledRule& rule, const InputInfo& 
   }
   f.message = fmt::format("{}: {} of {} passed ({}%), fewer than the required {}%", rule.info.title,
                           passed, total, pct, rule.mostly->ToCanonicalString());
-  if (in.lines != nullptr) f.source_line = std::string(in.lines->Line(in.text, first_line));
+  if (in.lines != nullptr) {
+    KeptLine kept = LineKeeper().Keep(in.lines->Line(in.text, first_line));
+    f.source_line = std::move(kept.short_line);
+    p.long_line = std::move(kept.long_line);
+  }
   p.fingerprint_text = "mostly";
   return p;
 }

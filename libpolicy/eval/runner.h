@@ -13,6 +13,7 @@
 #include "libpolicy/eval/memo_table.h"
 #include "libpolicy/eval/redact.h"
 #include "libpolicy/eval/shape_cache.h"
+#include "libpolicy/eval/snippet.h"
 #include "libpolicy/finding.h"
 #include "libpolicy/source.h"
 
@@ -58,6 +59,9 @@ struct PendingFinding {
   std::string fingerprint_text;  // canonical text hashed into the fingerprint
   std::string secret;            // secret rules: the secret's text, masked on its line
   bool secret_masks_line = false;
+  // A line longer than kSnippetMaxBytes, shared by the findings on it
+  // (finding.source_line is then empty); finishing cuts it to a window.
+  std::shared_ptr<const std::string> long_line;
   // Where the secret is written on its line (code points, end exclusive; 0: unknown),
   // for eval::MaskSourceLine on every finding shown on that line.
   uint32_t secret_column = 0;
@@ -115,6 +119,10 @@ class Runner {
 
   Evaluator& evaluator() { return eval_; }
 
+  // Lets go of the long lines findings share: called before the texts that
+  // subjects point into are freed or reused (a record pipeline's next chunk).
+  void ForgetLines() { lines_.Forget(); }
+
  private:
   void Walk(size_t clause);
   void WalkClauses(size_t clause);
@@ -132,6 +140,7 @@ class Runner {
   const InputInfo* in_ = nullptr;
   RuleOutcome* out_ = nullptr;
   const KeySink* on_key_ = nullptr;
+  LineKeeper lines_;  // one copy of a long line for all the findings on it
   std::vector<Value> slots_;
   // The element / map value of each active `for` (they outlive the binding).
   std::vector<const Value*> for_values_;

@@ -3,7 +3,7 @@
 // takes its value from the project environment (.env beside the compose file,
 // or --env-file), else its default. A reference with neither is unknown, and
 // the field is then left as written so that no finding rests on a guess.
-#include <fstream>
+
 #include <sstream>
 
 #include "libpolicy/load/compose_internal.h"
@@ -158,11 +158,10 @@ ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& en
     path =
         (slash == std::string::npos ? std::string() : compose_path.substr(0, slash + 1)) + ".env";
   }
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return {};
-  std::ostringstream text;
-  text << f.rdbuf();
-  return ParseEnvFile(text.str());
+  // Unreadable or over its cap: as if absent (the defaults apply).
+  BoundedRead read = ReadFileBounded(path, kMaxConfigBytes);
+  if (!read.ok()) return {};
+  return ParseEnvFile(read.text);
 }
 
 }  // namespace policy::load

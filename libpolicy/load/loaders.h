@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "libpolicy/bounded_read.h"
 #include "libpolicy/document.h"
 #include "libpolicy/result.h"
 
@@ -19,7 +20,7 @@ namespace policy::load {
 struct LoadLimits {
   uint32_t max_depth = 256;                 // nesting of maps/lists
   uint64_t max_alias_nodes = 1'000'000;     // values reached through YAML aliases, counted expanded
-  uint64_t max_file_size = 1ull << 32;      // bytes (4 GiB); record inputs stream
+  uint64_t max_file_size = kMaxInputBytes;  // bytes (4 GiB), applied while reading; records stream
   uint32_t max_line_length = 16u << 20;     // bytes in one physical line / one record
   uint32_t max_string_length = 16u << 20;   // bytes in one scalar
   uint64_t max_extends_values = 1'000'000;  // values compose `extends` copies into services

@@ -59,9 +59,7 @@ std::string FormatJson(const Report& report, const Context& ctx) {
   Json doc;
   doc["version"] = 1;
   doc["tool_version"] = ctx.tool_version;
-  Json findings = Json::array();
-  for (const Finding& f : report.findings) findings.push_back(FindingJson(f));
-  doc["findings"] = std::move(findings);
+  doc["findings"] = Json::array();  // written below, one finding at a time
   doc["summary"] = SummaryJson(report);
   Json problems = Json::array();
   for (const Problem& p : report.problems) {
@@ -76,7 +74,26 @@ std::string FormatJson(const Report& report, const Context& ctx) {
   }
   doc["problems"] = std::move(problems);
   // Invalid UTF-8 in a message or path is replaced, never an exception.
-  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  const std::string rest = doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  if (report.findings.empty()) return rest;
+  // A JSON tree of a million findings would take several KB each: each one
+  // is dumped on its own and put in place, as the whole tree would print it.
+  const std::string placeholder = "\n  \"findings\": [],\n";
+  const std::size_t at = rest.find(placeholder);
+  std::string out = rest.substr(0, at) + "\n  \"findings\": [\n";
+  bool first = true;
+  for (const Finding& f : report.findings) {
+    const std::string item = FindingJson(f).dump(2, ' ', false, Json::error_handler_t::replace);
+    out += first ? "    " : ",\n    ";
+    first = false;
+    for (char c : item) {
+      out += c;
+      if (c == '\n') out += "    ";
+    }
+  }
+  out += "\n  ],\n";
+  out.append(rest, at + placeholder.size());
+  return out;
 }
 
 }  // namespace policy::report

@@ -61,11 +61,15 @@ void AppendFinding(std::string& out, const Palette& p, const Finding& f) {
   out += Headline(p, Location(f.file, f.line, f.column), EffectiveSeverity(f), message);
   out += "\n";
   if (f.line == 0 || f.source_line.empty()) return;
+  uint32_t column = f.column ? f.column : 1;
   uint32_t end = f.end_line == f.line ? f.end_column : 0;
+  if (f.source_column != 0) {  // a window of a long line: the same span, moved into it
+    end = end > column ? f.source_column + (end - column) : 0;
+    column = f.source_column;
+  }
   // CaretLine measures escaped characters as wide as their escapes.
   out += "  " + TerminalSafe(f.source_line) + "\n";
-  out += std::string("  ") + p.caret + CaretLine(f.source_line, f.column ? f.column : 1, end) +
-         p.reset + "\n";
+  out += std::string("  ") + p.caret + CaretLine(f.source_line, column, end) + p.reset + "\n";
 }
 
 // "1 error" / "2 errors".
@@ -75,18 +79,33 @@ std::string Count(uint64_t n, const char* singular) {
 
 }  // namespace
 
-std::string FormatText(const Report& report, const Context& ctx) {
+void WriteText(const Report& report, const Context& ctx,
+               const std::function<bool(std::string_view)>& write) {
+  constexpr std::size_t kPieceBytes = 1 << 20;
   Palette p = MakePalette(ctx.color);
   std::string out;
   for (const Finding& f : report.findings) {
     if (f.suppressed != Suppression::kNone && !ctx.verbose) continue;
     AppendFinding(out, p, f);
+    if (out.size() >= kPieceBytes) {
+      if (!write(out)) return;
+      out.clear();
+    }
   }
   for (const Problem& problem : report.problems) {
     out += Headline(p, Location(problem.file, problem.line, problem.column),
                     problem.warning ? Severity::kWarning : Severity::kError, problem.message);
     out += "\n";
   }
+  if (!out.empty()) write(out);
+}
+
+std::string FormatText(const Report& report, const Context& ctx) {
+  std::string out;
+  WriteText(report, ctx, [&out](std::string_view piece) {
+    out += piece;
+    return true;
+  });
   return out;
 }
 

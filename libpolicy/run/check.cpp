@@ -41,6 +41,7 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   run::Settings settings;
   settings.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   settings.max_findings = options.max_findings;
+  settings.repo_root = options.repo_root;
   settings.shape_plans = program.passes.on(eval::Pass::kShapePlans);
   settings.dormant_rules = program.passes.on(eval::Pass::kDormantRules);
 
@@ -101,7 +102,9 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   // Every file read: an input, and the files --compose-merge merged over it.
   report.files = 0;
   for (const Input& in : inputs) report.files += 1 + in.merge.size();
-  std::stable_sort(report.findings.begin(), report.findings.end(), FindingLess);
+  // Usually sorted already (inputs in path order): then no sort buffer the size of the list.
+  if (!std::is_sorted(report.findings.begin(), report.findings.end(), FindingLess))
+    std::stable_sort(report.findings.begin(), report.findings.end(), FindingLess);
   report.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return report;

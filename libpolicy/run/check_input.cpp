@@ -1,10 +1,9 @@
 #include "libpolicy/run/check_input.h"
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
+#include "libpolicy/bounded_read.h"
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/load/loaders.h"
@@ -16,21 +15,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The input's text, read with the loaders' size cap applied while reading.
 std::optional<std::string> ReadInput(const Input& in, std::string& error) {
   if (in.text) return *in.text;
-  std::error_code ec;
-  if (fs::is_directory(in.path, ec)) {
-    error = "is a directory";
+  BoundedRead read = ReadFileBounded(in.path, load::LoadLimits().max_file_size);
+  if (!read.ok()) {
+    // As the loaders say it of a text given in memory.
+    error = read.status == BoundedRead::Status::kTooLarge ? "file " + read.Reason() : read.Reason();
     return std::nullopt;
   }
-  std::ifstream f(in.path, std::ios::binary);
-  if (!f) {
-    error = "cannot read the file";
-    return std::nullopt;
-  }
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  return std::move(read.text);
 }
 
 void AddProblem(InputResult& r, const load::InputError& e, bool warning = false) {

@@ -5,15 +5,19 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "libpolicy/eval/program.h"
 #include "libpolicy/eval/redact.h"
+#include "libpolicy/eval/snippet.h"
 #include "libpolicy/sha256.h"
 
 namespace policy::run {
 namespace {
 
 namespace fs = std::filesystem;
+
+}  // namespace
 
 std::string RelativeToRoot(const std::string& path, const std::string& root) {
   std::error_code ec;
@@ -26,7 +30,12 @@ std::string RelativeToRoot(const std::string& path, const std::string& root) {
   return s;
 }
 
-}  // namespace
+void FingerprintNow(eval::PendingFinding& p, const std::string& rel) {
+  const Finding& f = p.finding;
+  p.finding.fingerprint =
+      Sha256::HexPrefix(f.rule + '\0' + rel + '\0' + f.path + '\0' + p.fingerprint_text, 16);
+  std::string().swap(p.fingerprint_text);
+}
 
 void ApplyDirectives(const Program& program, InputResult& r, std::vector<Problem>& unused) {
   std::map<std::string, const std::vector<std::string>*> tags;
@@ -80,27 +89,57 @@ void FinishFindings(InputResult& r, const std::string& repo_root, std::vector<Fi
       secrets[{p.finding.file, p.finding.line}].push_back(
           {p.secret_column, p.secret_end_column, p.secret});
   std::map<std::string, std::string> rel_cache;
-  std::stable_sort(r.findings.begin(), r.findings.end(),
-                   [](const eval::PendingFinding& a, const eval::PendingFinding& b) {
-                     return FindingLess(a.finding, b.finding);
-                   });
+  auto less = [](const eval::PendingFinding& a, const eval::PendingFinding& b) {
+    return FindingLess(a.finding, b.finding);
+  };
+  // One rule's findings come sorted: then no sort buffer the size of the list.
+  if (!std::is_sorted(r.findings.begin(), r.findings.end(), less))
+    std::stable_sort(r.findings.begin(), r.findings.end(), less);
   std::map<std::string, int> seen;
+  // One allocation for a big input, without giving up doubling over many small ones.
+  if (const std::size_t need = out.size() + r.findings.size(); need > out.capacity())
+    out.reserve(std::max(need, 2 * out.capacity()));
+  // The long line being cut into windows: the findings on a line are
+  // consecutive once sorted, and in column order.
+  std::optional<eval::LineCutter> cutter;
+  std::string cut_file;
+  uint32_t cut_line = 0;
   for (auto& p : r.findings) {
     Finding& f = p.finding;
     auto it = secrets.find({f.file, f.line});
-    if (it != secrets.end())
+    if (p.long_line) {
+      if (!cutter || cut_file != f.file || cut_line != f.line) {
+        std::vector<eval::LineSecret> on_line;
+        if (it != secrets.end())
+          for (const Secret& secret : it->second)
+            on_line.push_back({secret.column, secret.end_column, secret.text});
+        cutter.emplace(p.long_line, std::move(on_line));
+        cut_file = f.file;
+        cut_line = f.line;
+      }
+      eval::Snippet snippet = cutter->Cut(f.column ? f.column : 1);
+      f.source_line = std::move(snippet.text);
+      f.source_column = snippet.column;
+      p.long_line.reset();
+    } else if (it != secrets.end()) {
       for (const Secret& secret : it->second)
         f.source_line =
             eval::MaskSourceLine(f.source_line, secret.column, secret.end_column, secret.text);
-    auto rel = rel_cache.find(f.file);
-    if (rel == rel_cache.end())
-      rel = rel_cache.emplace(f.file, RelativeToRoot(f.file, repo_root)).first;
-    std::string material = f.rule + '\0' + rel->second + '\0' + f.path + '\0' + p.fingerprint_text;
-    std::string fp = Sha256::HexPrefix(material, 16);
+    }
+    if (f.fingerprint.empty()) {
+      auto rel = rel_cache.find(f.file);
+      if (rel == rel_cache.end())
+        rel = rel_cache.emplace(f.file, RelativeToRoot(f.file, repo_root)).first;
+      FingerprintNow(p, rel->second);
+    }
+    const std::string fp = f.fingerprint;
     int n = ++seen[f.file + '\0' + fp];
     f.fingerprint = n == 1 ? fp : fp + ":" + std::to_string(n);
     out.push_back(std::move(f));
   }
+  // What is left of them is moved-from: let it go before the report is sorted
+  // and written, the run's high-water mark with a million findings.
+  std::vector<eval::PendingFinding>().swap(r.findings);
 }
 
 }  // namespace policy::run

@@ -28,6 +28,7 @@ struct Settings {
   bool shape_plans = true;
   bool dormant_rules = true;
   std::optional<uint64_t> max_findings;  // as CheckOptions
+  std::string repo_root;                 // as CheckOptions, for fingerprints
   // The findings listed per rule and input: --max-findings, 100 for record
   // inputs by default, unlimited (UINT64_MAX) for documents.
   uint64_t RecordLimit() const {

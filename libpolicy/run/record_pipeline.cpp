@@ -23,6 +23,7 @@
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/eval/shape_cache.h"
 #include "libpolicy/load/loaders.h"
+#include "libpolicy/run/finish.h"
 #include "libpolicy/run/key_set.h"
 #include "libpolicy/run/record_typer.h"
 #include "libpolicy/run/rule_state.h"
@@ -68,8 +69,11 @@ PendingFinding SchemaFinding(const std::string& file, const Value& at, uint32_t 
     size_t nl = text.find('\n');
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
   }
-  f.source_line = std::string(text.substr(0, text.find('\n')));
-  if (!f.source_line.empty() && f.source_line.back() == '\r') f.source_line.pop_back();
+  std::string_view line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  eval::KeptLine kept = eval::LineKeeper().Keep(line);
+  f.source_line = std::move(kept.short_line);
+  p.long_line = std::move(kept.long_line);
   p.fingerprint_text = ToJson(row) + '\0' + f.message;
   return p;
 }
@@ -221,6 +225,7 @@ class RecordPipeline {
     options_.delimiter = plan.delimiter;
     options_.chunk_bytes = kChunkBytes;
     info_.display_file = plan.display;
+    rel_ = RelativeToRoot(plan.display, settings.repo_root);
     limit_ = settings.RecordLimit();
     totals_.resize(rules_.size() + 1);
     for (RuleOutcome& o : totals_) o.limit = limit_;
@@ -463,6 +468,7 @@ class RecordPipeline {
   }
 
   void Process(Worker& w, const Batch& batch, ChunkResult& out) {
+    w.runner.ForgetLines();  // the previous chunk's text may be gone or reused
     out.outcomes.resize(rules_.size() + 1);
     // A rule whose list is full already lists nothing from this chunk, which
     // comes later in the file: its failures are only counted.
@@ -511,6 +517,10 @@ class RecordPipeline {
       }
     }
     w.FlushPlans(out.outcomes);
+    // On the workers, chunk by chunk: a listed finding keeps 16 hex digits
+    // until the end of the input, not its record's canonical JSON.
+    for (RuleOutcome& o : out.outcomes)
+      for (PendingFinding& p : o.findings) FingerprintNow(p, rel_);
     for (size_t k = 0; k < rules_.size(); ++k)
       if (dormant_[k]) out.outcomes[k].counters.skipped += records;  // a skip per record
     out.error = std::move(error);
@@ -594,6 +604,7 @@ class RecordPipeline {
                         RuleOutcome& total) {
     Worker& w = *merger_;
     w.scratch.Reset();
+    w.runner.ForgetLines();   // `chunk` below is new text
     load::RecordChunk chunk;  // the record's values point into it
     if (e.item != nullptr) {
       ListRecord(*e.item, w.record);
@@ -655,6 +666,7 @@ class RecordPipeline {
   uint64_t input_bytes_ = 0;  // streams: for sizing the key sets
   std::vector<std::unique_ptr<Worker>> workers_;
   InputInfo info_;
+  std::string rel_;  // the input's path as fingerprints name it
   uint64_t limit_ = 100;
   size_t listed_problems_ = 0;      // records that could not be read, listed
   uint64_t unlisted_problems_ = 0;  // and counted past kMaxListedProblems

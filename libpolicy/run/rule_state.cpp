@@ -44,8 +44,12 @@ void Collect(const std::string& id, eval::RuleOutcome& outcome, InputResult& res
   c.listed += outcome.counters.listed;
   result.truncated +=
       outcome.counters.failed - std::min(outcome.counters.failed, outcome.counters.listed);
-  for (eval::PendingFinding& f : outcome.findings) result.findings.push_back(std::move(f));
-  outcome.findings.clear();
+  if (result.findings.empty()) {
+    result.findings.swap(outcome.findings);  // no second list of a million findings
+  } else {
+    for (eval::PendingFinding& f : outcome.findings) result.findings.push_back(std::move(f));
+  }
+  std::vector<eval::PendingFinding>().swap(outcome.findings);
 }
 
 }  // namespace policy::run

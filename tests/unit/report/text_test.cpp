@@ -155,3 +155,40 @@ TEST_CASE("counts: SCHEMA and evaluation errors are errors whatever their severi
   CHECK(c.infos == 0);
   CHECK(c.findings == 2);
 }
+
+TEST_CASE("text: a window of a long line puts the caret at source_column, not column") {
+  Report r;
+  Finding f = MakeFinding("RDY-IMG-001", policy::Severity::kError, 1, 5012);
+  f.end_column = 5012 + 14;
+  f.source_line = "\xE2\x80\xA6s7: {image: \"nginx:latest\", privileged: true}\xE2\x80\xA6";
+  f.source_column = 14;  // "…" and 12 characters before the value
+  r.findings.push_back(f);
+  CHECK(policy::report::FormatText(r, Context{}) ==
+        "app/compose.yaml:1:5012: error: image 'nginx:latest' is not pinned [RDY-IMG-001]\n"
+        "  \xE2\x80\xA6s7: {image: \"nginx:latest\", privileged: true}\xE2\x80\xA6\n"
+        "               ^~~~~~~~~~~~~~\n");
+}
+
+TEST_CASE("text: WriteText gives the same text as FormatText, in pieces") {
+  Report r;
+  for (uint32_t i = 1; i <= 20000; ++i)
+    r.findings.push_back(MakeFinding("RDY-IMG-001", policy::Severity::kError, i, 12));
+  r.problems.push_back({"app/other.yaml", 0, 0, "cannot read the file", false});
+  std::string joined;
+  int pieces = 0;
+  policy::report::WriteText(r, Context{}, [&](std::string_view piece) {
+    joined += piece;
+    ++pieces;
+    return true;
+  });
+  CHECK(pieces > 1);  // about 2.6 MB in pieces of 1 MB
+  CHECK(joined == policy::report::FormatText(r, Context{}));
+  CHECK(joined.size() > (2u << 20));
+  // A writer that fails stops the writing.
+  int calls = 0;
+  policy::report::WriteText(r, Context{}, [&](std::string_view) {
+    ++calls;
+    return false;
+  });
+  CHECK(calls == 1);
+}
