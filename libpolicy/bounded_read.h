@@ -10,9 +10,11 @@
 
 namespace policy {
 
-// An input read whole (compose file, document, standard input); the default
-// of load::LoadLimits::max_file_size. Record inputs stream.
-inline constexpr uint64_t kMaxInputBytes = 1ull << 32;  // 4 GiB
+// An input read whole (compose file, document, a JSON/YAML record array,
+// standard input); the default of load::LoadLimits::max_file_size. A parsed
+// document takes many times its size, so the cap is what a machine can hold
+// parsed, not what a disk can hold. Named record files stream and have none.
+inline constexpr uint64_t kMaxInputBytes = 256ull << 20;  // 256 MiB
 // Caps of the other files read whole.
 inline constexpr uint64_t kMaxRuleFileBytes = 16ull << 20;   // a rule file (.policy)
 inline constexpr uint64_t kMaxConfigBytes = 16ull << 20;     // .policy-check.yaml, a compose .env

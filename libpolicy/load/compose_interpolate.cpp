@@ -4,10 +4,12 @@
 // or --env-file), else its default. A reference with neither is unknown, and
 // the field is then left as written so that no finding rests on a guess.
 
+#include <filesystem>
 #include <sstream>
 
 #include "libpolicy/load/compose_internal.h"
 #include "libpolicy/load/loaders.h"
+#include "libpolicy/load/text_internal.h"
 
 namespace policy::load {
 namespace {
@@ -152,15 +154,32 @@ ComposeEnv ParseEnvFile(std::string_view text) {
 }
 
 ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& env_file) {
+  std::optional<InputError> ignored;
+  return ReadComposeEnv(compose_path, env_file, ignored);
+}
+
+ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& env_file,
+                          std::optional<InputError>& problem) {
   std::string path = env_file;
   if (path.empty()) {
     const std::size_t slash = compose_path.find_last_of('/');
     path =
         (slash == std::string::npos ? std::string() : compose_path.substr(0, slash + 1)) + ".env";
   }
-  // Unreadable or over its cap: as if absent (the defaults apply).
+  // Missing: no .env. Unreadable or over its cap: the defaults apply, said so.
   BoundedRead read = ReadFileBounded(path, kMaxConfigBytes);
-  if (!read.ok()) return {};
+  if (read.status == BoundedRead::Status::kCannotOpen) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return {};
+  }
+  if (!read.ok()) {
+    problem = MakeError(read.status == BoundedRead::Status::kTooLarge ? DiagCode::kInputTooLarge
+                                                                      : DiagCode::kInputUnreadable,
+                        path, 0, 0,
+                        "the project's .env " + read.Reason() +
+                            ": it was not read, so interpolation took the defaults written");
+    return {};
+  }
   return ParseEnvFile(read.text);
 }
 

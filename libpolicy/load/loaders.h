@@ -18,11 +18,12 @@
 namespace policy::load {
 
 struct LoadLimits {
-  uint32_t max_depth = 256;                 // nesting of maps/lists
-  uint64_t max_alias_nodes = 1'000'000;     // values reached through YAML aliases, counted expanded
-  uint64_t max_file_size = kMaxInputBytes;  // bytes (4 GiB), applied while reading; records stream
-  uint32_t max_line_length = 16u << 20;     // bytes in one physical line / one record
-  uint32_t max_string_length = 16u << 20;   // bytes in one scalar
+  uint32_t max_depth = 256;              // nesting of maps/lists
+  uint64_t max_alias_nodes = 1'000'000;  // values reached through YAML aliases, counted expanded
+  uint64_t max_file_size =
+      kMaxInputBytes;                      // bytes (256 MiB), applied while reading; records stream
+  uint32_t max_line_length = 16u << 20;    // bytes in one physical line / one record
+  uint32_t max_string_length = 16u << 20;  // bytes in one scalar
   uint64_t max_extends_values = 1'000'000;  // values compose `extends` copies into services
 };
 
@@ -92,6 +93,11 @@ ComposeEnv ParseEnvFile(std::string_view text);
 // file cannot be read. For the engine's compose path:
 //   load::NormalizeCompose(*doc, load::ReadComposeEnv(input.path, env_file_option));
 ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& env_file = "");
+// The same; a .env that exists but cannot be read whole (over its 16 MiB cap, a
+// directory, unreadable) sets `problem` (the defaults then apply): never a quiet
+// fallback. A missing .env is no problem.
+ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& env_file,
+                          std::optional<InputError>& problem);
 
 // Merges normalised compose documents as `docker compose -f docs[0] -f docs[1] ...`
 // does (later files override scalars and maps merge key by key; list-valued

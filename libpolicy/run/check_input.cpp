@@ -84,7 +84,9 @@ void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& pl
   std::unique_ptr<Document> doc = LoadSingle(text, plan.display, plan.json, true, result, false);
   if (!doc) return;
   // Interpolation reads the project's .env beside the file, as docker compose does.
-  const load::ComposeEnv env = load::ReadComposeEnv(input.path);
+  std::optional<load::InputError> env_problem;
+  const load::ComposeEnv env = load::ReadComposeEnv(input.path, "", env_problem);
+  if (env_problem) AddProblem(result, *env_problem, /*warning=*/true);
   if (auto too_big = load::NormalizeCompose(*doc, env)) {
     AddProblem(result, *too_big);
     return;

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -339,5 +341,23 @@ TEST_CASE(
   std::unique_ptr<Document> merged = MergeCompose(std::move(docs), error);
   REQUIRE(merged != nullptr);
   CHECK(merged->root.Find(kOverlayKey) == nullptr);
+}
+}  // namespace policy::load::test
+
+namespace policy::load::test {
+TEST_CASE("compose: a .env that exists but cannot be read is a problem, a missing one is none") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("policy-env-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "a" / ".env");  // a directory named .env
+  fs::create_directories(dir / "b");
+  std::optional<InputError> problem;
+  CHECK(ReadComposeEnv((dir / "a" / "compose.yaml").string(), "", problem).empty());
+  REQUIRE(problem);
+  CHECK(problem->message.find("is a directory") != std::string::npos);
+  problem.reset();
+  CHECK(ReadComposeEnv((dir / "b" / "compose.yaml").string(), "", problem).empty());
+  CHECK_FALSE(problem);
+  fs::remove_all(dir);
 }
 }  // namespace policy::load::test
