@@ -9,6 +9,7 @@
 #include "cli/inputs.h"
 #include "cli/pack_test.h"
 #include "libpolicy/bounded_read.h"
+#include "libpolicy/report/uri.h"
 
 namespace policy::cli {
 namespace fs = std::filesystem;
@@ -64,33 +65,6 @@ struct Tally {
   std::vector<PackResult> packs;
 };
 
-// Character data and attribute values: markup escaped, controls XML cannot hold dropped.
-std::string Xml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
-    }
-  }
-  return out;
-}
-
 // `policy-check test -f junit`: one testsuite per pack, one testcase per
 // fixture, a <failure> listing its differences; a pack that could not run or
 // (--fail-on-empty) has no fixture is an <error>.
@@ -104,21 +78,23 @@ std::string FormatTestJunit(const Tally& tally) {
     tests += p.fixtures.size() + pack_errors;
     failures += pack_failures;
     errors += pack_errors;
-    body += "  <testsuite name=\"" + Xml(p.pack) + "\" tests=\"" +
+    body += "  <testsuite name=\"" + report::EscapeXml(p.pack) + "\" tests=\"" +
             std::to_string(p.fixtures.size() + pack_errors) + "\" failures=\"" +
             std::to_string(pack_failures) + "\" errors=\"" + std::to_string(pack_errors) + "\">\n";
     if (!p.error.empty()) {
-      body += "    <testcase name=\"pack\" classname=\"" + Xml(p.pack) +
-              "\">\n      <error message=\"" + Xml(p.error) + "\"/>\n    </testcase>\n";
+      body += "    <testcase name=\"pack\" classname=\"" + report::EscapeXml(p.pack) +
+              "\">\n      <error message=\"" + report::EscapeXml(p.error) +
+              "\"/>\n    </testcase>\n";
     }
     for (const FixtureResult& f : p.fixtures) {
-      body += "    <testcase name=\"" + Xml(f.fixture) + "\" classname=\"" + Xml(p.pack) + "\"";
+      body += "    <testcase name=\"" + report::EscapeXml(f.fixture) + "\" classname=\"" +
+              report::EscapeXml(p.pack) + "\"";
       if (f.differences.empty()) {
         body += "/>\n";
         continue;
       }
       body += ">\n      <failure message=\"findings differ from the expectations\">" +
-              Xml(f.differences) + "</failure>\n    </testcase>\n";
+              report::EscapeXml(f.differences) + "</failure>\n    </testcase>\n";
     }
     body += "  </testsuite>\n";
   }
