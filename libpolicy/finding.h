@@ -48,7 +48,7 @@ struct RuleCounters {
   uint64_t skipped = 0;    // removed by `where`
   uint64_t failed = 0;     // all failures, listed or not
   uint64_t errors = 0;     // evaluation errors
-  uint64_t listed = 0;     // findings kept in the list (after --max-findings)
+  uint64_t listed = 0;     // findings and evaluation errors kept in the list (after --max-findings)
 };
 
 // An input or rule file that could not be read, parsed or compiled.
@@ -87,7 +87,7 @@ struct Report {
   std::vector<Problem> unused_suppressions;
   std::map<std::string, RuleCounters> by_rule;
   uint64_t files = 0;      // files read: inputs and the files merged over them
-  uint64_t truncated = 0;  // failures not listed because of --max-findings
+  uint64_t truncated = 0;  // failures and evaluation errors not listed because of --max-findings
   uint64_t rules_run = 0;
   double elapsed_ms = 0;
 };

@@ -92,6 +92,13 @@ const Value* Runner::InnermostForValue() const {
 
 void Runner::ReportError(const Value* located) {
   ++out_->counters.errors;
+  // Listed like failures, up to the limit; past it only counted (a rule that
+  // errs on every one of a million records must not keep a million findings).
+  if (out_->counters.listed >= out_->limit) {
+    eval_.ClearError();
+    return;
+  }
+  ++out_->counters.listed;
   std::string message =
       fmt::format("evaluation error ({}): {}", eval_.error().code, eval_.error().message);
   eval_.ClearError();

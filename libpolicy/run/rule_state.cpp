@@ -42,8 +42,9 @@ void Collect(const std::string& id, eval::RuleOutcome& outcome, InputResult& res
   c.failed += outcome.counters.failed;
   c.errors += outcome.counters.errors;
   c.listed += outcome.counters.listed;
-  result.truncated +=
-      outcome.counters.failed - std::min(outcome.counters.failed, outcome.counters.listed);
+  // Listed counts failures and evaluation errors alike; so do the ones cut.
+  const uint64_t found = outcome.counters.failed + outcome.counters.errors;
+  result.truncated += found - std::min(found, outcome.counters.listed);
   if (result.findings.empty()) {
     result.findings.swap(outcome.findings);  // no second list of a million findings
   } else {

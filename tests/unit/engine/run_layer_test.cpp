@@ -256,3 +256,42 @@ TEST_CASE("run: an input read but judged by no rule is a warning in every format
   CHECK(report.problems[0].code == "input.syntax");
   CHECK_FALSE(report.problems[0].warning);
 }
+
+TEST_CASE("run: evaluation errors past --max-findings are counted, not kept") {
+  policy::CompileResult compiled = policy_test::CompileText(R"(
+rule T-ERR-001 {
+  title "ordering a CSV string with a number is an evaluation error on every record"
+  on records
+  require row.id < 5
+}
+rule T-ERR-002 {
+  title "the same on every item of a document"
+  on document
+  for item in doc.items
+  require item < "x"
+}
+)");
+  REQUIRE(compiled.program);
+  std::string csv = "id\n";
+  for (int i = 0; i < 1000; ++i) csv += std::to_string(i) + "\n";
+  std::string doc = "items:\n";
+  for (int i = 0; i < 1000; ++i) doc += "  - " + std::to_string(i) + "\n";
+  for (unsigned jobs : {1u, 2u}) {
+    CAPTURE(jobs);
+    policy::CheckOptions options;
+    options.jobs = jobs;
+    options.max_findings = 5;
+    policy::Report report = policy::Check(*compiled.program,
+                                          {Memory("rows.csv", policy::InputKind::kRecords, csv),
+                                           Memory("doc.yaml", policy::InputKind::kDocument, doc)},
+                                          options);
+    REQUIRE(report.findings.size() == 10);
+    for (const policy::Finding& f : report.findings)
+      CHECK(f.kind == policy::FindingKind::kEvaluationError);
+    CHECK(report.by_rule["T-ERR-001"].errors == 1000);
+    CHECK(report.by_rule["T-ERR-001"].listed == 5);
+    CHECK(report.by_rule["T-ERR-002"].errors == 1000);
+    CHECK(report.by_rule["T-ERR-002"].listed == 5);
+    CHECK(report.truncated == 1990);
+  }
+}
