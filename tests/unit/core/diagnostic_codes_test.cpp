@@ -1,11 +1,5 @@
 // The table of diagnostic codes (libpolicy/diagnostic_codes.def): every code is
 // unique, well formed and documented, and no other code is used in the sources.
-// GCC 12 at -O2 with the sanitizers warns, wrongly, inside <regex>'s
-// std::function (-Wmaybe-uninitialized in std_function.h); the scan below
-// needs std::regex and the warning is not about this file.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 #include "libpolicy/diagnostic_codes.h"
 
 #include <doctest/doctest.h>
