@@ -11,8 +11,8 @@
 //   std::cout << policy::report::FormatText(report, ctx) << policy::report::FormatSummary(report,
 //   ctx);
 #include <cstdint>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -19,13 +19,6 @@ std::size_t NextCodePoint(std::string_view s, std::size_t i) {
   return i;
 }
 
-void ReplaceAll(std::string& s, std::string_view what, std::string_view with) {
-  if (what.empty()) return;
-  for (std::size_t pos = s.find(what); pos != std::string::npos;
-       pos = s.find(what, pos + with.size()))
-    s.replace(pos, what.size(), with);
-}
-
 }  // namespace
 
 KeptLine LineKeeper::Keep(std::string_view line) {
@@ -135,7 +128,8 @@ std::string LineCutter::Masked(std::size_t begin, std::size_t end) const {
     i = span.end;
   }
   out.append(s.substr(i, end - i));
-  for (const std::string* text : unplaced_) ReplaceAll(out, *text, Redact(*text));
+  // Secrets not placed on the line: every occurrence masked, as messages are.
+  for (const std::string* text : unplaced_) out = MaskMessagePiece(out, *text, true);
   return out;
 }
 
