@@ -153,11 +153,6 @@ ComposeEnv ParseEnvFile(std::string_view text) {
   return env;
 }
 
-ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& env_file) {
-  std::optional<InputError> ignored;
-  return ReadComposeEnv(compose_path, env_file, ignored);
-}
-
 ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& env_file,
                           std::optional<InputError>& problem) {
   std::string path = env_file;

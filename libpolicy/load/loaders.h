@@ -90,10 +90,7 @@ ComposeEnv ParseEnvFile(std::string_view text);
 
 // The environment for the compose file at `compose_path`: `env_file` when not
 // empty (--env-file), else the `.env` in the file's directory; empty when the
-// file cannot be read. For the engine's compose path:
-//   load::NormalizeCompose(*doc, load::ReadComposeEnv(input.path, env_file_option));
-ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& env_file = "");
-// The same; a .env that exists but cannot be read whole (over its 16 MiB cap, a
+// file cannot be read. A .env that exists but cannot be read whole (over its 16 MiB cap, a
 // directory, unreadable) sets `problem` (the defaults then apply): never a quiet
 // fallback. A missing .env is no problem.
 ComposeEnv ReadComposeEnv(const std::string& compose_path, const std::string& env_file,

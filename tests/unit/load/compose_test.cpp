@@ -280,10 +280,12 @@ TEST_CASE("compose: ReadComposeEnv reads the .env beside the compose file, or th
     std::ofstream(dir / ".env") << "TAG=1.2.3\n";
     std::ofstream(dir / "other.env") << "TAG=9.9.9\n";
   }
-  CHECK(ReadComposeEnv((dir / "compose.yaml").string()).at("TAG") == "1.2.3");
-  CHECK(ReadComposeEnv((dir / "compose.yaml").string(), (dir / "other.env").string()).at("TAG") ==
-        "9.9.9");
-  CHECK(ReadComposeEnv((dir / "nowhere" / "compose.yaml").string()).empty());
+  std::optional<InputError> problem;
+  CHECK(ReadComposeEnv((dir / "compose.yaml").string(), "", problem).at("TAG") == "1.2.3");
+  CHECK(ReadComposeEnv((dir / "compose.yaml").string(), (dir / "other.env").string(), problem)
+            .at("TAG") == "9.9.9");
+  CHECK(ReadComposeEnv((dir / "nowhere" / "compose.yaml").string(), "", problem).empty());
+  CHECK_FALSE(problem);
   fs::remove_all(dir);
 }
 
