@@ -122,8 +122,14 @@ class Compiler {
   void DeclareSchemas();
   void DeclareParams();
   void DeclareDefs();
+  void DeclareIndexes();
+  void DeclareIndex(const LoadedFile& f, const syntax::Index& x);
   void CompileRules();
   void CompileRule(const LoadedFile& f, const syntax::Rule& r);
+  // The clauses from `first` (a kGroupBy) on, with `at` and `message`: the
+  // group phase of a grouped rule (LANGUAGE.md section 11.3).
+  bool CompileGroupPhase(const LoadedFile& f, const syntax::Rule& r, size_t first,
+                         check::ExprCompiler& binding, eval::CompiledRule& rule);
   void ApplyRuleConfig();
   // CompileOptions::accelerate and disabled_passes (internal, tests only).
   void ChoosePasses() {
@@ -587,7 +593,13 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
                  "`require`/`unique` must be the last query clause");
       return;
     }
+    if (c.kind == syntax::ClauseKind::kGroupBy) {
+      if (!CompileGroupPhase(f, r, i, ec, rule)) return;
+      break;
+    }
     switch (c.kind) {
+      case syntax::ClauseKind::kGroupBy:
+        break;
       case syntax::ClauseKind::kFor: {
         eval::CompiledClause cc;
         cc.op = eval::ClauseOp::kFor;
@@ -651,8 +663,8 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
         break;
     }
   }
-  if (r.at) rule.at = ec.Compile(*r.at);
-  if (r.message) {
+  if (r.at && !rule.is_grouped()) rule.at = ec.Compile(*r.at);
+  if (r.message && !rule.is_grouped()) {
     rule.has_message = true;
     for (const syntax::TemplatePart& p : r.message->parts) {
       eval::TemplatePiece piece;
@@ -679,10 +691,211 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   // complete trees, and the program is discarded anyway, so stop here.
   if (ctx_.error_count() > errors_before) return;
   rule.num_slots = ec.num_slots();
-  rule.passes = ctx_.program.passes;
-  check::RunCompilePasses(rule, ctx_);
+  for (uint32_t i : ec.indexes_read())
+    if (std::find(rule.reads_indexes.begin(), rule.reads_indexes.end(), i) ==
+        rule.reads_indexes.end())
+      rule.reads_indexes.push_back(i);
+  std::sort(rule.reads_indexes.begin(), rule.reads_indexes.end());
+  if (rule.is_grouped()) {
+    // The speed-up passes know per-binding rules only; a grouped rule runs
+    // as written (its cost is in the groups, not in the bindings).
+    rule.passes = eval::PassSet::None();
+  } else {
+    rule.passes = ctx_.program.passes;
+    check::RunCompilePasses(rule, ctx_);
+  }
 
   ctx_.program.rules.push_back(std::move(rule));
+}
+
+void Compiler::DeclareIndexes() {
+  for (const auto& f : ctx_.files)
+    if (f->module)
+      for (const syntax::Index& x : f->module->indexes) DeclareIndex(*f, x);
+}
+
+void Compiler::DeclareIndex(const LoadedFile& f, const syntax::Index& x) {
+  if (const eval::CompiledIndex* earlier = ctx_.program.FindIndex(x.name.name)) {
+    Diagnostic& d = ctx_.Add(f, x.name.span, Severity::kError, DiagCode::kIndexDuplicateName,
+                             fmt::format("index {} is already declared", x.name.name),
+                             "index names are global across the rule files loaded");
+    d.notes.push_back({earlier->file, earlier->line, earlier->column, "first declared here"});
+    return;
+  }
+  const FileScope& scope = scopes_[&f];
+  eval::CompiledIndex index;
+  index.name = x.name.name;
+  index.source = x.source.kind;
+  index.keep_all = x.keep_all;
+  index.file = f.source->path();
+  const LineColumn at = f.source->Position(x.name.span.begin);
+  index.line = at.line;
+  index.column = at.column;
+  eval::CompiledRule& rule = index.rule;
+  rule.info.id = "INDEX";
+  rule.info.title = "index " + index.name;
+  rule.info.file = index.file;
+  rule.info.line = index.line;
+  rule.info.severity = Severity::kWarning;
+  rule.is_unique = true;
+  rule.passes = eval::PassSet::None();
+  switch (x.source.kind) {
+    case syntax::SourceKind::kRecords:
+      rule.target = syntax::TargetKind::kRecords;
+      index.schema = ctx_.program.FindSchema(x.source.schema->name);
+      if (index.schema == nullptr) {
+        std::vector<std::string> names;
+        for (const auto& sc : ctx_.program.schemas) names.push_back(sc.name);
+        ctx_.Error(f, x.source.schema->span, DiagCode::kSchemaUnknown,
+                   fmt::format("unknown schema '{}'", x.source.schema->name),
+                   check::DidYouMean(x.source.schema->name, names));
+        return;
+      }
+      rule.schema = index.schema;
+      rule.info.target = "records(" + index.schema->name + ")";
+      break;
+    case syntax::SourceKind::kCompose:
+      rule.target = syntax::TargetKind::kCompose;
+      rule.info.target = "compose";
+      break;
+    case syntax::SourceKind::kDocument:
+      rule.target = syntax::TargetKind::kDocument;
+      rule.info.target = "document";
+      index.glob = x.source.glob->value;
+      break;
+    case syntax::SourceKind::kDotenv:
+      ctx_.Error(f, x.source.span, DiagCode::kSyntaxUnexpected,
+                 "dotenv(...) sources need the dotenv input kind, which this build does not "
+                 "have yet");
+      return;
+  }
+  check::ExprCompiler ec(ctx_, f, scope, rule.schema);
+  ec.AllowIndexes(false);
+  const char* subject = rule.target == syntax::TargetKind::kCompose   ? "compose"
+                        : rule.target == syntax::TargetKind::kRecords ? "row"
+                                                                      : "doc";
+  ec.AddFixedName(subject, eval::kSlotSubject);
+  ec.AddFixedName("file", eval::kSlotFile);
+  ec.AddFixedName(rule.target == syntax::TargetKind::kRecords ? "line" : "$unused_line",
+                  eval::kSlotLine);
+  if (x.for_expr) {
+    eval::CompiledClause cc;
+    cc.op = eval::ClauseOp::kFor;
+    cc.expr = ec.Compile(*x.for_expr);
+    cc.slot = ec.Declare(x.for_names[0], false);
+    if (x.for_names.size() > 1) cc.slot2 = ec.Declare(x.for_names[1], false);
+    index.entry_slot = cc.slot2 >= 0 ? cc.slot2 : cc.slot;
+    rule.clauses.push_back(cc);
+  }
+  rule.require = ec.Compile(*x.key);
+  rule.default_source = CollapseSpaces(SpanText(f, x.key->span));
+  if (rule.require == nullptr) return;
+  rule.num_slots = ec.num_slots();
+  ctx_.program.indexes.push_back(std::move(index));
+}
+
+bool Compiler::CompileGroupPhase(const LoadedFile& f, const syntax::Rule& r, size_t first,
+                                 check::ExprCompiler& binding, eval::CompiledRule& rule) {
+  auto misuse = [&](syntax::Span span, std::string what) {
+    ctx_.Error(f, span, DiagCode::kGroupMisuse, std::move(what));
+    return false;
+  };
+  if (rule.is_unique) return misuse(r.query[first].span, "`unique` and `group by` do not mix");
+  eval::CompiledRule& phase = ctx_.program.group_phases.emplace_back();
+  phase.info = rule.info;
+  phase.target = rule.target;
+  phase.schema = rule.schema;
+  phase.secret = rule.secret;
+  phase.opt_in = rule.opt_in;
+  phase.passes = eval::PassSet::None();
+  check::ExprCompiler ec(ctx_, f, scopes_[&f], nullptr);
+  ec.SetGroupPhase(&binding, &rule.aggregates);
+  // The group phase's subject is the group's first binding's located value;
+  // `file` is that binding's file. Neither is a name rules read.
+  ec.AddFixedName("$group", eval::kSlotSubject);
+  ec.AddFixedName("$file", eval::kSlotFile);
+  ec.AddFixedName("$line", eval::kSlotLine);
+  size_t i = first;
+  for (; i < r.query.size() && r.query[i].kind == syntax::ClauseKind::kGroupBy; ++i) {
+    const syntax::Clause& c = r.query[i];
+    const eval::Node* key = binding.Compile(*c.expr);
+    if (key == nullptr) return false;
+    const int position = static_cast<int>(rule.group_keys.size());
+    rule.group_keys.push_back(key);
+    rule.group_names.push_back(c.names[0].name);
+    eval::CompiledClause cc;
+    cc.op = eval::ClauseOp::kLet;
+    cc.expr = ec.GroupKeyNode(position);
+    cc.slot = ec.Declare(c.names[0], false);  // a key need not be read
+    phase.clauses.push_back(cc);
+  }
+  for (; i < r.query.size(); ++i) {
+    const syntax::Clause& c = r.query[i];
+    switch (c.kind) {
+      case syntax::ClauseKind::kGroupBy:
+        return misuse(c.span, "a second `group by`: a rule groups once (list its keys with ',')");
+      case syntax::ClauseKind::kFor:
+        return misuse(c.span, "`for` after `group by`: the clauses after it run once per group");
+      case syntax::ClauseKind::kUnique:
+        return misuse(c.span, "`unique` and `group by` do not mix");
+      case syntax::ClauseKind::kLet: {
+        eval::CompiledClause cc;
+        cc.op = eval::ClauseOp::kLet;
+        cc.expr = ec.Compile(*c.expr);
+        cc.slot = ec.Declare(c.names[0], true);
+        phase.clauses.push_back(cc);
+        break;
+      }
+      case syntax::ClauseKind::kWhere: {
+        eval::CompiledClause cc;
+        cc.op = eval::ClauseOp::kWhere;
+        cc.expr = ec.CompileCondition(*c.expr, "where");
+        phase.clauses.push_back(cc);
+        break;
+      }
+      case syntax::ClauseKind::kRequire: {
+        if (c.mostly_percent) return misuse(c.mostly_span, "`mostly` with `group by`");
+        phase.require = ec.CompileCondition(*c.expr, "require");
+        phase.default_source = CollapseSpaces(SpanText(f, c.expr->span));
+        const syntax::Expr& e = *c.expr;
+        using syntax::BinaryOp;
+        if (e.kind == syntax::ExprKind::kBinary &&
+            (e.op == BinaryOp::kEq || e.op == BinaryOp::kNe || e.op == BinaryOp::kLt ||
+             e.op == BinaryOp::kLe || e.op == BinaryOp::kGt || e.op == BinaryOp::kGe) &&
+            phase.require != nullptr && phase.require->op == eval::NodeOp::kBinary) {
+          phase.default_is_comparison = true;
+          phase.default_lhs = CollapseSpaces(SpanText(f, e.args[0]->span));
+          phase.default_rhs = CollapseSpaces(SpanText(f, e.args[1]->span));
+          phase.default_op = syntax::BinaryOpText(e.op);
+          phase.default_lhs_node = phase.require->args[0];
+          phase.default_rhs_node = phase.require->args[1];
+        }
+        break;
+      }
+    }
+  }
+  if (r.at) phase.at = ec.Compile(*r.at);
+  if (r.message) {
+    phase.has_message = true;
+    for (const syntax::TemplatePart& p : r.message->parts) {
+      eval::TemplatePiece piece;
+      if (p.expr)
+        piece.expr = ec.Compile(*p.expr);
+      else
+        piece.literal = p.literal;
+      phase.message.push_back(std::move(piece));
+    }
+  }
+  for (const syntax::Ident& id : ec.UnusedLets())
+    ctx_.Warning(f, id.span, DiagCode::kNameUnusedLet, fmt::format("'{}' is never used", id.name));
+  phase.num_slots = ec.num_slots();
+  for (uint32_t x : ec.indexes_read()) phase.reads_indexes.push_back(x);
+  for (uint32_t x : phase.reads_indexes)
+    if (std::find(rule.reads_indexes.begin(), rule.reads_indexes.end(), x) ==
+        rule.reads_indexes.end())
+      rule.reads_indexes.push_back(x);
+  rule.grouped = &phase;
+  return true;
 }
 
 void Compiler::CompileRules() {
@@ -739,6 +952,7 @@ CompileResult Compiler::Run(std::shared_ptr<Program> program) {
   stage([&] { DeclareSchemas(); });
   stage([&] { DeclareParams(); });
   stage([&] { DeclareDefs(); });
+  stage([&] { DeclareIndexes(); });
   stage([&] { CompileRules(); });
   stage([&] { ApplyRuleConfig(); });
   for (auto& p : params_storage_) program->params.push_back(p);

@@ -242,6 +242,11 @@ const Node* ExprCompiler::CompileName(const Expr& e) {
     n->name = e.text;
     return n;
   }
+  if (ctx_.program.FindIndex(e.text) != nullptr) {
+    ctx_.Error(file_, e.span, DiagCode::kIndexMisuse,
+               fmt::format("index {} is read as {}[key] or {} has key", e.text, e.text, e.text));
+    return nullptr;
+  }
   std::string help = DidYouMean(e.text, VisibleNames());
   if (help.empty() && (scope_.defs.count(e.text) || eval::FindBuiltin(e.text)))
     help = fmt::format("'{}' is a function: call it as {}(...)", e.text, e.text);
@@ -266,7 +271,20 @@ const Node* ExprCompiler::CompileMember(const Expr& e) {
     n->name = e.text;
     return n;
   }
-  const Node* base = Compile(*e.args[0]);
+  const Node* base = nullptr;
+  const Expr& inner = *e.args[0];
+  eval::CompiledIndex* index =
+      inner.kind == ExprKind::kIndex ? IndexNamed(*inner.args[0]) : nullptr;
+  if (index != nullptr) {
+    // INDEX[key].field: the index keeps this field of its entries (unless
+    // some rule reads them whole).
+    base = IndexRead(NodeOp::kIndexGet, *index, *inner.args[1], inner);
+    if (base != nullptr &&
+        std::find(index->fields.begin(), index->fields.end(), e.text) == index->fields.end())
+      index->fields.push_back(e.text);
+  } else {
+    base = Compile(inner);
+  }
   if (base == nullptr) return nullptr;
   Node* n = ctx_.NewNode(NodeOp::kMember);
   n->name = e.text;
@@ -284,6 +302,11 @@ const Node* ExprCompiler::CompileIndex(const Expr& e) {
       n->name = e.args[1]->text;
       return n;
     }
+  }
+  if (eval::CompiledIndex* named = IndexNamed(*e.args[0])) {
+    const Node* read = IndexRead(NodeOp::kIndexGet, *named, *e.args[1], e);
+    if (read != nullptr) named->read_whole = true;
+    return read;
   }
   const Node* base = Compile(*e.args[0]);
   const Node* index = Compile(*e.args[1]);
@@ -330,6 +353,18 @@ const Node* ExprCompiler::CompileRegexOperand(const Expr& e, bool allow_string) 
 
 const Node* ExprCompiler::CompileCall(const Expr& e) {
   const std::string& name = e.text;
+  if (std::optional<eval::AggregateKind> aggregate = eval::AggregateNamed(name)) {
+    if (binding_phase_ != nullptr) return CompileAggregate(e, *aggregate);
+    // sum, min, max and values are also builtins on lists and maps; the others
+    // exist only as aggregates.
+    if (eval::FindBuiltin(name) == nullptr || name == "count") {
+      ctx_.Error(file_, e.name_span, DiagCode::kGroupMisuse,
+                 fmt::format("aggregate {}() is not allowed here: aggregates read the bindings "
+                             "of a group, after `group by`",
+                             name));
+      return nullptr;
+    }
+  }
   auto def = scope_.defs.find(name);
   if (def != scope_.defs.end()) {
     if (static_cast<int>(e.args.size()) != def->second->arity) {
@@ -430,6 +465,13 @@ void ExprCompiler::CheckOperandTypes(const Expr& e, const Node* n) {
 }
 
 const Node* ExprCompiler::CompileBinary(const Expr& e, bool keep) {
+  if (e.op == BinaryOp::kHas) {
+    if (eval::CompiledIndex* index = IndexNamed(*e.args[0]))
+      return IndexRead(NodeOp::kIndexHas, *index, *e.args[1], e);
+    ctx_.Error(file_, e.args[0]->span, DiagCode::kIndexMisuse,
+               "`has` reads an index: write INDEX has KEY, with an index declared by `index`");
+    return nullptr;
+  }
   Node* n = ctx_.NewNode(NodeOp::kBinary);
   n->binary = e.op;
   const Node* left = Compile(*e.args[0]);
@@ -464,6 +506,74 @@ const Node* ExprCompiler::CompileQuantifier(const Expr& e) {
     return nullptr;
   }
   n->args = {coll, body};
+  return n;
+}
+
+eval::CompiledIndex* ExprCompiler::IndexNamed(const Expr& e) {
+  if (e.kind != ExprKind::kName || Lookup(e.text) != nullptr || scope_.params.count(e.text) > 0)
+    return nullptr;
+  for (eval::CompiledIndex& index : ctx_.program.indexes)
+    if (index.name == e.text) return &index;
+  return nullptr;
+}
+
+const Node* ExprCompiler::IndexRead(NodeOp op, eval::CompiledIndex& index, const Expr& key,
+                                    const Expr& where) {
+  if (!allow_indexes_) {
+    ctx_.Error(
+        file_, where.span, DiagCode::kIndexMisuse,
+        fmt::format("index {} cannot be read here: an index's key reads no index", index.name));
+    return nullptr;
+  }
+  const Node* k = Compile(key);
+  if (k == nullptr) return nullptr;
+  Node* n = ctx_.NewNode(op);
+  uint32_t at = 0;  // the index's position in Program::indexes
+  for (const eval::CompiledIndex& i : ctx_.program.indexes) {
+    if (&i == &index) break;
+    ++at;
+  }
+  n->slot = static_cast<int>(at);
+  n->name = index.name;
+  n->args = {k};
+  n->line = file_.source->Position(where.span.begin).line;
+  if (std::find(indexes_read_.begin(), indexes_read_.end(), at) == indexes_read_.end()) {
+    indexes_read_.push_back(at);
+    std::sort(indexes_read_.begin(), indexes_read_.end());
+  }
+  return n;
+}
+
+const Node* ExprCompiler::GroupKeyNode(int position) {
+  Node* n = ctx_.NewNode(NodeOp::kGroupKey);
+  n->slot = position;
+  return n;
+}
+
+const Node* ExprCompiler::CompileAggregate(const Expr& e, eval::AggregateKind kind) {
+  using eval::AggregateKind;
+  const size_t want = kind == AggregateKind::kCount ? 0 : 1;
+  if (e.args.size() != want) {
+    ctx_.Error(file_, e.name_span, DiagCode::kCallArity,
+               fmt::format("aggregate {}() takes {} argument{}, got {}", e.text, want,
+                           want == 1 ? "" : "s", e.args.size()));
+    return nullptr;
+  }
+  eval::Aggregate aggregate;
+  aggregate.kind = kind;
+  aggregate.line = file_.source->Position(e.span.begin).line;
+  if (want == 1) {
+    aggregate.arg = binding_phase_->Compile(*e.args[0]);
+    if (aggregate.arg == nullptr) return nullptr;
+    for (uint32_t i : binding_phase_->indexes_read())
+      if (std::find(indexes_read_.begin(), indexes_read_.end(), i) == indexes_read_.end())
+        indexes_read_.push_back(i);
+    std::sort(indexes_read_.begin(), indexes_read_.end());
+  }
+  Node* n = ctx_.NewNode(NodeOp::kAggregate);
+  n->slot = static_cast<int>(aggregates_->size());
+  n->name = e.text;
+  aggregates_->push_back(aggregate);
   return n;
 }
 

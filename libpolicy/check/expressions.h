@@ -30,6 +30,21 @@ class ExprCompiler {
   const eval::Node* CompileCondition(const syntax::Expr& e, const char* clause);
 
   int num_slots() const { return next_slot_; }
+
+  // Version 2. Index reads (`has`, `[]`) are refused where `allow` is false
+  // (an index's own key and `for`: an index reads no other index).
+  void AllowIndexes(bool allow) { allow_indexes_ = allow; }
+  // The indexes read so far (Program::indexes positions, sorted, unique).
+  const std::vector<uint32_t>& indexes_read() const { return indexes_read_; }
+  // Makes this the group phase of a grouped rule: aggregate calls compile
+  // their argument with `binding` (the per-binding scope, LANGUAGE.md 11.3)
+  // and append to `aggregates`.
+  void SetGroupPhase(ExprCompiler* binding, std::vector<eval::Aggregate>* aggregates) {
+    binding_phase_ = binding;
+    aggregates_ = aggregates;
+  }
+  // Declares a name that reads the group key at `position`.
+  const eval::Node* GroupKeyNode(int position);
   // Unused `let` names, for the warning.
   std::vector<syntax::Ident> UnusedLets() const;
 
@@ -59,6 +74,11 @@ class ExprCompiler {
   const eval::Node* Fold(eval::Node* n);
   void CheckOperandTypes(const syntax::Expr& e, const eval::Node* n);
   const Binding* Lookup(const std::string& name) const;
+  // The index `e` names (a bare name that no binding or param hides), or null.
+  eval::CompiledIndex* IndexNamed(const syntax::Expr& e);
+  const eval::Node* IndexRead(eval::NodeOp op, eval::CompiledIndex& index, const syntax::Expr& key,
+                              const syntax::Expr& where);
+  const eval::Node* CompileAggregate(const syntax::Expr& e, eval::AggregateKind kind);
   bool IsRowName(const syntax::Expr& e) const;
   std::vector<std::string> VisibleNames() const;
 
@@ -68,6 +88,10 @@ class ExprCompiler {
   const eval::Schema* schema_;
   std::vector<Binding> bindings_;
   int next_slot_ = 0;
+  bool allow_indexes_ = true;
+  std::vector<uint32_t> indexes_read_;
+  ExprCompiler* binding_phase_ = nullptr;
+  std::vector<eval::Aggregate>* aggregates_ = nullptr;
 };
 
 }  // namespace policy::check

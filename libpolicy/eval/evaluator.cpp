@@ -6,6 +6,9 @@
 #include <cstring>
 
 #include "libpolicy/eval/builtins/support.h"
+#include "libpolicy/eval/group_table.h"
+#include "libpolicy/eval/index_table.h"
+#include "libpolicy/eval/kept_value.h"
 #include "libpolicy/hash.h"
 
 namespace policy::eval {
@@ -187,8 +190,43 @@ Value Evaluator::Eval(const Node* n, Value* slots, TypedRow row) {
       if (call_.error.set()) return Value::Null();
       return Value::Bool(r);
     }
+    case NodeOp::kIndexHas:
+    case NodeOp::kIndexGet:
+      return EvalIndexRead(n, slots, row);
+    case NodeOp::kGroupKey:
+      if (group_ == nullptr || static_cast<size_t>(n->slot) >= group_->keys.size())
+        return Fail(DiagCode::kInternal, "a group key read outside a group");
+      return group_->keys[static_cast<size_t>(n->slot)];
+    case NodeOp::kAggregate: {
+      const auto a = static_cast<size_t>(n->slot);
+      if (group_ == nullptr || a >= group_->results.size())
+        return Fail(DiagCode::kInternal, "an aggregate read outside a group");
+      if (group_->errors != nullptr && a < group_->errors->size() && !(*group_->errors)[a].empty())
+        return Fail(DiagCode::kTypeMismatch, (*group_->errors)[a]);
+      return group_->results[a];
+    }
   }
   return Value::Null();
+}
+
+Value Evaluator::EvalIndexRead(const Node* n, Value* slots, TypedRow row) {
+  const IndexTable* table =
+      indexes_ != nullptr ? indexes_->at(static_cast<size_t>(n->slot)) : nullptr;
+  if (table == nullptr)
+    return Fail(DiagCode::kInternal, fmt::format("index {} was not built", n->name));
+  ValueSpace space;
+  const Value* key = Operand(n->args[0], slots, row, space);
+  if (key == nullptr) return Value::Null();
+  if (key->is(Type::kList) || key->is(Type::kMap))
+    return Fail(DiagCode::kTypeMismatch, fmt::format("index {} is keyed by scalars, not {}",
+                                                     n->name, TypeName(key->type())));
+  std::string& bytes = index_key_;
+  bytes.clear();
+  AppendKeyBytes(*key, bytes);
+  if (n->op == NodeOp::kIndexHas) return Value::Bool(!key->is_null() && table->Has(bytes));
+  if (key->is_null()) return Value::Null();
+  const Value* entry = table->Find(bytes);
+  return entry != nullptr ? *entry : Value::Null();
 }
 
 bool Evaluator::Test(const Node* n, Value* slots, TypedRow row, const char* what) {

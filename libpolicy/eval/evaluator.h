@@ -9,6 +9,11 @@
 #include "libpolicy/eval/program.h"
 
 namespace policy::eval {
+struct IndexSet;
+struct GroupView;
+}  // namespace policy::eval
+
+namespace policy::eval {
 
 // The typed schema fields of a record, by field index: each points into the
 // typed row (or at a null located at the row, for a field it lacks). Null
@@ -82,6 +87,11 @@ class Evaluator {
   }
   PassSet passes() const { return passes_; }
 
+  // Version 2: the run's indexes (null: none), and the group a grouped
+  // rule's group phase judges (null outside it).
+  void SetIndexes(const IndexSet* indexes) { indexes_ = indexes; }
+  void SetGroup(const GroupView* group) { group_ = group; }
+
   const EvalError& error() const { return call_.error; }
   // Forgets the error but not the steps taken: for a shortcut that gives up
   // and lets the full walk evaluate again, and report, within the same budget.
@@ -99,6 +109,7 @@ class Evaluator {
   static constexpr size_t kStackSlots = 1 << 14;
 
   Value EvalBinary(const Node* n, Value* slots, TypedRow row);
+  Value EvalIndexRead(const Node* n, Value* slots, TypedRow row);
   // The value of a constant, a name or a typed field without copying it; null
   // for any other node.
   // A kIdentityWhen chain whose every builtin returns a leaf as it is
@@ -186,6 +197,9 @@ class Evaluator {
 
   CallContext call_;
   PassSet passes_ = PassSet::All();
+  const IndexSet* indexes_ = nullptr;
+  const GroupView* group_ = nullptr;
+  std::string index_key_;     // scratch for the key bytes of a lookup
   std::vector<Value> stack_;  // frames of def calls: kStackSlots once the first def runs
   size_t stack_top_ = 0;
   uint64_t steps_ = 0;

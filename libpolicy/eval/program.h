@@ -59,6 +59,32 @@ enum class NodeOp : uint8_t {
   // `a != null and b != null and ...` for names and typed fields: the args
   // are those leaves; true when none is null.
   kNoneNull,
+  // Version 2 (LANGUAGE.md section 11):
+  kIndexHas,   // `INDEX has args[0]`: slot is the index (Program::indexes)
+  kIndexGet,   // `INDEX[args[0]]`: the entry, null when absent; slot is the index
+  kGroupKey,   // a group's key, in a grouped rule's group phase: slot is its position
+  kAggregate,  // an aggregate of the current group: slot is CompiledRule::aggregates' index
+};
+
+// The aggregates of a grouped rule (LANGUAGE.md section 11.3).
+enum class AggregateKind : uint8_t {
+  kCount,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kArgmin,
+  kArgmax,
+  kCountDistinct,
+  kValues,
+};
+// The aggregate a name calls in a group phase, or nullopt.
+std::optional<AggregateKind> AggregateNamed(std::string_view name);
+
+struct Aggregate {
+  AggregateKind kind = AggregateKind::kCount;
+  const struct Node* arg = nullptr;  // null for count()
+  uint32_t line = 0;                 // in the rule file
 };
 
 struct CompiledDef;
@@ -286,6 +312,42 @@ struct CompiledRule {
   // The passes on for this rule (Program::passes): the run-time paths read
   // their flag here.
   PassSet passes = PassSet::All();
+
+  // Version 2. The indexes (Program::indexes) the rule reads: built before it runs.
+  std::vector<uint32_t> reads_indexes;
+  // A grouped rule (`group by`): the clauses above run per binding, and each
+  // binding joins the group its `group_keys` give, adding the arguments of
+  // `aggregates` (evaluated in the binding) to the group's state. `grouped` is
+  // what runs once per group, after every input of the rule: its own clauses,
+  // require, at and message, reading the keys (kGroupKey) and aggregates
+  // (kAggregate). `require` above is null.
+  std::vector<const Node*> group_keys;
+  std::vector<std::string> group_names;
+  std::vector<Aggregate> aggregates;
+  const CompiledRule* grouped = nullptr;  // in Program::group_phases
+  bool is_grouped() const { return grouped != nullptr; }
+};
+
+// An index (LANGUAGE.md section 11.2): the entries of the inputs its source
+// names, by key. Built by running `rule` (its `for`, then `unique KEY`) on
+// those inputs; the binding named by `entry_slot` is the entry.
+struct CompiledIndex {
+  std::string name;
+  syntax::SourceKind source = syntax::SourceKind::kRecords;
+  const Schema* schema = nullptr;  // records(SCHEMA)
+  std::string glob;                // document("GLOB"), dotenv("GLOB")
+  CompiledRule rule;               // info.id is "INDEX"; target from the source
+  int entry_slot = kSlotSubject;
+  bool keep_all = false;
+  // How rules read the entries: not at all (`has` only), some fields only
+  // (`INDEX[k].field`, kept in `fields`), or whole (`INDEX[k]` otherwise).
+  bool read_whole = false;
+  std::vector<std::string> fields;
+  std::string file;  // where it is declared
+  uint32_t line = 0;
+  uint32_t column = 0;
+  // How a user binds an input to the source, for the missing-source problem.
+  std::string Describe() const;
 };
 
 struct ParamValue {
@@ -311,7 +373,9 @@ class Program {
   bool accelerate = true;
   eval::PassSet passes = eval::PassSet::All();
   std::vector<eval::ParamValue> params;
-  std::deque<eval::Schema> schemas;  // stable addresses
+  std::deque<eval::Schema> schemas;             // stable addresses
+  std::deque<eval::CompiledIndex> indexes;      // version 2; CompiledRule::reads_indexes
+  std::deque<eval::CompiledRule> group_phases;  // CompiledRule::grouped
   // Storage: nodes, defs, regexes, constant strings.
   std::deque<eval::Node> nodes;
   std::deque<eval::CompiledDef> defs;
@@ -319,6 +383,11 @@ class Program {
   std::deque<eval::RegexPlan> regex_plans;
   Arena arena;
 
+  const eval::CompiledIndex* FindIndex(std::string_view name) const {
+    for (const auto& i : indexes)
+      if (i.name == name) return &i;
+    return nullptr;
+  }
   const eval::Schema* FindSchema(std::string_view name) const {
     for (const auto& s : schemas)
       if (s.name == name) return &s;

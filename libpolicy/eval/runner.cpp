@@ -9,6 +9,7 @@
 
 #include "libpolicy/eval/builtins.h"
 #include "libpolicy/eval/builtins/support.h"
+#include "libpolicy/eval/kept_value.h"
 #include "libpolicy/hash.h"
 
 namespace policy::eval {
@@ -58,6 +59,16 @@ bool Runner::SkipsEveryField(const CompiledRule& rule) {
     return false;
   const std::vector<uint32_t>* passing = KnownPassingKeys(rule.clauses[0], record_->shape);
   return passing != nullptr && passing->empty();
+}
+
+void Runner::RunGroup(const CompiledRule& phase, const GroupView& group, const Value& where,
+                      const InputInfo& in, RuleOutcome& out) {
+  Begin(where, nullptr, nullptr, in);
+  eval_.SetGroup(&group);
+  group_where_ = &where;
+  RunRule(phase, out, nullptr, true);
+  group_where_ = nullptr;
+  eval_.SetGroup(nullptr);
 }
 
 void Runner::RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* on_key,
@@ -520,6 +531,21 @@ std::optional<bool> Runner::KeyFilter(const CompiledClause& c, const Value& key)
 
 void Runner::Terminal() {
   Value* slots = slots_.data();
+  if (rule_->is_grouped()) {
+    // A binding joins its group; the group is judged after every input.
+    group_keys_.clear();
+    group_args_.clear();
+    for (const Node* k : rule_->group_keys) {
+      group_keys_.push_back(eval_.Eval(k, slots, typed_));
+      if (eval_.error().set()) return ReportError(nullptr);
+    }
+    for (const Aggregate& a : rule_->aggregates) {
+      group_args_.push_back(a.arg != nullptr ? eval_.Eval(a.arg, slots, typed_) : Value());
+      if (eval_.error().set()) return ReportError(nullptr);
+    }
+    if (group_sink_ != nullptr) (*group_sink_)(group_keys_, group_args_);
+    return;
+  }
   const Node* require = unrolled_ != nullptr ? unrolled_->require : rule_->require;
   ++out_->counters.evaluated;
   if (rule_->is_unique) {
@@ -646,6 +672,7 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
   f.severity = kind == FindingKind::kEvaluationError ? Severity::kError : r.info.severity;
   f.file = in_->display_file;
   const Value* where = located != nullptr && located->loc().known() ? located : InnermostForValue();
+  if (where == nullptr) where = group_where_;
   if (where != nullptr) {
     const Loc& loc = where->loc();
     f.line = loc.line;
@@ -655,6 +682,9 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
     f.path = RenderPath(where->path());
     if (in_->doc_files != nullptr && loc.file < in_->doc_files->size() && loc.file != 0)
       f.file = (*in_->doc_files)[loc.file];
+    if (loc.file >= kForeignFileBase && in_->foreign_files != nullptr &&
+        static_cast<size_t>(loc.file - kForeignFileBase) < in_->foreign_files->size())
+      f.file = (*in_->foreign_files)[static_cast<size_t>(loc.file - kForeignFileBase)];
   } else if (record_ != nullptr) {
     f.line = record_->line;
     f.column = 1;
@@ -667,7 +697,11 @@ PendingFinding Runner::MakeFinding(FindingKind kind, std::string message, const 
 
   // The snippet: the finding's line of the input (a long one shared, not copied).
   std::string_view line;
-  if (record_ != nullptr) {
+  const bool foreign = where != nullptr && where->loc().file >= kForeignFileBase;
+  if (foreign) {
+    // In another input (an index entry, a group's binding): its text is not
+    // at hand, so no snippet.
+  } else if (record_ != nullptr) {
     std::string_view text = record_->text;
     uint32_t skip = f.line >= record_->line ? f.line - record_->line : 0;
     for (; skip > 0 && !text.empty(); --skip) {

@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "libpolicy/eval/builtins/support.h"
 #include "libpolicy/eval/evaluator.h"
+#include "libpolicy/eval/group_table.h"
 #include "libpolicy/eval/memo_table.h"
 #include "libpolicy/eval/redact.h"
 #include "libpolicy/eval/shape_cache.h"
@@ -22,6 +24,9 @@ namespace policy::eval {
 // The input being checked, as findings need it.
 struct InputInfo {
   std::string display_file;  // Finding::file
+  // Kept values (index entries, group state) name their input by a foreign
+  // id (kept_value.h): kForeignFileBase + the position in this list.
+  const std::vector<std::string>* foreign_files = nullptr;
   const std::vector<std::string>* doc_files =
       nullptr;                       // Loc::file -> display path (merged compose)
   std::string_view text;             // whole text, for snippets (documents)
@@ -86,6 +91,15 @@ class Runner {
   // every non-null key reaches `on_key` (with the slots of its binding) instead
   // of `require`.
   using KeySink = std::function<void(const Value& key, Runner& runner)>;
+  // For grouped rules: each binding's group keys and aggregate arguments
+  // (CompiledRule::group_keys, aggregates; null for count()) reach the sink
+  // set here instead of `require` (LANGUAGE.md section 11.3).
+  using GroupSink = std::function<void(std::span<const Value> keys, std::span<const Value> args)>;
+  void SetGroupSink(const GroupSink* sink) { group_sink_ = sink; }
+  // The group phase of a grouped rule (CompiledRule::grouped) on one group:
+  // `where` locates findings that have no `at` (the group's first binding).
+  void RunGroup(const CompiledRule& phase, const GroupView& group, const Value& where,
+                const InputInfo& in, RuleOutcome& out);
   void Run(const CompiledRule& rule, const Value& subject, TypedRow typed, const RecordInfo* record,
            const InputInfo& in, RuleOutcome& out, const KeySink* on_key = nullptr);
   // The same in two steps, for several rules on one subject: Begin() once,
@@ -118,6 +132,12 @@ class Runner {
                                       uint64_t passed, uint64_t total, uint32_t first_line);
 
   Evaluator& evaluator() { return eval_; }
+  // The run's input names by foreign id (InputInfo::foreign_files) or null.
+  const std::vector<std::string>* foreign_files() const {
+    return in_ != nullptr ? in_->foreign_files : nullptr;
+  }
+  // The current binding's value of `slot` (for sinks).
+  const Value& slot(int i) const { return slots_[static_cast<size_t>(i)]; }
 
   // Lets go of the long lines findings share: called before the texts that
   // subjects point into are freed or reused (a record pipeline's next chunk).
@@ -140,6 +160,9 @@ class Runner {
   const InputInfo* in_ = nullptr;
   RuleOutcome* out_ = nullptr;
   const KeySink* on_key_ = nullptr;
+  const GroupSink* group_sink_ = nullptr;
+  const Value* group_where_ = nullptr;          // RunGroup: where a finding without `at` is
+  std::vector<Value> group_keys_, group_args_;  // scratch for the group sink
   LineKeeper lines_;  // one copy of a long line for all the findings on it
   std::vector<Value> slots_;
   // The element / map value of each active `for` (they outlive the binding).

@@ -10,9 +10,11 @@
 
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/engine.h"
+#include "libpolicy/eval/kept_value.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/run/check_input.h"
 #include "libpolicy/run/finish.h"
+#include "libpolicy/run/index_build.h"
 #include "libpolicy/run/input_plan.h"
 #include "libpolicy/run/rule_selection.h"
 
@@ -37,7 +39,6 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   auto start = std::chrono::steady_clock::now();
   Report report;
   const run::ActiveRules rules = run::SelectRules(program, options);
-  report.rules_run = rules.count;
   run::Settings settings;
   settings.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   settings.max_findings = options.max_findings;
@@ -47,12 +48,29 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
 
   std::vector<run::InputPlan> plans;
   plans.reserve(inputs.size());
-  for (const Input& in : inputs) plans.push_back(run::PlanInput(program, in));
+  std::vector<std::string> names;  // kept values name inputs by position (eval/kept_value.h)
+  for (const Input& in : inputs) {
+    plans.push_back(run::PlanInput(program, in));
+    if (names.size() < eval::kMaxForeignFiles)
+      plans.back().foreign_id = static_cast<uint16_t>(eval::kForeignFileBase + names.size());
+    names.push_back(plans.back().display);
+  }
+  settings.foreign_files = &names;
+
+  // Version 2: the indexes the rules read, built before any rule runs.
+  run::InputResult v2;  // index and group findings, and missing sources
+  v2.summary.file = "";
+  std::vector<char> fed(inputs.size(), 0);
+  run::ActiveRules active = rules;
+  const eval::IndexSet indexes =
+      run::BuildIndexes(program, active, inputs, plans, settings, fed, v2);
+  settings.indexes = &indexes;
+  report.rules_run = active.count;
 
   std::vector<run::InputResult> results(inputs.size());
   auto check = [&](size_t i) {
     try {
-      results[i] = run::CheckInput(program, rules, inputs[i], plans[i], settings);
+      results[i] = run::CheckInput(program, active, inputs[i], plans[i], settings);
     } catch (const std::exception& e) {
       results[i].summary.file = plans[i].display;
       results[i].summary.kind = run::KindName(plans[i].kind);
@@ -75,9 +93,12 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   for (std::thread& t : pool) t.join();
   for (size_t i : big) check(i);
 
-  for (run::InputResult& r : results) {
+  run::FinishGroups(active, results, settings, v2);
+  for (size_t i = 0; i < results.size(); ++i) {
+    run::InputResult& r = results[i];
     // Read but judged by nothing: said so in every format, never a quiet pass.
-    if (r.summary.checked && r.summary.rules.empty()) {
+    // (An input that fed an index was read for the rules that read it.)
+    if (r.summary.checked && r.summary.rules.empty() && !fed[i]) {
       std::string what = r.summary.kind;
       if (!r.summary.schema.empty()) what += " (schema " + r.summary.schema + ")";
       r.problems.push_back(
@@ -99,6 +120,16 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
     for (Problem& p : r.problems) report.problems.push_back(std::move(p));
     report.inputs.push_back(std::move(r.summary));
   }
+  for (auto& [id, c] : v2.by_rule) {
+    RuleCounters& t = report.by_rule[id];
+    t.evaluated += c.evaluated;
+    t.skipped += c.skipped;
+    t.failed += c.failed;
+    t.errors += c.errors;
+    t.listed += c.listed;
+  }
+  run::FinishFindings(v2, options.repo_root, report.findings);
+  for (Problem& p : v2.problems) report.problems.push_back(std::move(p));
   // Every file read: an input, and the files --compose-merge merged over it.
   report.files = 0;
   for (const Input& in : inputs) report.files += 1 + in.merge.size();

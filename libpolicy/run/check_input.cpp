@@ -7,6 +7,7 @@
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/load/loaders.h"
+#include "libpolicy/run/index_build.h"
 #include "libpolicy/run/record_pipeline.h"
 #include "libpolicy/run/rule_state.h"
 
@@ -32,13 +33,31 @@ void AddProblem(InputResult& r, const load::InputError& e, bool warning = false)
 }
 
 void RunOnDocument(const RuleList& rules, const Value& root, const eval::InputInfo& info,
-                   const Settings& settings, InputResult& result) {
+                   const InputPlan& plan, const Settings& settings, InputResult& result) {
   Arena scratch;
   eval::Runner runner(scratch);
+  runner.evaluator().SetIndexes(settings.indexes);
   for (const eval::CompiledRule* rule : rules) {
     eval::RuleOutcome outcome;
     if (settings.max_findings && *settings.max_findings > 0) outcome.limit = *settings.max_findings;
-    runner.Run(*rule, root, nullptr, nullptr, info, outcome);
+    if (settings.index_build != nullptr) {
+      // Building an index: each key adds the binding's entry.
+      eval::Runner::KeySink sink = [&](const Value& key, eval::Runner& r) {
+        AddIndexEntry(*settings.index_build, key, r.slot(settings.index_build->index().entry_slot),
+                      plan.foreign_id, key.loc().line, r, outcome);
+      };
+      runner.Run(*rule, root, nullptr, nullptr, info, outcome, &sink);
+    } else if (rule->is_grouped()) {
+      eval::GroupTable& groups = GroupsOf(result.groups, rule);
+      eval::Runner::GroupSink sink = [&](std::span<const Value> keys, std::span<const Value> args) {
+        AddToGroup(groups, keys, args, plan.foreign_id, root.loc().line);
+      };
+      runner.SetGroupSink(&sink);
+      runner.Run(*rule, root, nullptr, nullptr, info, outcome);
+      runner.SetGroupSink(nullptr);
+    } else {
+      runner.Run(*rule, root, nullptr, nullptr, info, outcome);
+    }
     FinishMostly(*rule, info, root.loc().line ? root.loc().line : 1, outcome);
     Collect(rule->info.id, outcome, result);
     scratch.Reset();
@@ -135,7 +154,7 @@ void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& pl
   info.doc_files = &doc->files;
   result.summary.services = ServicesOf(doc->root);
   result.summary.checked = true;
-  RunOnDocument(rules, doc->root, info, settings, result);
+  RunOnDocument(rules, doc->root, info, plan, settings, result);
 }
 
 }  // namespace
@@ -171,6 +190,7 @@ InputResult CheckInput(const Program& program, const ActiveRules& rules, const I
       if (!plan.json) result.directives[plan.display] = ParseDirectives(*text);
       eval::InputInfo info;
       info.display_file = plan.display;
+      info.foreign_files = settings.foreign_files;
       info.text = *text;
       info.lines = &lines;
       if (plan.read_as == ReadAs::kCompose) {
@@ -196,7 +216,7 @@ InputResult CheckInput(const Program& program, const ActiveRules& rules, const I
       summary.checked = result.problems.empty();
       for (const auto& doc : docs) {
         if (plan.read_as == ReadAs::kDocuments) {
-          RunOnDocument(here, doc->root, info, settings, result);
+          RunOnDocument(here, doc->root, info, plan, settings, result);
         } else if (!doc->root.is(Type::kList)) {
           result.problems.push_back({plan.display, doc->root.loc().line, doc->root.loc().column,
                                      "a record set must be an array of objects", false});

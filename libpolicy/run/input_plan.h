@@ -35,6 +35,9 @@ struct InputPlan {
   // The kind came from a document's name (.yaml/.yml/.json), not from the
   // caller: its content may still make it compose (ComposeByContent).
   bool by_content = false;
+  // The input's id in kept values (eval/kept_value.h): kForeignFileBase + its
+  // position among the run's inputs. Set by Check().
+  uint16_t foreign_id = 0;
 };
 
 // The plan of `input` for `program` (schemas bind by Input::schema, else by

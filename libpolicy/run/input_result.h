@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "libpolicy/engine.h"
+#include "libpolicy/eval/group_table.h"
+#include "libpolicy/eval/index_table.h"
 #include "libpolicy/eval/runner.h"
 #include "libpolicy/run/suppressions.h"
 
@@ -19,7 +21,14 @@ struct InputResult {
   uint64_t truncated = 0;
   std::map<std::string, std::vector<Directive>> directives;  // YAML inputs, by display file
   InputSummary summary;
+  // Grouped rules: the groups this input's bindings made, merged later with
+  // the other inputs' in input order (LANGUAGE.md section 11.3).
+  std::map<const eval::CompiledRule*, eval::GroupTable> groups;
 };
+
+// The table of `rule` in `groups`, made empty when absent.
+eval::GroupTable& GroupsOf(std::map<const eval::CompiledRule*, eval::GroupTable>& groups,
+                           const eval::CompiledRule* rule);
 
 struct Settings {
   unsigned jobs = 1;
@@ -29,6 +38,13 @@ struct Settings {
   bool dormant_rules = true;
   std::optional<uint64_t> max_findings;  // as CheckOptions
   std::string repo_root;                 // as CheckOptions, for fingerprints
+  // Version 2 (LANGUAGE.md section 11). The indexes rules read (built first).
+  const eval::IndexSet* indexes = nullptr;
+  // Every input's display name by position: kept values name inputs so.
+  const std::vector<std::string>* foreign_files = nullptr;
+  // While an index is built: the keys of its rule (the only rule run) fill
+  // this table, instead of deciding `unique`.
+  eval::IndexTable* index_build = nullptr;
   // The findings listed per rule and input: --max-findings, 100 for record
   // inputs by default, unlimited (UINT64_MAX) for documents.
   uint64_t RecordLimit() const {

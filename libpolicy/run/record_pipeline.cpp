@@ -21,9 +21,11 @@
 #include <thread>
 
 #include "libpolicy/diagnostic_codes.h"
+#include "libpolicy/eval/kept_value.h"
 #include "libpolicy/eval/shape_cache.h"
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/run/finish.h"
+#include "libpolicy/run/index_build.h"
 #include "libpolicy/run/key_set.h"
 #include "libpolicy/run/record_typer.h"
 #include "libpolicy/run/rule_state.h"
@@ -96,6 +98,8 @@ struct Batch {
 
 struct ChunkResult {
   std::vector<RuleOutcome> outcomes;  // per rule, then SCHEMA last
+  // Per rule: the groups of a grouped rule made by this chunk (else null).
+  std::vector<std::unique_ptr<eval::GroupTable>> groups;
   std::vector<UniqueEntry> unique;
   std::string keys;
   std::vector<policy::Problem> problems;  // records that could not be checked; the rest go on
@@ -115,16 +119,6 @@ void AddRecordProblem(ChunkResult& out, policy::Problem p) {
   }
 }
 
-void AppendKey(const Value& key, std::string& out) {
-  if (key.is(Type::kString)) {
-    out += 's';
-    out += key.as_string();
-  } else {
-    out += 'j';
-    RenderJson(key, out);
-  }
-}
-
 // Everything one worker thread needs, reused across chunks.
 struct Worker {
   Worker(const load::ChunkOptions& options, const load::CsvHeader* header, const std::string& file,
@@ -135,6 +129,8 @@ struct Worker {
   RecordTyper typer;
   Runner runner;
   load::Record record;
+  // Per rule: where a grouped rule's bindings go (the current chunk's table).
+  std::vector<Runner::GroupSink> group_sinks;
   // For recent record shapes: the rules to run on a record of the shape, and
   // those that skip every field of it (Runner::SkipsEveryField), so later
   // records of the shape (every CSV row; JSON Lines records alternate between
@@ -225,6 +221,8 @@ class RecordPipeline {
     options_.delimiter = plan.delimiter;
     options_.chunk_bytes = kChunkBytes;
     info_.display_file = plan.display;
+    info_.foreign_files = settings.foreign_files;
+    foreign_id_ = plan.foreign_id;
     rel_ = RelativeToRoot(plan.display, settings.repo_root);
     limit_ = settings.RecordLimit();
     totals_.resize(rules_.size() + 1);
@@ -278,6 +276,8 @@ class RecordPipeline {
     for (unsigned t = 0; t < jobs; ++t)
       workers_.push_back(std::make_unique<Worker>(options_, header, display_, schema_));
     merger_ = std::make_unique<Worker>(options_, header, display_, schema_);
+    for (auto& w : workers_) w->runner.evaluator().SetIndexes(settings_.indexes);
+    merger_->runner.evaluator().SetIndexes(settings_.indexes);
     for (const CompiledRule* rule : rules_)
       dormant_.push_back(settings_.dormant_rules &&
                          !merger_->runner.InputPrefixHolds(*rule, info_));
@@ -437,6 +437,10 @@ class RecordPipeline {
       if (rule.is_unique) {
         Runner::KeySink sink = [&](const Value& key, Runner&) { on_unique(k, key); };
         w.runner.RunRule(rule, outcomes[k], &sink, applies);
+      } else if (rule.is_grouped()) {
+        w.runner.SetGroupSink(&w.group_sinks[k]);
+        w.runner.RunRule(rule, outcomes[k], nullptr, applies);
+        w.runner.SetGroupSink(nullptr);
       } else {
         w.runner.RunRule(rule, outcomes[k], nullptr, applies);
       }
@@ -474,12 +478,25 @@ class RecordPipeline {
     // comes later in the file: its failures are only counted.
     for (size_t k = 0; k < out.outcomes.size(); ++k)
       out.outcomes[k].limit = listed_full_[k].load(std::memory_order_relaxed) ? 0 : limit_;
+    // Grouped rules: this chunk's groups, merged in file order later.
+    out.groups.resize(rules_.size());
+    w.group_sinks.resize(rules_.size());
+    for (size_t k = 0; k < rules_.size(); ++k) {
+      if (!rules_[k]->is_grouped()) continue;
+      out.groups[k] = std::make_unique<eval::GroupTable>(rules_[k]);
+      eval::GroupTable* table = out.groups[k].get();
+      const uint16_t file = foreign_id_;
+      w.group_sinks[k] = [table, file, &w](std::span<const Value> keys,
+                                           std::span<const Value> args) {
+        table->Add(keys, args, file, w.record.line);
+      };
+    }
     const Value* item = nullptr;
     auto on_unique = [&](size_t k, const Value& key) {
       UniqueEntry e;
       e.rule = static_cast<uint32_t>(k);
       e.key_offset = static_cast<uint32_t>(out.keys.size());
-      AppendKey(key, out.keys);
+      eval::AppendKeyBytes(key, out.keys);
       e.key_size = static_cast<uint32_t>(out.keys.size() - e.key_offset);
       e.hash = KeySet::HashOf(std::string_view(out.keys.data() + e.key_offset, e.key_size));
       e.line = w.record.line;
@@ -548,6 +565,8 @@ class RecordPipeline {
       if (totals_[k].counters.listed >= limit_)
         listed_full_[k].store(true, std::memory_order_relaxed);
     }
+    for (size_t k = 0; k < r.groups.size(); ++k)
+      if (r.groups[k]) GroupsOf(result_.groups, rules_[k]).Merge(*r.groups[k]);
     for (policy::Problem& p : r.problems) {
       if (listed_problems_ < kMaxListedProblems) {
         ++listed_problems_;
@@ -566,6 +585,10 @@ class RecordPipeline {
       if (i + kAhead < r.unique.size())
         keysets_[r.unique[i + kAhead].rule].Prefetch(r.unique[i + kAhead].hash);
       std::string_view key(r.keys.data() + e.key_offset, e.key_size);
+      if (settings_.index_build != nullptr) {
+        IndexKey(e, key);
+        continue;
+      }
       KeySet& set = keysets_[e.rule];
       if (set.size() >= kMaxUniqueKeys) {
         if (!unique_overflow_[e.rule]) ReportUniqueOverflow(e.rule, e.line);
@@ -599,9 +622,10 @@ class RecordPipeline {
     total.findings.push_back(std::move(p));
   }
 
-  // Re-reads one duplicate record from its raw text to build its finding.
-  void DuplicateFinding(const UniqueEntry& e, std::string_view key, uint32_t first_line,
-                        RuleOutcome& total) {
+  // Re-reads the record of `e` from its raw text and runs its rule again;
+  // `on_match(key, runner)` is called for the binding whose key is `key`.
+  template <class OnMatch>
+  void ReRun(const UniqueEntry& e, std::string_view key, OnMatch&& on_match) {
     Worker& w = *merger_;
     w.scratch.Reset();
     w.runner.ForgetLines();   // `chunk` below is new text
@@ -623,17 +647,43 @@ class RecordPipeline {
     Runner::KeySink sink = [&](const Value& k, Runner& runner) {
       if (made) return;
       std::string mine;
-      AppendKey(k, mine);
+      eval::AppendKeyBytes(k, mine);
       if (mine != key) return;
       made = true;
+      on_match(k, runner);
+    };
+    w.runner.Run(rule, row, w.typer.typed(), &info, info_, scratch_outcomes[e.rule], &sink);
+  }
+
+  // Builds one duplicate's finding, from its record read again.
+  void DuplicateFinding(const UniqueEntry& e, std::string_view key, uint32_t first_line,
+                        RuleOutcome& total) {
+    const CompiledRule& rule = *rules_[e.rule];
+    ReRun(e, key, [&](const Value& k, Runner& runner) {
       Value at = runner.LocatedAt(k);
       std::string message =
           rule.has_message ? runner.RenderMessage() + fmt::format(" (first at line {})", first_line)
                            : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
                                          rule.default_source, ToJson(k), first_line);
       total.findings.push_back(runner.MakeFinding(FindingKind::kFinding, std::move(message), &at));
-    };
-    w.runner.Run(rule, row, w.typer.typed(), &info, info_, scratch_outcomes[e.rule], &sink);
+    });
+  }
+
+  // Building an index: a key of its rule. The record is read again only when
+  // the index keeps entries (or to report a key seen twice).
+  void IndexKey(const UniqueEntry& e, std::string_view key) {
+    eval::IndexTable& table = *settings_.index_build;
+    const eval::CompiledIndex& index = table.index();
+    const bool keeps = index.read_whole || !index.fields.empty();
+    if (!keeps && !table.Has(key) && table.size() < eval::IndexTable::kMaxEntries) {
+      eval::IndexTable::Place first;
+      table.Add(std::string(key), Value(), foreign_id_, e.line, &first);
+      return;
+    }
+    ReRun(e, key, [&](const Value& k, Runner& runner) {
+      AddIndexEntry(table, k, runner.slot(index.entry_slot), foreign_id_, e.line, runner,
+                    totals_[e.rule]);
+    });
   }
 
   void Finish(uint32_t first_line) {
@@ -666,7 +716,8 @@ class RecordPipeline {
   uint64_t input_bytes_ = 0;  // streams: for sizing the key sets
   std::vector<std::unique_ptr<Worker>> workers_;
   InputInfo info_;
-  std::string rel_;  // the input's path as fingerprints name it
+  std::string rel_;          // the input's path as fingerprints name it
+  uint16_t foreign_id_ = 0;  // InputPlan::foreign_id
   uint64_t limit_ = 100;
   size_t listed_problems_ = 0;      // records that could not be read, listed
   uint64_t unlisted_problems_ = 0;  // and counted past kMaxListedProblems

@@ -48,6 +48,8 @@ const char* BinaryOpText(BinaryOp op) {
       return "or";
     case BinaryOp::kImplies:
       return "implies";
+    case BinaryOp::kHas:
+      return "has";
   }
   return "?";
 }
@@ -82,6 +84,11 @@ bool operator==(const Def& a, const Def& b) {
 bool operator==(const Clause& a, const Clause& b) {
   return a.kind == b.kind && a.names == b.names && SameExpr(a.expr, b.expr) &&
          a.mostly_percent == b.mostly_percent;
+}
+
+bool operator==(const Index& a, const Index& b) {
+  return a.name == b.name && a.source == b.source && a.for_names == b.for_names &&
+         SameExpr(a.for_expr, b.for_expr) && SameExpr(a.key, b.key) && a.keep_all == b.keep_all;
 }
 
 bool operator==(const Rule& a, const Rule& b) {

@@ -63,6 +63,7 @@ enum class BinaryOp : uint8_t {
   kAnd,
   kOr,
   kImplies,
+  kHas,  // INDEX has KEY (version 2)
 };
 const char* BinaryOpText(BinaryOp op);  // "??", "*", ..., "not in", "implies"
 
@@ -144,7 +145,9 @@ struct Schema {
   friend bool operator==(const Schema&, const Schema&) = default;
 };
 
-enum class ClauseKind : uint8_t { kFor, kLet, kWhere, kRequire, kUnique };
+// kGroupBy: one `NAME = EXPR` of `group by` (names[0], expr); a `group by` of
+// several keys is that many kGroupBy clauses in a row (version 2).
+enum class ClauseKind : uint8_t { kFor, kLet, kWhere, kRequire, kUnique, kGroupBy };
 
 struct Clause {
   ClauseKind kind = ClauseKind::kWhere;
@@ -188,12 +191,36 @@ struct Rule {
   friend bool operator==(const Rule& a, const Rule& b);
 };
 
+// What an index reads (LANGUAGE.md section 11.1).
+enum class SourceKind : uint8_t { kRecords, kCompose, kDocument, kDotenv };
+
+struct Source {
+  SourceKind kind = SourceKind::kRecords;
+  std::optional<Ident> schema;    // records(SCHEMA)
+  std::optional<StringLit> glob;  // document("GLOB"), dotenv("GLOB")
+  Span span;
+  friend bool operator==(const Source&, const Source&) = default;
+};
+
+// `index NAME = SOURCE [for x in EXPR] by KEY [keep first|all]` (section 11.2).
+struct Index {
+  Ident name;
+  Source source;
+  std::vector<Ident> for_names;  // 0 (no `for`), 1 or 2
+  ExprPtr for_expr;
+  ExprPtr key;
+  bool keep_all = false;
+  Span span;
+  friend bool operator==(const Index& a, const Index& b);
+};
+
 struct Module {
   std::optional<Ident> package;  // dotted name in name
   std::vector<Import> imports;
   std::vector<Param> params;
   std::vector<Def> defs;
   std::vector<Schema> schemas;
+  std::vector<Index> indexes;
   std::vector<Rule> rules;
   friend bool operator==(const Module&, const Module&) = default;
 };

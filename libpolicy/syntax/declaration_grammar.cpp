@@ -19,17 +19,23 @@ constexpr Keyword kw_package("package", "'package'"), kw_import("import", "'impo
     kw_unique("unique", "'unique'"), kw_mostly("mostly", "'mostly'"), kw_at("at", "'at'"),
     kw_message("message", "'message'"), kw_title("title", "'title'"),
     kw_severity("severity", "'severity'"), kw_tags("tags", "'tags'"), kw_on("on", "'on'"),
-    kw_remedy("remedy", "'remedy'"), kw_doc("doc", "'doc'"), kw_in("in", "'in'");
+    kw_remedy("remedy", "'remedy'"), kw_doc("doc", "'doc'"), kw_in("in", "'in'"),
+    // Version 2 (LANGUAGE.md section 11): keywords only where these rules read them.
+    kw_index("index", "'index'"), kw_by("by", "'by'"), kw_group("group", "'group'"),
+    kw_keep("keep", "'keep'");
 constexpr Punct open_paren("(", "'('"), close_paren(")", "')'"), open_bracket("[", "'['"),
     close_bracket("]", "']'"), open_brace("{", "'{'"),
     clause_or_close("}",
                     "a clause (title, severity, tags, on, remedy, doc, for, let, where, "
-                    "require, unique, at, message) or '}'"),
+                    "group by, require, unique, at, message) or '}'"),
     field_or_close("}", "a field or '}'"), comma(",", "','"), colon(":", "':'"), dot(".", "'.'"),
     equals("=", "'='", "="), percent("%", "'%'"), bar("|", "'|'");
 constexpr Name binder(NameKind::kBinder, "a name"), any_name(NameKind::kAny, "a name"),
     type_name(NameKind::kBinder, "a type"), tag(NameKind::kTag, "a tag ([a-z][a-z0-9_-]*)"),
-    target_word(NameKind::kAny, "a target (compose, records, records(SCHEMA) or document)");
+    target_word(NameKind::kAny, "a target (compose, records, records(SCHEMA) or document)"),
+    source_word(NameKind::kAny,
+                "a source (records(SCHEMA), compose, document(\"GLOB\") or dotenv(\"GLOB\"))"),
+    keep_word(NameKind::kAny, "'first' or 'all'");
 constexpr StringLiteral string_literal;
 constexpr RuleId rule_id;
 constexpr Literal number(LiteralKind::kNumber, "a number");
@@ -163,6 +169,9 @@ const auto add_def = [](auto& ctx) {
 const auto add_schema = [](auto& ctx) {
   Declared(State(ctx)).module->schemas.push_back(std::move(_attr(ctx)));
 };
+const auto add_index = [](auto& ctx) {
+  Declared(State(ctx)).module->indexes.push_back(std::move(_attr(ctx)));
+};
 const auto add_rule = [](auto& ctx) {
   Declared(State(ctx)).module->rules.push_back(std::move(_attr(ctx)));
 };
@@ -201,6 +210,64 @@ const auto set_target_schema = [](auto& ctx) {
          _attr(ctx).span.end);
   }
   target.schema = std::move(_attr(ctx));
+};
+
+const auto set_source_kind = [](auto& ctx) {
+  const Ident& word = _attr(ctx);
+  Source& source = _val(ctx);
+  source.span = word.span;
+  if (word.name == "records") {
+    source.kind = SourceKind::kRecords;
+  } else if (word.name == "compose") {
+    source.kind = SourceKind::kCompose;
+  } else if (word.name == "document") {
+    source.kind = SourceKind::kDocument;
+  } else if (word.name == "dotenv") {
+    source.kind = SourceKind::kDotenv;
+  } else {
+    Fail(DiagCode::kSyntaxExpected,
+         "expected a source (records(SCHEMA), compose, document(\"GLOB\") or dotenv(\"GLOB\"))",
+         word.span.begin, word.span.end);
+  }
+};
+const auto set_source_schema = [](auto& ctx) {
+  Source& source = _val(ctx);
+  if (source.kind != SourceKind::kRecords)
+    Fail(DiagCode::kSyntaxUnexpected, "only 'records' takes a schema; documents take a \"glob\"",
+         _attr(ctx).span.begin, _attr(ctx).span.end);
+  source.schema = std::move(_attr(ctx));
+};
+const auto set_source_glob = [](auto& ctx) {
+  Source& source = _val(ctx);
+  if (source.kind != SourceKind::kDocument && source.kind != SourceKind::kDotenv)
+    Fail(DiagCode::kSyntaxUnexpected, "only 'document' and 'dotenv' take a \"glob\"",
+         _attr(ctx).span.begin, _attr(ctx).span.end);
+  source.glob = std::move(_attr(ctx));
+};
+const auto end_source = [](auto& ctx) {
+  Source& source = _val(ctx);
+  source.span.end = _attr(ctx);
+  if (source.kind == SourceKind::kRecords && !source.schema)
+    Fail(DiagCode::kSyntaxExpected, "an index reads `records(SCHEMA)`: name the schema",
+         source.span.begin, source.span.end);
+  if ((source.kind == SourceKind::kDocument || source.kind == SourceKind::kDotenv) && !source.glob)
+    Fail(DiagCode::kSyntaxExpected, "name the files: document(\"GLOB\") or dotenv(\"GLOB\")",
+         source.span.begin, source.span.end);
+};
+const auto add_index_for = [](auto& ctx) {
+  auto& attr = _attr(ctx);
+  Index& index = _val(ctx);
+  index.for_names.push_back(std::move(at_c<0>(attr)));
+  if (at_c<1>(attr)) index.for_names.push_back(std::move(*at_c<1>(attr)));
+  index.for_expr = std::move(at_c<2>(attr));
+};
+const auto set_keep = [](auto& ctx) {
+  const Ident& word = _attr(ctx);
+  if (word.name == "all")
+    _val(ctx).keep_all = true;
+  else if (word.name != "first")
+    Fail(DiagCode::kSyntaxExpected, "expected 'first' or 'all' after 'keep'", word.span.begin,
+         word.span.end);
 };
 
 // A metadata clause: (begin, value, end). Kept the first time, recorded in
@@ -274,6 +341,15 @@ const auto require_clause_action = [](auto& ctx) {
   _val(ctx).query.push_back(std::move(clause));
 };
 
+// `group by a = x, b = y`: one kGroupBy clause per key, in order.
+const auto group_key_action = [](auto& ctx) {
+  auto& attr = _attr(ctx);
+  Clause clause = MakeClause(ClauseKind::kGroupBy, at_c<0>(attr), at_c<3>(attr));
+  clause.names.push_back(std::move(at_c<1>(attr)));
+  clause.expr = std::move(at_c<2>(attr));
+  _val(ctx).query.push_back(std::move(clause));
+};
+
 // ---- rules ------------------------------------------------------------
 
 x3::rule<struct PackageId> const package_decl = "a package";
@@ -286,6 +362,8 @@ x3::rule<struct SchemaId, Schema> const schema_decl = "a schema";
 x3::rule<struct TargetId, Target> const target = "a target";
 x3::rule<struct TagsId, std::vector<Ident>> const tag_list = "a list of tags";
 x3::rule<struct RuleDeclId, Rule> const rule_decl = "a rule";
+x3::rule<struct SourceId, Source> const source = "a source";
+x3::rule<struct IndexId, Index> const index_decl = "an index";
 
 const auto package_decl_def = ((Here() >> kw_package) > binder > *(dot > any_name))[set_package];
 
@@ -314,6 +392,18 @@ const auto schema_decl_def = (Here()[begin_at] >> kw_schema) > binder[set<&Schem
 const auto target_def = (target_word[set_target_kind] >>
                          -(open_paren > binder[set_target_schema] > close_paren)) > There()[end_at];
 
+const auto source_def = source_word[set_source_kind] >>
+                        -(open_paren > (string_literal[set_source_glob] |
+                                        binder[set_source_schema]) > close_paren) >
+                        There()[end_source];
+
+const auto index_decl_def = (Here()[begin_at] >> kw_index) > binder[set<&Index::name>] > equals >
+                            source[set<&Index::source>] >
+                            -((kw_for > binder > -(comma > binder) > kw_in >
+                               additive)[add_index_for]) > kw_by
+                            > expression[set<&Index::key>] > -(kw_keep > keep_word[set_keep]) >
+                            There()[end_at];
+
 const auto tag_list_def = open_bracket > -(tag % comma) > close_bracket;
 
 const auto title_clause =
@@ -340,20 +430,24 @@ const auto unique_clause =
 const auto require_clause = ((Here() >> kw_require) > expression > -(kw_mostly > number > percent) >
                              There())[require_clause_action];
 
-const auto clause = title_clause | severity_clause | tags_clause | on_clause | remedy_clause |
-                    doc_clause | message_clause | at_clause | for_clause | let_clause |
-                    where_clause | unique_clause | require_clause;
+const auto group_key = (Here() >> binder > equals > expression > There())[group_key_action];
+const auto group_clause = (kw_group >> kw_by) > (group_key % comma);
+
+const auto clause = group_clause | title_clause | severity_clause | tags_clause | on_clause |
+                    remedy_clause | doc_clause | message_clause | at_clause | for_clause |
+                    let_clause | where_clause | unique_clause | require_clause;
 
 const auto rule_decl_def = (Here()[begin_at] >> kw_rule) > rule_id[set<&Rule::id>] > open_brace >
                            *clause > clause_or_close > There()[end_at];
 
 BOOST_SPIRIT_DEFINE(package_decl, import_decl, type_ref, param_decl, def_decl, field, schema_decl,
-                    target, tag_list, rule_decl)
+                    target, tag_list, rule_decl, source, index_decl)
 
 }  // namespace
 
 const auto declaration_def = package_decl | import_decl | param_decl[add_param] |
-                             def_decl[add_def] | schema_decl[add_schema] | rule_decl[add_rule];
+                             def_decl[add_def] | schema_decl[add_schema] | index_decl[add_index] |
+                             rule_decl[add_rule];
 
 BOOST_SPIRIT_DEFINE(declaration)
 BOOST_SPIRIT_INSTANTIATE(DeclarationRule, Iterator, Context)

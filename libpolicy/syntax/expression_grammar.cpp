@@ -186,7 +186,8 @@ constexpr OpEntry kCoalesceOps[] = {{"??", BinaryOp::kCoalesce}};
 constexpr OpEntry kMulOps[] = {{"*", BinaryOp::kMul}, {"/", BinaryOp::kDiv}, {"%", BinaryOp::kMod}};
 constexpr OpEntry kAddOps[] = {{"+", BinaryOp::kAdd}, {"-", BinaryOp::kSub}};
 constexpr OpEntry kMatchesOps[] = {{"matches", BinaryOp::kMatches}};
-constexpr OpEntry kInOps[] = {{"in", BinaryOp::kIn}, {"not in", BinaryOp::kNotIn}};
+constexpr OpEntry kInOps[] = {
+    {"in", BinaryOp::kIn}, {"not in", BinaryOp::kNotIn}, {"has", BinaryOp::kHas}};
 constexpr OpEntry kOrderOps[] = {
     {"<=", BinaryOp::kLe}, {">=", BinaryOp::kGe}, {"<", BinaryOp::kLt}, {">", BinaryOp::kGt}};
 constexpr OpEntry kEqualityOps[] = {{"==", BinaryOp::kEq}, {"!=", BinaryOp::kNe}};
@@ -217,7 +218,16 @@ struct QuantifierWord : Primitive<QuantifierWord>, Named {
                                                                 {kw_none, Quantifier::kNone},
                                                                 {kw_count, Quantifier::kCount}};
     for (const auto& [word, quant] : kWords) {
+      Iterator start = first;
       if (word.parse(first, last, ctx, rctx, x3::unused)) {
+        // `count()`, the aggregate of a grouped rule (LANGUAGE.md section
+        // 11.3), is a call, not the quantifier.
+        Iterator next = first;
+        x3::skip_over(next, last, ctx);
+        if (quant == Quantifier::kCount && next != last && *next == '(') {
+          first = start;
+          return false;
+        }
         x3::traits::move_to(quant, attr);
         return true;
       }
@@ -353,7 +363,31 @@ const auto map_def =
     nested[-((string_literal[push_arg] > colon > expression[push_arg]) % comma) > close_brace] >
     There()[end_at];
 
-const auto call_def = (name >> open_paren)[start_call] >
+// `count(` opens a call (the aggregate), where `count x in` is the quantifier.
+struct CountCallName : Primitive<CountCallName>, Named {
+  using attribute_type = Ident;
+  constexpr CountCallName() : Named{"a name"} {}
+  template <typename Context, typename RContext, typename Attribute>
+  bool Match(Iterator& first, const Iterator& last, const Context& ctx, RContext& rctx,
+             Attribute& attr) const {
+    Iterator start = first;
+    if (!kw_count.parse(first, last, ctx, rctx, x3::unused)) return false;
+    Iterator next = first;
+    x3::skip_over(next, last, ctx);
+    if (next == last || *next != '(') {
+      first = start;
+      return false;
+    }
+    x3::skip_over(start, last, ctx);
+    const ParseState& state = State(ctx);
+    x3::traits::move_to(Ident{"count", {state.Offset(start), state.Offset(first)}}, attr);
+    return true;
+  }
+};
+constexpr CountCallName count_call_name;
+
+const auto call_def = ((name >> open_paren)[start_call] |
+                       (count_call_name >> open_paren)[start_call]) >
                       nested[-(expression[push_arg] % comma) > close_paren] > There()[end_at];
 
 const auto primary_def = number[assign] | string_literal[assign] | regex[assign] |

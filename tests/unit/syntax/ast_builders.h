@@ -39,7 +39,7 @@ inline ExprPtr Not(ExprPtr a) { return WithArgs(Node(ExprKind::kNot), std::move(
 inline ExprPtr Member(ExprPtr a, std::string name) {
   return WithArgs(Node(ExprKind::kMember, std::move(name)), std::move(a));
 }
-inline ExprPtr Index(ExprPtr a, ExprPtr i) {
+inline ExprPtr IndexOf(ExprPtr a, ExprPtr i) {
   return WithArgs(Node(ExprKind::kIndex), std::move(a), std::move(i));
 }
 template <typename... Args>

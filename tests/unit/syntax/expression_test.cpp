@@ -61,13 +61,13 @@ TEST_CASE("precedence follows the table of section 4") {
 TEST_CASE("postfix: members, indexes, calls") {
   CheckTree("a.b.c", Member(Member(N("a"), "b"), "c"));
   CheckTree("svc.labels[\"traefik.enable\"]",
-            Index(Member(N("svc"), "labels"), Str("traefik.enable")));
+            IndexOf(Member(N("svc"), "labels"), Str("traefik.enable")));
   CheckTree("f()", Call("f"));
   CheckTree("round(x * r / 100, 2)",
             Call("round", Bin(B::kDiv, Bin(B::kMul, N("x"), N("r")), Num("100")), Num("2")));
   CheckTree("parse_image(s).tag", Member(Call("parse_image", N("s")), "tag"));
   CheckTree("-a.b", Neg(Member(N("a"), "b")));
-  CheckTree("l[0][1]", Index(Index(N("l"), Num("0")), Num("1")));
+  CheckTree("l[0][1]", IndexOf(IndexOf(N("l"), Num("0")), Num("1")));
 }
 
 TEST_CASE("reserved words may follow a dot, doc is a name in expressions") {

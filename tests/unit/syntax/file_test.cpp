@@ -296,7 +296,7 @@ TEST_CASE("template holes may hold strings, quantifiers and nested braces") {
   CHECK(t.parts[1].literal == " ");
   CHECK(t.parts[2].expr->kind == ExprKind::kQuantifier);
   CHECK(t.parts[3].literal == " {x} ");
-  CHECK(*t.parts[4].expr == *Index(Map(Str("k"), Num("1")), Str("k")));
+  CHECK(*t.parts[4].expr == *IndexOf(Map(Str("k"), Num("1")), Str("k")));
 }
 
 TEST_CASE("an empty file and a file of comments are empty modules") {

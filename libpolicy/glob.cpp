@@ -1,8 +1,8 @@
-#include "cli/glob.h"
+#include "libpolicy/glob.h"
 
 #include <vector>
 
-namespace policy::cli {
+namespace policy {
 namespace {
 
 std::vector<std::string_view> Split(std::string_view s) {
@@ -133,4 +133,4 @@ bool GlobCoversDirectory(std::string_view glob, std::string_view dir) {
   return false;
 }
 
-}  // namespace policy::cli
+}  // namespace policy

@@ -1,0 +1,98 @@
+#pragma once
+// The state of a grouped rule (LANGUAGE.md section 11.3): its groups in the
+// order of their first binding, each with its keys and one state per
+// aggregate. States merge associatively (counts and sums add, min and max keep
+// the earlier on ties, distinct sets unite, lists concatenate), so tables
+// filled by chunks on several threads, by several inputs, or (issue 16) by
+// partitions on several machines, merged in input order, equal one pass.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "libpolicy/arena.h"
+#include "libpolicy/decimal.h"
+#include "libpolicy/eval/program.h"
+#include "libpolicy/value.h"
+
+namespace policy::eval {
+
+struct AggregateState {
+  uint64_t count = 0;                        // count(): bindings; the others: non-null values seen
+  Decimal sum;                               // sum, avg
+  Value best;                                // min, max, argmin, argmax: null until the first value
+  std::unordered_set<std::string> distinct;  // count_distinct, by AppendKeyBytes
+  std::vector<Value> values;                 // values(), up to kMaxGroupValues
+  uint64_t values_dropped = 0;
+  // The first error, kept in input order: the aggregate then reads as this
+  // evaluation error (a sum that overflowed, min over a decimal and a string).
+  std::string error;
+};
+
+struct Group {
+  std::vector<Value> keys;
+  std::vector<AggregateState> states;  // per CompiledRule::aggregates
+  uint16_t file = 0;                   // the first binding: input (a foreign id), line
+  uint32_t line = 0;
+};
+
+class GroupTable {
+ public:
+  static constexpr size_t kDefaultMaxGroups = 1'000'000;
+  static constexpr size_t kMaxGroupValues = 10'000;
+
+  explicit GroupTable(const CompiledRule* rule, size_t max_groups = kDefaultMaxGroups);
+  GroupTable(GroupTable&&) = default;
+  GroupTable& operator=(GroupTable&&) = default;
+
+  // Adds a binding of input `file` (a foreign id) at `line`: `keys` per
+  // group_keys, `args` per aggregate (null for count()). False when it would
+  // open a group past the limit: the binding is then left out, and the first
+  // such place is kept for the limit's error.
+  bool Add(std::span<const Value> keys, std::span<const Value> args, uint16_t file, uint32_t line);
+
+  // Adds `later` (what follows this table in input order); `later` is left empty.
+  void Merge(GroupTable& later);
+
+  const std::deque<Group>& groups() const { return groups_; }
+  const CompiledRule& rule() const { return *rule_; }
+  // The first binding the group limit left out, if any.
+  struct Place {
+    uint16_t file = 0;
+    uint32_t line = 0;
+  };
+  const std::optional<Place>& over_limit() const { return over_limit_; }
+  size_t max_groups() const { return max_groups_; }
+
+  // The value of aggregate `a` of `group`, with storage in `arena`; null and
+  // `error` set when it reads as an evaluation error.
+  Value Result(const Group& group, size_t a, Arena& arena, std::string* error) const;
+
+ private:
+  Group& GroupOf(std::span<const Value> keys, uint16_t file, uint32_t line, bool* opened);
+  void AddValue(AggregateState& s, AggregateKind kind, const Value& v);
+  void MergeState(AggregateState& into, AggregateState& later, AggregateKind kind);
+
+  const CompiledRule* rule_ = nullptr;
+  size_t max_groups_ = kDefaultMaxGroups;
+  std::unordered_map<std::string, uint32_t> by_key_;
+  std::deque<Group> groups_;
+  std::vector<std::unique_ptr<Arena>> arenas_;  // kept values; merged tables bring theirs
+  std::optional<Place> over_limit_;
+  std::string key_;  // scratch
+};
+
+// What a group phase reads: the keys of the group judged and its aggregates'
+// values (or errors), by position.
+struct GroupView {
+  std::span<const Value> keys;
+  std::span<const Value> results;
+  const std::vector<std::string>* errors = nullptr;  // per aggregate; empty: none
+};
+
+}  // namespace policy::eval

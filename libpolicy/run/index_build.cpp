@@ -1,0 +1,224 @@
+#include "libpolicy/run/index_build.h"
+
+#include <fmt/format.h>
+
+#include "libpolicy/diagnostic_codes.h"
+#include "libpolicy/eval/kept_value.h"
+#include "libpolicy/glob.h"
+#include "libpolicy/run/check_input.h"
+#include "libpolicy/run/finish.h"
+#include "libpolicy/run/rule_state.h"
+
+namespace policy::run {
+
+eval::GroupTable& GroupsOf(std::map<const eval::CompiledRule*, eval::GroupTable>& groups,
+                           const eval::CompiledRule* rule) {
+  auto it = groups.find(rule);
+  if (it == groups.end()) it = groups.emplace(rule, eval::GroupTable(rule)).first;
+  return it->second;
+}
+
+namespace {
+
+std::string ForeignName(const std::vector<std::string>* names, uint16_t file) {
+  if (names == nullptr || file < eval::kForeignFileBase) return "?";
+  const size_t i = file - eval::kForeignFileBase;
+  return i < names->size() ? (*names)[i] : "?";
+}
+
+// Whether `plan` (an input) is one an index's source reads.
+bool SourceReads(const eval::CompiledIndex& index, const InputPlan& plan) {
+  switch (index.source) {
+    case syntax::SourceKind::kRecords:
+      return plan.kind == InputKind::kRecords && plan.schema == index.schema;
+    case syntax::SourceKind::kCompose:
+      return plan.kind == InputKind::kCompose;
+    case syntax::SourceKind::kDocument:
+      return plan.kind == InputKind::kDocument && GlobMatch(index.glob, plan.display);
+    case syntax::SourceKind::kDotenv:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+void AddIndexEntry(eval::IndexTable& table, const Value& key, const Value& entry, uint16_t file,
+                   uint32_t line, eval::Runner& runner, eval::RuleOutcome& out) {
+  std::string bytes;
+  eval::AppendKeyBytes(key, bytes);
+  eval::IndexTable::Place first;
+  switch (table.Add(bytes, entry, file, line, &first)) {
+    case eval::IndexTable::Added::kNew:
+      return;
+    case eval::IndexTable::Added::kAgain: {
+      if (table.index().keep_all) return;
+      ++out.counters.failed;
+      if (out.counters.listed >= out.limit) return;
+      ++out.counters.listed;
+      std::string message = fmt::format(
+          "index {}: key {} was already seen at {}:{}; the first entry is kept ({})",
+          table.index().name, ToJson(key), ForeignName(runner.foreign_files(), first.file),
+          first.line, NameOf(DiagCode::kIndexDuplicateKey));
+      out.findings.push_back(runner.MakeFinding(FindingKind::kFinding, std::move(message), &key));
+      return;
+    }
+    case eval::IndexTable::Added::kFull:
+      if (out.counters.errors > 0) return;
+      ++out.counters.errors;
+      out.findings.push_back(runner.MakeFinding(
+          FindingKind::kEvaluationError,
+          fmt::format("evaluation error ({}): index {} holds more than {} entries; it stops "
+                      "growing here",
+                      NameOf(DiagCode::kLimitIndexEntries), table.index().name,
+                      eval::IndexTable::kMaxEntries),
+          &key));
+      return;
+  }
+}
+
+eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
+                            const std::vector<Input>& inputs, const std::vector<InputPlan>& plans,
+                            const Settings& settings, std::vector<char>& fed, InputResult& out) {
+  eval::IndexSet set;
+  set.tables.resize(program.indexes.size());
+  std::vector<char> needed(program.indexes.size(), 0);
+  for (const auto* list : {&rules.compose, &rules.document, &rules.records})
+    for (const eval::CompiledRule* r : *list)
+      for (uint32_t i : r->reads_indexes) needed[i] = 1;
+  std::vector<char> missing(program.indexes.size(), 0);
+  size_t position = 0;
+  for (const eval::CompiledIndex& index : program.indexes) {
+    const size_t x = position++;
+    if (!needed[x]) continue;
+    std::vector<size_t> from;
+    for (size_t i = 0; i < plans.size(); ++i)
+      if (SourceReads(index, plans[i])) from.push_back(i);
+    if (from.empty()) {
+      missing[x] = 1;
+      continue;
+    }
+    auto table = std::make_unique<eval::IndexTable>(&index);
+    Settings build = settings;
+    build.index_build = table.get();
+    build.indexes = nullptr;
+    ActiveRules only;
+    switch (index.rule.target) {
+      case syntax::TargetKind::kCompose:
+        only.compose.push_back(&index.rule);
+        break;
+      case syntax::TargetKind::kDocument:
+        only.document.push_back(&index.rule);
+        break;
+      case syntax::TargetKind::kRecords:
+        only.records.push_back(&index.rule);
+        break;
+    }
+    only.count = 1;
+    for (size_t i : from) {
+      fed[i] = 1;
+      InputResult r = CheckInput(program, only, inputs[i], plans[i], build);
+      // Input problems are reported when the input itself is checked; here
+      // only the index's own findings count.
+      for (eval::PendingFinding& f : r.findings)
+        if (f.finding.rule == "INDEX") out.findings.push_back(std::move(f));
+      for (auto& [id, c] : r.by_rule) {
+        if (id != "INDEX") continue;
+        RuleCounters& t = out.by_rule[id];
+        t.failed += c.failed;
+        t.errors += c.errors;
+        t.listed += c.listed;
+      }
+    }
+    table->Seal();
+    set.tables[x] = std::move(table);
+  }
+  // A rule that reads an index nobody fed is not run: loud, never a quiet pass.
+  position = 0;
+  for (const eval::CompiledIndex& index : program.indexes) {
+    const size_t x = position++;
+    if (!missing[x]) continue;
+    std::vector<std::string> readers;
+    for (auto* list : {&rules.compose, &rules.document, &rules.records}) {
+      std::vector<const eval::CompiledRule*> kept;
+      for (const eval::CompiledRule* r : *list) {
+        bool reads = false;
+        for (uint32_t i : r->reads_indexes) reads = reads || i == x;
+        if (reads) {
+          readers.push_back(r->info.id);
+          --rules.count;
+        } else {
+          kept.push_back(r);
+        }
+      }
+      *list = std::move(kept);
+    }
+    out.problems.push_back({index.file, index.line, index.column,
+                            fmt::format("index {}: {}; not run: {}", index.name, index.Describe(),
+                                        fmt::join(readers, ", ")),
+                            false, NameOf(DiagCode::kInputMissingSource)});
+  }
+  return set;
+}
+
+void FinishGroups(const ActiveRules& rules, std::vector<InputResult>& results,
+                  const Settings& settings, InputResult& out) {
+  Arena scratch;
+  eval::Runner runner(scratch);
+  runner.evaluator().SetIndexes(settings.indexes);
+  for (const auto* list : {&rules.compose, &rules.document, &rules.records}) {
+    for (const eval::CompiledRule* rule : *list) {
+      if (!rule->is_grouped()) continue;
+      eval::GroupTable all(rule);
+      for (InputResult& r : results) {
+        auto it = r.groups.find(rule);
+        if (it != r.groups.end()) all.Merge(it->second);
+      }
+      eval::RuleOutcome outcome;
+      outcome.limit = settings.RecordLimit();
+      for (const eval::Group& g : all.groups()) {
+        std::vector<Value> values(rule->aggregates.size());
+        std::vector<std::string> errors(rule->aggregates.size());
+        for (size_t a = 0; a < values.size(); ++a)
+          values[a] = all.Result(g, a, scratch, &errors[a]);
+        eval::GroupView view{g.keys, values, &errors};
+        Value where;
+        Loc loc;
+        loc.line = g.line ? g.line : 1;
+        loc.column = 1;
+        loc.file = g.file;
+        where.set_loc(loc);
+        eval::InputInfo info;
+        info.display_file = ForeignName(settings.foreign_files, g.file);
+        info.foreign_files = settings.foreign_files;
+        const size_t before = outcome.findings.size();
+        runner.RunGroup(*rule->grouped, view, where, info, outcome);
+        // One group, one fingerprint: its keys, whatever the message says.
+        std::string keys;
+        for (const Value& k : g.keys) eval::AppendKeyBytes(k, keys);
+        for (size_t f = before; f < outcome.findings.size(); ++f)
+          outcome.findings[f].fingerprint_text = keys;
+        scratch.Reset();
+      }
+      if (const auto& over = all.over_limit()) {
+        ++outcome.counters.errors;
+        eval::PendingFinding p;
+        p.finding.rule = rule->info.id;
+        p.finding.kind = FindingKind::kEvaluationError;
+        p.finding.severity = Severity::kError;
+        p.finding.file = ForeignName(settings.foreign_files, over->file);
+        p.finding.line = over->line;
+        p.finding.column = 1;
+        p.finding.message = fmt::format(
+            "evaluation error ({}): more than {} groups; the bindings past it are "
+            "left out, the groups already open are judged",
+            NameOf(DiagCode::kLimitGroups), all.max_groups());
+        p.fingerprint_text = NameOf(DiagCode::kLimitGroups);
+        outcome.findings.push_back(std::move(p));
+      }
+      Collect(rule->info.id, outcome, out);
+    }
+  }
+}
+
+}  // namespace policy::run
