@@ -808,7 +808,15 @@ bool Compiler::CompileGroupPhase(const LoadedFile& f, const syntax::Rule& r, siz
   phase.secret = rule.secret;
   phase.opt_in = rule.opt_in;
   phase.passes = eval::PassSet::None();
-  check::ExprCompiler ec(ctx_, f, scopes_[&f], nullptr);
+  const FileScope& scope = scopes_[&f];
+  if (auto p = scope.params.find("max_groups");
+      p != scope.params.end() && p->second->value.is(Type::kDecimal)) {
+    const std::optional<int64_t> n = p->second->value.as_decimal().ToInt64();
+    if (!n || *n < 1)
+      return misuse(r.query[first].span, "param max_groups must be a whole number of at least 1");
+    rule.max_groups = static_cast<uint64_t>(*n);
+  }
+  check::ExprCompiler ec(ctx_, f, scope, nullptr);
   ec.SetGroupPhase(&binding, &rule.aggregates);
   // The group phase's subject is the group's first binding's located value;
   // `file` is that binding's file. Neither is a name rules read.

@@ -273,12 +273,24 @@ const Node* ExprCompiler::CompileMember(const Expr& e) {
   }
   const Node* base = nullptr;
   const Expr& inner = *e.args[0];
-  eval::CompiledIndex* index =
-      inner.kind == ExprKind::kIndex ? IndexNamed(*inner.args[0]) : nullptr;
+  // INDEX[key].field, and INDEX[key][n].field for a `keep all` index: the
+  // index keeps this field of its entries (unless some rule reads them whole).
+  const Expr* lookup = inner.kind == ExprKind::kIndex ? &inner : nullptr;
+  const Expr* element = nullptr;
+  if (lookup != nullptr && lookup->args[0]->kind == ExprKind::kIndex) {
+    element = lookup->args[1].get();
+    lookup = lookup->args[0].get();
+  }
+  eval::CompiledIndex* index = lookup != nullptr ? IndexNamed(*lookup->args[0]) : nullptr;
   if (index != nullptr) {
-    // INDEX[key].field: the index keeps this field of its entries (unless
-    // some rule reads them whole).
-    base = IndexRead(NodeOp::kIndexGet, *index, *inner.args[1], inner);
+    base = IndexRead(NodeOp::kIndexGet, *index, *lookup->args[1], *lookup);
+    if (base != nullptr && element != nullptr) {
+      const Node* position = Compile(*element);
+      if (position == nullptr) return nullptr;
+      Node* at = ctx_.NewNode(NodeOp::kIndex);
+      at->args = {base, position};
+      base = at;
+    }
     if (base != nullptr &&
         std::find(index->fields.begin(), index->fields.end(), e.text) == index->fields.end())
       index->fields.push_back(e.text);

@@ -45,6 +45,20 @@ const char* AggregateName(AggregateKind kind) {
   return "?";
 }
 
+// A group's identity: each key's bytes, length-prefixed so that no two key
+// lists run together.
+void GroupKeyBytes(std::span<const Value> keys, std::string& out) {
+  out.clear();
+  std::string one;
+  for (const Value& k : keys) {
+    one.clear();
+    AppendKeyBytes(k, one);
+    out += std::to_string(one.size());
+    out += ':';
+    out += one;
+  }
+}
+
 bool WantsLeast(AggregateKind kind) {
   return kind == AggregateKind::kMin || kind == AggregateKind::kArgmin;
 }
@@ -69,14 +83,7 @@ GroupTable::GroupTable(const CompiledRule* rule, size_t max_groups)
 
 Group& GroupTable::GroupOf(std::span<const Value> keys, uint16_t file, uint32_t line,
                            bool* opened) {
-  key_.clear();
-  for (const Value& k : keys) {
-    std::string one;
-    AppendKeyBytes(k, one);
-    key_ += std::to_string(one.size());
-    key_ += ':';
-    key_ += one;
-  }
+  GroupKeyBytes(keys, key_);
   auto [it, fresh] = by_key_.try_emplace(key_, static_cast<uint32_t>(groups_.size()));
   *opened = fresh;
   if (!fresh) return groups_[it->second];
@@ -109,10 +116,17 @@ bool GroupTable::Add(std::span<const Value> keys, std::span<const Value> args, u
       continue;
     }
     if (a < args.size() && !args[a].is_null()) {
-      const Value v = kind == AggregateKind::kCountDistinct || kind == AggregateKind::kSum ||
-                              kind == AggregateKind::kAvg
-                          ? args[a]
-                          : KeepValue(args[a], *arenas_.back(), file);
+      const bool keeps = kind != AggregateKind::kCountDistinct && kind != AggregateKind::kSum &&
+                         kind != AggregateKind::kAvg;
+      Value v = keeps ? KeepValue(args[a], *arenas_.back(), file) : args[a];
+      if (keeps && !v.loc().known()) {
+        // A computed value (decimal(row.serial)) is located at its binding's record.
+        Loc loc;
+        loc.line = line;
+        loc.column = 1;
+        loc.file = file;
+        v.set_loc(loc);
+      }
       AddValue(s, kind, v);
     }
   }
@@ -232,38 +246,22 @@ void GroupTable::Merge(GroupTable& later) {
   for (auto& arena : later.arenas_) arenas_.push_back(std::move(arena));
   later.arenas_.clear();
   later.arenas_.push_back(std::make_unique<Arena>());
-  // Rebuild each later group's key bytes from its kept keys.
+  // Each later group by its keys (the same bytes GroupOf() makes).
   for (Group& g : later.groups_) {
-    bool opened = false;
-    const size_t before = groups_.size();
-    key_.clear();
-    Group* into = nullptr;
-    {
-      std::string bytes;
-      for (const Value& k : g.keys) {
-        std::string one;
-        AppendKeyBytes(k, one);
-        bytes += std::to_string(one.size());
-        bytes += ':';
-        bytes += one;
-      }
-      auto [it, fresh] = by_key_.try_emplace(bytes, static_cast<uint32_t>(groups_.size()));
-      opened = fresh;
-      if (fresh && groups_.size() >= max_groups_) {
-        by_key_.erase(it);
-        if (!over_limit_) over_limit_ = Place{g.file, g.line};
-        continue;
-      }
-      if (fresh) {
-        groups_.push_back(std::move(g));
-        continue;
-      }
-      into = &groups_[it->second];
+    GroupKeyBytes(g.keys, key_);
+    auto [it, fresh] = by_key_.try_emplace(key_, static_cast<uint32_t>(groups_.size()));
+    if (fresh && groups_.size() >= max_groups_) {
+      by_key_.erase(it);
+      if (!over_limit_) over_limit_ = Place{g.file, g.line};
+      continue;
     }
-    (void)before;
-    (void)opened;
-    for (size_t a = 0; a < into->states.size(); ++a)
-      MergeState(into->states[a], g.states[a], rule_->aggregates[a].kind);
+    if (fresh) {
+      groups_.push_back(std::move(g));
+      continue;
+    }
+    Group& into = groups_[it->second];
+    for (size_t a = 0; a < into.states.size(); ++a)
+      MergeState(into.states[a], g.states[a], rule_->aggregates[a].kind);
   }
   if (later.over_limit_ && !over_limit_) over_limit_ = later.over_limit_;
   later.groups_.clear();

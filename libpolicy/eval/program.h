@@ -38,6 +38,11 @@ enum class NodeOp : uint8_t {
   kQuantifier,  // binders slot/slot2; args[0] collection, args[1] body
   kList,
   kMap,  // args: k0 v0 k1 v1...
+  // Version 2 (LANGUAGE.md section 11):
+  kIndexHas,   // `INDEX has args[0]`: slot is the index (Program::indexes)
+  kIndexGet,   // `INDEX[args[0]]`: the entry, null when absent; slot is the index
+  kGroupKey,   // a group's key, in a grouped rule's group phase: slot is its position
+  kAggregate,  // an aggregate of the current group: slot is CompiledRule::aggregates' index
   // Lowered forms of the commonest operators (check/specialize.h), made after
   // the rule's analyses, which read only the forms above:
   kAnd,     // args[0] and args[1]
@@ -59,11 +64,6 @@ enum class NodeOp : uint8_t {
   // `a != null and b != null and ...` for names and typed fields: the args
   // are those leaves; true when none is null.
   kNoneNull,
-  // Version 2 (LANGUAGE.md section 11):
-  kIndexHas,   // `INDEX has args[0]`: slot is the index (Program::indexes)
-  kIndexGet,   // `INDEX[args[0]]`: the entry, null when absent; slot is the index
-  kGroupKey,   // a group's key, in a grouped rule's group phase: slot is its position
-  kAggregate,  // an aggregate of the current group: slot is CompiledRule::aggregates' index
 };
 
 // The aggregates of a grouped rule (LANGUAGE.md section 11.3).
@@ -325,6 +325,9 @@ struct CompiledRule {
   std::vector<std::string> group_names;
   std::vector<Aggregate> aggregates;
   const CompiledRule* grouped = nullptr;  // in Program::group_phases
+  // At most this many groups (the param `max_groups` visible in the rule's
+  // file, else 10^6): the bindings that would open more are an error.
+  uint64_t max_groups = 1'000'000;
   bool is_grouped() const { return grouped != nullptr; }
 };
 

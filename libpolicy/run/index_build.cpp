@@ -14,7 +14,7 @@ namespace policy::run {
 eval::GroupTable& GroupsOf(std::map<const eval::CompiledRule*, eval::GroupTable>& groups,
                            const eval::CompiledRule* rule) {
   auto it = groups.find(rule);
-  if (it == groups.end()) it = groups.emplace(rule, eval::GroupTable(rule)).first;
+  if (it == groups.end()) it = groups.emplace(rule, eval::GroupTable(rule, rule->max_groups)).first;
   return it->second;
 }
 
@@ -169,7 +169,7 @@ void FinishGroups(const ActiveRules& rules, std::vector<InputResult>& results,
   for (const auto* list : {&rules.compose, &rules.document, &rules.records}) {
     for (const eval::CompiledRule* rule : *list) {
       if (!rule->is_grouped()) continue;
-      eval::GroupTable all(rule);
+      eval::GroupTable all(rule, rule->max_groups);
       for (InputResult& r : results) {
         auto it = r.groups.find(rule);
         if (it != r.groups.end()) all.Merge(it->second);
@@ -210,7 +210,8 @@ void FinishGroups(const ActiveRules& rules, std::vector<InputResult>& results,
         p.finding.line = over->line;
         p.finding.column = 1;
         p.finding.message = fmt::format(
-            "evaluation error ({}): more than {} groups; the bindings past it are "
+            "evaluation error ({}): more than {} groups (param max_groups); the bindings past it "
+            "are "
             "left out, the groups already open are judged",
             NameOf(DiagCode::kLimitGroups), all.max_groups());
         p.fingerprint_text = NameOf(DiagCode::kLimitGroups);

@@ -86,16 +86,31 @@ const char* KindName(InputKind kind) {
   return "unknown";
 }
 
+namespace {
+
+// The schema `name` names, singular or plural (invoices -> invoice, parties -> party).
+const eval::Schema* SchemaNamed(const Program& program, const std::string& name) {
+  if (const eval::Schema* s = program.FindSchema(name)) return s;
+  if (name.size() > 1 && name.back() == 's') {
+    if (const eval::Schema* s = program.FindSchema(name.substr(0, name.size() - 1))) return s;
+    if (EndsWith(name, "ies"))
+      if (const eval::Schema* s = program.FindSchema(name.substr(0, name.size() - 3) + "y"))
+        return s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 const eval::Schema* BindSchema(const Program& program, const Input& input) {
   if (!input.schema.empty()) return program.FindSchema(input.schema);
   std::string stem = Lower(std::filesystem::path(input.path).stem().string());
-  if (const eval::Schema* s = program.FindSchema(stem)) return s;
-  if (stem.size() > 1 && stem.back() == 's') {
-    if (const eval::Schema* s = program.FindSchema(stem.substr(0, stem.size() - 1))) return s;
-    if (EndsWith(stem, "ies"))
-      if (const eval::Schema* s = program.FindSchema(stem.substr(0, stem.size() - 3) + "y"))
-        return s;
-  }
+  if (const eval::Schema* s = SchemaNamed(program, stem)) return s;
+  // One file of a data set: the stem's first word (invoices-2024-h1,
+  // credit_notes_2025, returns.fy2024): LANGUAGE.md section 11.1.
+  for (size_t cut = stem.find_first_of("-_. "); cut != std::string::npos && cut > 0;
+       cut = stem.find_first_of("-_. ", cut + 1))
+    if (const eval::Schema* s = SchemaNamed(program, stem.substr(0, cut))) return s;
   return nullptr;
 }
 

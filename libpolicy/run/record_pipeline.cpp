@@ -483,7 +483,7 @@ class RecordPipeline {
     w.group_sinks.resize(rules_.size());
     for (size_t k = 0; k < rules_.size(); ++k) {
       if (!rules_[k]->is_grouped()) continue;
-      out.groups[k] = std::make_unique<eval::GroupTable>(rules_[k]);
+      out.groups[k] = std::make_unique<eval::GroupTable>(rules_[k], rules_[k]->max_groups);
       eval::GroupTable* table = out.groups[k].get();
       const uint16_t file = foreign_id_;
       w.group_sinks[k] = [table, file, &w](std::span<const Value> keys,

@@ -89,7 +89,8 @@ TEST_CASE("bd pack: the catalogue of RULES.md, each rule with its metadata") {
       "BD-TIN-001", "BD-TIN-002", "BD-BIN-001", "BD-BIN-002", "BD-NID-001", "BD-NID-002",
       "BD-NID-003", "BD-MOB-001", "BD-MOB-002", "BD-PHN-001", "BD-VAT-001", "BD-VAT-002",
       "BD-VAT-003", "BD-FY-001",  "BD-FY-002",  "BD-INV-001", "BD-INV-002", "BD-TXT-001",
-      "BD-RJK-001", "BD-VAT-004", "BD-PTY-001", "BD-BIN-003"};
+      "BD-RJK-001", "BD-VAT-004", "BD-PTY-001", "BD-BIN-003", "BD-REF-001", "BD-RET-001",
+      "BD-SER-001", "BD-CRN-001"};
   std::set<std::string> ids;
   for (const policy::RuleInfo& r : policy::ListRules(Pack())) {
     CAPTURE(r.id);
@@ -98,7 +99,9 @@ TEST_CASE("bd pack: the catalogue of RULES.md, each rule with its metadata") {
     CHECK(!r.remedy.empty());
     CHECK(!r.doc.empty());
     CHECK(!r.tags.empty());
-    CHECK(r.enabled);
+    // The rules that read several inputs are opt-in: they need those inputs.
+    const bool cross = std::find(r.tags.begin(), r.tags.end(), "cross-input") != r.tags.end();
+    CHECK(r.enabled == !cross);
     CHECK(r.target.rfind("records", 0) == 0);
   }
   CHECK(ids == catalogue);
@@ -106,11 +109,12 @@ TEST_CASE("bd pack: the catalogue of RULES.md, each rule with its metadata") {
   std::map<std::string, std::string> params;
   for (const policy::ParamInfo& p : policy::ListParams(Pack())) params[p.name] = p.type;
   const std::map<std::string, std::string> expected = {
-      {"bd.vat_rate", "decimal"},          {"bd.vat_rate_table", "list"},
-      {"bd.vat_inclusive", "bool"},        {"bd.vat_tolerance", "decimal"},
-      {"bd.tin_legacy_ok", "bool"},        {"bd.bin_legacy_ok", "bool"},
-      {"bd.plan_formats", "bool"},         {"bd.fy_start_month", "decimal"},
-      {"bd.nid_max_birth_year", "decimal"}};
+      {"bd.vat_rate", "decimal"},           {"bd.vat_rate_table", "list"},
+      {"bd.vat_inclusive", "bool"},         {"bd.vat_tolerance", "decimal"},
+      {"bd.tin_legacy_ok", "bool"},         {"bd.bin_legacy_ok", "bool"},
+      {"bd.plan_formats", "bool"},          {"bd.fy_start_month", "decimal"},
+      {"bd.nid_max_birth_year", "decimal"}, {"bd.return_period_table", "list"},
+      {"bd.return_tolerance", "decimal"},   {"bd.max_groups", "decimal"}};
   CHECK(params == expected);
 }
 
@@ -123,8 +127,11 @@ TEST_CASE("bd pack: every fixture gives exactly its expected findings") {
   std::sort(fixtures.begin(), fixtures.end());
   REQUIRE(fixtures.size() >= 10);
 
+  // The rules that read several inputs are judged on the data set below.
   std::set<std::string> pack_rules;
-  for (const policy::RuleInfo& r : policy::ListRules(Pack())) pack_rules.insert(r.id);
+  for (const policy::RuleInfo& r : policy::ListRules(Pack()))
+    if (std::find(r.tags.begin(), r.tags.end(), "cross-input") == r.tags.end())
+      pack_rules.insert(r.id);
   // Per rule over all fixtures: did it fire somewhere, and pass somewhere?
   std::map<std::string, uint64_t> failed, passed;
 
@@ -176,6 +183,52 @@ TEST_CASE("bd pack: every fixture gives exactly its expected findings") {
     CAPTURE(rule);
     CHECK(failed[rule] > 0);
     CHECK(passed[rule] > 0);
+  }
+}
+
+// rules/bd/tests/dataset/ is one data set of several files: the party
+// master, invoices in two half-year files, the returns and the credit notes.
+// The cross-input rules (opt-in) run on all of it at once.
+TEST_CASE("bd pack: the cross-input rules on a data set give exactly its expected findings") {
+  const fs::path dir = SourceDir() / "rules" / "bd" / "tests" / "dataset";
+  std::vector<policy::Input> inputs;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && IsRecordFixture(e.path())) {
+      policy::Input in;
+      in.path = e.path().string();
+      inputs.push_back(in);
+    }
+  std::sort(inputs.begin(), inputs.end(),
+            [](const policy::Input& a, const policy::Input& b) { return a.path < b.path; });
+  REQUIRE(inputs.size() == 5);
+  std::set<std::string> cross;
+  for (const policy::RuleInfo& r : policy::ListRules(Pack()))
+    if (std::find(r.tags.begin(), r.tags.end(), "cross-input") != r.tags.end()) cross.insert(r.id);
+  CHECK(cross == std::set<std::string>{"BD-CRN-001", "BD-REF-001", "BD-RET-001", "BD-SER-001"});
+  for (unsigned jobs : {1u, 2u}) {
+    CAPTURE(jobs);
+    policy::CheckOptions options;
+    options.only = {"cross-input"};
+    options.max_findings = 0;
+    options.jobs = jobs;
+    const policy::Report report = policy::Check(Pack(), inputs, options);
+    CHECK_MESSAGE(report.problems.empty(), report.problems.front().message);
+    std::vector<std::tuple<std::string, std::string, uint32_t, uint32_t>> expected, actual;
+    for (const json& e : json::parse(ReadFile(dir / "expected.json")))
+      expected.emplace_back(e.at("file").get<std::string>(), e.at("rule").get<std::string>(),
+                            e.at("line").get<uint32_t>(), e.at("column").get<uint32_t>());
+    for (const policy::Finding& f : report.findings) {
+      CHECK_MESSAGE(f.kind != policy::FindingKind::kEvaluationError, DescribeFindings({f}));
+      actual.emplace_back(fs::path(f.file).filename().string(), f.rule, f.line, f.column);
+    }
+    CHECK_MESSAGE(actual == expected, DescribeFindings(report.findings));
+    // Each rule fires here and passes here.
+    for (const std::string& rule : cross) {
+      CAPTURE(rule);
+      const policy::RuleCounters& c = report.by_rule.at(rule);
+      CHECK(c.failed > 0);
+      CHECK(c.evaluated > c.failed);
+    }
   }
 }
 

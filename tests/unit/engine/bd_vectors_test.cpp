@@ -471,12 +471,12 @@ TEST_CASE("bd vectors: fiscal year, VAT and Mushak-6.3 (BD-VECTORS.md)") {
 
 TEST_CASE("bd vectors: fiscal-year files (BD-FY-002)") {
   const std::string text = "invoice_no,issue_date\nA,2024-07-01\nB,2025-07-01\n";
-  CHECK(RuleIds(Pack(), "invoices-2024-25.csv", text) == Ids{"BD-FY-002"});
+  CHECK(RuleIds(Pack(), "ledger-2024-25.csv", text) == Ids{"BD-FY-002"});
   CHECK(RuleIds(Pack(), "sales FY2024-25.csv", text) == Ids{"BD-FY-002"});
-  CHECK(RuleIds(Pack(), "invoices-2024-2025.csv", text) == Ids{"BD-FY-002"});
-  CHECK(RuleIds(Pack(), "invoices-2025-26.csv", text) == Ids{"BD-FY-002"});
-  CHECK(RuleIds(Pack(), "invoices-2024-26.csv", text).empty());  // not a fiscal-year label
-  CHECK(RuleIds(Pack(), "invoices-q3.csv", text).empty());
+  CHECK(RuleIds(Pack(), "ledger-2024-2025.csv", text) == Ids{"BD-FY-002"});
+  CHECK(RuleIds(Pack(), "ledger-2025-26.csv", text) == Ids{"BD-FY-002"});
+  CHECK(RuleIds(Pack(), "ledger-2024-26.csv", text).empty());  // not a fiscal-year label
+  CHECK(RuleIds(Pack(), "ledger-q3.csv", text).empty());
   // Calendar years: a bare year in the name is the label.
   const Params calendar = {{"bd.fy_start_month", "1"}};
   CHECK(RuleIds(Pack(calendar), "ledger-2024.csv", "date\n2024-12-31\n2025-01-01\n") ==
