@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "libpolicy/eval/builtins/support.h"
@@ -522,11 +523,9 @@ class PromqlScanner {
     return true;
   }
 
+  // A set, not a search of the list: an expression may name many jobs.
   void Add(std::string_view job) {
-    for (std::string_view seen : out_.jobs) {
-      if (seen == job) return;
-    }
-    out_.jobs.push_back(job);
+    if (seen_.insert(job).second) out_.jobs.push_back(job);
   }
 
   void Finish(std::string_view metric, bool restricted) {
@@ -536,6 +535,7 @@ class PromqlScanner {
   std::string_view s_;
   std::size_t i_ = 0;
   ExprJobs out_;
+  std::unordered_set<std::string_view> seen_;
 };
 
 constexpr std::string_view kAlertFields[] = {"group",  "alert",       "expr", "for",

@@ -338,6 +338,25 @@ TEST_CASE("alert_rules: a long expression is scanned once") {
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
 
+TEST_CASE("alert_rules: 100k distinct jobs in one expression and 100k rules stay linear") {
+  Runner r;
+  std::string expr = "up{job=~\"";
+  for (int i = 0; i < 100000; ++i) expr += (i ? "|j" : "j") + std::to_string(i);
+  expr += "\"} == 0";
+  auto start = std::chrono::steady_clock::now();
+  Value a = r.Call("alert_rules", {RuleFile(r, {Rule(r, "Many", expr)})});
+  REQUIRE_FALSE(r.ctx.error.set());
+  CHECK(a.as_list()[0].Find("jobs")->as_list().size() == 100000);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+
+  std::vector<Value> rules;
+  for (int i = 0; i < 100000; ++i) rules.push_back(Rule(r, "A", "up{job=\"x\"} == 0"));
+  start = std::chrono::steady_clock::now();
+  a = r.Call("alert_rules", {RuleFile(r, std::move(rules))});
+  CHECK(a.as_list().size() == 100000);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+}
+
 TEST_CASE("exposes_metrics: exporters, cAdvisor and the Pushgateway by image") {
   Runner r;
   auto image = [&](std::string_view ref) {
