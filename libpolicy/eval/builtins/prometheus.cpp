@@ -7,6 +7,7 @@
 //
 //   scrape_targets(doc)   one map per target of every scrape config
 //   alert_rules(doc)      one map per alerting rule of a rule file
+//   alert_jobs(doc)       one map per job an alerting rule watches
 //   rule_files(doc)       the rule_files globs of a configuration
 //   exposes_metrics(svc)  whether a compose service exposes Prometheus metrics
 #include <fmt/format.h>
@@ -541,51 +542,96 @@ class PromqlScanner {
 constexpr std::string_view kAlertFields[] = {"group",  "alert",       "expr", "for",
                                              "labels", "annotations", "jobs", "all_jobs"};
 
-constexpr std::string_view kAlertRules = "alert_rules";
-
-Value AlertRules(std::span<const Value> args, CallContext& ctx) {
-  const Value& doc = args[0];
-  std::vector<Value> out;
-  if (!doc.is(Type::kMap)) return MakeList(ctx.arena, out);  // not a rule file
+// Calls `each(group, rule, alert, expr, jobs)` for every alerting rule of a
+// rule file in order; false (ctx failed, naming where as `fn`) on a bad shape.
+// Anything but a map with `groups` is no rule file: no calls, true.
+template <class Each>
+bool ForEachAlert(const Value& doc, CallContext& ctx, std::string_view fn, Each each) {
+  if (!doc.is(Type::kMap)) return true;
   const Value groups = Field(doc, "groups");
-  if (groups.is_null()) return MakeList(ctx.arena, out);
-  if (!groups.is(Type::kList)) return BadShape(ctx, kAlertRules, "groups", "a list", groups);
+  if (groups.is_null()) return true;
+  if (!groups.is(Type::kList)) {
+    BadShape(ctx, fn, "groups", "a list", groups);
+    return false;
+  }
   std::span<const Value> group_list = groups.as_list();
-  std::vector<Value> jobs;
   for (std::size_t g = 0; g < group_list.size(); ++g) {
     const Value& group = group_list[g];
-    if (!group.is(Type::kMap))
-      return BadShape(ctx, kAlertRules, fmt::format("groups[{}]", g), "a map", group);
+    if (!group.is(Type::kMap)) {
+      BadShape(ctx, fn, fmt::format("groups[{}]", g), "a map", group);
+      return false;
+    }
     const Value rules = Field(group, "rules");
     if (rules.is_null()) continue;
-    if (!rules.is(Type::kList))
-      return BadShape(ctx, kAlertRules, fmt::format("groups[{}].rules", g), "a list", rules);
+    if (!rules.is(Type::kList)) {
+      BadShape(ctx, fn, fmt::format("groups[{}].rules", g), "a list", rules);
+      return false;
+    }
     std::span<const Value> rule_list = rules.as_list();
     for (std::size_t r = 0; r < rule_list.size(); ++r) {
       const Value& rule = rule_list[r];
-      if (!rule.is(Type::kMap))
-        return BadShape(ctx, kAlertRules, fmt::format("groups[{}].rules[{}]", g, r), "a map", rule);
+      if (!rule.is(Type::kMap)) {
+        BadShape(ctx, fn, fmt::format("groups[{}].rules[{}]", g, r), "a map", rule);
+        return false;
+      }
       const Value alert = Field(rule, "alert");
       if (alert.is_null()) continue;  // a recording rule (record:) or no rule at all
       const Value expr = Field(rule, "expr");
       ExprJobs found;
       if (expr.is(Type::kString)) found = PromqlScanner(expr.as_string()).Scan();
-      jobs.clear();
-      for (std::string_view job : found.jobs) jobs.push_back(Value::String(job).WithOriginOf(expr));
-      const MapEntry fields[] = {
-          {kAlertFields[0], Field(group, "name")},
-          {kAlertFields[1], alert},
-          {kAlertFields[2], expr},
-          {kAlertFields[3], Field(rule, "for")},
-          {kAlertFields[4], Field(rule, "labels")},
-          {kAlertFields[5], Field(rule, "annotations")},
-          {kAlertFields[6], MakeList(ctx.arena, jobs).WithOriginOf(expr)},
-          {kAlertFields[7], Value::Bool(found.all_jobs).WithOriginOf(expr)},
-      };
-      out.push_back(MakeMap(ctx.arena, fields, rule));
+      each(group, rule, alert, expr, found);
     }
   }
-  return MakeList(ctx.arena, out);
+  return true;
+}
+
+Value AlertRules(std::span<const Value> args, CallContext& ctx) {
+  std::vector<Value> out;
+  std::vector<Value> jobs;
+  const bool ok =
+      ForEachAlert(args[0], ctx, "alert_rules",
+                   [&](const Value& group, const Value& rule, const Value& alert, const Value& expr,
+                       const ExprJobs& found) {
+                     jobs.clear();
+                     for (std::string_view job : found.jobs)
+                       jobs.push_back(Value::String(job).WithOriginOf(expr));
+                     const MapEntry fields[] = {
+                         {kAlertFields[0], Field(group, "name")},
+                         {kAlertFields[1], alert},
+                         {kAlertFields[2], expr},
+                         {kAlertFields[3], Field(rule, "for")},
+                         {kAlertFields[4], Field(rule, "labels")},
+                         {kAlertFields[5], Field(rule, "annotations")},
+                         {kAlertFields[6], MakeList(ctx.arena, jobs).WithOriginOf(expr)},
+                         {kAlertFields[7], Value::Bool(found.all_jobs).WithOriginOf(expr)},
+                     };
+                     out.push_back(MakeMap(ctx.arena, fields, rule));
+                   });
+  return ok ? MakeList(ctx.arena, out) : Value::Null();
+}
+
+// alert_jobs(doc): alert_rules flattened to one map per watched job, for an
+// index keyed by job (an index reads one list per document).
+constexpr std::string_view kAlertJobFields[] = {"job", "alert", "group"};
+constexpr std::string_view kEveryJob = "*";
+
+Value AlertJobs(std::span<const Value> args, CallContext& ctx) {
+  std::vector<Value> out;
+  const bool ok = ForEachAlert(args[0], ctx, "alert_jobs",
+                               [&](const Value& group, const Value& rule, const Value& alert,
+                                   const Value& expr, const ExprJobs& found) {
+                                 auto add = [&](std::string_view job) {
+                                   const MapEntry fields[] = {
+                                       {kAlertJobFields[0], Value::String(job).WithOriginOf(expr)},
+                                       {kAlertJobFields[1], alert},
+                                       {kAlertJobFields[2], Field(group, "name")},
+                                   };
+                                   out.push_back(MakeMap(ctx.arena, fields, rule));
+                                 };
+                                 if (found.all_jobs) add(kEveryJob);
+                                 for (std::string_view job : found.jobs) add(job);
+                               });
+  return ok ? MakeList(ctx.arena, out) : Value::Null();
 }
 
 // ---- exposes_metrics --------------------------------------------------------
@@ -663,6 +709,7 @@ Value ExposesMetrics(std::span<const Value> args, CallContext& ctx) {
 }
 
 constexpr Builtin kPrometheusBuiltins[] = {
+    {"alert_jobs", 1, 1, NullPolicy::kCustom, Type::kList, &AlertJobs},
     {"alert_rules", 1, 1, NullPolicy::kCustom, Type::kList, &AlertRules},
     {"exposes_metrics", 1, 1, NullPolicy::kFalse, Type::kBool, &ExposesMetrics},
     {"rule_files", 1, 1, NullPolicy::kCustom, Type::kList, &RuleFiles},
