@@ -178,9 +178,15 @@ std::string_view ServiceOf(std::string_view host) {
 
 // What one scrape config contributes to every entry.
 struct Job {
-  Value name;  // job_name, or a static config's `labels.job` (which Prometheus prefers)
+  // job_name, scheme and metrics_path, or a static config's `job`, `__scheme__`
+  // and `__metrics_path__` labels, which Prometheus prefers (scrape/target.go
+  // sets the job's values only where the target's labels have none).
+  Value name;
   Value scheme;
   Value metrics_path;
+  // relabel_configs may rewrite the address: Prometheus then checks it only
+  // after relabelling, so nothing is reported of it here.
+  bool relabels = false;
 };
 
 // The job's name, scheme and metrics path, defaults applied (http, /metrics).
@@ -191,6 +197,8 @@ Job JobOf(const Value& config) {
   if (!job.scheme.is(Type::kString)) job.scheme = Value::String("http");
   job.metrics_path = Field(config, "metrics_path");
   if (!job.metrics_path.is(Type::kString)) job.metrics_path = Value::String("/metrics");
+  const Value relabel = Field(config, "relabel_configs");
+  job.relabels = relabel.is(Type::kList) && !relabel.as_list().empty();
   return job;
 }
 
@@ -240,8 +248,11 @@ bool StaticTargets(CallContext& ctx, const Job& job, const Value& configs, const
     Job group_job = job;
     const Value labels = Field(group, "labels");
     if (labels.is(Type::kMap)) {
-      const Value job_label = Field(labels, "job");
-      if (job_label.is(Type::kString)) group_job.name = job_label;
+      for (auto [key, field] : {std::pair{"job", &Job::name}, std::pair{"__scheme__", &Job::scheme},
+                                std::pair{"__metrics_path__", &Job::metrics_path}}) {
+        const Value label = Field(labels, key);
+        if (label.is(Type::kString) && !label.as_string().empty()) group_job.*field = label;
+      }
     }
     const Value targets = Field(group, "targets");
     if (targets.is_null()) continue;
@@ -257,8 +268,9 @@ bool StaticTargets(CallContext& ctx, const Job& job, const Value& configs, const
                  "a string (host:port)", target);
         return false;
       }
-      out.push_back(
-          Entry(ctx, group_job, "static", target, ParseAddress(target.as_string()), target));
+      Address address = ParseAddress(target.as_string());
+      if (group_job.relabels) address.problem = {};
+      out.push_back(Entry(ctx, group_job, "static", target, address, target));
     }
   }
   return true;

@@ -115,6 +115,29 @@ TEST_CASE("scrape_targets: a static config's job label is the job, as in Prometh
   CHECK(At(t, 1, "job") == "\"file_sd\"");
 }
 
+TEST_CASE(
+    "scrape_targets: __scheme__ and __metrics_path__ labels win, relabelled jobs report no "
+    "problem") {
+  Runner r;
+  Value labelled =
+      r.M({{"job_name", r.S("j")},
+           {"scheme", r.S("http")},
+           {"static_configs", r.L({r.M({{"targets", r.L({r.S("a:1")})},
+                                        {"labels", r.M({{"__scheme__", r.S("https")},
+                                                        {"__metrics_path__", r.S("/m")}})}})})}});
+  Value t = r.Call("scrape_targets", {Config(r, {labelled})});
+  CHECK(At(t, 0, "scheme") == "\"https\"");
+  CHECK(At(t, 0, "metrics_path") == "\"/m\"");
+  // With relabel_configs Prometheus checks the address after relabelling, which may fix it.
+  Value relabelled =
+      StaticJob(r, "blackbox", {r.S("http://example.org")},
+                {{"relabel_configs", r.L({r.M({{"target_label", r.S("__address__")}})})}});
+  t = r.Call("scrape_targets", {Config(r, {relabelled})});
+  CHECK(At(t, 0, "problem") == "null");
+  CHECK(At(t, 0, "host") == "null");
+  CHECK(At(t, 0, "target") == "\"http://example.org\"");
+}
+
 TEST_CASE("scrape_targets: dns_sd_configs names and the discovering SD forms") {
   Runner r;
   Value dns =
