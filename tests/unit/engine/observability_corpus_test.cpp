@@ -125,6 +125,13 @@ std::string Text(const Value* v) {
   return v != nullptr && v->is(Type::kString) ? std::string(v->as_string()) : std::string();
 }
 
+// A published port as text: short syntax normalises to a string, the long
+// syntax keeps the number written (string(p.published) in a rule).
+std::string PortText(const Value* v) {
+  if (v != nullptr && v->is(Type::kDecimal)) return v->as_decimal().ToCanonicalString();
+  return Text(v);
+}
+
 // The names a service answers to on its networks: its own, container_name,
 // hostname and every network alias (what a scrape target's host may be).
 std::set<std::string> NamesOf(std::string_view name, const Value& svc) {
@@ -147,7 +154,9 @@ std::set<std::string> NamesOf(std::string_view name, const Value& svc) {
 
 struct Answers {
   std::map<std::string, bool> exposes;  // service -> exposes_metrics
-  std::map<std::string, bool> scraped;  // service -> a target's service names it
+  // service -> a target's service names it, or a host.docker.internal target
+  // has a port it publishes
+  std::map<std::string, bool> scraped;
   std::map<std::string, bool> alerted;  // job -> an alert watches it
 };
 
@@ -156,9 +165,13 @@ Answers Ask(const Project& p, const fs::path& dir, Loaded& loaded, policy::eval:
   const Value& compose = loaded.Compose(dir, p.compose);
   const Value targets = Call(ctx, "scrape_targets", loaded.Yaml(dir / p.config));
   std::set<std::string> scraped_hosts;
+  std::set<std::string> scraped_host_ports;  // host.docker.internal:PORT, as "PORT"
   std::vector<std::string> jobs;
   for (const Value& t : targets.as_list()) {
     if (std::string s = Text(t.Find("service")); !s.empty()) scraped_hosts.insert(s);
+    const Value* port = t.Find("port");
+    if (Text(t.Find("host")) == "host.docker.internal" && port->is(Type::kDecimal))
+      scraped_host_ports.insert(port->as_decimal().ToCanonicalString());
     const std::string job = Text(t.Find("job"));
     if (!job.empty() && std::find(jobs.begin(), jobs.end(), job) == jobs.end()) jobs.push_back(job);
   }
@@ -170,6 +183,12 @@ Answers Ask(const Project& p, const fs::path& dir, Loaded& loaded, policy::eval:
     bool scraped = false;
     for (const std::string& n : NamesOf(s.key, s.value))
       scraped = scraped || scraped_hosts.count(n);
+    // Through the docker host: a port the service publishes there.
+    const Value* ports = s.value.Find("ports");
+    if (ports != nullptr && ports->is(Type::kList)) {
+      for (const Value& port : ports->as_list())
+        scraped = scraped || scraped_host_ports.count(PortText(port.Find("published")));
+    }
     a.scraped[name] = scraped;
   }
   std::set<std::string> watched;
