@@ -11,9 +11,9 @@ namespace {
 const std::vector<Builtin>& Table() {
   static const std::vector<Builtin> table = [] {
     std::vector<Builtin> all;
-    for (auto family :
-         {TypeBuiltins(), StringBuiltins(), TextBuiltins(), NumberBuiltins(), DateBuiltins(),
-          CollectionBuiltins(), ComposeBuiltins(), ComposeExtraBuiltins(), PortBuiltins()}) {
+    for (auto family : {TypeBuiltins(), StringBuiltins(), TextBuiltins(), NumberBuiltins(),
+                        DateBuiltins(), CollectionBuiltins(), ComposeBuiltins(),
+                        ComposeExtraBuiltins(), PortBuiltins(), PrometheusBuiltins()}) {
       all.insert(all.end(), family.begin(), family.end());
     }
     std::sort(all.begin(), all.end(),

@@ -17,5 +17,6 @@ std::span<const Builtin> CollectionBuiltins();    // collections.cpp
 std::span<const Builtin> ComposeBuiltins();       // compose.cpp
 std::span<const Builtin> ComposeExtraBuiltins();  // compose_extra.cpp
 std::span<const Builtin> PortBuiltins();          // ports.cpp
+std::span<const Builtin> PrometheusBuiltins();    // prometheus.cpp
 
 }  // namespace policy::eval

@@ -19,7 +19,9 @@ TEST_CASE("registry: every function of LANGUAGE.md section 8 is there, once") {
       // compose_extra.cpp (the readiness pack's helpers)
       "bytes", "find_cycle", "leaves", "is_quoted", "services_at",
       // ports.cpp (RDY-NET-005 in one pass)
-      "host_port_clashes"};
+      "host_port_clashes",
+      // prometheus.cpp (RDY-OBS-001/002)
+      "scrape_targets", "alert_rules", "alert_jobs", "rule_files", "exposes_metrics"};
   std::set<std::string_view> seen;
   for (const Builtin& b : AllBuiltins()) {
     CHECK_MESSAGE(seen.insert(b.name).second, std::string(b.name));
