@@ -19,6 +19,7 @@ namespace policy::cli {
 namespace {
 
 // Walked YAML and JSON files are documents only when a document rule runs.
+// An active rule on every document (`on document`, not `on document("GLOB")`).
 bool WantDocuments(const std::vector<RuleInfo>& selected) {
   for (const RuleInfo& r : selected)
     if (r.target == "document") return true;
@@ -109,7 +110,8 @@ bool ReadBaseline(const std::string& path, Baseline& out, Streams& io) {
   return true;
 }
 
-InputRequest MakeRequest(const RunSetup& setup, const std::vector<RuleInfo>& selected) {
+InputRequest MakeRequest(const RunSetup& setup, const std::vector<RuleInfo>& selected,
+                         std::vector<std::string> document_globs) {
   const Options& options = setup.options;
   InputRequest request;
   request.paths = options.paths;
@@ -117,6 +119,7 @@ InputRequest MakeRequest(const RunSetup& setup, const std::vector<RuleInfo>& sel
   request.kind = options.kind;
   request.delimiter = options.delimiter;
   request.want_documents = WantDocuments(selected);
+  request.document_globs = std::move(document_globs);
   request.respect_gitignore = !options.no_ignore;
   if (setup.config) {
     request.base_dir = setup.config->dir;
@@ -317,8 +320,9 @@ int RunCheck(const Options& command_line, Streams& io) {
   check.skip = options.skip;
   check.repo_root = FindRepoRoot();
 
-  InputSet inputs =
-      CollectInputs(MakeRequest(setup, SelectedRules(*compiled.program, check)), io.in);
+  InputSet inputs = CollectInputs(MakeRequest(setup, SelectedRules(*compiled.program, check),
+                                              DocumentGlobs(*compiled.program, check)),
+                                  io.in);
   AddMergedProject(options, inputs);
   if (options.list_files) return ListFiles(*compiled.program, inputs, io);
   Report report = Check(*compiled.program, inputs.inputs, check);

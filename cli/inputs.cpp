@@ -151,9 +151,17 @@ struct Walker {
       input.path = child;
       input.named = false;
       input.delimiter = request.delimiter;
-      const InputKind kind = Classify(input, false);
+      InputKind kind = Classify(input, false);
+      const bool by_glob = std::any_of(request.document_globs.begin(), request.document_globs.end(),
+                                       [&](const std::string& g) { return GlobMatch(g, child); });
+      // A document the rules read by path, whatever its extension (Prometheus
+      // rule files are often `alert.rules`): read as YAML.
+      if (kind == InputKind::kAuto && by_glob) {
+        input.kind = InputKind::kDocument;
+        kind = InputKind::kDocument;
+      }
       if (kind == InputKind::kAuto) continue;
-      if (kind == InputKind::kDocument && !request.want_documents &&
+      if (kind == InputKind::kDocument && !request.want_documents && !by_glob &&
           (input.kind != InputKind::kAuto || !MayBeComposeFile(entry.path())))
         continue;
       if (LinkLeavesTree(entry)) {

@@ -16,6 +16,8 @@ struct InputRequest {
   InputKind kind = InputKind::kAuto;  // --kind, for named inputs only
   char delimiter = 0;
   bool want_documents = false;  // an active rule is `on document`: walk documents too
+  // Documents the active rules read by path (policy::DocumentGlobs): walked too.
+  std::vector<std::string> document_globs;
   // From the configuration, relative to `base_dir` (absolute; "" = no configuration):
   // excluded named and walked paths, and kind/schema bindings (first match wins).
   std::string base_dir;

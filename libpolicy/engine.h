@@ -163,6 +163,12 @@ Report Check(const Program& program, const std::vector<Input>& inputs, const Che
 // and the configuration's enabled flags).
 std::vector<RuleInfo> SelectedRules(const Program& program, const CheckOptions& options);
 
+// The path globs of the documents the selected rules read beyond `on
+// document` (which reads every document): `on document("GLOB")` targets and
+// the `document("GLOB")` sources of the indexes they read (LANGUAGE.md
+// section 11). A directory walk checks the documents matching one of them.
+std::vector<std::string> DocumentGlobs(const Program& program, const CheckOptions& options);
+
 // The library's version, "MAJOR.MINOR.PATCH", from project(... VERSION) in CMakeLists.txt.
 const char* Version();
 

@@ -113,7 +113,51 @@ bool GlobMatch(std::string_view glob, std::string_view path) {
   return GlobMatchCounted(glob, path, steps);
 }
 
+namespace {
+
+// The glob with its first `{a,b,...}` group replaced by each alternative in
+// turn; empty when it has none (or an unclosed one, which matches literally).
+std::vector<std::string> ExpandFirstBraces(std::string_view glob) {
+  const std::size_t open = glob.find('{');
+  if (open == std::string_view::npos) return {};
+  const std::size_t close = glob.find('}', open);
+  if (close == std::string_view::npos) return {};
+  std::vector<std::string> out;
+  const std::string_view inner = glob.substr(open + 1, close - open - 1);
+  for (std::size_t at = 0;;) {
+    const std::size_t comma = inner.find(',', at);
+    const std::string_view alt =
+        inner.substr(at, comma == std::string_view::npos ? inner.npos : comma - at);
+    out.push_back(std::string(glob.substr(0, open)) + std::string(alt) +
+                  std::string(glob.substr(close + 1)));
+    if (comma == std::string_view::npos) break;
+    at = comma + 1;
+  }
+  return out;
+}
+
+bool MatchExpanded(std::string_view glob, std::string_view path, std::size_t& steps, int depth);
+
+}  // namespace
+
 bool GlobMatchCounted(std::string_view glob, std::string_view path, std::size_t& steps) {
+  return MatchExpanded(glob, path, steps, 0);
+}
+
+namespace {
+
+bool MatchExpanded(std::string_view glob, std::string_view path, std::size_t& steps, int depth) {
+  // `{a,b}` alternatives (`**/{alerts,rules}*.yml`), nested up to a few groups:
+  // a hostile glob cannot multiply the work without bound.
+  constexpr int kMaxBraceGroups = 4;
+  if (depth < kMaxBraceGroups) {
+    const std::vector<std::string> alternatives = ExpandFirstBraces(glob);
+    if (!alternatives.empty()) {
+      for (const std::string& alt : alternatives)
+        if (MatchExpanded(alt, path, steps, depth + 1)) return true;
+      return false;
+    }
+  }
   std::vector<std::string_view> g = Split(glob);
   std::vector<std::string_view> p = Split(path);
   if (g.empty()) return false;
@@ -123,6 +167,8 @@ bool GlobMatchCounted(std::string_view glob, std::string_view path, std::size_t&
   }
   return MatchSegments(g, p, steps);
 }
+
+}  // namespace
 
 bool GlobCoversDirectory(std::string_view glob, std::string_view dir) {
   if (GlobMatch(glob, dir)) return true;

@@ -8,8 +8,8 @@ namespace policy {
 
 // Matches a `/`-separated relative path against a glob: `*` and `?` within one
 // segment, `[abc]`/`[a-z]`/`[!x]` classes, `**` as a whole segment for any
-// number of segments (also none). A glob without `/` matches the last segment
-// at any depth, as .gitignore does ("*.csv" matches "data/x.csv").
+// number of segments (also none), `{a,b}` alternatives (up to 4 groups). A glob without `/` matches
+// the last segment at any depth, as .gitignore does ("*.csv" matches "data/x.csv").
 bool GlobMatch(std::string_view glob, std::string_view path);
 
 // GlobMatch adding to `steps` the segment comparisons it made: at most the

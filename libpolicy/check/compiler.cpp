@@ -561,6 +561,10 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
       break;
     case syntax::TargetKind::kDocument:
       rule.info.target = "document";
+      if (r.target->glob) {
+        rule.glob = r.target->glob->value;
+        rule.info.target = "document(\"" + rule.glob + "\")";
+      }
       break;
     case syntax::TargetKind::kRecords:
       rule.info.target = rule.schema ? "records(" + rule.schema->name + ")" : "records";
@@ -727,6 +731,7 @@ void Compiler::DeclareIndex(const LoadedFile& f, const syntax::Index& x) {
   index.name = x.name.name;
   index.source = x.source.kind;
   index.keep_all = x.keep_all;
+  index.optional = x.optional;
   index.file = f.source->path();
   const LineColumn at = f.source->Position(x.name.span.begin);
   index.line = at.line;

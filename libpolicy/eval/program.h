@@ -280,6 +280,7 @@ struct CompiledRule {
   RuleInfo info;
   syntax::TargetKind target = syntax::TargetKind::kCompose;
   const Schema* schema = nullptr;  // on records(SCHEMA)
+  std::string glob;                // on document("GLOB"): the documents it runs on
   bool secret = false;
   bool opt_in = false;
   std::vector<CompiledClause> clauses;
@@ -342,6 +343,7 @@ struct CompiledIndex {
   CompiledRule rule;               // info.id is "INDEX"; target from the source
   int entry_slot = kSlotSubject;
   bool keep_all = false;
+  bool optional = false;  // no input for the source: an empty index, no problem
   // How rules read the entries: not at all (`has` only), some fields only
   // (`INDEX[k].field`, kept in `fields`), or whole (`INDEX[k]` otherwise).
   bool read_whole = false;

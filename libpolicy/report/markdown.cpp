@@ -20,9 +20,9 @@ namespace {
 
 // RULES.md "rules/readiness/": the matrix's columns in this order; any other
 // area tag follows, alphabetically.
-constexpr std::array<std::string_view, 10> kAreaOrder = {
-    "image",   "health",  "secrets",    "resources", "logging",
-    "restart", "network", "privileges", "tls",       "api"};
+constexpr std::array<std::string_view, 11> kAreaOrder = {
+    "image",   "health",     "secrets", "resources", "logging",      "restart",
+    "network", "privileges", "tls",     "api",       "observability"};
 constexpr std::string_view kAreaPrefix = "area_";
 constexpr std::string_view kPass = "✅";
 constexpr std::string_view kFail = "❌";
@@ -33,10 +33,12 @@ struct Areas {
   std::map<std::string, std::vector<std::size_t>> by_rule;
 };
 
-Areas CollectAreas(const std::vector<RuleInfo>& rules) {
+// The columns: the areas of the enabled rules and of those that `ran` on some
+// input (an opt-in rule enabled by --only).
+Areas CollectAreas(const std::vector<RuleInfo>& rules, const std::set<std::string>& ran) {
   std::set<std::string> names;
   for (const RuleInfo& r : rules) {
-    if (!r.enabled) continue;
+    if (!r.enabled && !ran.count(r.id)) continue;
     for (const std::string& t : r.tags) {
       if (t.size() > kAreaPrefix.size() && t.starts_with(kAreaPrefix))
         names.insert(t.substr(kAreaPrefix.size()));
@@ -48,7 +50,7 @@ Areas CollectAreas(const std::vector<RuleInfo>& rules) {
   }
   areas.columns.insert(areas.columns.end(), names.begin(), names.end());
   for (const RuleInfo& r : rules) {
-    if (!r.enabled) continue;
+    if (!r.enabled && !ran.count(r.id)) continue;
     for (const std::string& t : r.tags) {
       if (!t.starts_with(kAreaPrefix)) continue;
       auto it = std::find(areas.columns.begin(), areas.columns.end(), t.substr(kAreaPrefix.size()));
@@ -147,7 +149,9 @@ bool Unsuppressed(const Finding& f) { return f.suppressed == Suppression::kNone;
 }  // namespace
 
 std::string FormatMarkdown(const Report& report, const Context& ctx) {
-  const Areas areas = CollectAreas(ctx.rules);
+  std::set<std::string> ran;
+  for (const InputSummary& in : report.inputs) ran.insert(in.rules.begin(), in.rules.end());
+  const Areas areas = CollectAreas(ctx.rules, ran);
   const std::size_t n_areas = areas.columns.size();
 
   // The compose inputs in input order, each with its services in file order.

@@ -34,6 +34,22 @@ std::vector<RuleInfo> SelectedRules(const Program& program, const CheckOptions& 
   return out;
 }
 
+std::vector<std::string> DocumentGlobs(const Program& program, const CheckOptions& options) {
+  const run::ActiveRules rules = run::SelectRules(program, options);
+  std::vector<std::string> globs;
+  auto add = [&](const std::string& g) {
+    if (!g.empty() && std::find(globs.begin(), globs.end(), g) == globs.end()) globs.push_back(g);
+  };
+  for (const auto* list : {&rules.compose, &rules.document, &rules.records})
+    for (const eval::CompiledRule* r : *list) {
+      add(r->glob);
+      for (uint32_t i : r->reads_indexes)
+        if (program.indexes[i].source == syntax::SourceKind::kDocument)
+          add(program.indexes[i].glob);
+    }
+  return globs;
+}
+
 Report Check(const Program& program, const std::vector<Input>& inputs,
              const CheckOptions& options) {
   auto start = std::chrono::steady_clock::now();

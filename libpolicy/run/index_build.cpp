@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/eval/kept_value.h"
 #include "libpolicy/glob.h"
@@ -94,7 +96,7 @@ eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
     std::vector<size_t> from;
     for (size_t i = 0; i < plans.size(); ++i)
       if (SourceReads(index, plans[i])) from.push_back(i);
-    if (from.empty()) {
+    if (from.empty() && !index.optional) {
       missing[x] = 1;
       continue;
     }
@@ -134,18 +136,23 @@ eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
     set.tables[x] = std::move(table);
   }
   // A rule that reads an index nobody fed is not run: loud, never a quiet pass.
+  const ActiveRules before = rules;
   position = 0;
   for (const eval::CompiledIndex& index : program.indexes) {
     const size_t x = position++;
     if (!missing[x]) continue;
     std::vector<std::string> readers;
+    for (const auto* list : {&before.compose, &before.document, &before.records})
+      for (const eval::CompiledRule* r : *list)
+        if (std::find(r->reads_indexes.begin(), r->reads_indexes.end(), x) !=
+            r->reads_indexes.end())
+          readers.push_back(r->info.id);
     for (auto* list : {&rules.compose, &rules.document, &rules.records}) {
       std::vector<const eval::CompiledRule*> kept;
       for (const eval::CompiledRule* r : *list) {
         bool reads = false;
         for (uint32_t i : r->reads_indexes) reads = reads || i == x;
         if (reads) {
-          readers.push_back(r->info.id);
           --rules.count;
         } else {
           kept.push_back(r);

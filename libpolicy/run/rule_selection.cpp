@@ -1,5 +1,7 @@
 #include "libpolicy/run/rule_selection.h"
 
+#include "libpolicy/glob.h"
+
 namespace policy::run {
 namespace {
 
@@ -42,8 +44,13 @@ std::vector<const eval::CompiledRule*> ActiveRules::For(const InputPlan& plan) c
   switch (plan.kind) {
     case InputKind::kCompose:
       return compose;
-    case InputKind::kDocument:
-      return document;
+    case InputKind::kDocument: {
+      // `on document("GLOB")` runs on the documents whose path matches.
+      std::vector<const eval::CompiledRule*> out;
+      for (const eval::CompiledRule* r : document)
+        if (r->glob.empty() || GlobMatch(r->glob, plan.display)) out.push_back(r);
+      return out;
+    }
     case InputKind::kRecords: {
       std::vector<const eval::CompiledRule*> out;
       for (const eval::CompiledRule* r : records)

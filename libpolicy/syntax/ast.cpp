@@ -88,7 +88,8 @@ bool operator==(const Clause& a, const Clause& b) {
 
 bool operator==(const Index& a, const Index& b) {
   return a.name == b.name && a.source == b.source && a.for_names == b.for_names &&
-         SameExpr(a.for_expr, b.for_expr) && SameExpr(a.key, b.key) && a.keep_all == b.keep_all;
+         SameExpr(a.for_expr, b.for_expr) && SameExpr(a.key, b.key) && a.keep_all == b.keep_all &&
+         a.optional == b.optional;
 }
 
 bool operator==(const Rule& a, const Rule& b) {

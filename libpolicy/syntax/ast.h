@@ -163,7 +163,8 @@ enum class TargetKind : uint8_t { kCompose, kRecords, kDocument };
 
 struct Target {
   TargetKind kind = TargetKind::kCompose;
-  std::optional<Ident> schema;  // on records(SCHEMA)
+  std::optional<Ident> schema;    // on records(SCHEMA)
+  std::optional<StringLit> glob;  // on document("GLOB"): only documents whose path matches
   Span span;
   friend bool operator==(const Target&, const Target&) = default;
 };
@@ -210,6 +211,9 @@ struct Index {
   ExprPtr for_expr;
   ExprPtr key;
   bool keep_all = false;
+  // `index NAME = optional SOURCE ...`: no input for the source is an empty
+  // index, not an input.missing_source problem.
+  bool optional = false;
   Span span;
   friend bool operator==(const Index& a, const Index& b);
 };

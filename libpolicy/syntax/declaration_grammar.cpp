@@ -22,7 +22,7 @@ constexpr Keyword kw_package("package", "'package'"), kw_import("import", "'impo
     kw_remedy("remedy", "'remedy'"), kw_doc("doc", "'doc'"), kw_in("in", "'in'"),
     // Version 2 (LANGUAGE.md section 11): keywords only where these rules read them.
     kw_index("index", "'index'"), kw_by("by", "'by'"), kw_group("group", "'group'"),
-    kw_keep("keep", "'keep'");
+    kw_keep("keep", "'keep'"), kw_optional("optional", "'optional'");
 constexpr Punct open_paren("(", "'('"), close_paren(")", "')'"), open_bracket("[", "'['"),
     close_bracket("]", "']'"), open_brace("{", "'{'"),
     clause_or_close("}",
@@ -32,7 +32,8 @@ constexpr Punct open_paren("(", "'('"), close_paren(")", "')'"), open_bracket("[
     equals("=", "'='", "="), percent("%", "'%'"), bar("|", "'|'");
 constexpr Name binder(NameKind::kBinder, "a name"), any_name(NameKind::kAny, "a name"),
     type_name(NameKind::kBinder, "a type"), tag(NameKind::kTag, "a tag ([a-z][a-z0-9_-]*)"),
-    target_word(NameKind::kAny, "a target (compose, records, records(SCHEMA) or document)"),
+    target_word(NameKind::kAny,
+                "a target (compose, records, records(SCHEMA), document or document(\"GLOB\"))"),
     source_word(NameKind::kAny,
                 "a source (records(SCHEMA), compose, document(\"GLOB\") or dotenv(\"GLOB\"))"),
     keep_word(NameKind::kAny, "'first' or 'all'");
@@ -261,6 +262,7 @@ const auto add_index_for = [](auto& ctx) {
   if (at_c<1>(attr)) index.for_names.push_back(std::move(*at_c<1>(attr)));
   index.for_expr = std::move(at_c<2>(attr));
 };
+const auto mark_optional = [](auto& ctx) { _val(ctx).optional = true; };
 const auto set_keep = [](auto& ctx) {
   const Ident& word = _attr(ctx);
   if (word.name == "all")
@@ -268,6 +270,15 @@ const auto set_keep = [](auto& ctx) {
   else if (word.name != "first")
     Fail(DiagCode::kSyntaxExpected, "expected 'first' or 'all' after 'keep'", word.span.begin,
          word.span.end);
+};
+
+const auto set_target_glob = [](auto& ctx) {
+  Target& target = _val(ctx);
+  if (target.kind != TargetKind::kDocument) {
+    Fail(DiagCode::kSyntaxUnexpected, "only 'document' takes a \"glob\"", _attr(ctx).span.begin,
+         _attr(ctx).span.end);
+  }
+  target.glob = std::move(_attr(ctx));
 };
 
 // A metadata clause: (begin, value, end). Kept the first time, recorded in
@@ -390,7 +401,9 @@ const auto schema_decl_def = (Here()[begin_at] >> kw_schema) > binder[set<&Schem
                              open_brace > *field[add_field] > field_or_close > There()[end_at];
 
 const auto target_def = (target_word[set_target_kind] >>
-                         -(open_paren > binder[set_target_schema] > close_paren)) > There()[end_at];
+                         -(open_paren > (string_literal[set_target_glob] |
+                                         binder[set_target_schema]) > close_paren)) >
+                        There()[end_at];
 
 const auto source_def = source_word[set_source_kind] >>
                         -(open_paren > (string_literal[set_source_glob] |
@@ -398,7 +411,7 @@ const auto source_def = source_word[set_source_kind] >>
                         There()[end_source];
 
 const auto index_decl_def = (Here()[begin_at] >> kw_index) > binder[set<&Index::name>] > equals >
-                            source[set<&Index::source>] >
+                            -kw_optional[mark_optional] > source[set<&Index::source>] >
                             -((kw_for > binder > -(comma > binder) > kw_in >
                                additive)[add_index_for]) > kw_by
                             > expression[set<&Index::key>] > -(kw_keep > keep_word[set_keep]) >

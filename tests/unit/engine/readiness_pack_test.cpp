@@ -141,21 +141,63 @@ TEST_CASE("readiness pack: every rule fires in some fixture, and a clean fixture
   CHECK(clean_default);
   CHECK(clean_opt_in);
   for (const policy::RuleInfo& rule : policy::ListRules(*program)) {
+    // The observability rules read several files: their project is below.
+    if (std::find(rule.tags.begin(), rule.tags.end(), "observability") != rule.tags.end()) continue;
     CHECK_MESSAGE(fired.count(rule.id) == 1, rule.id << " fires in no fixture");
   }
+}
+
+// rules/readiness/tests/observability/ is a project: a compose file, its
+// prometheus.yml and alert.rules. RDY-OBS-001/002 read them together.
+TEST_CASE(
+    "readiness pack: the observability rules on a project give exactly its expected findings") {
+  auto program = CompilePack();
+  const std::filesystem::path dir = PackDir() / "tests" / "observability";
+  std::vector<policy::Input> inputs(3);
+  inputs[0].path = (dir / "compose.yaml").string();
+  inputs[1].path = (dir / "prometheus" / "alert.rules").string();
+  inputs[1].kind = policy::InputKind::kDocument;
+  inputs[2].path = (dir / "prometheus" / "prometheus.yml").string();
+  policy::CheckOptions options;
+  options.only = {"observability"};
+  const policy::Report report = policy::Check(*program, inputs, options);
+  CHECK(report.problems.empty());
+  std::vector<std::tuple<std::string, std::string, uint32_t, uint32_t>> expected, actual;
+  for (const nlohmann::json& e :
+       nlohmann::json::parse(policy_test::ReadFile(dir / "expected.json")))
+    expected.emplace_back(e.at("file").get<std::string>(), e.at("rule").get<std::string>(),
+                          e.at("line").get<uint32_t>(), e.at("column").get<uint32_t>());
+  for (const policy::Finding& f : report.findings) {
+    const std::string file = f.file.substr(f.file.find("observability/"));
+    actual.emplace_back(file, f.rule, f.line, f.column);
+  }
+  CHECK(actual == expected);
+  // Each rule passes somewhere too (web is scraped, and its job has an alert).
+  for (const char* id : {"RDY-OBS-001", "RDY-OBS-002"}) {
+    CAPTURE(id);
+    const policy::RuleCounters& c = report.by_rule.at(id);
+    CHECK(c.failed == 2);
+    CHECK(c.evaluated > c.failed);
+  }
+  // Without the Prometheus files, every service that exposes metrics is
+  // unscraped (the indexes are optional: an empty index, not a missing input).
+  const policy::Report alone = policy::Check(*program, {inputs[0]}, options);
+  CHECK(alone.problems.empty());
+  CHECK(alone.by_rule.at("RDY-OBS-001").failed == 4);
 }
 
 TEST_CASE("readiness pack: catalogue metadata") {
   auto program = CompilePack();
   const std::vector<policy::RuleInfo> rules = policy::ListRules(*program);
-  CHECK(rules.size() == 57);  // RDY-SEC-007 and RDY-PRV-012 since issue 13
-  const std::set<std::string> areas = {
-      "area_image",   "area_health",  "area_secrets",    "area_resources", "area_logging",
-      "area_restart", "area_network", "area_privileges", "area_tls",       "area_api"};
+  CHECK(rules.size() == 59);  // RDY-SEC-007 and RDY-PRV-012 since issue 13, RDY-OBS-001/002 (15)
+  const std::set<std::string> areas = {"area_image",     "area_health",       "area_secrets",
+                                       "area_resources", "area_logging",      "area_restart",
+                                       "area_network",   "area_privileges",   "area_tls",
+                                       "area_api",       "area_observability"};
   for (const policy::RuleInfo& rule : rules) {
     INFO(rule.id);
     CHECK(rule.id.rfind("RDY-", 0) == 0);
-    CHECK(rule.target == "compose");
+    CHECK((rule.target == "compose" || rule.id == "RDY-OBS-002"));
     CHECK_FALSE(rule.title.empty());
     CHECK_FALSE(rule.remedy.empty());
     CHECK_FALSE(rule.doc.empty());
@@ -170,7 +212,7 @@ TEST_CASE("readiness pack: catalogue metadata") {
     const bool want_secret = rule.id >= "RDY-SEC-001" && rule.id <= "RDY-SEC-005";
     CHECK(secret == want_secret);
     const bool opt_in = std::find(rule.tags.begin(), rule.tags.end(), "opt_in") != rule.tags.end();
-    CHECK(opt_in == (rule.id.rfind("RDY-STY-", 0) == 0));
+    CHECK(opt_in == (rule.id.rfind("RDY-STY-", 0) == 0 || rule.id.rfind("RDY-OBS-", 0) == 0));
     CHECK(rule.enabled == !opt_in);
   }
   std::map<std::string, std::string> params;
