@@ -75,6 +75,20 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _repo_root() -> str:
+    """Where fingerprints' paths start: the git work tree's root, else the
+    current directory (as policy-check's FindRepoRoot)."""
+    cwd = os.getcwd()
+    d = cwd
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return cwd
+        d = parent
+
+
 def _ids(values: List[str]) -> tuple:
     return tuple(sorted({i.strip() for v in values for i in v.split(",") if i.strip()}))
 
@@ -119,7 +133,7 @@ def main(argv: List[str]) -> int:
         params[name] = value
     settings = pdask.CheckSettings(kind=args.kind, max_findings=args.max_findings,
                                    only=_ids(args.only), skip=_ids(args.skip),
-                                   repo_root=os.getcwd(), jobs=max(1, args.threads_per_task))
+                                   repo_root=_repo_root(), jobs=max(1, args.threads_per_task))
     engine = dict(rules=args.rules, builtin=not args.no_builtin, params=params)
     show_progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     try:
