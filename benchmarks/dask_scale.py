@@ -112,6 +112,7 @@ def main():
         run_cli(args.policy_check, paths, args.workers, extra)
         cli_wall, cli_rss, cli_json = run_cli(args.policy_check, paths, args.workers, extra)
         client.restart()  # fresh workers: their peak RSS is this run's
+        idle = max(client.run(worker_peak_rss_mb).values())  # Python, Dask, nothing checked
         dask_wall, tasks, dask_json = run_dask(client, paths, partition, skip)
         peaks = sorted(client.run(worker_peak_rss_mb).values())
         if partition:
@@ -126,7 +127,7 @@ def main():
         overhead = 100.0 * (dask_wall - cli_wall) / cli_wall
         print(f"{label}: {tasks} tasks; policy-check --jobs {args.workers}: {cli_wall:.2f} s, "
               f"{cli_rss:.0f} MiB; dask: {dask_wall:.2f} s, worker peak RSS "
-              f"{', '.join(f'{p:.0f}' for p in peaks)} MiB; overhead {overhead:+.1f}%; "
+              f"{', '.join(f'{p:.0f}' for p in peaks)} MiB (idle {idle:.0f}); overhead {overhead:+.1f}%; "
               f"same report: {exact}")
         if not exact:
             raise SystemExit("the Dask report differs from policy-check's")
