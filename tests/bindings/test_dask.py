@@ -194,6 +194,16 @@ def test_command_output_and_exit_code_are_policy_checks(data):
     ours = run_command(["--local-cluster", "2", "--partition-size", "3K"] + common + files, data)
     assert ours.returncode == cli.returncode == 1, ours.stderr
     assert json.loads(ours.stdout) == json.loads(cli.stdout)
+    # The formats that name files from the repository's root (absolute paths
+    # named: rebased), and the text report.
+    for fmt in ("sarif", "github", "text"):
+        args = ["--no-builtin", "-r", "rules.policy", "-f", fmt] + [str(data / f) for f in files]
+        cli = subprocess.run([os.environ["POLICY_CHECK"]] + args, cwd=data, capture_output=True,
+                             text=True, timeout=60)
+        ours = run_command(["--local-cluster", "1", "--partition-size", "3K"] + args, data)
+        assert (ours.returncode, ours.stdout) == (cli.returncode, cli.stdout), fmt
+        if fmt != "text":
+            assert str(data) not in ours.stdout  # rebased on the root
     # A unique rule and files that split: refused, exit 2, the rule named.
     refused = run_command(["--local-cluster", "1", "--partition-size", "3K", "--no-builtin",
                            "-r", "unique.policy", "a.csv"], data)

@@ -335,14 +335,40 @@ def check_local(paths: Iterable[str], *, rules: Iterable[str] = (), builtin: boo
                                  settings.repo_root)
 
 
+#: The formats that place findings by their path from the repository's root
+#: (code scanning, annotations, the merge-request widget), as policy-check does.
+REBASED_FORMATS = ("sarif", "github", "codequality")
+
+
+def rebased_on(report: Mapping[str, Any], root: str) -> Dict[str, Any]:
+    """The report with file names relative to `root` where they are inside it
+    (policy-check's RebasedOn)."""
+    cache: Dict[str, str] = {}
+
+    def rebase(name: str) -> str:
+        if not name or name == "-" or not root:
+            return name
+        if name not in cache:
+            rel = _os.path.relpath(_os.path.normpath(_os.path.abspath(name)), root)
+            cache[name] = name if rel == "." or rel.startswith("..") else rel.replace(_os.sep, "/")
+        return cache[name]
+
+    out = dict(report)
+    for key in ("findings", "problems", "unused_suppressions"):
+        out[key] = [dict(item, file=rebase(item["file"])) for item in report[key]]
+    return out
+
+
 def render(report: Mapping[str, Any], fmt: str = "text", *, rules: Iterable[str] = (),
            builtin: bool = True, params: Optional[Mapping[str, Any]] = None,
-           color: bool = False, verbose: bool = False,
-           fail_on: str = "error") -> Tuple[str, str]:
+           color: bool = False, verbose: bool = False, fail_on: str = "error",
+           repo_root: str = "") -> Tuple[str, str]:
     """The report in one of policy-check's formats (text json sarif junit
     github markdown codequality), by the library's own reporters: (report text,
-    summary line)."""
+    summary line). SARIF, GitHub and Code Quality name files from `repo_root`."""
     program = _program(EngineSpec.make(rules, builtin, params))
+    if fmt in REBASED_FORMATS and repo_root:
+        report = rebased_on(report, repo_root)
     return program.render(dict(report), fmt, color, verbose,
                           None if fail_on == "never" else fail_on)
 

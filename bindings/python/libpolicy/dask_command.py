@@ -4,7 +4,8 @@
     python3 -m libpolicy check --local-cluster 2 -f sarif -o report.sarif data/*.jsonl
 
 The report, its formats and the exit codes are policy-check's (docs/CLI.md);
-docs/SCALE.md says how to run it on a real cluster. Exit code 3 also when the
+docs/SCALE.md says how to run it on a real cluster. The configuration file
+(.policy-check.yaml) is not read: pass its options on the command line. Exit code 3 also when the
 cluster could not finish the run (a task failed after its retries): there is
 then no report, never a partial one.
 """
@@ -160,7 +161,7 @@ def main(argv: List[str]) -> int:
         args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
                                    and "NO_COLOR" not in os.environ))
     text, summary = pdask.render(report, args.format, color=color, verbose=args.verbose,
-                                 fail_on=args.fail_on, **engine)
+                                 fail_on=args.fail_on, repo_root=settings.repo_root, **engine)
     summary_last = args.format == "text" and not args.output and sys.stdout.isatty()
     if not args.quiet and not summary_last:
         sys.stderr.write(summary)

@@ -230,6 +230,20 @@ TEST_CASE("partitions: a file on disk, and a CR-only file, split and check alike
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("partitions: a header issue is the first partition's alone") {
+  // A duplicate column name is a SCHEMA finding at line 1, once, however split.
+  std::string text = "id,n,n\n";
+  for (int i = 0; i < 200; ++i)
+    text += "r" + std::to_string(i) + "," + std::to_string(i % 13) + ",x\n";
+  policy::Input in{"dup.csv", policy::InputKind::kRecords, text};
+  ExpectSameByPartitions(in, {1, 300});
+  policy::CheckOptions options;
+  const policy::Report whole = policy::Check(Program(), {in}, options);
+  REQUIRE(!whole.findings.empty());
+  CHECK(whole.findings[0].rule == "SCHEMA");
+  CHECK(whole.findings[0].line == 1);
+}
+
 TEST_CASE("partitions: the cuts are record boundaries, first lines exact") {
   const std::string text = "id,n,note\na,1,\"x\ny\"\nb,2,z\n\"c\nd\",3,w\n";
   policy::Input in{"t.csv", policy::InputKind::kRecords, text};
