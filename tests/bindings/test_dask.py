@@ -209,3 +209,16 @@ def test_command_output_and_exit_code_are_policy_checks(data):
                            "-r", "unique.policy", "a.csv"], data)
     assert refused.returncode == 2
     assert "PART-U" in refused.stderr
+
+
+def test_a_run_that_cannot_finish_is_a_loud_failure_with_no_report(data):
+    # Every task kills its worker; no re-run is allowed: exit 3, nothing on stdout.
+    env = dict(os.environ, **{pdask.FAULT_ENV: "kill-always",
+                              "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"})
+    out = subprocess.run([sys.executable, "-m", "libpolicy", "check", "--local-cluster", "1",
+                          "--retries", "0", "--no-builtin", "-r", "rules.policy", "-f", "json",
+                          "a.csv"], cwd=data, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 3, out.stderr
+    assert out.stdout == ""
+    assert "the run did not complete, no report: KilledWorker" in out.stderr

@@ -45,7 +45,8 @@ RESULT_VERSION = 1
 DEFAULT_PARTITION_BYTES = 64 << 20
 
 #: Test hook: "kill-once:PATH" makes the first task that finds no file at PATH
-#: create it and kill its own worker process, as a crash mid-run would.
+#: create it and kill its own worker process, as a crash mid-run would;
+#: "kill-always" kills the worker of every task (a run that cannot finish).
 FAULT_ENV = "LIBPOLICY_DASK_FAULT"
 
 
@@ -120,6 +121,8 @@ def _program(spec: EngineSpec, jobs: int = 1):
 
 def _maybe_fault() -> None:
     hook = _os.environ.get(FAULT_ENV, "")
+    if hook == "kill-always":
+        _os._exit(17)
     if not hook.startswith("kill-once:"):
         return
     marker = hook[len("kill-once:"):]
