@@ -460,21 +460,22 @@ class Reader : public ChunkReader {
 }  // namespace
 
 namespace {
-// The range of the innermost live ScopedRecordRange on this thread.
-thread_local const std::optional<RecordRange>* scoped_range = nullptr;
+// The innermost live ScopedRecordRange on this thread.
+thread_local ScopedRecordRange* scoped_range = nullptr;
 }  // namespace
 
 ScopedRecordRange::ScopedRecordRange(const std::optional<RecordRange>& range)
-    : previous_(scoped_range) {
-  scoped_range = &range;
+    : range_(range), previous_(scoped_range) {
+  scoped_range = this;
 }
 ScopedRecordRange::~ScopedRecordRange() { scoped_range = previous_; }
+ScopedRecordRange* ScopedRecordRange::Current() { return scoped_range; }
 
 std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
                                          std::optional<std::string> text) {
   static const std::optional<RecordRange> kWhole;
-  return OpenRecords(file, options, std::move(text),
-                     scoped_range != nullptr ? *scoped_range : kWhole);
+  ScopedRecordRange* scoped = ScopedRecordRange::Current();
+  return OpenRecords(file, options, std::move(text), scoped != nullptr ? scoped->Take() : kWhole);
 }
 
 std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,

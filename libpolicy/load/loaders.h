@@ -190,7 +190,9 @@ std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOpt
 // Makes the OpenRecords calls on this thread without a range read `range`
 // while it lives. A bridge only: the record pipeline opens its reader as
 // OpenRecords(path, options, text), and CheckInput sets the input's range
-// around it; once the pipeline passes Input::range itself this goes.
+// around it; once the pipeline passes Input::range itself this goes. taken()
+// says whether a reader took the range: a range nobody read would mean a
+// partition checked as the whole file, so CheckInput makes that an error.
 class ScopedRecordRange {
  public:
   explicit ScopedRecordRange(const std::optional<RecordRange>& range);
@@ -198,8 +200,19 @@ class ScopedRecordRange {
   ScopedRecordRange(const ScopedRecordRange&) = delete;
   ScopedRecordRange& operator=(const ScopedRecordRange&) = delete;
 
+  bool taken() const { return taken_; }
+  // The innermost live one on this thread, or null.
+  static ScopedRecordRange* Current();
+  // The range, for a reader that opens now.
+  const std::optional<RecordRange>& Take() {
+    taken_ = true;
+    return range_;
+  }
+
  private:
-  const std::optional<RecordRange>* previous_;
+  const std::optional<RecordRange>& range_;
+  ScopedRecordRange* previous_;
+  bool taken_ = false;
 };
 
 // ---- Partitions --------------------------------------------------------------

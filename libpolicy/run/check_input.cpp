@@ -156,8 +156,11 @@ InputResult CheckInput(const Program& program, const ActiveRules& rules, const I
       return result;
     case ReadAs::kRecordStream: {
       // The pipeline opens its reader without a range: the bridge hands it this one.
-      const load::ScopedRecordRange range(input.range);
+      load::ScopedRecordRange range(input.range);
       CheckRecordStream(here, input, plan, settings, result);
+      if (input.range && !range.taken())  // checked whole instead: never a silent answer
+        result.problems.push_back(
+            {plan.display, 0, 0, "internal error (a bug): the byte range was not read", false});
       summary.checked = !result.by_rule.empty();  // opened: at least SCHEMA ran
       break;
     }
