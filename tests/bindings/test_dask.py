@@ -61,11 +61,11 @@ def write_csv(path, seed, rows, crlf=False, bom=False, final_newline=True):
         f.write("".join(out))
 
 
-def write_jsonl(path, seed, rows):
+def write_jsonl(path, seed, rows, bad_one_in=23):
     rng = random.Random(seed)
     with open(path, "w", encoding="utf-8") as f:
         for i in range(rows):
-            if rng.randrange(23) == 0:
+            if rng.randrange(bad_one_in) == 0:
                 f.write('{"id": 1, oops\n')  # malformed: an input problem at its line
                 continue
             f.write(json.dumps({"id": f"j{i}", "n": rng.randrange(14),
@@ -80,6 +80,8 @@ def data(tmp_path_factory):
     write_csv(d / "a.csv", 1, 700, crlf=True, bom=True, final_newline=False)
     write_csv(d / "b.csv", 2, 500)
     write_jsonl(d / "c.jsonl", 3, 600)
+    # Over 100 lines that are no record: listed up to 100 per input, the rest counted.
+    write_jsonl(d / "d.jsonl", 4, 500, bad_one_in=2)
     return d
 
 
@@ -98,7 +100,7 @@ def without_time(report):
 
 
 def paths(data):
-    return [str(data / "a.csv"), str(data / "b.csv"), str(data / "c.jsonl")]
+    return [str(data / n) for n in ("a.csv", "b.csv", "c.jsonl", "d.jsonl")]
 
 
 @pytest.mark.parametrize("max_findings", [None, 0, 7])
@@ -113,6 +115,8 @@ def test_partitioned_run_gives_the_single_process_report(data, client, max_findi
     assert run.tasks == len(tasks)
     local = pdask.check_local(paths(data), rules=rules, builtin=False, settings=settings)
     assert local["findings"] and local["problems"]
+    assert any(p["message"].endswith("more records could not be read (not listed)")
+               for p in local["problems"])
     if max_findings == 0:  # all listed: the repeats are, and are numbered over the file
         assert any(":" in f["fingerprint"] for f in local["findings"])
     assert without_time(merged) == without_time(local)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import glob as _glob
 import os as _os
+import re as _re
 import time as _time
 import uuid as _uuid
 from dataclasses import dataclass
@@ -197,19 +198,75 @@ def _finding_key(f: Mapping[str, Any]):
     return (f["file"], f["line"], f["column"], f["rule"], f["message"], f["path"])
 
 
+#: Records that could not be read are listed per input up to this many, the
+#: rest counted in one more problem (record_pipeline.cpp, kMaxListedProblems).
+MAX_LISTED_RECORD_PROBLEMS = 100
+_MORE_RECORDS = _re.compile(r"^(\d+) more records could not be read \(not listed\)$")
+
+
+def _stops_input(p: Mapping[str, Any]) -> bool:
+    """A problem after which one process reads no more of the input: a record
+    over the length limit, or a quoted CSV value never closed (docs/CLI.md)."""
+    return p["line"] > 0 and (p["code"] == "input.too_large"
+                              or p["message"].startswith("unterminated quoted field"))
+
+
+def _merge_problems(reports: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The problems of one input's partitions as one process lists them: the
+    records that could not be read (the first 100 in file order), the error
+    that stopped the input, the count of the unlisted ones, then the problems
+    of the input as a whole (no line), once."""
+    listed: List[Dict[str, Any]] = []
+    stop: List[Dict[str, Any]] = []
+    whole: List[Dict[str, Any]] = []
+    seen = set()
+    unlisted = 0
+    for rep in reports:
+        for p in rep["problems"]:
+            more = _MORE_RECORDS.match(p["message"]) if p["line"] == 0 else None
+            if more:
+                unlisted += int(more.group(1))
+            elif _stops_input(p):
+                stop.append(p)
+            elif p["line"] > 0:
+                if len(listed) < MAX_LISTED_RECORD_PROBLEMS:
+                    listed.append(p)
+                else:
+                    unlisted += 1
+            else:
+                key = (p["file"], p["message"], p["warning"])
+                if key not in seen:
+                    seen.add(key)
+                    whole.append(p)
+    more_problems = []
+    if unlisted:
+        more_problems.append({"file": reports[0]["inputs"][0]["file"], "line": 0, "column": 0,
+                              "message": f"{unlisted} more records could not be read (not listed)",
+                              "warning": False, "code": ""})
+    # Check() adds its whole-input warnings after the pipeline's problems; an
+    # input that could not be opened has no others.
+    return listed + stop + more_problems + whole
+
+
 def _merge_file(results: List[Dict[str, Any]], limit: Optional[int]) -> Dict[str, Any]:
     """One input's task results (partitions in order) as its single-process report."""
     reports = [r["report"] for r in results]
     if len(reports) == 1:
         return reports[0]
-    merged: Dict[str, Any] = {"findings": [], "problems": [], "unused_suppressions": [],
-                              "by_rule": {}, "truncated": 0}
+    # One process reads no further than an error that stops the input.
+    for i, rep in enumerate(reports):
+        if any(_stops_input(p) for p in rep["problems"]):
+            reports = reports[:i + 1]
+            break
+    merged: Dict[str, Any] = {"findings": [], "problems": _merge_problems(reports),
+                              "unused_suppressions": [], "by_rule": {}, "truncated": 0}
     for rep in reports:
         for rule, c in rep["by_rule"].items():
             total = merged["by_rule"].setdefault(rule, dict.fromkeys(c, 0))
             for k, v in c.items():
                 total[k] += v
         merged["truncated"] += rep["truncated"]
+        merged["unused_suppressions"].extend(rep["unused_suppressions"])
     # --max-findings holds per rule and input: the first `limit` listed in
     # file order stay, the rest are counted, as one process counts them.
     listed: Dict[str, int] = {}
@@ -222,16 +279,6 @@ def _merge_file(results: List[Dict[str, Any]], limit: Optional[int]) -> Dict[str
                 continue
             listed[f["rule"]] = n + 1
             merged["findings"].append(f)
-    # A problem about the whole input (no line) is said once, not per partition.
-    seen = set()
-    for rep in reports:
-        for p in rep["problems"]:
-            key = (p["file"], p["line"], p["column"], p["message"])
-            if p["line"] == 0 and key in seen:
-                continue
-            seen.add(key)
-            merged["problems"].append(p)
-        merged["unused_suppressions"].extend(rep["unused_suppressions"])
     summary = dict(reports[0]["inputs"][0])
     summary["checked"] = all(rep["inputs"][0]["checked"] for rep in reports)
     merged["inputs"] = [summary]
