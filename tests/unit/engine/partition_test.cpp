@@ -243,6 +243,16 @@ TEST_CASE("partitions: a file on disk, and a CR-only file, split and check alike
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("partitions: a quote never closed stops the input in the last piece, as whole") {
+  std::string text = Generate({}, 9, 200);
+  text += "zz,13,\"never closed\nr1,12,TODO\n";
+  policy::Input in{"open.csv", policy::InputKind::kRecords, text};
+  ExpectSameByPartitions(in, {1, 700});
+  const policy::Report whole = policy::Check(Program(), {in}, {});
+  REQUIRE(!whole.problems.empty());
+  CHECK(whole.problems.back().message.find("unterminated") != std::string::npos);
+}
+
 TEST_CASE("partitions: a header issue is the first partition's alone") {
   // A duplicate column name is a SCHEMA finding at line 1, once, however split.
   std::string text = "id,n,n\n";
