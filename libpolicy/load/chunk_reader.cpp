@@ -89,7 +89,7 @@ class ByteSource {
   std::size_t Read(char* out, std::size_t n) {
     n = static_cast<std::size_t>(std::min<uint64_t>(n, left_));
     const std::size_t got = ReadSome(out, n);
-    left_ -= got;
+    if (limited_) left_ -= got;
     return got;
   }
   // How many bytes a Read of `n` may bring: in memory, no more than are left.
