@@ -105,6 +105,17 @@ enum class InputKind : uint8_t { kAuto, kCompose, kRecords, kDocument };
 // How a record input is written; kAuto: by extension (.csv, .tsv, .jsonl, .ndjson).
 enum class RecordFormat : uint8_t { kAuto, kCsv, kTsv, kJsonLines };
 
+// A partition of a CSV, TSV or JSON Lines file (partition.h): the bytes
+// [begin, end) of it, whole records, the first on line `first_line` of the
+// file. Line numbers, messages and fingerprints of the findings in it are those
+// of the whole file's check.
+struct RecordRange {
+  uint64_t begin = 0;
+  uint64_t end = 0;
+  uint32_t first_line = 1;
+  bool operator==(const RecordRange&) const = default;
+};
+
 struct Input {
   std::string path;  // as named (shown in findings); "-" or any name for in-memory text
   InputKind kind = InputKind::kAuto;
@@ -116,6 +127,11 @@ struct Input {
   // `docker compose -f path -f merge[0] ...` would; each value keeps its own file and line.
   std::vector<std::string> merge = {};
   RecordFormat format = RecordFormat::kAuto;  // record inputs whose name says nothing
+  // Check only this partition of a CSV, TSV or JSON Lines input (the CSV
+  // header is still read from the file's start). Rules whose verdict spans
+  // the whole input (`unique`, `mostly`) then see only the partition: see
+  // WholeInputRules in partition.h.
+  std::optional<RecordRange> range = std::nullopt;
 };
 
 // Infers the kind from the file name (CLI.md "Inputs"); kAuto when unknown.

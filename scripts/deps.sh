@@ -7,6 +7,8 @@ packages=(
   libboost-dev libfmt-dev libyaml-cpp-dev libfyaml-dev nlohmann-json3-dev doctest-dev libre2-dev
   libicu-dev libbenchmark-dev
   pybind11-dev python3-pybind11 python3-dev python3-pytest
+  # libpolicy.dask and its tests: checks over a dask.distributed cluster (docs/SCALE.md).
+  python3-dask python3-distributed
   # Packaging: cpack -G DEB computes Depends with dpkg-shlibdeps (dpkg-dev);
   # pip install . builds with setuptools in a venv.
   dpkg-dev python3-venv python3-setuptools python3-wheel python3-pip

@@ -10,13 +10,17 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "libpolicy/engine.h"
+#include "libpolicy/partition.h"
 #include "libpolicy/report.h"
+#include "report_dict.h"
 
 namespace py = pybind11;
 
@@ -280,6 +284,108 @@ class PyProgram {
     return PyReport(RunReport(std::move(in)), rules_);
   }
 
+  // One check of `paths` (or of a partition of the one path: `range` is
+  // begin, end, first line) with the CLI's options, as a report dict
+  // (report_dict.h): the unit of work of libpolicy.dask, and its reference.
+  py::dict CheckToDict(const std::vector<std::string>& paths,
+                       const std::optional<std::string>& kind,
+                       const std::optional<std::string>& schema,
+                       const std::optional<std::tuple<uint64_t, uint64_t, uint32_t>>& range,
+                       const std::optional<uint64_t>& max_findings,
+                       const std::set<std::string>& only, const std::set<std::string>& skip,
+                       const std::string& repo_root) const {
+    if (range && paths.size() != 1) throw py::value_error("a range needs exactly one path");
+    std::vector<Input> inputs;
+    for (const std::string& path : paths) {
+      Input in;
+      in.path = path;
+      in.kind = ParseKind(kind, path);
+      if (schema) in.schema = *schema;
+      if (range)
+        in.range = RecordRange{std::get<0>(*range), std::get<1>(*range), std::get<2>(*range)};
+      inputs.push_back(std::move(in));
+    }
+    CheckOptions options = Options(max_findings, only, skip);
+    options.repo_root = repo_root;
+    Report report;
+    {
+      py::gil_scoped_release release;
+      report = Check(*program_, inputs, options);
+    }
+    return ReportToDict(report);
+  }
+
+  // SplitRecords (partition.h): {"ranges": [(begin, end, first_line)...],
+  // "splittable": bool, "problem": str}.
+  py::dict SplitFile(const std::string& path, uint64_t target_bytes,
+                     const std::optional<std::string>& kind,
+                     const std::optional<std::string>& schema) const {
+    Input in;
+    in.path = path;
+    in.kind = ParseKind(kind, path);
+    if (schema) in.schema = *schema;
+    Partitions parts;
+    {
+      py::gil_scoped_release release;
+      parts = SplitRecords(*program_, in, target_bytes);
+    }
+    py::list ranges;
+    for (const RecordRange& r : parts.ranges)
+      ranges.append(py::make_tuple(r.begin, r.end, r.first_line));
+    py::dict d;
+    d["ranges"] = ranges;
+    d["splittable"] = parts.splittable;
+    d["problem"] = parts.problem;
+    return d;
+  }
+
+  std::vector<std::string> WholeInput(const std::set<std::string>& only,
+                                      const std::set<std::string>& skip) const {
+    return WholeInputRules(*program_, Options(std::nullopt, only, skip));
+  }
+
+  // A report dict in one of the CLI's formats, with the rule catalogue of this
+  // program: (report text, summary line).
+  py::tuple Render(const py::dict& report_dict, const std::string& format, bool color, bool verbose,
+                   const std::optional<std::string>& fail_at) const {
+    Report report = ReportFromDict(report_dict);
+    report::Context ctx;
+    ctx.tool_version = Version();
+    ctx.rules = *rules_;
+    ctx.color = color;
+    ctx.verbose = verbose;
+    ctx.elapsed_ms = report.elapsed_ms;
+    ctx.fail_at = std::nullopt;
+    if (fail_at) {
+      if (*fail_at == "error")
+        ctx.fail_at = Severity::kError;
+      else if (*fail_at == "warning")
+        ctx.fail_at = Severity::kWarning;
+      else if (*fail_at == "info")
+        ctx.fail_at = Severity::kInfo;
+      else
+        throw py::value_error("fail_at: error, warning, info or None");
+    }
+    std::string text;
+    if (format == "text")
+      text = report::FormatText(report, ctx);
+    else if (format == "json")
+      text = report::FormatJson(report, ctx);
+    else if (format == "sarif")
+      text = report::FormatSarif(report, ctx);
+    else if (format == "junit")
+      text = report::FormatJunit(report, ctx);
+    else if (format == "github")
+      text = report::FormatGithub(report, ctx);
+    else if (format == "markdown")
+      text = report::FormatMarkdown(report, ctx);
+    else if (format == "codequality")
+      text = report::FormatCodeQuality(report, ctx);
+    else
+      throw py::value_error("unknown format '" + format + "'");
+    return py::make_tuple(text, report::FormatSummary(report, ctx));
+  }
+
   std::vector<std::string> RuleIds() const {
     std::vector<std::string> ids;
     for (const RuleInfo& r : *rules_)
@@ -311,6 +417,16 @@ class PyProgram {
   }
 
   PyReport Run(Input in) const { return PyReport(RunReport(std::move(in)), rules_); }
+
+  CheckOptions Options(const std::optional<uint64_t>& max_findings,
+                       const std::set<std::string>& only, const std::set<std::string>& skip) const {
+    CheckOptions options;
+    options.jobs = jobs_;
+    options.max_findings = max_findings;
+    options.only = only;
+    options.skip = skip;
+    return options;
+  }
 
   std::shared_ptr<const Program> program_;
   std::shared_ptr<const std::vector<RuleInfo>> rules_;
@@ -435,6 +551,20 @@ PYBIND11_MODULE(_libpolicy, m) {
       .def("check_records", &PyProgram::CheckRecords, py::arg("rows"),
            py::arg("schema") = py::none())
       .def("rule_ids", &PyProgram::RuleIds)
+      .def("check_to_dict", &PyProgram::CheckToDict, py::arg("paths"), py::arg("kind") = py::none(),
+           py::arg("schema") = py::none(), py::arg("range") = py::none(),
+           py::arg("max_findings") = py::none(), py::arg("only") = std::set<std::string>(),
+           py::arg("skip") = std::set<std::string>(), py::arg("repo_root") = "",
+           "Checks inputs (or a partition of one: range=(begin, end, first_line)); a report dict.")
+      .def("split_records", &PyProgram::SplitFile, py::arg("path"), py::arg("target_bytes"),
+           py::arg("kind") = py::none(), py::arg("schema") = py::none(),
+           "Partitions of a record file cut at record boundaries (partition.h).")
+      .def("whole_input_rules", &PyProgram::WholeInput, py::arg("only") = std::set<std::string>(),
+           py::arg("skip") = std::set<std::string>(),
+           "Selected rules whose verdict needs a whole record input (unique, mostly).")
+      .def("render", &PyProgram::Render, py::arg("report"), py::arg("format"),
+           py::arg("color") = false, py::arg("verbose") = false, py::arg("fail_at") = "info",
+           "A report dict in a CLI format: (text, summary line).")
       .def("_time_native", &PyProgram::TimeNative, py::arg("path"), py::arg("kind"), py::arg("n"));
 
   m.def("compile", &CompileRules, py::arg("rules"), py::arg("builtin"), py::arg("params"),

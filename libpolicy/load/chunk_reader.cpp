@@ -28,10 +28,6 @@
 #include <string_view>
 #include <unordered_map>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "libpolicy/load/csv_internal.h"
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/load/text_internal.h"
@@ -48,35 +44,6 @@ const char* LastLf(const char* s, std::size_t n) {
   }
   return nullptr;
 #endif
-}
-
-// Line breaks in s[0, n).
-std::size_t CountLf(const char* s, std::size_t n) {
-  std::size_t count = 0;
-  std::size_t i = 0;
-#if defined(__SSE2__)
-  const __m128i lf = _mm_set1_epi8('\n');
-  auto matches = [&](std::size_t at) {
-    return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + at)), lf);
-  };
-  while (i + 16 <= n) {
-    // Byte counters (a match is -1) for at most 255 blocks, then summed. Four
-    // blocks a step while they last: the loop's own tests cost as much as a block.
-    __m128i counters = _mm_setzero_si128();
-    int k = 0;
-    for (; k < 252 && i + 64 <= n; k += 4, i += 64) {
-      const __m128i a = _mm_add_epi8(matches(i), matches(i + 16));
-      const __m128i b = _mm_add_epi8(matches(i + 32), matches(i + 48));
-      counters = _mm_sub_epi8(counters, _mm_add_epi8(a, b));
-    }
-    for (; k < 255 && i + 16 <= n; ++k, i += 16) counters = _mm_sub_epi8(counters, matches(i));
-    __m128i sums = _mm_sad_epu8(counters, _mm_setzero_si128());
-    count += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) +
-             static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
-  }
-#endif
-  for (; i < n; ++i) count += s[i] == '\n' ? 1 : 0;
-  return count;
 }
 
 // Where bytes come from: a file read in blocks, or a string given in memory.
@@ -99,8 +66,41 @@ class ByteSource {
 
   const std::string& open_error() const { return open_error_; }
 
+  // Reads from byte `offset` on (a partition's start); false when it cannot.
+  bool Seek(uint64_t offset) {
+    if (in_memory_) {
+      memory_pos_ = std::min<uint64_t>(offset, memory_.size());
+      return true;
+    }
+    if (file_ == nullptr) return false;
+    if (fseeko(file_, static_cast<off_t>(offset), SEEK_SET) == 0) return true;
+    read_error_ = std::strerror(errno);
+    return false;
+  }
+  // Reads give no more than `n` bytes from here on (a partition's end).
+  void Limit(uint64_t n) {
+    left_ = n;
+    limited_ = true;
+  }
+  // Bytes of the limit that the input did not have (it ended early).
+  uint64_t Missing() const { return limited_ ? left_ : 0; }
+
   // Writes up to `n` bytes to `out`; returns how many (0 at the end or on error).
   std::size_t Read(char* out, std::size_t n) {
+    n = static_cast<std::size_t>(std::min<uint64_t>(n, left_));
+    const std::size_t got = ReadSome(out, n);
+    if (limited_) left_ -= got;
+    return got;
+  }
+  // How many bytes a Read of `n` may bring: in memory, no more than are left.
+  std::size_t Expected(std::size_t n) const {
+    n = static_cast<std::size_t>(std::min<uint64_t>(n, left_));
+    return in_memory_ ? std::min(n, memory_.size() - memory_pos_) : n;
+  }
+  const std::string& read_error() const { return read_error_; }
+
+ private:
+  std::size_t ReadSome(char* out, std::size_t n) {
     if (in_memory_) {
       std::size_t take = std::min(n, memory_.size() - memory_pos_);
       if (take != 0) std::memcpy(out, memory_.data() + memory_pos_, take);
@@ -112,39 +112,40 @@ class ByteSource {
     if (got == 0 && std::ferror(file_)) read_error_ = std::strerror(errno);
     return got;
   }
-  // How many bytes a Read of `n` may bring: in memory, no more than are left.
-  std::size_t Expected(std::size_t n) const {
-    return in_memory_ ? std::min(n, memory_.size() - memory_pos_) : n;
-  }
-  const std::string& read_error() const { return read_error_; }
 
- private:
   std::FILE* file_ = nullptr;
   std::string memory_;
   std::size_t memory_pos_ = 0;
   bool in_memory_ = false;
   std::string open_error_;
   std::string read_error_;
+  uint64_t left_ = UINT64_MAX;  // bytes a Read may still give (Limit)
+  bool limited_ = false;
 };
 
 class Reader : public ChunkReader {
  public:
-  Reader(const std::string& file, const ChunkOptions& options, std::optional<std::string> text)
+  Reader(const std::string& file, const ChunkOptions& options, std::optional<std::string> text,
+         const std::optional<RecordRange>& range)
       : file_(file),
+        range_(range),
         options_(options),
         source_(file, std::move(text)),
         block_(std::max<std::size_t>(options.chunk_bytes, 1)) {
     if (!source_.open_error().empty()) {
-      error_ = MakeError(DiagCode::kInputUnreadable, file_, 0, 0,
-                         "cannot open: " + source_.open_error());
+      Unreadable("cannot open: " + source_.open_error());
       return;
     }
+    // A partition at the start reads as the whole input would, up to its end.
+    const bool later_partition = range && range->begin > 0;
+    if (range && !later_partition) source_.Limit(range->end);
     Fill();
     // Tiny read blocks: a BOM is only recognised whole.
     while (!error_ && !eof_ && len_ < kUtf8Bom.size()) Fill();
     if (error_) return;
     Consume(BomLength(Text()));
     if (options_.format == RecordFormat::kCsv) ReadHeader();
+    if (!error_ && later_partition) StartAt(*range);
   }
 
   const CsvHeader& header() const override { return header_; }
@@ -184,7 +185,7 @@ class Reader : public ChunkReader {
     HandOver(chunk.text, cut);
     chunk.first_line = next_line_;
     chunk.index = index_++;
-    next_line_ += static_cast<uint32_t>(CountLf(chunk.text.data(), chunk.text.size()));
+    next_line_ += static_cast<uint32_t>(CountByte(chunk.text.data(), chunk.text.size(), '\n'));
     scan_pos_ -= cut;
     last_boundary_ = 0;
     if (in_quotes_) quote_open_ -= cut;
@@ -193,6 +194,42 @@ class Reader : public ChunkReader {
 
  private:
   std::string_view Text() const { return std::string_view(buf_.data(), len_); }
+
+  // An input that cannot be read; a partition's names its byte range, the
+  // task that failed.
+  void Unreadable(const std::string& message) {
+    std::string where;
+    if (range_)
+      where =
+          " (byte range " + std::to_string(range_->begin) + "-" + std::to_string(range_->end) + ")";
+    error_ = MakeError(DiagCode::kInputUnreadable, file_, 0, 0, message + where);
+  }
+
+  // Drops what was read after the header (or the BOM) and goes on at the
+  // partition's first record: the line breaks are already decided by the
+  // input's first one, as for the whole input, and the header's issues are the
+  // first partition's to report.
+  void StartAt(const RecordRange& range) {
+    // The first line break decides how breaks are read: find it as the whole
+    // input's reader would (the first partition's records end before range.begin).
+    while (!error_ && !eof_ && breaks_ == Breaks::kUndecided && consumed_ + len_ < range.begin)
+      Fill();
+    if (error_) return;
+    if (range.begin < consumed_ || range.end < range.begin) {
+      Unreadable("a partition must start after the header, at a record");
+      return;
+    }
+    header_.issues.clear();
+    len_ = 0;
+    eof_ = false;
+    done_ = false;
+    if (!source_.Seek(range.begin)) {
+      Unreadable("cannot seek: " + source_.read_error());
+      return;
+    }
+    source_.Limit(range.end - range.begin);
+    next_line_ = range.first_line;
+  }
 
   // Reads the next block after the bytes held; the room for it is zeroed only
   // where the buffer never had any.
@@ -204,9 +241,12 @@ class Reader : public ChunkReader {
     len_ += got;
     if (got == 0) {
       eof_ = true;
-      if (!source_.read_error().empty())
-        error_ = MakeError(DiagCode::kInputUnreadable, file_, 0, 0,
-                           "cannot read: " + source_.read_error());
+      if (!source_.read_error().empty()) {
+        Unreadable("cannot read: " + source_.read_error());
+      } else if (source_.Missing() != 0) {
+        Unreadable("the input ends " + std::to_string(source_.Missing()) +
+                   " bytes before the end of its partition (changed since it was split?)");
+      }
     }
     if (breaks_ == Breaks::kUndecided) {
       DecideBreaks();
@@ -243,6 +283,7 @@ class Reader : public ChunkReader {
   // Drops the first `n` bytes held.
   void Consume(std::size_t n) {
     if (n == 0) return;
+    consumed_ += n;
     std::memmove(buf_.data(), buf_.data() + n, len_ - n);
     len_ -= n;
   }
@@ -310,7 +351,7 @@ class Reader : public ChunkReader {
   }
 
   uint32_t LineOf(std::size_t offset) const {
-    return next_line_ + static_cast<uint32_t>(CountLf(buf_.data(), offset));
+    return next_line_ + static_cast<uint32_t>(CountByte(buf_.data(), offset, '\n'));
   }
 
   void ReportUnterminated() {
@@ -395,13 +436,15 @@ class Reader : public ChunkReader {
   }
 
   std::string file_;
+  std::optional<RecordRange> range_;
   ChunkOptions options_;
   ByteSource source_;
   std::size_t block_;
   CsvHeader header_;
   std::optional<InputError> error_;
-  std::string buf_;      // buf_[0] is at the start of a record, on line next_line_
-  std::size_t len_ = 0;  // bytes held in buf_; the rest of its size is room
+  std::string buf_;        // buf_[0] is at the start of a record, on line next_line_
+  uint64_t consumed_ = 0;  // bytes dropped from the input's start (BOM, header)
+  std::size_t len_ = 0;    // bytes held in buf_; the rest of its size is room
   uint32_t next_line_ = 1;
   uint64_t index_ = 0;
   bool eof_ = false;
@@ -416,9 +459,29 @@ class Reader : public ChunkReader {
 
 }  // namespace
 
+namespace {
+// The innermost live ScopedRecordRange on this thread.
+thread_local ScopedRecordRange* scoped_range = nullptr;
+}  // namespace
+
+ScopedRecordRange::ScopedRecordRange(const std::optional<RecordRange>& range)
+    : range_(range), previous_(scoped_range) {
+  scoped_range = this;
+}
+ScopedRecordRange::~ScopedRecordRange() { scoped_range = previous_; }
+ScopedRecordRange* ScopedRecordRange::Current() { return scoped_range; }
+
 std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
                                          std::optional<std::string> text) {
-  return std::make_unique<Reader>(file, options, std::move(text));
+  static const std::optional<RecordRange> kWhole;
+  ScopedRecordRange* scoped = ScopedRecordRange::Current();
+  return OpenRecords(file, options, std::move(text), scoped != nullptr ? scoped->Take() : kWhole);
+}
+
+std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
+                                         std::optional<std::string> text,
+                                         const std::optional<RecordRange>& range) {
+  return std::make_unique<Reader>(file, options, std::move(text), range);
 }
 
 }  // namespace policy::load

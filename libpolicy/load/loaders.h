@@ -13,6 +13,7 @@
 
 #include "libpolicy/bounded_read.h"
 #include "libpolicy/document.h"
+#include "libpolicy/engine.h"
 #include "libpolicy/result.h"
 
 namespace policy::load {
@@ -173,8 +174,60 @@ struct ChunkOptions {
 
 // Opens a file (or takes `text` in memory when given). Returns a reader; an
 // unreadable file or a bad header is reported through its error().
+//
+// With a `range` (a partition of SplitRecordBytes), the reader reads the CSV
+// header from the start of the input as always, then only the bytes [begin,
+// end), counting lines from first_line; a range that does not start at 0
+// reports no header issue (the partition that does reports them once).
+// Without one, the range of the innermost live ScopedRecordRange on this
+// thread applies (see there).
 std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
                                          std::optional<std::string> text = std::nullopt);
+std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
+                                         std::optional<std::string> text,
+                                         const std::optional<RecordRange>& range);
+
+// Makes the OpenRecords calls on this thread without a range read `range`
+// while it lives. A bridge only: the record pipeline opens its reader as
+// OpenRecords(path, options, text), and CheckInput sets the input's range
+// around it; once the pipeline passes Input::range itself this goes. taken()
+// says whether a reader took the range: a range nobody read would mean a
+// partition checked as the whole file, so CheckInput makes that an error.
+class ScopedRecordRange {
+ public:
+  explicit ScopedRecordRange(const std::optional<RecordRange>& range);
+  ~ScopedRecordRange();
+  ScopedRecordRange(const ScopedRecordRange&) = delete;
+  ScopedRecordRange& operator=(const ScopedRecordRange&) = delete;
+
+  bool taken() const { return taken_; }
+  // The innermost live one on this thread, or null.
+  static ScopedRecordRange* Current();
+  // The range, for a reader that opens now.
+  const std::optional<RecordRange>& Take() {
+    taken_ = true;
+    return range_;
+  }
+
+ private:
+  const std::optional<RecordRange>& range_;
+  ScopedRecordRange* previous_;
+  bool taken_ = false;
+};
+
+// ---- Partitions --------------------------------------------------------------
+
+// Where the records of a CSV or JSON Lines text can be cut into partitions of
+// about `target_bytes` each: every cut is just after a line break that ends a
+// record (outside quoted CSV cells), at or after the next multiple of
+// target_bytes from the previous cut. One sequential pass (memchr for quotes,
+// SIMD line counting). The first partition begins at 0 and holds the BOM and
+// the CSV header; the partitions cover the text exactly, in order. An
+// unterminated quote makes the rest of the text one partition (the reader
+// reports it). `delimiter` matters for CSV only (a quote opens a cell only
+// after it or a line break).
+std::vector<RecordRange> SplitRecordBytes(std::string_view text, RecordFormat format,
+                                          char delimiter, uint64_t target_bytes);
 
 // Splits the records of one chunk. One parser per worker; reuse it across chunks.
 class RecordParser {

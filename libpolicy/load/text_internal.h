@@ -90,6 +90,9 @@ Loc SpanLoc(std::string_view text, std::size_t begin, std::size_t end, uint32_t 
 Result<void> CheckInputText(std::string_view text, const std::string& file,
                             const LoadLimits& limits, bool reject_controls);
 
+// How many of s[0, n) are `byte` (line breaks: '\n').
+std::size_t CountByte(const char* s, std::size_t n, char byte);
+
 InputError MakeError(DiagCode code, const std::string& file, uint32_t line, uint32_t column,
                      std::string message);
 

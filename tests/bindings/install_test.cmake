@@ -55,7 +55,7 @@ endforeach()
 # Only the public headers: nothing from the private layers.
 file(GLOB_RECURSE headers RELATIVE ${PREFIX}/include/libpolicy ${PREFIX}/include/libpolicy/*)
 list(SORT headers)
-if(NOT headers STREQUAL "diagnostic.h;engine.h;finding.h;policy.h;report.h")
+if(NOT headers STREQUAL "diagnostic.h;engine.h;finding.h;partition.h;policy.h;report.h")
   message(FATAL_ERROR "installed headers: ${headers}")
 endif()
 

@@ -5,7 +5,7 @@ with the pybind11 definitions: tests/bindings/test_python.py checks that every
 name here exists in the built module.
 """
 
-from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Iterable, Iterator, Mapping, Optional, Sequence, Tuple
 
 __version__: str
 
@@ -87,6 +87,31 @@ class Program:
     def check_text(self, text: str, kind: Optional[str], name: str, schema: Optional[str] = ...) -> Report: ...
     def check_records(self, rows: Iterable[Mapping[str, Any]], schema: Optional[str] = ...) -> Report: ...
     def rule_ids(self) -> list[str]: ...
+    # libpolicy.dask: one check as a report dict (version 1), partitions of a
+    # record file, the rules that need whole inputs, a report dict formatted.
+    def check_to_dict(
+        self,
+        paths: Sequence[str],
+        kind: Optional[str] = ...,
+        schema: Optional[str] = ...,
+        range: Optional[Tuple[int, int, int]] = ...,
+        max_findings: Optional[int] = ...,
+        only: AbstractSet[str] = ...,
+        skip: AbstractSet[str] = ...,
+        repo_root: str = ...,
+    ) -> dict[str, Any]: ...
+    def split_records(
+        self, path: str, target_bytes: int, kind: Optional[str] = ..., schema: Optional[str] = ...
+    ) -> dict[str, Any]: ...
+    def whole_input_rules(self, only: AbstractSet[str] = ..., skip: AbstractSet[str] = ...) -> list[str]: ...
+    def render(
+        self,
+        report: Mapping[str, Any],
+        format: str,
+        color: bool = ...,
+        verbose: bool = ...,
+        fail_at: Optional[str] = ...,
+    ) -> Tuple[str, str]: ...
     def _time_native(self, path: str, kind: str, n: int) -> float: ...
 
 def compile(

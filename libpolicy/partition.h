@@ -1,0 +1,49 @@
+#pragma once
+// Partitions of record files: one CSV, TSV or JSON Lines file checked as
+// several independent pieces (other processes, other machines) whose findings
+// concatenate to those of the whole file.
+//
+//   policy::Partitions parts = policy::SplitRecords(*program, {"invoices.csv"}, 64 << 20);
+//   for (const policy::RecordRange& r : parts.ranges) {
+//     policy::Input in{"invoices.csv"};
+//     in.range = r;
+//     policy::Report piece = policy::Check(*program, {in}, options);  // anywhere
+//   }
+//
+// A partition's findings have the lines, messages and fingerprints of the
+// whole file's (repeats aside: ":N" counts within the piece, so a merge
+// numbers them again), its CSV header is read from the file's start, and only
+// the first partition reports header issues. What does not split: a rule
+// whose verdict needs the whole input (WholeInputRules) sees one partition
+// only, and --max-findings applies per piece (a merge keeps the first N).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "libpolicy/engine.h"
+
+namespace policy {
+
+struct Partitions {
+  // In file order, covering it exactly; one range for a file that does not
+  // split (smaller than target_bytes, or not a CSV/TSV/JSON Lines stream).
+  std::vector<RecordRange> ranges;
+  bool splittable = false;  // a CSV, TSV or JSON Lines input: ranges may be checked apart
+  std::string problem;      // the file could not be read: nothing to split (ranges empty)
+};
+
+// Cuts `input` (a file, or its in-memory text) at record boundaries into
+// ranges of about `target_bytes` (0: one range), quote-aware for CSV: a quoted
+// cell may hold line breaks. Lines count as the reader counts them (LF, CR LF
+// or a lone CR; a BOM is no line). One sequential pass over the file, mapped
+// into memory: its cost is that of reading the file once.
+Partitions SplitRecords(const Program& program, const Input& input, uint64_t target_bytes);
+
+// The ids of the rules selected by `options` whose verdict on a record input
+// needs all of its records: `unique` (a key repeated anywhere in the input)
+// and `mostly` (a share of the input's records). Checked by partitions, they
+// would judge each partition alone; until their state merges, a partitioned
+// run must not have them, or give each file one partition.
+std::vector<std::string> WholeInputRules(const Program& program, const CheckOptions& options);
+
+}  // namespace policy

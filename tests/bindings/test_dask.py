@@ -1,0 +1,228 @@
+"""libpolicy.dask on LocalClusters of worker processes: the same report as one
+process (policy-check itself for the command), loud failures, never a partial
+report. Run by ctest ("bindings: python dask") with PYTHONPATH at the build's
+python/ and POLICY_CHECK naming the policy-check binary."""
+
+import json
+import os
+import random
+import subprocess
+import sys
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+import libpolicy.dask as pdask  # noqa: E402
+
+RULES = """
+rule PART-001 {
+  title "n is small"
+  on records
+  where row.n != null
+  require decimal(row.n) < 10
+  at row.n
+}
+rule PART-002 {
+  title "notes say no TODO"
+  severity warning
+  on records
+  where row.note != null
+  require not contains(row.note, "TODO")
+  at row.note
+}
+"""
+
+UNIQUE_RULE = """
+rule PART-U {
+  title "ids are unique"
+  on records
+  unique row.id
+}
+"""
+
+
+def write_csv(path, seed, rows, crlf=False, bom=False, final_newline=True):
+    rng = random.Random(seed)
+    nl = "\r\n" if crlf else "\n"
+    out = ["\ufeff" if bom else "", "id,n,note", nl]
+    for i in range(rows):
+        note = rng.choice(["plain", "TODO later", f'"two{nl}lines, ""quoted"""', "",
+                           f'"a, TODO{nl}{nl}three"'])
+        cells = [f"r{i % (rows - 3)}", str(rng.randrange(14))]
+        if rng.randrange(19):
+            cells.append(note)  # else a short row: a SCHEMA finding
+        if i % 37 == 5:
+            cells = ["dup", "12", "TODO again"]  # the same finding again: fingerprint ":N"
+        out.append(",".join(cells))
+        if i + 1 < rows or final_newline:
+            out.append(nl)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write("".join(out))
+
+
+def write_jsonl(path, seed, rows, bad_one_in=23):
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(rows):
+            if rng.randrange(bad_one_in) == 0:
+                f.write('{"id": 1, oops\n')  # malformed: an input problem at its line
+                continue
+            f.write(json.dumps({"id": f"j{i}", "n": rng.randrange(14),
+                                "note": rng.choice(["TODO", "ok", "two\nlines"])}) + "\n")
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    d = tmp_path_factory.mktemp("dask_data")
+    (d / "rules.policy").write_text(RULES)
+    (d / "unique.policy").write_text(RULES + UNIQUE_RULE)
+    write_csv(d / "a.csv", 1, 700, crlf=True, bom=True, final_newline=False)
+    write_csv(d / "b.csv", 2, 500)
+    write_jsonl(d / "c.jsonl", 3, 600)
+    # Over 100 lines that are no record: listed up to 100 per input, the rest counted.
+    write_jsonl(d / "d.jsonl", 4, 500, bad_one_in=2)
+    return d
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as c:
+        yield c
+
+
+def without_time(report):
+    report = dict(report)
+    report.pop("elapsed_ms")
+    return report
+
+
+def paths(data):
+    return [str(data / n) for n in ("a.csv", "b.csv", "c.jsonl", "d.jsonl")]
+
+
+@pytest.mark.parametrize("max_findings", [None, 0, 7])
+def test_partitioned_run_gives_the_single_process_report(data, client, max_findings):
+    rules = [str(data / "rules.policy")]
+    settings = pdask.CheckSettings(max_findings=max_findings, repo_root=str(data))
+    tasks = pdask.plan(pdask.EngineSpec.make(rules, False), paths(data), settings, 2000)
+    assert len(tasks) > 20  # every file is split
+    run = pdask.Run()
+    merged = pdask.check(client, paths(data), rules=rules, builtin=False,
+                         partition_bytes=2000, settings=settings, run=run)
+    assert run.tasks == len(tasks)
+    local = pdask.check_local(paths(data), rules=rules, builtin=False, settings=settings)
+    assert local["findings"] and local["problems"]
+    assert any(p["message"].endswith("more records could not be read (not listed)")
+               for p in local["problems"])
+    if max_findings == 0:  # all listed: the repeats are, and are numbered over the file
+        assert any(":" in f["fingerprint"] for f in local["findings"])
+    assert without_time(merged) == without_time(local)
+    for fmt in ("text", "json", "junit", "markdown", "codequality"):
+        text, _ = pdask.render(merged, fmt, rules=rules, builtin=False)
+        assert text == pdask.render(local, fmt, rules=rules, builtin=False)[0]
+    assert pdask.exit_code(merged) == 2  # the malformed JSON lines
+
+
+def test_whole_input_rules_refuse_partitions_and_run_whole_files(data, client):
+    rules = [str(data / "unique.policy")]
+    with pytest.raises(pdask.WholeInputRulesError) as e:
+        pdask.check(client, paths(data), rules=rules, builtin=False, partition_bytes=2000)
+    assert e.value.rules == ["PART-U"]
+    assert "PART-U" in str(e.value)
+    # One task per file: `unique` is per input file today, so this is exact.
+    merged = pdask.check(client, paths(data), rules=rules, builtin=False, partition_bytes=0)
+    local = pdask.check_local(paths(data), rules=rules, builtin=False)
+    assert any(f["rule"] == "PART-U" for f in local["findings"])
+    assert without_time(merged) == without_time(local)
+
+
+def test_a_partition_that_cannot_be_read_names_the_file_and_byte_range(data, client, tmp_path):
+    src = tmp_path / "shrinks.csv"
+    write_csv(src, 5, 400)
+    spec = pdask.EngineSpec.make([str(data / "rules.policy")], False)
+    settings = pdask.CheckSettings()
+    tasks = pdask.plan(spec, [str(src)], settings, 2000)
+    last = tasks[-1]
+    with open(src, "r+b") as f:  # the file shrinks after it was split
+        f.truncate(last.range[0] + 10)
+    futures = client.map(pdask.run_task, [spec] * len(tasks), [settings] * len(tasks), tasks,
+                         pure=False)
+    report = pdask.merge(client.gather(futures))
+    problems = [p for p in report["problems"] if not p["warning"]]
+    assert problems, report["problems"]
+    assert problems[-1]["file"] == str(src)
+    assert f"byte range {last.range[0]}-{last.range[1]}" in problems[-1]["message"]
+    assert pdask.exit_code(report) == 2
+
+
+def test_merge_refuses_missing_partitions_and_other_versions(data, client):
+    spec = pdask.EngineSpec.make([str(data / "rules.policy")], False)
+    tasks = pdask.plan(spec, [str(data / "b.csv")], pdask.CheckSettings(), 2000)
+    results = [pdask.run_task(spec, pdask.CheckSettings(), t) for t in tasks]
+    with pytest.raises(ValueError, match="partitions missing"):
+        pdask.merge(results[:1] + results[2:])
+    with pytest.raises(ValueError, match="version"):
+        pdask.merge([dict(results[0], version=99)])
+
+
+def test_a_worker_killed_mid_run_gives_the_same_answer(data, tmp_path, monkeypatch):
+    rules = [str(data / "rules.policy")]
+    marker = tmp_path / "killed"
+    # The workers inherit the hook: the first task to run kills its worker.
+    monkeypatch.setenv(pdask.FAULT_ENV, f"kill-once:{marker}")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as c:
+        merged = pdask.check(c, paths(data), rules=rules, builtin=False, partition_bytes=4000)
+    assert marker.exists()  # a worker did die
+    monkeypatch.delenv(pdask.FAULT_ENV)
+    local = pdask.check_local(paths(data), rules=rules, builtin=False)
+    assert without_time(merged) == without_time(local)
+
+
+def run_command(args, cwd):
+    env = dict(os.environ)
+    return subprocess.run([sys.executable, "-m", "libpolicy", "check"] + args, cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif("POLICY_CHECK" not in os.environ, reason="needs the policy-check binary")
+def test_command_output_and_exit_code_are_policy_checks(data):
+    files = ["a.csv", "b.csv"]
+    common = ["--no-builtin", "-r", "rules.policy", "-f", "json"]
+    cli = subprocess.run([os.environ["POLICY_CHECK"]] + common + files, cwd=data,
+                         capture_output=True, text=True, timeout=60)
+    ours = run_command(["--local-cluster", "2", "--partition-size", "3K"] + common + files, data)
+    assert ours.returncode == cli.returncode == 1, ours.stderr
+    assert json.loads(ours.stdout) == json.loads(cli.stdout)
+    # The formats that name files from the repository's root (absolute paths
+    # named: rebased), and the text report.
+    for fmt in ("sarif", "github", "text"):
+        args = ["--no-builtin", "-r", "rules.policy", "-f", fmt] + [str(data / f) for f in files]
+        cli = subprocess.run([os.environ["POLICY_CHECK"]] + args, cwd=data, capture_output=True,
+                             text=True, timeout=60)
+        ours = run_command(["--local-cluster", "1", "--partition-size", "3K"] + args, data)
+        assert (ours.returncode, ours.stdout) == (cli.returncode, cli.stdout), fmt
+        if fmt != "text":
+            assert str(data) not in ours.stdout  # rebased on the root
+    # A unique rule and files that split: refused, exit 2, the rule named.
+    refused = run_command(["--local-cluster", "1", "--partition-size", "3K", "--no-builtin",
+                           "-r", "unique.policy", "a.csv"], data)
+    assert refused.returncode == 2
+    assert "PART-U" in refused.stderr
+
+
+def test_a_run_that_cannot_finish_is_a_loud_failure_with_no_report(data):
+    # Every task kills its worker; no re-run is allowed: exit 3, nothing on stdout.
+    env = dict(os.environ, **{pdask.FAULT_ENV: "kill-always",
+                              "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"})
+    out = subprocess.run([sys.executable, "-m", "libpolicy", "check", "--local-cluster", "1",
+                          "--retries", "0", "--no-builtin", "-r", "rules.policy", "-f", "json",
+                          "a.csv"], cwd=data, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 3, out.stderr
+    assert out.stdout == ""
+    assert "the run did not complete, no report: KilledWorker" in out.stderr
