@@ -459,25 +459,6 @@ class Reader : public ChunkReader {
 
 }  // namespace
 
-namespace {
-// The innermost live ScopedRecordRange on this thread.
-thread_local ScopedRecordRange* scoped_range = nullptr;
-}  // namespace
-
-ScopedRecordRange::ScopedRecordRange(const std::optional<RecordRange>& range)
-    : range_(range), previous_(scoped_range) {
-  scoped_range = this;
-}
-ScopedRecordRange::~ScopedRecordRange() { scoped_range = previous_; }
-ScopedRecordRange* ScopedRecordRange::Current() { return scoped_range; }
-
-std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
-                                         std::optional<std::string> text) {
-  static const std::optional<RecordRange> kWhole;
-  ScopedRecordRange* scoped = ScopedRecordRange::Current();
-  return OpenRecords(file, options, std::move(text), scoped != nullptr ? scoped->Take() : kWhole);
-}
-
 std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
                                          std::optional<std::string> text,
                                          const std::optional<RecordRange>& range) {

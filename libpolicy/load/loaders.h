@@ -179,41 +179,9 @@ struct ChunkOptions {
 // header from the start of the input as always, then only the bytes [begin,
 // end), counting lines from first_line; a range that does not start at 0
 // reports no header issue (the partition that does reports them once).
-// Without one, the range of the innermost live ScopedRecordRange on this
-// thread applies (see there).
 std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
-                                         std::optional<std::string> text = std::nullopt);
-std::unique_ptr<ChunkReader> OpenRecords(const std::string& file, const ChunkOptions& options,
-                                         std::optional<std::string> text,
-                                         const std::optional<RecordRange>& range);
-
-// Makes the OpenRecords calls on this thread without a range read `range`
-// while it lives. A bridge only: the record pipeline opens its reader as
-// OpenRecords(path, options, text), and CheckInput sets the input's range
-// around it; once the pipeline passes Input::range itself this goes. taken()
-// says whether a reader took the range: a range nobody read would mean a
-// partition checked as the whole file, so CheckInput makes that an error.
-class ScopedRecordRange {
- public:
-  explicit ScopedRecordRange(const std::optional<RecordRange>& range);
-  ~ScopedRecordRange();
-  ScopedRecordRange(const ScopedRecordRange&) = delete;
-  ScopedRecordRange& operator=(const ScopedRecordRange&) = delete;
-
-  bool taken() const { return taken_; }
-  // The innermost live one on this thread, or null.
-  static ScopedRecordRange* Current();
-  // The range, for a reader that opens now.
-  const std::optional<RecordRange>& Take() {
-    taken_ = true;
-    return range_;
-  }
-
- private:
-  const std::optional<RecordRange>& range_;
-  ScopedRecordRange* previous_;
-  bool taken_ = false;
-};
+                                         std::optional<std::string> text = std::nullopt,
+                                         const std::optional<RecordRange>& range = std::nullopt);
 
 // ---- Partitions --------------------------------------------------------------
 

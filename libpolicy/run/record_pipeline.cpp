@@ -233,7 +233,7 @@ class RecordPipeline {
 
   // A CSV, TSV or JSON Lines input, read in chunks.
   void RunStream(const Input& input) {
-    reader_ = load::OpenRecords(input.path, options_, input.text);
+    reader_ = load::OpenRecords(input.path, options_, input.text, input.range);
     if (reader_->error()) {
       Problem(*reader_->error());
       return;

@@ -1,6 +1,5 @@
 // The chunk reader on a byte range (a partition): the header from the input's
-// start, then only the range, lines counted from its first line; and the
-// ScopedRecordRange bridge that hands a range to a reader opened without one.
+// start, then only the range, lines counted from its first line.
 #include <doctest/doctest.h>
 
 #include <optional>
@@ -49,19 +48,7 @@ TEST_CASE("record range: the header from the start, then only the range, lines e
         std::vector<std::pair<uint32_t, std::string>>{{2, "a,1,\"x\ny\""}});
 }
 
-TEST_CASE("record range: ScopedRecordRange hands its range to a reader opened without one") {
+TEST_CASE("record range: none given, the whole input") {
   ChunkOptions options;
-  const std::optional<policy::RecordRange> range = policy::RecordRange{23, 29, 5};
-  ScopedRecordRange scope(range);
-  CHECK(!scope.taken());
-  auto reader = OpenRecords("in.csv", options, kText);
-  CHECK(scope.taken());
-  CHECK(Records(std::move(reader), options) ==
-        std::vector<std::pair<uint32_t, std::string>>{{5, "c,3,w"}});
-}
-
-TEST_CASE("record range: none in scope, the whole input") {
-  ChunkOptions options;
-  CHECK(ScopedRecordRange::Current() == nullptr);
   CHECK(Records(OpenRecords("in.csv", options, kText), options).size() == 3);
 }
