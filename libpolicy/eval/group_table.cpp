@@ -76,9 +76,43 @@ bool Less(const Value& a, const Value& b) {
 
 }  // namespace
 
+void DistinctSet::Insert(std::string_view key) {
+  if (big_) {
+    big_->Insert(key, 0);
+    return;
+  }
+  small_.emplace(key);
+  if (small_.size() > kSmall) Grow();
+}
+
+void DistinctSet::Grow() {
+  big_ = std::make_unique<KeySet>();
+  for (const std::string& k : small_) big_->Insert(k, 0);
+  small_.clear();
+  small_.rehash(0);
+}
+
+void DistinctSet::Merge(DistinctSet& later) {
+  if (later.big_ && !big_) Grow();
+  if (big_) {
+    if (later.big_)
+      later.big_->ForEach([&](std::string_view k) { big_->Insert(k, 0); });
+    else
+      for (const std::string& k : later.small_) big_->Insert(k, 0);
+  } else {
+    small_.merge(later.small_);
+    if (small_.size() > kSmall) Grow();
+  }
+  later.small_.clear();
+  later.big_.reset();
+}
+
+// Small blocks: a chunk's table keeps a few values, and is freed at its merge.
 GroupTable::GroupTable(const CompiledRule* rule, size_t max_groups)
-    : rule_(rule), max_groups_(max_groups) {
-  arenas_.push_back(std::make_unique<Arena>());
+    : rule_(rule), max_groups_(max_groups), arena_(std::make_unique<Arena>(4096)) {}
+
+Value GroupTable::Own(const Value& v) {
+  return v.is_null() && !v.loc().known() ? v : KeepValue(v, *arena_, v.loc().file);
 }
 
 Group& GroupTable::GroupOf(std::span<const Value> keys, uint16_t file, uint32_t line,
@@ -92,7 +126,7 @@ Group& GroupTable::GroupOf(std::span<const Value> keys, uint16_t file, uint32_t 
     return groups_.front();  // unused: the caller checks the limit first
   }
   Group& g = groups_.emplace_back();
-  for (const Value& k : keys) g.keys.push_back(KeepValue(k, *arenas_.back(), file));
+  for (const Value& k : keys) g.keys.push_back(KeepValue(k, *arena_, file));
   g.states.resize(rule_->aggregates.size());
   g.file = file;
   g.line = line;
@@ -118,7 +152,7 @@ bool GroupTable::Add(std::span<const Value> keys, std::span<const Value> args, u
     if (a < args.size() && !args[a].is_null()) {
       const bool keeps = kind != AggregateKind::kCountDistinct && kind != AggregateKind::kSum &&
                          kind != AggregateKind::kAvg;
-      Value v = keeps ? KeepValue(args[a], *arenas_.back(), file) : args[a];
+      Value v = keeps ? KeepValue(args[a], *arena_, file) : args[a];
       if (keeps && !v.loc().known()) {
         // A computed value (decimal(row.serial)) is located at its binding's record.
         Loc loc;
@@ -176,7 +210,7 @@ void GroupTable::AddValue(AggregateState& s, AggregateKind kind, const Value& v)
     case AggregateKind::kCountDistinct: {
       std::string key;
       AppendKeyBytes(v, key);
-      s.distinct.insert(std::move(key));
+      s.distinct.Insert(key);
       break;
     }
     case AggregateKind::kValues:
@@ -215,24 +249,24 @@ void GroupTable::MergeState(AggregateState& into, AggregateState& later, Aggrega
       into.count += later.count;
       if (later.best.is_null()) break;
       if (into.best.is_null()) {
-        into.best = later.best;
+        into.best = Own(later.best);
       } else if (into.best.type() != later.best.type()) {
         into.error =
             fmt::format("{}() compares values of one type; it saw {} and {}", AggregateName(kind),
                         TypeName(into.best.type()), TypeName(later.best.type()));
       } else if (WantsLeast(kind) ? Less(later.best, into.best) : Less(into.best, later.best)) {
-        into.best = later.best;
+        into.best = Own(later.best);
       }
       break;
     case AggregateKind::kCountDistinct:
       into.count += later.count;
-      into.distinct.merge(later.distinct);
+      into.distinct.Merge(later.distinct);
       break;
     case AggregateKind::kValues:
       into.count += later.count;
       for (Value& v : later.values) {
         if (into.values.size() < kMaxGroupValues)
-          into.values.push_back(v);
+          into.values.push_back(Own(v));
         else
           ++into.values_dropped;
       }
@@ -242,10 +276,8 @@ void GroupTable::MergeState(AggregateState& into, AggregateState& later, Aggrega
 }
 
 void GroupTable::Merge(GroupTable& later) {
-  // The later table's values stay where they are: its arenas come along.
-  for (auto& arena : later.arenas_) arenas_.push_back(std::move(arena));
-  later.arenas_.clear();
-  later.arenas_.push_back(std::make_unique<Arena>());
+  // Values are copied into this table's storage: `later` (a chunk's table) is
+  // freed after, so memory follows the groups, never the chunks.
   // Each later group by its keys (the same bytes GroupOf() makes).
   for (Group& g : later.groups_) {
     GroupKeyBytes(g.keys, key_);
@@ -256,7 +288,13 @@ void GroupTable::Merge(GroupTable& later) {
       continue;
     }
     if (fresh) {
-      groups_.push_back(std::move(g));
+      Group& mine = groups_.emplace_back();
+      mine.file = g.file;
+      mine.line = g.line;
+      for (const Value& k : g.keys) mine.keys.push_back(Own(k));
+      mine.states.resize(g.states.size());
+      for (size_t a = 0; a < g.states.size(); ++a)
+        MergeState(mine.states[a], g.states[a], rule_->aggregates[a].kind);
       continue;
     }
     Group& into = groups_[it->second];

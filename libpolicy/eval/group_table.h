@@ -17,17 +17,33 @@
 
 #include "libpolicy/arena.h"
 #include "libpolicy/decimal.h"
+#include "libpolicy/eval/key_set.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/value.h"
 
 namespace policy::eval {
 
+// The distinct values of count_distinct(): a small hash set while it is small
+// (a chunk's share), the compact KeySet once it grows (about 20 bytes a key).
+class DistinctSet {
+ public:
+  void Insert(std::string_view key);
+  void Merge(DistinctSet& later);
+  uint64_t size() const { return big_ ? big_->size() : small_.size(); }
+
+ private:
+  static constexpr size_t kSmall = 4096;
+  void Grow();
+  std::unordered_set<std::string> small_;
+  std::unique_ptr<KeySet> big_;
+};
+
 struct AggregateState {
-  uint64_t count = 0;                        // count(): bindings; the others: non-null values seen
-  Decimal sum;                               // sum, avg
-  Value best;                                // min, max, argmin, argmax: null until the first value
-  std::unordered_set<std::string> distinct;  // count_distinct, by AppendKeyBytes
-  std::vector<Value> values;                 // values(), up to kMaxGroupValues
+  uint64_t count = 0;         // count(): bindings; the others: non-null values seen
+  Decimal sum;                // sum, avg
+  Value best;                 // min, max, argmin, argmax: null until the first value
+  DistinctSet distinct;       // count_distinct, by AppendKeyBytes
+  std::vector<Value> values;  // values(), up to kMaxGroupValues
   uint64_t values_dropped = 0;
   // The first error, kept in input order: the aggregate then reads as this
   // evaluation error (a sum that overflowed, min over a decimal and a string).
@@ -82,7 +98,9 @@ class GroupTable {
   size_t max_groups_ = kDefaultMaxGroups;
   std::unordered_map<std::string, uint32_t> by_key_;
   std::deque<Group> groups_;
-  std::vector<std::unique_ptr<Arena>> arenas_;  // kept values; merged tables bring theirs
+  // A copy of kept value `v` (of another table) in this table's storage.
+  Value Own(const Value& v);
+  std::unique_ptr<Arena> arena_;  // kept values (keys, min/max, values())
   std::optional<Place> over_limit_;
   std::string key_;  // scratch
 };

@@ -22,11 +22,11 @@
 
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/eval/kept_value.h"
+#include "libpolicy/eval/key_set.h"
 #include "libpolicy/eval/shape_cache.h"
 #include "libpolicy/load/loaders.h"
 #include "libpolicy/run/finish.h"
 #include "libpolicy/run/index_build.h"
-#include "libpolicy/run/key_set.h"
 #include "libpolicy/run/record_typer.h"
 #include "libpolicy/run/rule_state.h"
 
@@ -35,6 +35,7 @@ namespace {
 
 using eval::CompiledRule;
 using eval::InputInfo;
+using eval::KeySet;
 using eval::NewRecordShape;
 using eval::PendingFinding;
 using eval::RecordInfo;

@@ -1,11 +1,11 @@
-#include "libpolicy/run/key_set.h"
+#include "libpolicy/eval/key_set.h"
 
 #include <cstring>
 #include <string>
 
 #include "libpolicy/hash.h"
 
-namespace policy::run {
+namespace policy::eval {
 namespace {
 
 uint64_t Hash(std::string_view s) { return HashBytes(s.data(), s.size()); }
@@ -98,4 +98,4 @@ std::optional<uint32_t> KeySet::Insert(std::string_view key, uint32_t line, uint
   }
 }
 
-}  // namespace policy::run
+}  // namespace policy::eval

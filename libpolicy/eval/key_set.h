@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace policy::run {
+namespace policy::eval {
 
 class KeySet {
  public:
@@ -26,6 +26,14 @@ class KeySet {
     __builtin_prefetch(&slots_[static_cast<uint32_t>(hash >> 32) & (slots_.size() - 1)]);
   }
   uint64_t size() const { return size_; }
+  // Calls `f(key)` for every key (in no particular order), as stored: keys
+  // longer than 255 bytes are stored by their first bytes and a hash, and
+  // Insert() stores such a form as itself.
+  template <class F>
+  void ForEach(F&& f) const {
+    for (const Slot& s : slots_)
+      if (s.offset != 0) f(KeyAt(s.offset));
+  }
 
  private:
   struct Slot {
@@ -47,4 +55,4 @@ class KeySet {
   uint64_t size_ = 0;
 };
 
-}  // namespace policy::run
+}  // namespace policy::eval
