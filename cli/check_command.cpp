@@ -214,13 +214,17 @@ std::set<std::string> NamedInputKinds(const Options& options) {
     if (path == "-" || !std::filesystem::is_regular_file(path, ec)) return {};
     switch (options.kind != InputKind::kAuto ? options.kind : InferKind(path)) {
       case InputKind::kCompose:
-        kinds.insert("compose");
+        // A compose project's env files are checked with it (CLI.md "Inputs").
+        kinds.insert({"compose", "dotenv"});
         break;
       case InputKind::kRecords:
         kinds.insert("records");
         break;
       case InputKind::kDocument:
-        kinds.insert({"compose", "document"});
+        kinds.insert({"compose", "document", "dotenv"});
+        break;
+      case InputKind::kDotenv:
+        kinds.insert("dotenv");
         break;
       case InputKind::kAuto:
         return {};

@@ -129,8 +129,10 @@ std::string ApplyValue(Options& o, std::string_view name, std::string_view value
       o.kind = InputKind::kRecords;
     } else if (value == "document") {
       o.kind = InputKind::kDocument;
+    } else if (value == "dotenv") {
+      o.kind = InputKind::kDotenv;
     } else {
-      return BadValue(name, value, "compose, records or document");
+      return BadValue(name, value, "compose, records, document or dotenv");
     }
   } else if (name == "--delimiter") {
     if (value == "\\t" || value == "tab") {

@@ -556,6 +556,9 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
     case syntax::TargetKind::kDocument:
       rule.info.target = "document";
       break;
+    case syntax::TargetKind::kDotenv:
+      rule.info.target = "dotenv";
+      break;
     case syntax::TargetKind::kRecords:
       rule.info.target = rule.schema ? "records(" + rule.schema->name + ")" : "records";
       break;

@@ -25,7 +25,7 @@ bool MayBeCompose(std::string_view text) { return run::MayBeComposeText(text); }
 std::vector<RuleInfo> SelectedRules(const Program& program, const CheckOptions& options) {
   const run::ActiveRules rules = run::SelectRules(program, options);
   std::vector<RuleInfo> out;
-  for (const auto* list : {&rules.compose, &rules.document, &rules.records})
+  for (const auto* list : {&rules.compose, &rules.document, &rules.records, &rules.dotenv})
     for (const eval::CompiledRule* r : *list) out.push_back(r->info);
   std::sort(out.begin(), out.end(),
             [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });

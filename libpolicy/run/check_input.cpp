@@ -138,6 +138,24 @@ void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& pl
   RunOnDocument(rules, doc->root, info, settings, result);
 }
 
+// A .env file: one map document. A variable set twice is a warning (compose
+// takes the later value). A walked file that does not parse is a warning, as a
+// walked document's is (.env.j2 and other templates share the name); a named one,
+// or one a compose project uses, is an error, as compose would fail on it.
+void CheckDotenv(const RuleList& rules, const Input& input, const InputPlan& plan,
+                 const std::string& text, eval::InputInfo& info, const Settings& settings,
+                 InputResult& result) {
+  load::DotenvResult loaded = load::LoadDotenv(text, plan.display, load::LoadLimits());
+  for (const load::InputError& w : loaded.warnings) AddProblem(result, w, /*warning=*/true);
+  if (loaded.error) {
+    AddProblem(result, *loaded.error, /*warning=*/!input.named);
+    return;
+  }
+  info.doc_files = &loaded.document->files;
+  result.summary.checked = true;
+  RunOnDocument(rules, loaded.document->root, info, settings, result);
+}
+
 }  // namespace
 
 InputResult CheckInput(const Program& program, const ActiveRules& rules, const Input& input,
@@ -160,7 +178,8 @@ InputResult CheckInput(const Program& program, const ActiveRules& rules, const I
       break;
     case ReadAs::kCompose:
     case ReadAs::kDocuments:
-    case ReadAs::kRecordList: {
+    case ReadAs::kRecordList:
+    case ReadAs::kDotenv: {
       std::string error;
       std::optional<std::string> text = ReadInput(input, error);
       if (!text) {
@@ -175,6 +194,10 @@ InputResult CheckInput(const Program& program, const ActiveRules& rules, const I
       info.lines = &lines;
       if (plan.read_as == ReadAs::kCompose) {
         CheckCompose(here, input, plan, *text, info, settings, result);
+        break;
+      }
+      if (plan.read_as == ReadAs::kDotenv) {
+        CheckDotenv(here, input, plan, *text, info, settings, result);
         break;
       }
       // A walked document that does not parse is a warning (it may be anything);

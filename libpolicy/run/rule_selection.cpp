@@ -33,6 +33,9 @@ ActiveRules SelectRules(const Program& program, const CheckOptions& options) {
       case syntax::TargetKind::kRecords:
         rules.records.push_back(&r);
         break;
+      case syntax::TargetKind::kDotenv:
+        rules.dotenv.push_back(&r);
+        break;
     }
   }
   return rules;
@@ -44,6 +47,8 @@ std::vector<const eval::CompiledRule*> ActiveRules::For(const InputPlan& plan) c
       return compose;
     case InputKind::kDocument:
       return document;
+    case InputKind::kDotenv:
+      return dotenv;
     case InputKind::kRecords: {
       std::vector<const eval::CompiledRule*> out;
       for (const eval::CompiledRule* r : records)

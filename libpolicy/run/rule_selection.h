@@ -15,6 +15,7 @@ struct ActiveRules {
   std::vector<const eval::CompiledRule*> compose;
   std::vector<const eval::CompiledRule*> document;
   std::vector<const eval::CompiledRule*> records;
+  std::vector<const eval::CompiledRule*> dotenv;
   uint64_t count = 0;
 
   // The rules that run on an input with this plan: its kind's, and for
