@@ -7,6 +7,7 @@
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/load/loaders.h"
+#include "libpolicy/run/compose_env_files.h"
 #include "libpolicy/run/record_pipeline.h"
 #include "libpolicy/run/rule_state.h"
 
@@ -77,6 +78,20 @@ std::vector<std::string> ServicesOf(const Value& root) {
   return names;
 }
 
+// Per service, the env files its `env_file:` names, as their findings name them.
+std::vector<std::pair<std::string, std::vector<std::string>>> EnvFilesOf(const Value& root,
+                                                                         const std::string& path) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  const Value* services = root.is(Type::kMap) ? root.Find("services") : nullptr;
+  if (path == "-" || services == nullptr || !services->is(Type::kMap)) return out;
+  for (const MapEntry& e : services->as_map()) {
+    std::vector<std::string> files;
+    for (const EnvFileRef& ref : ServiceEnvFiles(e.value, path)) files.push_back(ref.path);
+    if (!files.empty()) out.emplace_back(std::string(e.key), std::move(files));
+  }
+  return out;
+}
+
 // A compose project: `text` (the input) with Input::merge merged over it in order.
 void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& plan,
                   const std::string& text, eval::InputInfo& info, const Settings& settings,
@@ -134,6 +149,7 @@ void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& pl
   }
   info.doc_files = &doc->files;
   result.summary.services = ServicesOf(doc->root);
+  result.summary.env_files = EnvFilesOf(doc->root, input.path);
   result.summary.checked = true;
   RunOnDocument(rules, doc->root, info, settings, result);
 }

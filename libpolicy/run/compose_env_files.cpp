@@ -2,6 +2,8 @@
 // the compose file checks them too (CLI.md "Inputs"), found the way docker
 // compose finds them: the project's `.env` beside the file, and every
 // `env_file:` of its services, relative to the file's directory.
+#include "libpolicy/run/compose_env_files.h"
+
 #include <filesystem>
 #include <set>
 
@@ -17,42 +19,47 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Collector {
-  fs::path dir;  // the compose file's directory, as its path spells it
-  std::string compose_display;
   EnvFileSet& out;
   std::set<std::string> seen;
 
   void Add(const std::string& path) {
     if (seen.insert(path).second) out.paths.push_back(path);
   }
-
-  // `ref`: the value written (string, or the long form's `path`); `required`
-  // false only when the long form says so.
-  void Named(const Value& ref, bool required) {
-    if (!ref.is(Type::kString) || ref.as_string().empty()) return;
-    const std::string_view written = ref.as_string();
-    // ${VAR} in the path: which file compose reads depends on the environment.
-    if (written.find('$') != std::string_view::npos) return;
-    fs::path p(written);
-    const std::string path =
-        run::DisplayPath((p.is_absolute() ? p : dir / p).lexically_normal().generic_string());
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) {
-      if (required)
-        out.problems.push_back(
-            {compose_display, ref.loc().line, ref.loc().column,
-             "env_file '" + std::string(written) + "'" +
-                 (path == written ? std::string() : " (" + path + ")") +
-                 " does not exist: docker compose would fail here (write `required: false` "
-                 "in the long form if it is optional)",
-             true, NameOf(DiagCode::kInputUnreadable)});
-      return;
-    }
-    Add(path);
-  }
 };
 
+std::string Resolved(const fs::path& dir, std::string_view written) {
+  const fs::path p(written);
+  return run::DisplayPath((p.is_absolute() ? p : dir / p).lexically_normal().generic_string());
+}
+
 }  // namespace
+
+namespace run {
+
+std::vector<EnvFileRef> ServiceEnvFiles(const Value& service, const std::string& compose_path) {
+  std::vector<EnvFileRef> out;
+  const Value* env_file = service.is(Type::kMap) ? service.Find("env_file") : nullptr;
+  if (env_file == nullptr) return out;
+  const fs::path dir = fs::path(compose_path).parent_path();
+  std::span<const Value> items =
+      env_file->is(Type::kList) ? env_file->as_list() : std::span<const Value>(env_file, 1);
+  for (const Value& item : items) {
+    const Value* path = &item;
+    bool required = true;
+    if (item.is(Type::kMap)) {
+      path = item.Find("path");
+      const Value* flag = item.Find("required");
+      required = flag == nullptr || !flag->is(Type::kBool) || flag->as_bool();
+    }
+    if (path == nullptr || !path->is(Type::kString) || path->as_string().empty()) continue;
+    // ${VAR} in the path: which file compose reads depends on the environment.
+    if (path->as_string().find('$') != std::string_view::npos) continue;
+    out.push_back({path, Resolved(dir, path->as_string()), required});
+  }
+  return out;
+}
+
+}  // namespace run
 
 EnvFileSet ComposeEnvFiles(const Input& compose) {
   EnvFileSet out;
@@ -81,28 +88,26 @@ EnvFileSet ComposeEnvFiles(const Input& compose) {
   const Value& root = loaded.documents.front()->root;
   if (by_content && !run::ComposeByContent(root)) return out;
 
-  Collector c{fs::path(compose.path).parent_path(), run::DisplayPath(compose.path), out, {}};
-  {
-    const std::string dot_env =
-        run::DisplayPath((c.dir / ".env").lexically_normal().generic_string());
-    std::error_code ec;
-    if (fs::is_regular_file(dot_env, ec)) c.Add(dot_env);
-  }
+  Collector c{out, {}};
+  const fs::path dir = fs::path(compose.path).parent_path();
+  std::error_code ec;
+  if (const std::string dot_env = Resolved(dir, ".env"); fs::is_regular_file(dot_env, ec))
+    c.Add(dot_env);
   const Value* services = root.is(Type::kMap) ? root.Find("services") : nullptr;
   if (services == nullptr || !services->is(Type::kMap)) return out;
   for (const MapEntry& service : services->as_map()) {
-    const Value* env_file = service.value.is(Type::kMap) ? service.value.Find("env_file") : nullptr;
-    if (env_file == nullptr) continue;
-    std::span<const Value> items =
-        env_file->is(Type::kList) ? env_file->as_list() : std::span<const Value>(env_file, 1);
-    for (const Value& item : items) {
-      if (item.is(Type::kMap)) {
-        const Value* path = item.Find("path");
-        const Value* required = item.Find("required");
-        if (path != nullptr)
-          c.Named(*path, required == nullptr || !required->is(Type::kBool) || required->as_bool());
-      } else {
-        c.Named(item, true);
+    for (const run::EnvFileRef& ref : run::ServiceEnvFiles(service.value, compose.path)) {
+      if (fs::is_regular_file(ref.path, ec)) {
+        c.Add(ref.path);
+      } else if (ref.required) {
+        const std::string_view written = ref.written->as_string();
+        out.problems.push_back(
+            {run::DisplayPath(compose.path), ref.written->loc().line, ref.written->loc().column,
+             "env_file '" + std::string(written) + "'" +
+                 (ref.path == written ? std::string() : " (" + ref.path + ")") +
+                 " does not exist: docker compose would fail here (write `required: false` "
+                 "in the long form if it is optional)",
+             true, NameOf(DiagCode::kInputUnreadable)});
       }
     }
   }

@@ -133,3 +133,24 @@ TEST_CASE("env files: dotenv inputs by name, --kind dotenv, and their errors") {
             "walked/app.env:1:1: warning: a variable name cannot contain a space"));
   fs::remove_all(dir);
 }
+
+TEST_CASE("env files: the readiness matrix counts an env file's findings against its services") {
+  fs::path dir = cli_test::ScratchDir("envmatrix");
+  Write(dir / "compose.yaml",
+        "services:\n"
+        "  api:\n"
+        "    image: app:1.2.3\n"
+        "    env_file: api.env\n"
+        "  web:\n"
+        "    image: nginx:1.25.3\n");
+  Write(dir / "api.env", "API_TOKEN=abcdefghijkl0123\n");
+  Run r = cli_test::PolicyCheckIn(dir.string(),
+                                  "--only RDY-SEC-008 -f markdown compose.yaml -c /dev/null");
+  CHECK(r.code == 1);
+  // Columns: image, health, secrets, ...; api reads the file, web does not.
+  CHECK(Has(r.out, "| `api` | ✅ | ✅ | ❌ |"));
+  CHECK(Has(r.out, "| `web` | ✅ | ✅ | ✅ |"));
+  CHECK(Has(r.out, "Readiness: 50% (1/2 services ready)"));
+  CHECK(Has(r.out, "- `api.env`: 1 error, 0 warnings"));
+  fs::remove_all(dir);
+}
