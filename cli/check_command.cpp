@@ -137,6 +137,23 @@ bool AddMergedProject(const Options& options, InputSet& inputs) {
     project.merge.push_back(CleanPath(options.compose_merge[i]));
   }
   inputs.inputs.insert(inputs.inputs.begin(), std::move(project));
+  // The env files of each merged file come too, as for a compose file named alone.
+  std::set<std::string> known;
+  for (const Input& in : inputs.inputs) known.insert(in.path);
+  for (const std::string& file : options.compose_merge) {
+    Input compose;
+    compose.path = CleanPath(file);
+    compose.kind = InputKind::kCompose;
+    EnvFileSet env = ComposeEnvFiles(compose);
+    for (Problem& p : env.problems) inputs.problems.push_back(std::move(p));
+    for (const std::string& path : env.paths) {
+      if (!known.insert(path).second) continue;
+      Input dotenv;
+      dotenv.path = path;
+      dotenv.kind = InputKind::kDotenv;
+      inputs.inputs.push_back(std::move(dotenv));
+    }
+  }
   return true;
 }
 

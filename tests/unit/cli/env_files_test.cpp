@@ -90,6 +90,15 @@ TEST_CASE("env files: a compose project's .env and env_file: are checked with it
   CHECK_FALSE(Has(check.out, "abcdefghijkl"));
   CHECK_FALSE(Has(check.out, "sk_live_abcdef"));
 
+  // --compose-merge: the env files of every merged file, each once.
+  CHECK(cli_test::PolicyCheckIn(dir.string(),
+                                "--list-files --compose-merge compose.yaml sub/docker-compose.yml")
+            .out ==
+        "compose.yaml\tcompose\t\n"
+        ".env\tdotenv\t\n"
+        "config/web.env\tdotenv\t\n"
+        "secrets/api.env\tdotenv\t\n");
+
   // The configuration's exclude: still applies.
   Write(dir / ".policy-check.yaml", "exclude: [\".env\"]\n");
   Run excluded = cli_test::PolicyCheckIn(dir.string(), "--list-files compose.yaml");
