@@ -24,6 +24,93 @@ bool KeyChar(char c) {
          c == '_' || c == '.' || c == '-' || c == '[' || c == ']';
 }
 
+// UTF-8 of a code point below 0x800 (an octal escape gives at most 0xFF).
+void AppendSmallCodePoint(unsigned cp, std::string& out) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// The escapes of a double-quoted value, as compose-go reads them: \a \b \f \n
+// \r \t \v, \" and \\, an octal \0ddd (three octal digits, at most 0377), and
+// \$ as $$ (compose's escaped dollar: the value holds no reference there).
+// Any other backslash stays, with what follows it (\x07, \u12e4, \c).
+std::string ExpandEscapes(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] != '\\' || i + 1 == raw.size()) {
+      out += raw[i];
+      continue;
+    }
+    const char c = raw[i + 1];
+    const char* simple = nullptr;
+    switch (c) {
+      case 'a':
+        simple = "\a";
+        break;
+      case 'b':
+        simple = "\b";
+        break;
+      case 'f':
+        simple = "\f";
+        break;
+      case 'n':
+        simple = "\n";
+        break;
+      case 'r':
+        simple = "\r";
+        break;
+      case 't':
+        simple = "\t";
+        break;
+      case 'v':
+        simple = "\v";
+        break;
+      case '"':
+        simple = "\"";
+        break;
+      case '\\':
+        simple = "\\";
+        break;
+      case '$':
+        simple = "$$";
+        break;
+      default:
+        break;
+    }
+    if (simple != nullptr) {
+      out += simple;
+      ++i;
+      continue;
+    }
+    if (c == '0') {
+      // \0 and up to three digits; only exactly three octal ones are a byte.
+      std::size_t end = i + 2;
+      while (end < raw.size() && end < i + 5 && raw[end] >= '0' && raw[end] <= '9') ++end;
+      const std::string_view digits = raw.substr(i + 2, end - (i + 2));
+      unsigned value = 0;
+      bool octal = digits.size() == 3;
+      for (char d : digits) {
+        octal = octal && d <= '7';
+        value = value * 8 + static_cast<unsigned>(d - '0');
+      }
+      if (octal && value <= 0xFF) {
+        AppendSmallCodePoint(value, out);
+      } else {
+        out += raw.substr(i, end - i);
+      }
+      i = end - 1;
+      continue;
+    }
+    out += '\\';  // not an escape compose knows: the backslash stays
+  }
+  return out;
+}
+
 class DotenvParser {
  public:
   DotenvParser(std::string_view text, const std::string& file, const LoadLimits& limits,
@@ -189,22 +276,12 @@ class DotenvParser {
         NewLine(i);
       }
       if (c == quote && !escape) break;
+      // As compose-go collects a quoted value: a backslash stays with the
+      // character after it, but an escaped quote is the quote alone.
       if (escape) {
         escape = false;
-        if (c == quote) {
-          out += c;
-        } else if (quote == '\'') {
-          out += '\\';
-          out += c;  // single quotes are literal but for \'
-        } else if (c == 'n') {
-          out += '\n';
-        } else if (c == 'r') {
-          out += '\r';
-        } else if (c == '$') {
-          out += "\\$";  // compose keeps \$ for its own interpolation
-        } else {
-          out += c;  // \\ -> \, \x -> x
-        }
+        if (c != quote) out += '\\';
+        out += c;
       } else if (c == '\\') {
         escape = true;
       } else {
@@ -230,6 +307,7 @@ class DotenvParser {
            "unexpected text after the closing quote (a comment starts with #)");
       return;
     }
+    if (quote == '"') out = ExpandEscapes(out);
     Value v = MakeString(doc_->arena, out);
     const Loc loc = SpanLoc(text_, open, i + 1, open_line, open_column, 0);
     v.set_loc(loc);

@@ -123,7 +123,8 @@ struct DotenvResult {
 // value comes from the environment compose runs in: null here), blank or a `#`
 // comment. Unquoted values end at the line break or an inline ` #` comment and
 // lose trailing blanks; '...' is literal but for \'; "..." may span lines and
-// reads \n, \r and \X as compose does. `${VAR}` stays as written. Each value is
+// reads \a \b \f \n \r \t \v \" \\ \0ddd as compose does, \$ as $$ (other
+// backslashes stay). `${VAR}` stays as written. Each value is
 // a string located from its first character (a quote included) to its end, with
 // Value::kQuoted for quoted values and a path of its key; a bare KEY's null is
 // located at the key. A UTF-8 BOM is skipped; lines end at LF (a CR before it is
