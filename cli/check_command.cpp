@@ -118,6 +118,7 @@ InputRequest MakeRequest(const RunSetup& setup, const std::vector<RuleInfo>& sel
   request.delimiter = options.delimiter;
   request.want_documents = WantDocuments(selected);
   request.respect_gitignore = !options.no_ignore;
+  request.env_files = !options.no_env_files;
   if (setup.config) {
     request.base_dir = setup.config->dir;
     request.exclude = setup.config->exclude;
@@ -138,6 +139,7 @@ bool AddMergedProject(const Options& options, InputSet& inputs) {
   }
   inputs.inputs.insert(inputs.inputs.begin(), std::move(project));
   // The env files of each merged file come too, as for a compose file named alone.
+  if (options.no_env_files) return true;
   std::set<std::string> known;
   for (const Input& in : inputs.inputs) known.insert(in.path);
   for (const std::string& file : options.compose_merge) {

@@ -280,7 +280,7 @@ InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) 
     }
     walker.Add(std::move(input));
   }
-  AddComposeEnvFiles(walker, out);
+  if (request.env_files) AddComposeEnvFiles(walker, out);
   return out;
 }
 

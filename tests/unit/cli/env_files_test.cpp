@@ -90,6 +90,14 @@ TEST_CASE("env files: a compose project's .env and env_file: are checked with it
   CHECK_FALSE(Has(check.out, "abcdefghijkl"));
   CHECK_FALSE(Has(check.out, "sk_live_abcdef"));
 
+  // --no-env-files (the pre-commit hooks): only what is named or walked.
+  CHECK(cli_test::PolicyCheckIn(dir.string(), "--list-files --no-env-files compose.yaml").out ==
+        "compose.yaml\tcompose\t\n");
+  CHECK(
+      cli_test::PolicyCheckIn(dir.string(), "--list-files --no-env-files compose.yaml .env").out ==
+      "compose.yaml\tcompose\t\n"
+      ".env\tdotenv\t\n");
+
   // --compose-merge: the env files of every merged file, each once.
   CHECK(cli_test::PolicyCheckIn(dir.string(),
                                 "--list-files --compose-merge compose.yaml sub/docker-compose.yml")
