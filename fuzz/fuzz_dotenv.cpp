@@ -3,8 +3,10 @@
 // redaction and the snippets read).
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "libpolicy/engine.h"
 #include "libpolicy/load/loaders.h"
@@ -24,10 +26,14 @@ const policy::Program* Pack() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
+  // The loader reads a string_view: give it one that ends where the buffer
+  // does (no terminating NUL), so a read one past the end is an ASan report.
+  std::unique_ptr<char[]> exact(new char[size]);
+  if (size != 0) std::memcpy(exact.get(), data, size);
   policy::load::LoadLimits limits;
   limits.max_line_length = 4096;  // small limits reach their checks within a short input
   limits.max_string_length = 1024;
-  (void)policy::load::LoadDotenv(text, "fuzz.env", limits);
+  (void)policy::load::LoadDotenv(std::string_view(exact.get(), size), "fuzz.env", limits);
   if (const policy::Program* program = Pack()) {
     policy::Input in{"fuzz.env", policy::InputKind::kDotenv, text};
     policy::CheckOptions options;

@@ -218,9 +218,12 @@ class DotenvParser {
       return;
     }
     if (key.empty()) {
+      // `=value`, or `export` with nothing after it on the line.
+      const bool separator = pos_ < text_.size() && text_[pos_] != '\n';
       Fail(DiagCode::kInputSyntax, line, ColumnOf(pos_),
-           "a line must be KEY=value: the name before '" + std::string(1, text_[pos_]) +
-               "' is empty");
+           separator ? "a line must be KEY=value: the name before '" + std::string(1, text_[pos_]) +
+                           "' is empty"
+                     : std::string("a line must be KEY=value: 'export' needs a name after it"));
       return;
     }
     Loc key_loc;

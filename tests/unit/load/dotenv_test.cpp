@@ -2,7 +2,13 @@
 // them, with every value located, and clear errors where the file is not one.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "helpers.h"
 #include "libpolicy/load/loaders.h"
@@ -134,6 +140,8 @@ TEST_CASE("dotenv: lines that are not KEY=value are errors with line and column"
       {"A=1\nthis is prose\n", 2, 1, "input.syntax", "cannot contain a space"},
       {"A=1\n  B/C=2\n", 2, 4, "input.syntax", "unexpected character '/'"},
       {"=value\n", 1, 1, "input.syntax", "is empty"},
+      {"A=1\nexport \n", 2, 8, "input.syntax", "'export' needs a name"},
+      {"export ", 1, 8, "input.syntax", "'export' needs a name"},
       {"A=1\nB=\"never closed\nC=3\n", 2, 3, "input.syntax", "unterminated"},
       {"A='open\n", 1, 3, "input.syntax", "single quote"},
       {"A=\"x\" y\n", 1, 7, "input.syntax", "after the closing quote"},
@@ -217,8 +225,7 @@ TEST_CASE("dotenv: reads lines as compose-go's parser tests expect") {
       {"FOO=\"bar\\nbaz\"", "FOO", "bar\nbaz"},
       {"FOO=a\\tb", "FOO", "a\\tb"},
       {"FOO=\"a\\tb\"", "FOO", "a\tb"},
-      {"KEY=\"Z\\aZ\\bZ\\fZ\\nZ\\rZ\\tZ\\vZ\\\\Z\\0123Z\"", "KEY",
-       "Z\aZ\bZ\fZ\nZ\rZ\tZ\vZ\\ZSZ"},
+      {"KEY=\"Z\\aZ\\bZ\\fZ\\nZ\\rZ\\tZ\\vZ\\\\Z\\0123Z\"", "KEY", "Z\aZ\bZ\fZ\nZ\rZ\tZ\vZ\\ZSZ"},
       {"FOO.BAR=foobar", "FOO.BAR", "foobar"},
       {"FOO=foobar=", "FOO", "foobar="},
       {"FOO=bar ", "FOO", "bar"},
@@ -253,4 +260,24 @@ TEST_CASE("dotenv: reads lines as compose-go's parser tests expect") {
     INFO(bad);
     CHECK(Load(bad).error);
   }
+}
+
+// Inputs fuzz/fuzz_dotenv.cpp found (tests/fuzz_regressions/dotenv/), loaded as
+// it loads them: from a buffer that ends where the input does, so that a read
+// past the end is caught by the sanitizer builds.
+TEST_CASE("dotenv: fuzz regressions load to a document or an error") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(POLICY_SOURCE_DIR) / "tests" / "fuzz_regressions" / "dotenv";
+  std::size_t seen = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    CAPTURE(entry.path().filename().string());
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::unique_ptr<char[]> exact(new char[text.size()]);
+    std::copy(text.begin(), text.end(), exact.get());
+    DotenvResult r = LoadDotenv(std::string_view(exact.get(), text.size()), "fuzz.env", {});
+    CHECK((r.document != nullptr) != r.error.has_value());
+    ++seen;
+  }
+  CHECK(seen >= 1);
 }
