@@ -121,6 +121,7 @@ InputRequest MakeRequest(const RunSetup& setup, const std::vector<RuleInfo>& sel
   request.want_documents = WantDocuments(selected);
   request.document_globs = std::move(document_globs);
   request.respect_gitignore = !options.no_ignore;
+  request.env_files = !options.no_env_files;
   if (setup.config) {
     request.base_dir = setup.config->dir;
     request.exclude = setup.config->exclude;
@@ -140,6 +141,24 @@ bool AddMergedProject(const Options& options, InputSet& inputs) {
     project.merge.push_back(CleanPath(options.compose_merge[i]));
   }
   inputs.inputs.insert(inputs.inputs.begin(), std::move(project));
+  // The env files of each merged file come too, as for a compose file named alone.
+  if (options.no_env_files) return true;
+  std::set<std::string> known;
+  for (const Input& in : inputs.inputs) known.insert(in.path);
+  for (const std::string& file : options.compose_merge) {
+    Input compose;
+    compose.path = CleanPath(file);
+    compose.kind = InputKind::kCompose;
+    EnvFileSet env = ComposeEnvFiles(compose);
+    for (Problem& p : env.problems) inputs.problems.push_back(std::move(p));
+    for (const std::string& path : env.paths) {
+      if (!known.insert(path).second) continue;
+      Input dotenv;
+      dotenv.path = path;
+      dotenv.kind = InputKind::kDotenv;
+      inputs.inputs.push_back(std::move(dotenv));
+    }
+  }
   return true;
 }
 
@@ -217,13 +236,17 @@ std::set<std::string> NamedInputKinds(const Options& options) {
     if (path == "-" || !std::filesystem::is_regular_file(path, ec)) return {};
     switch (options.kind != InputKind::kAuto ? options.kind : InferKind(path)) {
       case InputKind::kCompose:
-        kinds.insert("compose");
+        // A compose project's env files are checked with it (CLI.md "Inputs").
+        kinds.insert({"compose", "dotenv"});
         break;
       case InputKind::kRecords:
         kinds.insert("records");
         break;
       case InputKind::kDocument:
-        kinds.insert({"compose", "document"});
+        kinds.insert({"compose", "document", "dotenv"});
+        break;
+      case InputKind::kDotenv:
+        kinds.insert("dotenv");
         break;
       case InputKind::kAuto:
         return {};

@@ -101,7 +101,8 @@ InputKind ParseKind(const YAML::Node& n) {
   if (v == "compose") return InputKind::kCompose;
   if (v == "records") return InputKind::kRecords;
   if (v == "document") return InputKind::kDocument;
-  Fail(n, "'kind' must be compose, records or document, not '" + v + "'");
+  if (v == "dotenv") return InputKind::kDotenv;
+  Fail(n, "'kind' must be compose, records, document or dotenv, not '" + v + "'");
 }
 
 void ParseRulesConfig(const YAML::Node& n, Config& c) {

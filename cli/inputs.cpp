@@ -175,6 +175,35 @@ struct Walker {
   }
 };
 
+// The env files of every compose project collected (its .env, its services'
+// env_file:), as dotenv inputs, once each: also when the walk skipped them
+// (git ignores most .env files, and that is where secrets end up). The
+// configuration's `exclude:` still applies. One a walk had found is checked as
+// named: compose reads it, so a syntax error in it is an error.
+void AddComposeEnvFiles(Walker& walker, InputSet& out) {
+  const std::size_t collected = out.inputs.size();
+  for (std::size_t i = 0; i < collected; ++i) {
+    if (out.inputs[i].kind != InputKind::kAuto && out.inputs[i].kind != InputKind::kCompose)
+      continue;
+    EnvFileSet env = ComposeEnvFiles(out.inputs[i]);
+    for (Problem& p : env.problems) out.problems.push_back(std::move(p));
+    for (const std::string& path : env.paths) {
+      if (walker.Excluded(path, false)) continue;
+      if (walker.seen.count(path)) {
+        for (Input& known : out.inputs)
+          if (known.path == path && known.kind == InputKind::kAuto &&
+              InferKind(path) == InputKind::kDotenv)
+            known.named = true;
+        continue;
+      }
+      Input input;
+      input.path = path;
+      input.kind = InputKind::kDotenv;
+      walker.Add(std::move(input));
+    }
+  }
+}
+
 }  // namespace
 
 std::string CleanPath(const std::string& path) {
@@ -210,7 +239,7 @@ InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) 
     if (raw == "-") {
       if (request.kind == InputKind::kAuto) {
         out.problems.push_back(
-            {"-", 0, 0, "standard input needs --kind compose|records|document", false});
+            {"-", 0, 0, "standard input needs --kind compose|records|document|dotenv", false});
         continue;
       }
       Input input;
@@ -253,12 +282,13 @@ InputSet CollectInputs(const InputRequest& request, std::istream& stdin_stream) 
     if (walker.Classify(input, true) == InputKind::kAuto) {
       out.problems.push_back({path, 0, 0,
                               "cannot tell what kind of input this is from its name "
-                              "(use --kind compose|records|document)",
+                              "(use --kind compose|records|document|dotenv)",
                               false});
       continue;
     }
     walker.Add(std::move(input));
   }
+  if (request.env_files) AddComposeEnvFiles(walker, out);
   return out;
 }
 

@@ -27,6 +27,9 @@ struct InputRequest {
   // In a git work tree, walks skip what git ignores (.gitignore and the other
   // exclude files); named files are always checked. --no-ignore: false.
   bool respect_gitignore = true;
+  // A compose file brings the env files compose reads for it (CLI.md "Inputs");
+  // --no-env-files: false.
+  bool env_files = true;
 };
 
 struct InputSet {

@@ -76,9 +76,11 @@ std::string BadValue(std::string_view option, std::string_view value, std::strin
 
 // Options that take no value.
 const std::set<std::string_view> kFlags = {
-    "--no-builtin",    "-q",          "--quiet",      "-v",
-    "--verbose",       "--no-ignore", "--list-files", "--fail-on-empty",
-    "--compose-merge",
+    "--no-builtin",   "-q",
+    "--quiet",        "-v",
+    "--verbose",      "--no-ignore",
+    "--list-files",   "--fail-on-empty",
+    "--no-env-files", "--compose-merge",
 };
 
 // "unknown option '--fial-on'; did you mean '--fail-on'?"
@@ -129,8 +131,10 @@ std::string ApplyValue(Options& o, std::string_view name, std::string_view value
       o.kind = InputKind::kRecords;
     } else if (value == "document") {
       o.kind = InputKind::kDocument;
+    } else if (value == "dotenv") {
+      o.kind = InputKind::kDotenv;
     } else {
-      return BadValue(name, value, "compose, records or document");
+      return BadValue(name, value, "compose, records, document or dotenv");
     }
   } else if (name == "--delimiter") {
     if (value == "\\t" || value == "tab") {
@@ -191,8 +195,10 @@ std::string ApplyValue(Options& o, std::string_view name, std::string_view value
 
 // What a subcommand accepts, checked once every argument is read.
 std::string Validate(const Options& o) {
-  if (o.command != Command::kCheck && (o.list_files || o.no_ignore)) {
-    return std::string(o.list_files ? "--list-files" : "--no-ignore") +
+  if (o.command != Command::kCheck && (o.list_files || o.no_ignore || o.no_env_files)) {
+    return std::string(o.list_files  ? "--list-files"
+                       : o.no_ignore ? "--no-ignore"
+                                     : "--no-env-files") +
            " is an option of the check (no subcommand)";
   }
   if (o.command != Command::kTest && o.fail_on_empty)
@@ -305,6 +311,7 @@ ParseResult ParseArgs(const std::vector<std::string>& args) {
       if (name == "-q" || name == "--quiet") o.quiet = true;
       if (name == "-v" || name == "--verbose") o.verbose = true;
       if (name == "--no-ignore") o.no_ignore = true;
+      if (name == "--no-env-files") o.no_env_files = true;
       if (name == "--list-files") o.list_files = true;
       if (name == "--fail-on-empty") o.fail_on_empty = true;
       continue;
@@ -442,6 +449,8 @@ Options:
       --delimiter C       CSV delimiter (one character, or 'tab')
       --no-ignore         in a git work tree, also walk what git ignores
                           (named files are always checked)
+      --no-env-files      leave out the env files compose files read (.env
+                          beside them, env_file:) unless named or walked
       --list-files        print each input that would be checked as
                           PATH<TAB>KIND<TAB>SCHEMA; check nothing
       --fail-on LEVEL     error (default), warning, info or never

@@ -43,9 +43,10 @@ struct Options {
   std::string write_baseline;              // --write-baseline FILE
   std::vector<std::string> compose_merge;  // --compose-merge FILE...: one merged project
   bool no_ignore = false;                  // --no-ignore: walks include what git ignores
-  bool list_files = false;                 // --list-files: print the inputs, check nothing
-  bool fail_on_empty = false;              // test --fail-on-empty: a pack without fixtures fails
-  Command help_topic = Command::kCheck;    // kHelp: whose help (`SUBCOMMAND --help`)
+  bool no_env_files = false;             // --no-env-files: compose files bring no env files (hooks)
+  bool list_files = false;               // --list-files: print the inputs, check nothing
+  bool fail_on_empty = false;            // test --fail-on-empty: a pack without fixtures fails
+  Command help_topic = Command::kCheck;  // kHelp: whose help (`SUBCOMMAND --help`)
 };
 
 struct ParseResult {

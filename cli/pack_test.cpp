@@ -110,6 +110,8 @@ InputKind FixtureKind(const std::string& file_name) {
     return InputKind::kRecords;
   }
   if (EndsWith(name, ".json")) return InputKind::kDocument;
+  // app.env, .env, .env.example: as the engine names them.
+  if (InferKind(name) == InputKind::kDotenv) return InputKind::kDotenv;
   return InputKind::kAuto;
 }
 

@@ -54,7 +54,7 @@ struct CompileOptions {
   std::map<std::string, std::string> severity_overrides;
   std::map<std::string, bool> enabled_overrides;
   // The built-in packs compiled: only those with a rule `on` one of these input
-  // kinds ("compose", "records", "document"); empty: every pack. A front end
+  // kinds ("compose", "records", "document", "dotenv"); empty: every pack. A front end
   // that knows its inputs before compiling (a pre-commit hook on one compose
   // file) leaves the record packs out: compiling them is most of a short run.
   std::set<std::string> builtin_kinds;
@@ -73,7 +73,7 @@ struct RuleInfo {
   std::string title;
   Severity severity = Severity::kError;
   std::vector<std::string> tags;
-  std::string target;  // "compose", "records", "records(invoice)", "document"
+  std::string target;  // "compose", "records", "records(invoice)", "document", "dotenv"
   std::string remedy;
   std::string doc;
   std::string file;
@@ -100,7 +100,8 @@ CompileResult Compile(const CompileOptions& options);
 std::vector<RuleInfo> ListRules(const Program& program);
 std::vector<ParamInfo> ListParams(const Program& program);
 
-enum class InputKind : uint8_t { kAuto, kCompose, kRecords, kDocument };
+// kDotenv: a .env file (LANGUAGE.md section 11.6), one map of KEY -> value.
+enum class InputKind : uint8_t { kAuto, kCompose, kRecords, kDocument, kDotenv };
 
 // How a record input is written; kAuto: by extension (.csv, .tsv, .jsonl, .ndjson).
 enum class RecordFormat : uint8_t { kAuto, kCsv, kTsv, kJsonLines };
@@ -146,8 +147,8 @@ InputKind InferKind(const std::string& path);
 bool MayBeCompose(std::string_view text);
 
 // What Check would make of one input, without checking it (`policy-check
-// --list-files`): the kind it is checked as ("compose", "records", "document"
-// or "unknown") and the record schema it binds to ("" when none). A YAML or JSON
+// --list-files`): the kind it is checked as ("compose", "records", "document",
+// "dotenv" or "unknown") and the record schema it binds to ("" when none). A YAML or JSON
 // document whose kind comes from its name is read and parsed, as Check does, to
 // tell whether its content makes it compose; `problem` says why an "unknown"
 // input would not be checked.
@@ -157,6 +158,22 @@ struct InputDescription {
   std::string problem;
 };
 InputDescription DescribeInput(const Program& program, const Input& input);
+
+// The dotenv files a compose project reads, found as docker compose finds them:
+// the `.env` in the compose file's directory when it exists, then every
+// `env_file:` of its services (a string, a list, or the long form `{path,
+// required}`), relative to that directory, in order of first mention, each
+// once. A named env_file that does not exist is a warning problem at its place
+// in the compose file, unless the long form says `required: false`; a path
+// holding `${...}` is left out (it depends on the environment). `compose` is
+// an input of kind compose, or of kind kAuto whose name or content (as Check
+// decides) makes it compose; anything else, or a file that does not parse,
+// gives nothing (Check reports it). Front ends add the paths as kDotenv inputs.
+struct EnvFileSet {
+  std::vector<std::string> paths;  // as the compose path spells its directory
+  std::vector<Problem> problems;
+};
+EnvFileSet ComposeEnvFiles(const Input& compose);
 
 // The most worker threads any front end (CLI, C API, Python) accepts: more
 // only exhausts the process's threads (std::system_error in a worker).

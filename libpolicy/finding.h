@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libpolicy/diagnostic.h"
@@ -75,6 +76,10 @@ struct InputSummary {
   // the files merged over `file` with --compose-merge, in order.
   std::vector<std::string> services;
   std::vector<std::string> merged;
+  // Compose inputs: per service (file order), the files its `env_file:` names,
+  // spelled as the findings in them name them. The readiness matrix counts an
+  // env file's findings against every service that reads it.
+  std::vector<std::pair<std::string, std::vector<std::string>>> env_files;
 };
 
 struct Report {

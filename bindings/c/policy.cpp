@@ -99,10 +99,12 @@ policy::Result<policy::InputKind> ResolveKind(const char* kind, const std::strin
     named = policy::InputKind::kRecords;
   } else if (std::strcmp(kind, "document") == 0) {
     named = policy::InputKind::kDocument;
+  } else if (std::strcmp(kind, "dotenv") == 0) {
+    named = policy::InputKind::kDotenv;
   } else {
-    return policy::Error{
-        policy::DiagCode::kInputUnknownKind,
-        std::string("unknown input kind '") + kind + "' (compose, records, document or auto)"};
+    return policy::Error{policy::DiagCode::kInputUnknownKind,
+                         std::string("unknown input kind '") + kind +
+                             "' (compose, records, document, dotenv or auto)"};
   }
   if (named != policy::InputKind::kAuto) return named;
   policy::InputKind inferred = policy::InferKind(path);

@@ -150,7 +150,7 @@ POLICY_API const char* policy_diagnostic_text(const policy_diagnostic* d);
 
 /* ---- Checking ---- */
 
-/* `kind` is "compose", "records", "document", or NULL / "auto" to infer it from
+/* `kind` is "compose", "records", "document", "dotenv", or NULL / "auto" to infer it from
  * the file name (docker-compose*.yml, *.csv, *.jsonl, *.json ...).
  *
  * On POLICY_OK and POLICY_ERROR_INPUT *result is a new result (free it with

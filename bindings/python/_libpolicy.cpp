@@ -114,13 +114,15 @@ InputKind ParseKind(const std::optional<std::string>& kind, const std::string& n
     k = InputKind::kRecords;
   } else if (*kind == "document") {
     k = InputKind::kDocument;
+  } else if (*kind == "dotenv") {
+    k = InputKind::kDotenv;
   } else {
     throw py::value_error("unknown input kind '" + *kind +
-                          "' (compose, records, document or auto)");
+                          "' (compose, records, document, dotenv or auto)");
   }
   if (k == InputKind::kAuto)
     throw py::value_error("cannot tell what kind of input '" + name +
-                          "' is; pass kind='compose', 'records' or 'document'");
+                          "' is; pass kind='compose', 'records', 'document' or 'dotenv'");
   // Told by the name: left to the engine, which may still read a document as
   // compose by its content (stack.yml).
   if (!kind || *kind == "auto") return InputKind::kAuto;

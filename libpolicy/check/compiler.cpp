@@ -566,6 +566,9 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
         rule.info.target = "document(\"" + rule.glob + "\")";
       }
       break;
+    case syntax::TargetKind::kDotenv:
+      rule.info.target = "dotenv";
+      break;
     case syntax::TargetKind::kRecords:
       rule.info.target = rule.schema ? "records(" + rule.schema->name + ")" : "records";
       break;
@@ -769,10 +772,10 @@ void Compiler::DeclareIndex(const LoadedFile& f, const syntax::Index& x) {
       index.glob = x.source.glob->value;
       break;
     case syntax::SourceKind::kDotenv:
-      ctx_.Error(f, x.source.span, DiagCode::kSyntaxUnexpected,
-                 "dotenv(...) sources need the dotenv input kind, which this build does not "
-                 "have yet");
-      return;
+      rule.target = syntax::TargetKind::kDotenv;
+      rule.info.target = "dotenv";
+      index.glob = x.source.glob->value;
+      break;
   }
   check::ExprCompiler ec(ctx_, f, scope, rule.schema);
   ec.AllowIndexes(false);

@@ -108,6 +108,32 @@ Result<std::unique_ptr<Document>> MergeCompose(std::vector<std::unique_ptr<Docum
 std::unique_ptr<Document> MergeCompose(std::vector<std::unique_ptr<Document>> docs,
                                        std::optional<InputError>& error);
 
+// ---- Dotenv ----------------------------------------------------------------
+
+struct DotenvResult {
+  std::unique_ptr<Document> document;  // null when `error` is set
+  std::optional<InputError> error;
+  // Problems that do not stop the input: a variable set twice (the later value
+  // wins, as in docker compose), code input.duplicate_variable.
+  std::vector<InputError> warnings;
+};
+
+// A dotenv file (.env, *.env, a compose env_file) read as docker compose reads
+// it (compose-go's dotenv parser): one map {KEY: value} in file order. Lines are
+// KEY=value (also `export KEY=value` and YAML-like `KEY: value`), a bare KEY (the
+// value comes from the environment compose runs in: null here), blank or a `#`
+// comment. Unquoted values end at the line break or an inline ` #` comment and
+// lose trailing blanks; '...' is literal but for \'; "..." may span lines and
+// reads \a \b \f \n \r \t \v \" \\ \0ddd as compose does, \$ as $$ (other
+// backslashes stay). `${VAR}` stays as written. Each value is
+// a string located from its first character (a quote included) to its end, with
+// Value::kQuoted for quoted values and a path of its key; a bare KEY's null is
+// located at the key. A UTF-8 BOM is skipped; lines end at LF (a CR before it is
+// a blank). Errors (line and column): invalid UTF-8, control characters, a
+// character that cannot be in a name, an unterminated quote (at the quote),
+// text after a closing quote, a line, value or file over `limits`.
+DotenvResult LoadDotenv(std::string_view text, const std::string& file, const LoadLimits& limits);
+
 // ---- Records ---------------------------------------------------------------
 
 enum class RecordFormat : uint8_t { kCsv, kJsonLines };

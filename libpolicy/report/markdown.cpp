@@ -131,7 +131,9 @@ struct ServiceRow {
 struct ComposeFile {
   std::string file;
   std::vector<std::string> members;  // `file` and the files merged over it
-  std::string problem;               // set when its services could not be listed
+  // Per service, the env files it reads (InputSummary::env_files).
+  std::vector<std::pair<std::string, std::vector<std::string>>> env_files;
+  std::string problem;  // set when its services could not be listed
   std::vector<ServiceRow> rows;
   std::vector<const Finding*> file_level;
 
@@ -164,6 +166,7 @@ std::string FormatMarkdown(const Report& report, const Context& ctx) {
     cf.members.insert(cf.members.end(), in.merged.begin(), in.merged.end());
     if (!in.checked) cf.problem = "could not be read or parsed";
     for (const std::string& name : in.services) cf.Row(name, n_areas);
+    cf.env_files = in.env_files;
     files.push_back(std::move(cf));
   }
   auto find_file = [&](const std::string& file) -> ComposeFile* {
@@ -187,9 +190,22 @@ std::string FormatMarkdown(const Report& report, const Context& ctx) {
 
   std::map<std::string, std::pair<uint64_t, uint64_t>> others;  // file -> errors, warnings
   std::vector<std::string> other_order;
+  // A finding in an env file counts against every service that reads it
+  // (env_file:), in each compose file; the file is listed under other inputs too.
+  auto mark = [&](ServiceRow& row, const Finding& f, Severity severity) {
+    if (severity == Severity::kError) row.ready = false;
+    if (severity == Severity::kInfo) return;
+    if (auto it = areas.by_rule.find(f.rule); it != areas.by_rule.end()) {
+      for (std::size_t a : it->second) row.failing[a] = true;
+    }
+  };
   for (const Finding& f : report.findings) {
     if (!Unsuppressed(f)) continue;
     Severity severity = EffectiveSeverity(f);
+    for (ComposeFile& env_user : files)
+      for (const auto& [service, env_files] : env_user.env_files)
+        if (std::find(env_files.begin(), env_files.end(), f.file) != env_files.end())
+          mark(env_user.Row(service, n_areas), f, severity);
     ComposeFile* cf = find_file(f.file);
     if (cf == nullptr) {
       auto [it, added] = others.try_emplace(f.file, 0, 0);
@@ -205,12 +221,7 @@ std::string FormatMarkdown(const Report& report, const Context& ctx) {
     }
     // A service named by a finding but not by its file (merged from another
     // file, or the file could not be read again) still gets its row.
-    ServiceRow& row = cf->Row(name, n_areas);
-    if (severity == Severity::kError) row.ready = false;
-    if (severity == Severity::kInfo) continue;
-    if (auto it = areas.by_rule.find(f.rule); it != areas.by_rule.end()) {
-      for (std::size_t a : it->second) row.failing[a] = true;
-    }
+    mark(cf->Row(name, n_areas), f, severity);
   }
 
   std::size_t services = 0;

@@ -27,7 +27,7 @@ bool MayBeCompose(std::string_view text) { return run::MayBeComposeText(text); }
 std::vector<RuleInfo> SelectedRules(const Program& program, const CheckOptions& options) {
   const run::ActiveRules rules = run::SelectRules(program, options);
   std::vector<RuleInfo> out;
-  for (const auto* list : {&rules.compose, &rules.document, &rules.records})
+  for (const auto* list : rules.Lists())
     for (const eval::CompiledRule* r : *list) out.push_back(r->info);
   std::sort(out.begin(), out.end(),
             [](const RuleInfo& a, const RuleInfo& b) { return a.id < b.id; });
@@ -40,7 +40,7 @@ std::vector<std::string> DocumentGlobs(const Program& program, const CheckOption
   auto add = [&](const std::string& g) {
     if (!g.empty() && std::find(globs.begin(), globs.end(), g) == globs.end()) globs.push_back(g);
   };
-  for (const auto* list : {&rules.compose, &rules.document, &rules.records})
+  for (const auto* list : rules.Lists())
     for (const eval::CompiledRule* r : *list) {
       add(r->glob);
       for (uint32_t i : r->reads_indexes)

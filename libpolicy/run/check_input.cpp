@@ -7,6 +7,7 @@
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/load/loaders.h"
+#include "libpolicy/run/compose_env_files.h"
 #include "libpolicy/run/index_build.h"
 #include "libpolicy/run/record_pipeline.h"
 #include "libpolicy/run/rule_state.h"
@@ -96,6 +97,20 @@ std::vector<std::string> ServicesOf(const Value& root) {
   return names;
 }
 
+// Per service, the env files its `env_file:` names, as their findings name them.
+std::vector<std::pair<std::string, std::vector<std::string>>> EnvFilesOf(const Value& root,
+                                                                         const std::string& path) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  const Value* services = root.is(Type::kMap) ? root.Find("services") : nullptr;
+  if (path == "-" || services == nullptr || !services->is(Type::kMap)) return out;
+  for (const MapEntry& e : services->as_map()) {
+    std::vector<std::string> files;
+    for (const EnvFileRef& ref : ServiceEnvFiles(e.value, path)) files.push_back(ref.path);
+    if (!files.empty()) out.emplace_back(std::string(e.key), std::move(files));
+  }
+  return out;
+}
+
 // A compose project: `text` (the input) with Input::merge merged over it in order.
 void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& plan,
                   const std::string& text, eval::InputInfo& info, const Settings& settings,
@@ -153,8 +168,27 @@ void CheckCompose(const RuleList& rules, const Input& input, const InputPlan& pl
   }
   info.doc_files = &doc->files;
   result.summary.services = ServicesOf(doc->root);
+  result.summary.env_files = EnvFilesOf(doc->root, input.path);
   result.summary.checked = true;
   RunOnDocument(rules, doc->root, info, plan, settings, result);
+}
+
+// A .env file: one map document. A variable set twice is a warning (compose
+// takes the later value). A walked file that does not parse is a warning, as a
+// walked document's is (.env.j2 and other templates share the name); a named one,
+// or one a compose project uses, is an error, as compose would fail on it.
+void CheckDotenv(const RuleList& rules, const Input& input, const InputPlan& plan,
+                 const std::string& text, eval::InputInfo& info, const Settings& settings,
+                 InputResult& result) {
+  load::DotenvResult loaded = load::LoadDotenv(text, plan.display, load::LoadLimits());
+  for (const load::InputError& w : loaded.warnings) AddProblem(result, w, /*warning=*/true);
+  if (loaded.error) {
+    AddProblem(result, *loaded.error, /*warning=*/!input.named);
+    return;
+  }
+  info.doc_files = &loaded.document->files;
+  result.summary.checked = true;
+  RunOnDocument(rules, loaded.document->root, info, plan, settings, result);
 }
 
 }  // namespace
@@ -179,7 +213,8 @@ InputResult CheckInput(const Program& program, const ActiveRules& rules, const I
       break;
     case ReadAs::kCompose:
     case ReadAs::kDocuments:
-    case ReadAs::kRecordList: {
+    case ReadAs::kRecordList:
+    case ReadAs::kDotenv: {
       if (input.range) {
         result.problems.push_back({plan.display, 0, 0,
                                    "a byte range applies only to CSV, TSV and JSON Lines inputs",
@@ -201,6 +236,10 @@ InputResult CheckInput(const Program& program, const ActiveRules& rules, const I
       info.lines = &lines;
       if (plan.read_as == ReadAs::kCompose) {
         CheckCompose(here, input, plan, *text, info, settings, result);
+        break;
+      }
+      if (plan.read_as == ReadAs::kDotenv) {
+        CheckDotenv(here, input, plan, *text, info, settings, result);
         break;
       }
       // A walked document that does not parse is a warning (it may be anything);

@@ -38,7 +38,7 @@ bool SourceReads(const eval::CompiledIndex& index, const InputPlan& plan) {
     case syntax::SourceKind::kDocument:
       return plan.kind == InputKind::kDocument && GlobMatch(index.glob, plan.display);
     case syntax::SourceKind::kDotenv:
-      return false;
+      return plan.kind == InputKind::kDotenv && GlobMatch(index.glob, plan.display);
   }
   return false;
 }
@@ -85,7 +85,7 @@ eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
   eval::IndexSet set;
   set.tables.resize(program.indexes.size());
   std::vector<char> needed(program.indexes.size(), 0);
-  for (const auto* list : {&rules.compose, &rules.document, &rules.records})
+  for (const auto* list : rules.Lists())
     for (const eval::CompiledRule* r : *list)
       for (uint32_t i : r->reads_indexes) needed[i] = 1;
   std::vector<char> missing(program.indexes.size(), 0);
@@ -115,6 +115,9 @@ eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
       case syntax::TargetKind::kRecords:
         only.records.push_back(&index.rule);
         break;
+      case syntax::TargetKind::kDotenv:
+        only.dotenv.push_back(&index.rule);
+        break;
     }
     only.count = 1;
     for (size_t i : from) {
@@ -142,12 +145,12 @@ eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
     const size_t x = position++;
     if (!missing[x]) continue;
     std::vector<std::string> readers;
-    for (const auto* list : {&before.compose, &before.document, &before.records})
+    for (const auto* list : before.Lists())
       for (const eval::CompiledRule* r : *list)
         if (std::find(r->reads_indexes.begin(), r->reads_indexes.end(), x) !=
             r->reads_indexes.end())
           readers.push_back(r->info.id);
-    for (auto* list : {&rules.compose, &rules.document, &rules.records}) {
+    for (auto* list : rules.Lists()) {
       std::vector<const eval::CompiledRule*> kept;
       for (const eval::CompiledRule* r : *list) {
         bool reads = false;
@@ -173,7 +176,7 @@ void FinishGroups(const ActiveRules& rules, std::vector<InputResult>& results,
   Arena scratch;
   eval::Runner runner(scratch);
   runner.evaluator().SetIndexes(settings.indexes);
-  for (const auto* list : {&rules.compose, &rules.document, &rules.records}) {
+  for (const auto* list : rules.Lists()) {
     for (const eval::CompiledRule* rule : *list) {
       if (!rule->is_grouped()) continue;
       eval::GroupTable all(rule, rule->max_groups);

@@ -32,6 +32,10 @@ InputKind KindFromName(const std::string& path) {
   if (yaml && (name == "compose.yaml" || name == "compose.yml" || name.rfind("compose.", 0) == 0 ||
                name.rfind("docker-compose", 0) == 0))
     return InputKind::kCompose;
+  // .env, app.env, .env.production; also .env.example and other templates: their
+  // placeholders are not secrets (RDY-SEC-008 tells them apart). .env.yaml is YAML.
+  if ((EndsWith(name, ".env") || name.rfind(".env.", 0) == 0) && !yaml && !EndsWith(name, ".json"))
+    return InputKind::kDotenv;
   if (EndsWith(name, ".csv") || EndsWith(name, ".tsv") || EndsWith(name, ".jsonl") ||
       EndsWith(name, ".ndjson"))
     return InputKind::kRecords;
@@ -80,6 +84,8 @@ const char* KindName(InputKind kind) {
       return "records";
     case InputKind::kDocument:
       return "document";
+    case InputKind::kDotenv:
+      return "dotenv";
     case InputKind::kAuto:
       break;
   }
@@ -134,6 +140,9 @@ InputPlan PlanInput(const Program& program, const Input& input) {
     case InputKind::kDocument:
       plan.read_as = ReadAs::kDocuments;
       plan.by_content = input.kind == InputKind::kAuto;
+      return plan;
+    case InputKind::kDotenv:
+      plan.read_as = ReadAs::kDotenv;
       return plan;
     case InputKind::kRecords:
       break;

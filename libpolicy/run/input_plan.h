@@ -21,6 +21,7 @@ enum class ReadAs : uint8_t {
   kDocuments,     // every document of a YAML stream or a JSON file
   kRecordStream,  // CSV, TSV or JSON Lines, streamed in chunks
   kRecordList,    // a JSON/YAML array of objects held in memory
+  kDotenv,        // a .env file: one map document (load::LoadDotenv)
 };
 
 struct InputPlan {
@@ -65,7 +66,7 @@ std::string DisplayPath(const std::string& path);
 // The schema `input` binds to, or null.
 const eval::Schema* BindSchema(const Program& program, const Input& input);
 
-// The name of a kind as rule targets spell it: "compose", "records", "document".
+// The name of a kind as rule targets spell it: "compose", "records", "document", "dotenv".
 const char* KindName(InputKind kind);
 
 }  // namespace policy::run

@@ -35,6 +35,9 @@ ActiveRules SelectRules(const Program& program, const CheckOptions& options) {
       case syntax::TargetKind::kRecords:
         rules.records.push_back(&r);
         break;
+      case syntax::TargetKind::kDotenv:
+        rules.dotenv.push_back(&r);
+        break;
     }
   }
   return rules;
@@ -51,6 +54,8 @@ std::vector<const eval::CompiledRule*> ActiveRules::For(const InputPlan& plan) c
         if (r->glob.empty() || GlobMatch(r->glob, plan.display)) out.push_back(r);
       return out;
     }
+    case InputKind::kDotenv:
+      return dotenv;
     case InputKind::kRecords: {
       std::vector<const eval::CompiledRule*> out;
       for (const eval::CompiledRule* r : records)

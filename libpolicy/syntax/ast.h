@@ -159,7 +159,7 @@ struct Clause {
   friend bool operator==(const Clause& a, const Clause& b);
 };
 
-enum class TargetKind : uint8_t { kCompose, kRecords, kDocument };
+enum class TargetKind : uint8_t { kCompose, kRecords, kDocument, kDotenv };
 
 struct Target {
   TargetKind kind = TargetKind::kCompose;

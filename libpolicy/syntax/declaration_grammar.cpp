@@ -198,10 +198,12 @@ const auto set_target_kind = [](auto& ctx) {
     target.kind = TargetKind::kRecords;
   } else if (word.name == "document") {
     target.kind = TargetKind::kDocument;
+  } else if (word.name == "dotenv") {
+    target.kind = TargetKind::kDotenv;
   } else {
     Fail(DiagCode::kSyntaxExpected,
-         "expected a target (compose, records, records(SCHEMA) or document)", word.span.begin,
-         word.span.end);
+         "expected a target (compose, records, records(SCHEMA), document or dotenv)",
+         word.span.begin, word.span.end);
   }
 };
 const auto set_target_schema = [](auto& ctx) {

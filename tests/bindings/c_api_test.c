@@ -351,6 +351,21 @@ static void test_builtin(void) {
   policy_engine* engine = NULL;
   EXPECT(policy_engine_create(opts, &engine, NULL) == POLICY_OK);
   EXPECT(policy_engine_rule_count(engine) > 0);
+  {
+    /* A .env as kind "dotenv": RDY-SEC-008 at the value, the secret redacted. */
+    static const char kEnv[] = "LOG_LEVEL=info\nSTRIPE_API_KEY=sk_live_0123456789abcdef\n";
+    policy_result* result = NULL;
+    const policy_finding* f;
+    EXPECT(policy_check_buffer(engine, "app.env", kEnv, strlen(kEnv), "dotenv", &result) ==
+           POLICY_OK);
+    f = find_rule(result, "RDY-SEC-008");
+    EXPECT(f != NULL);
+    if (f != NULL) {
+      EXPECT(policy_finding_line(f) == 2 && policy_finding_column(f) == 16);
+      EXPECT(strstr(policy_finding_message(f), "sk_live") == NULL);
+    }
+    policy_result_free(result);
+  }
   policy_options_free(opts);
   policy_engine_free(engine);
 }

@@ -326,3 +326,14 @@ def test_type_stubs_name_what_the_module_has():
             assert callable(getattr(_libpolicy, node.name)), node.name
         elif isinstance(node, ast.AnnAssign):
             assert hasattr(_libpolicy, node.target.id), node.target.id
+
+
+def test_dotenv_kind_with_the_builtin_packs(tmp_path):
+    engine = libpolicy.Engine()
+    text = "# app\nLOG_LEVEL=info\nSTRIPE_API_KEY=sk_live_0123456789abcdef\nEMPTY_TOKEN=\n"
+    report = engine.check_text(text, "dotenv", name="app.env")
+    assert [(f.rule, f.line, f.column) for f in report] == [("RDY-SEC-008", 3, 16)]
+    assert all("sk_live" not in f.message for f in report)  # redacted
+    path = tmp_path / ".env.production"
+    path.write_text(text)
+    assert [f.rule for f in engine.check_file(path)] == ["RDY-SEC-008"]  # kind by name

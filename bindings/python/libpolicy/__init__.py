@@ -131,7 +131,7 @@ class Engine:
 
     def check_file(self, path: PathLike, kind: Optional[str] = None,
                    schema: Optional[str] = None) -> Report:
-        """Checks a file. kind: "compose", "records", "document", or None to
+        """Checks a file. kind: "compose", "records", "document", "dotenv", or None to
         infer it from the name (and, for a YAML or JSON document, its content:
         a top-level `services` mapping makes it compose, as for stack.yml);
         schema: the record schema (default: by file stem)."""

@@ -70,6 +70,14 @@ TEST_CASE("config: errors name the file, the line and the key") {
   CHECK(ErrorOf("inputs:\n  - kind: records\n")
             .find(":2:5: error: an entry of 'inputs' needs 'path'") != std::string::npos);
   CHECK(ErrorOf("inputs:\n  - path: x\n    kind: table\n").find(":3:11:") != std::string::npos);
+  CHECK(ErrorOf("inputs:\n  - path: x\n    kind: table\n").find("or dotenv") != std::string::npos);
+  {
+    auto env = ParseConfig("inputs:\n  - path: \"deploy/*.vars\"\n    kind: dotenv\n",
+                           "cfg/.policy-check.yaml");
+    REQUIRE(env.config);
+    REQUIRE(env.config->inputs.size() == 1);
+    CHECK(env.config->inputs[0].kind == policy::InputKind::kDotenv);
+  }
   CHECK(ErrorOf("rules: [unclosed\n").find("cfg/.policy-check.yaml:") == 0);
   CHECK(ErrorOf("- a\n- b\n").find("must be a mapping") != std::string::npos);
   CHECK(ErrorOf("").empty());

@@ -38,6 +38,23 @@ TEST_CASE("examples: the language demo gives the findings examples/README.md lis
   CHECK_FALSE(Has(r.out, "erp-admin-2024"));  // the planted password is never printed
 }
 
+TEST_CASE("examples: a compose project's env files give the findings examples/README.md lists") {
+  auto r = PolicyCheckIn(POLICY_SOURCE_DIR,
+                         "--only RDY-SEC-008 examples/dotenv/compose.yaml -c /dev/null");
+  CHECK(r.code == 1);
+  CHECK(Has(r.err, "3 errors, 0 warnings, 1 input warning in 4 files"));
+  CHECK(Has(r.out,
+            "examples/dotenv/config/api.env:4:16: error: STRIPE_API_KEY is a secret in "
+            "clear (sk****)"));
+  CHECK(Has(r.out, "examples/dotenv/config/api.env:5:16: error: SESSION_SECRET"));
+  CHECK(Has(r.out, "examples/dotenv/config/db.env:3:19: error: POSTGRES_PASSWORD"));
+  CHECK_FALSE(Has(r.out, "erp-db-2024"));
+  CHECK_FALSE(Has(r.out, "sk_live"));
+  // Walked, the template comes too, and passes.
+  auto walked = PolicyCheckIn(POLICY_SOURCE_DIR, "--only RDY-SEC-008 examples/dotenv -c /dev/null");
+  CHECK(Has(walked.err, "3 errors, 0 warnings, 1 input warning in 5 files"));
+}
+
 TEST_CASE("examples: the Bangladesh data samples") {
   auto r = PolicyCheckIn(POLICY_SOURCE_DIR, "examples/data -c /dev/null");
   CHECK(r.code == 1);

@@ -67,6 +67,9 @@ TEST_CASE("options: usage errors name the problem") {
   CHECK_FALSE(ParseArgs({"--jobs", "2x"}).error.empty());
   CHECK_FALSE(ParseArgs({"--max-findings", ""}).error.empty());
   CHECK_FALSE(ParseArgs({"--kind", "yaml"}).error.empty());
+  CHECK(ParseArgs({"--kind", "dotenv"}).options.kind == policy::InputKind::kDotenv);
+  CHECK(ParseArgs({"--no-env-files"}).options.no_env_files);
+  CHECK_FALSE(ParseArgs({"rules", "--no-env-files"}).error.empty());
   CHECK_FALSE(ParseArgs({"--delimiter", ",,"}).error.empty());
   CHECK_FALSE(ParseArgs({"--color", "sometimes"}).error.empty());
   CHECK_FALSE(ParseArgs({"--param", "=1"}).error.empty());

@@ -376,4 +376,49 @@ TEST_CASE("InferKind follows the file names of CLI.md") {
   CHECK(policy::InferKind("x.json") == policy::InputKind::kDocument);
   CHECK(policy::InferKind("values.yaml") == policy::InputKind::kDocument);
   CHECK(policy::InferKind("README.md") == policy::InputKind::kAuto);
+  // dotenv: .env, *.env, .env.* (templates too: RDY-SEC-008 knows their placeholders).
+  CHECK(policy::InferKind(".env") == policy::InputKind::kDotenv);
+  CHECK(policy::InferKind("deploy/app.env") == policy::InputKind::kDotenv);
+  CHECK(policy::InferKind("a/.env.production") == policy::InputKind::kDotenv);
+  CHECK(policy::InferKind(".env.example") == policy::InputKind::kDotenv);
+  CHECK(policy::InferKind(".envrc") == policy::InputKind::kAuto);
+  CHECK(policy::InferKind("environment.yaml") == policy::InputKind::kDocument);
+  CHECK(policy::InferKind(".env.yaml") == policy::InputKind::kDocument);
+}
+
+TEST_CASE("engine: an on dotenv rule sees doc, one map per .env file, values located") {
+  policy::CompileOptions options;
+  options.builtin = false;
+  options.sources = {{"mem/env.policy",
+                      "rule T-ENV-001 {\n"
+                      "  title \"no debug\"\n"
+                      "  on dotenv\n"
+                      "  for key, value in doc\n"
+                      "  where key == \"DEBUG\"\n"
+                      "  require value != \"true\"\n"
+                      "  at value\n"
+                      "  message \"{file}: {key}={value}\"\n"
+                      "}\n",
+                      "mem"}};
+  policy::CompileResult compiled = policy::Compile(options);
+  REQUIRE(compiled.program != nullptr);
+  CHECK(policy::ListRules(*compiled.program)[0].target == "dotenv");
+  const std::string text = "# app\nexport DEBUG=true\nDEBUG=\"true\"\n";
+  policy::Report report =
+      Run(*compiled.program, {Memory("mem/app.env", policy::InputKind::kAuto, text)});
+  REQUIRE(report.findings.size() == 1);  // the later DEBUG wins, as in compose
+  CHECK(report.findings[0].line == 3);
+  CHECK(report.findings[0].column == 7);
+  CHECK(report.findings[0].path == "DEBUG");
+  CHECK(report.findings[0].message == "mem/app.env: DEBUG=true");
+  REQUIRE(report.problems.size() == 1);
+  CHECK(report.problems[0].warning);
+  CHECK(report.problems[0].code == "input.duplicate_variable");
+  CHECK(report.problems[0].line == 3);
+  REQUIRE(report.inputs.size() == 1);
+  CHECK(report.inputs[0].kind == "dotenv");
+  // A compose input is not a dotenv subject.
+  policy::Report compose =
+      Run(*compiled.program, {Memory("compose.yaml", policy::InputKind::kAuto, "services: {}\n")});
+  CHECK(compose.findings.empty());
 }

@@ -15,6 +15,7 @@
 
 #include "case_support.h"
 #include "libpolicy/engine.h"
+#include "libpolicy/report.h"
 
 namespace fs = std::filesystem;
 using policy_test::DescribeDiagnostics;
@@ -43,7 +44,7 @@ struct Fixture {
   bool opt_in = false;
 };
 
-// Every NAME.expected.json with its NAME.yaml / NAME.yml, sorted.
+// Every NAME.expected.json with its NAME.yaml / NAME.yml / NAME.env, sorted.
 std::vector<Fixture> Fixtures() {
   std::vector<Fixture> out;
   for (const auto& [dir, opt_in] :
@@ -56,7 +57,7 @@ std::vector<Fixture> Fixtures() {
         continue;
       }
       const std::string stem = name.substr(0, name.size() - suffix.size());
-      for (const char* ext : {".yaml", ".yml"}) {
+      for (const char* ext : {".yaml", ".yml", ".env"}) {
         if (fs::exists(dir / (stem + ext)))
           out.push_back({dir / (stem + ext), entry.path(), opt_in});
       }
@@ -81,7 +82,9 @@ std::vector<Key> ExpectedKeys(const fs::path& path) {
 policy::Report RunFixture(const policy::Program& program, const Fixture& f) {
   policy::Input input;
   input.path = f.input.string();
-  input.kind = policy::InputKind::kCompose;
+  // Compose fixtures by kind, whatever their name; dotenv ones by name.
+  input.kind =
+      f.input.extension() == ".env" ? policy::InputKind::kDotenv : policy::InputKind::kCompose;
   policy::CheckOptions options;
   options.jobs = 1;
   options.max_findings = 0;
@@ -189,7 +192,8 @@ TEST_CASE(
 TEST_CASE("readiness pack: catalogue metadata") {
   auto program = CompilePack();
   const std::vector<policy::RuleInfo> rules = policy::ListRules(*program);
-  CHECK(rules.size() == 59);  // RDY-SEC-007 and RDY-PRV-012 since issue 13, RDY-OBS-001/002 (15)
+  // RDY-SEC-007 and RDY-PRV-012 since issue 13; RDY-SEC-008 and RDY-OBS-001/002 (issue 15)
+  CHECK(rules.size() == 60);
   const std::set<std::string> areas = {"area_image",     "area_health",       "area_secrets",
                                        "area_resources", "area_logging",      "area_restart",
                                        "area_network",   "area_privileges",   "area_tls",
@@ -197,7 +201,9 @@ TEST_CASE("readiness pack: catalogue metadata") {
   for (const policy::RuleInfo& rule : rules) {
     INFO(rule.id);
     CHECK(rule.id.rfind("RDY-", 0) == 0);
-    CHECK((rule.target == "compose" || rule.id == "RDY-OBS-002"));
+    CHECK(rule.target == (rule.id == "RDY-SEC-008"   ? "dotenv"
+                          : rule.id == "RDY-OBS-002" ? "document(\"**/prometheus*.y*ml\")"
+                                                     : "compose"));
     CHECK_FALSE(rule.title.empty());
     CHECK_FALSE(rule.remedy.empty());
     CHECK_FALSE(rule.doc.empty());
@@ -209,7 +215,8 @@ TEST_CASE("readiness pack: catalogue metadata") {
       if (t.rfind("area_", 0) == 0) CHECK_MESSAGE(areas.count(t) == 1, t);
     }
     const bool secret = std::find(rule.tags.begin(), rule.tags.end(), "secret") != rule.tags.end();
-    const bool want_secret = rule.id >= "RDY-SEC-001" && rule.id <= "RDY-SEC-005";
+    const bool want_secret =
+        (rule.id >= "RDY-SEC-001" && rule.id <= "RDY-SEC-005") || rule.id == "RDY-SEC-008";
     CHECK(secret == want_secret);
     const bool opt_in = std::find(rule.tags.begin(), rule.tags.end(), "opt_in") != rule.tags.end();
     CHECK(opt_in == (rule.id.rfind("RDY-STY-", 0) == 0 || rule.id.rfind("RDY-OBS-", 0) == 0));
@@ -241,6 +248,35 @@ TEST_CASE("readiness pack: secret findings never show the secret") {
     }
   }
   CHECK(secret_findings >= 10);
+}
+
+// RDY-SEC-008's secrets, in every format: the message, the source line and the
+// whole text, JSON and SARIF reports (a multi-line private key included).
+TEST_CASE("readiness pack: env-file secrets are redacted in text, JSON and SARIF") {
+  auto program = CompilePack();
+  Fixture f{PackDir() / "tests" / "dotenv.secrets.env", {}, false};
+  policy::Report report = RunFixture(*program, f);
+  REQUIRE(report.findings.size() == 9);
+  policy::report::Context ctx;
+  ctx.rules = policy::ListRules(*program);
+  const std::string text = policy::report::FormatText(report, ctx);
+  const std::string json = policy::report::FormatJson(report, ctx);
+  const std::string sarif = policy::report::FormatSarif(report, ctx);
+  CHECK(text.find("POSTGRES_PASSWORD is a secret in clear (s3****)") != std::string::npos);
+  CHECK(json.find("s3****") != std::string::npos);
+  CHECK(sarif.find("s3****") != std::string::npos);
+  for (const char* secret :
+       {"s3cr3t-Pa55word", "live_9f8e7d6c5b4a", "single quoted", "ghp_0123456789",
+        "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI", "MIIEpAIBAAKCAQEA", "fallback-literal"}) {
+    INFO(secret);
+    CHECK(text.find(secret) == std::string::npos);
+    CHECK(json.find(secret) == std::string::npos);
+    CHECK(sarif.find(secret) == std::string::npos);
+    for (const policy::Finding& finding : report.findings) {
+      CHECK(finding.message.find(secret) == std::string::npos);
+      CHECK(finding.source_line.find(secret) == std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("readiness pack: params change the verdicts") {

@@ -65,6 +65,41 @@ TEST_CASE("hostile: YAML fixtures are input errors with a position") {
   }
 }
 
+TEST_CASE("hostile: dotenv fixtures are input errors with a position") {
+  struct Row {
+    const char* file;
+    uint32_t line, column;
+    const char* message_part;
+  };
+  const Row rows[] = {
+      {"unterminated.env", 2, 14, "unterminated quoted value"},  // at the opening quote
+      {"nul_bytes.env", 2, 5, "U+0000"},
+      {"invalid_utf8.env", 2, 9, "invalid UTF-8"},
+      {"garbage.bin", 1, 0, ""},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.file);
+    DotenvResult r = LoadDotenv(ReadFixture(row.file), row.file, {});
+    REQUIRE(r.error);
+    CHECK_FALSE(r.document);
+    CHECK(r.error->file == row.file);
+    CHECK(r.error->line == row.line);
+    if (row.column != 0) CHECK(r.error->column == row.column);
+    CHECK(r.error->column > 0);
+    CHECK_MESSAGE(r.error->message.find(row.message_part) != std::string::npos, r.error->message);
+  }
+  // A 16 MiB line of one value is within the limits; one byte more is a located error.
+  const LoadLimits limits;
+  std::string huge = "K=" + std::string(limits.max_line_length - 2, 'x');
+  DotenvResult fits = LoadDotenv(huge, "huge.env", limits);
+  REQUIRE(fits.document);
+  CHECK(fits.document->root.Find("K")->as_string().size() == limits.max_line_length - 2);
+  DotenvResult over = LoadDotenv(huge + "x\nB=2\n", "huge.env", limits);
+  REQUIRE(over.error);
+  CHECK(over.error->line == 1);
+  CHECK(over.error->code == DiagCode::kInputTooLarge);
+}
+
 TEST_CASE("hostile: JSON fixtures are input errors with a position") {
   auto utf = LoadJson(ReadFixture("invalid_utf8.json"), "invalid_utf8.json", {});
   REQUIRE(utf.error);

@@ -260,6 +260,12 @@ TEST_CASE("rule bodies: clauses in any order, mostly, doc, repeats") {
   CHECK(rule.title->value == "T");
   CHECK(rule.severity->name == "warning");
   CHECK(rule.target->kind == TargetKind::kDocument);
+  {
+    ParseResult env = ParseText("rule X-1 {\n  on dotenv\n  require len(doc) >= 0\n}\n");
+    REQUIRE(env.module);
+    CHECK(env.diagnostics.empty());
+    CHECK(env.module->rules[0].target->kind == TargetKind::kDotenv);
+  }
   REQUIRE(rule.query.size() == 3);
   CHECK(rule.query[0].kind == ClauseKind::kRequire);
   REQUIRE(rule.query[0].mostly_percent);
