@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/eval/kept_value.h"
@@ -84,10 +85,16 @@ eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
                             const Settings& settings, std::vector<char>& fed, InputResult& out) {
   eval::IndexSet set;
   set.tables.resize(program.indexes.size());
+  // An index is needed by a rule that reads it and has an input of its own:
+  // invoices indexed for the credit notes are not read when no credit note is given.
   std::vector<char> needed(program.indexes.size(), 0);
+  std::set<const eval::CompiledRule*> with_input;
+  for (const InputPlan& plan : plans)
+    for (const eval::CompiledRule* r : rules.For(plan)) with_input.insert(r);
   for (const auto* list : rules.Lists())
     for (const eval::CompiledRule* r : *list)
-      for (uint32_t i : r->reads_indexes) needed[i] = 1;
+      if (with_input.count(r))
+        for (uint32_t i : r->reads_indexes) needed[i] = 1;
   std::vector<char> missing(program.indexes.size(), 0);
   size_t position = 0;
   for (const eval::CompiledIndex& index : program.indexes) {
