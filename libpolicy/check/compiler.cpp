@@ -500,6 +500,43 @@ std::string_view SpanText(const LoadedFile& f, syntax::Span s) {
   return std::string_view(f.source->text()).substr(s.begin, s.end - s.begin);
 }
 
+// `let NAME = EXPR` and `where EXPR`, as every phase of a rule compiles them.
+eval::CompiledClause LetClause(check::ExprCompiler& ec, const syntax::Clause& c) {
+  eval::CompiledClause cc;
+  cc.op = eval::ClauseOp::kLet;
+  cc.expr = ec.Compile(*c.expr);
+  cc.slot = ec.Declare(c.names[0], true);
+  return cc;
+}
+
+eval::CompiledClause WhereClause(check::ExprCompiler& ec, const syntax::Clause& c) {
+  eval::CompiledClause cc;
+  cc.op = eval::ClauseOp::kWhere;
+  cc.expr = ec.CompileCondition(*c.expr, "where");
+  return cc;
+}
+
+// The default message of `require e` (LANGUAGE.md section 5): "LHS (V) OP RHS
+// (V)" for a comparison, else "SOURCE is false". `rule.require` is compiled.
+void SetDefaultMessage(const LoadedFile& f, const syntax::Expr& e, eval::CompiledRule& rule) {
+  rule.default_source = CollapseSpaces(SpanText(f, e.span));
+  using syntax::BinaryOp;
+  if (e.kind == syntax::ExprKind::kBinary &&
+      (e.op == BinaryOp::kEq || e.op == BinaryOp::kNe || e.op == BinaryOp::kLt ||
+       e.op == BinaryOp::kLe || e.op == BinaryOp::kGt || e.op == BinaryOp::kGe ||
+       e.op == BinaryOp::kIn || e.op == BinaryOp::kMatches)) {
+    rule.default_is_comparison = true;
+    rule.default_lhs = CollapseSpaces(SpanText(f, e.args[0]->span));
+    rule.default_rhs = CollapseSpaces(SpanText(f, e.args[1]->span));
+    rule.default_op = syntax::BinaryOpText(e.op);
+    // The operands as compiled within `require` (unless it folded to a constant).
+    if (rule.require != nullptr && rule.require->op == eval::NodeOp::kBinary) {
+      rule.default_lhs_node = rule.require->args[0];
+      if (e.op != BinaryOp::kMatches) rule.default_rhs_node = rule.require->args[1];
+    }
+  }
+}
+
 void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   const size_t errors_before = ctx_.error_count();
   eval::CompiledRule rule;
@@ -616,21 +653,12 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
         rule.clauses.push_back(cc);
         break;
       }
-      case syntax::ClauseKind::kLet: {
-        eval::CompiledClause cc;
-        cc.op = eval::ClauseOp::kLet;
-        cc.expr = ec.Compile(*c.expr);
-        cc.slot = ec.Declare(c.names[0], true);
-        rule.clauses.push_back(cc);
+      case syntax::ClauseKind::kLet:
+        rule.clauses.push_back(LetClause(ec, c));
         break;
-      }
-      case syntax::ClauseKind::kWhere: {
-        eval::CompiledClause cc;
-        cc.op = eval::ClauseOp::kWhere;
-        cc.expr = ec.CompileCondition(*c.expr, "where");
-        rule.clauses.push_back(cc);
+      case syntax::ClauseKind::kWhere:
+        rule.clauses.push_back(WhereClause(ec, c));
         break;
-      }
       case syntax::ClauseKind::kRequire: {
         rule.require = ec.CompileCondition(*c.expr, "require");
         if (c.mostly_percent) {
@@ -641,23 +669,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
           else
             rule.mostly = *pct;
         }
-        const syntax::Expr& e = *c.expr;
-        rule.default_source = CollapseSpaces(SpanText(f, e.span));
-        using syntax::BinaryOp;
-        if (e.kind == syntax::ExprKind::kBinary &&
-            (e.op == BinaryOp::kEq || e.op == BinaryOp::kNe || e.op == BinaryOp::kLt ||
-             e.op == BinaryOp::kLe || e.op == BinaryOp::kGt || e.op == BinaryOp::kGe ||
-             e.op == BinaryOp::kIn || e.op == BinaryOp::kMatches)) {
-          rule.default_is_comparison = true;
-          rule.default_lhs = CollapseSpaces(SpanText(f, e.args[0]->span));
-          rule.default_rhs = CollapseSpaces(SpanText(f, e.args[1]->span));
-          rule.default_op = syntax::BinaryOpText(e.op);
-          // The operands as compiled within `require` (unless it folded to a constant).
-          if (rule.require != nullptr && rule.require->op == eval::NodeOp::kBinary) {
-            rule.default_lhs_node = rule.require->args[0];
-            if (e.op != BinaryOp::kMatches) rule.default_rhs_node = rule.require->args[1];
-          }
-        }
+        SetDefaultMessage(f, *c.expr, rule);
         break;
       }
       case syntax::ClauseKind::kUnique:
@@ -854,38 +866,16 @@ bool Compiler::CompileGroupPhase(const LoadedFile& f, const syntax::Rule& r, siz
         return misuse(c.span, "`for` after `group by`: the clauses after it run once per group");
       case syntax::ClauseKind::kUnique:
         return misuse(c.span, "`unique` and `group by` do not mix");
-      case syntax::ClauseKind::kLet: {
-        eval::CompiledClause cc;
-        cc.op = eval::ClauseOp::kLet;
-        cc.expr = ec.Compile(*c.expr);
-        cc.slot = ec.Declare(c.names[0], true);
-        phase.clauses.push_back(cc);
+      case syntax::ClauseKind::kLet:
+        phase.clauses.push_back(LetClause(ec, c));
         break;
-      }
-      case syntax::ClauseKind::kWhere: {
-        eval::CompiledClause cc;
-        cc.op = eval::ClauseOp::kWhere;
-        cc.expr = ec.CompileCondition(*c.expr, "where");
-        phase.clauses.push_back(cc);
+      case syntax::ClauseKind::kWhere:
+        phase.clauses.push_back(WhereClause(ec, c));
         break;
-      }
       case syntax::ClauseKind::kRequire: {
         if (c.mostly_percent) return misuse(c.mostly_span, "`mostly` with `group by`");
         phase.require = ec.CompileCondition(*c.expr, "require");
-        phase.default_source = CollapseSpaces(SpanText(f, c.expr->span));
-        const syntax::Expr& e = *c.expr;
-        using syntax::BinaryOp;
-        if (e.kind == syntax::ExprKind::kBinary &&
-            (e.op == BinaryOp::kEq || e.op == BinaryOp::kNe || e.op == BinaryOp::kLt ||
-             e.op == BinaryOp::kLe || e.op == BinaryOp::kGt || e.op == BinaryOp::kGe) &&
-            phase.require != nullptr && phase.require->op == eval::NodeOp::kBinary) {
-          phase.default_is_comparison = true;
-          phase.default_lhs = CollapseSpaces(SpanText(f, e.args[0]->span));
-          phase.default_rhs = CollapseSpaces(SpanText(f, e.args[1]->span));
-          phase.default_op = syntax::BinaryOpText(e.op);
-          phase.default_lhs_node = phase.require->args[0];
-          phase.default_rhs_node = phase.require->args[1];
-        }
+        SetDefaultMessage(f, *c.expr, phase);
         break;
       }
     }

@@ -50,6 +50,18 @@ std::vector<std::string> DocumentGlobs(const Program& program, const CheckOption
   return globs;
 }
 
+void AddCounters(const std::map<std::string, RuleCounters>& from,
+                 std::map<std::string, RuleCounters>& to) {
+  for (const auto& [id, c] : from) {
+    RuleCounters& t = to[id];
+    t.evaluated += c.evaluated;
+    t.skipped += c.skipped;
+    t.failed += c.failed;
+    t.errors += c.errors;
+    t.listed += c.listed;
+  }
+}
+
 Report Check(const Program& program, const std::vector<Input>& inputs,
              const CheckOptions& options) {
   auto start = std::chrono::steady_clock::now();
@@ -124,26 +136,12 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
     }
     run::ApplyDirectives(program, r, report.unused_suppressions);
     run::FinishFindings(r, options.repo_root, report.findings);
-    for (auto& [id, c] : r.by_rule) {
-      RuleCounters& t = report.by_rule[id];
-      t.evaluated += c.evaluated;
-      t.skipped += c.skipped;
-      t.failed += c.failed;
-      t.errors += c.errors;
-      t.listed += c.listed;
-    }
+    AddCounters(r.by_rule, report.by_rule);
     report.truncated += r.truncated;
     for (Problem& p : r.problems) report.problems.push_back(std::move(p));
     report.inputs.push_back(std::move(r.summary));
   }
-  for (auto& [id, c] : v2.by_rule) {
-    RuleCounters& t = report.by_rule[id];
-    t.evaluated += c.evaluated;
-    t.skipped += c.skipped;
-    t.failed += c.failed;
-    t.errors += c.errors;
-    t.listed += c.listed;
-  }
+  AddCounters(v2.by_rule, report.by_rule);
   run::FinishFindings(v2, options.repo_root, report.findings);
   for (Problem& p : v2.problems) report.problems.push_back(std::move(p));
   // Every file read: an input, and the files --compose-merge merged over it.
