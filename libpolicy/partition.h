@@ -46,4 +46,11 @@ Partitions SplitRecords(const Program& program, const Input& input, uint64_t tar
 // run must not have them, or give each file one partition.
 std::vector<std::string> WholeInputRules(const Program& program, const CheckOptions& options);
 
+// The ids of the selected rules whose verdict needs several inputs at once
+// (LANGUAGE.md section 11): grouped rules and rules that read an index. A run
+// that checks inputs in separate calls (one task per file or per partition)
+// would judge each call alone, so it must not have them until group and index
+// state travel between calls.
+std::vector<std::string> CrossInputRules(const Program& program, const CheckOptions& options);
+
 }  // namespace policy

@@ -345,6 +345,10 @@ class PyProgram {
                                       const std::set<std::string>& skip) const {
     return WholeInputRules(*program_, Options(std::nullopt, only, skip));
   }
+  std::vector<std::string> CrossInput(const std::set<std::string>& only,
+                                      const std::set<std::string>& skip) const {
+    return CrossInputRules(*program_, Options(std::nullopt, only, skip));
+  }
 
   // A report dict in one of the CLI's formats, with the rule catalogue of this
   // program: (report text, summary line).
@@ -564,6 +568,9 @@ PYBIND11_MODULE(_libpolicy, m) {
       .def("whole_input_rules", &PyProgram::WholeInput, py::arg("only") = std::set<std::string>(),
            py::arg("skip") = std::set<std::string>(),
            "Selected rules whose verdict needs a whole record input (unique, mostly).")
+      .def("cross_input_rules", &PyProgram::CrossInput, py::arg("only") = std::set<std::string>(),
+           py::arg("skip") = std::set<std::string>(),
+           "Selected rules whose verdict needs several inputs at once (groups, indexes).")
       .def("render", &PyProgram::Render, py::arg("report"), py::arg("format"),
            py::arg("color") = false, py::arg("verbose") = false, py::arg("fail_at") = "info",
            "A report dict in a CLI format: (text, summary line).")

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -89,6 +90,16 @@ std::vector<std::string> WholeInputRules(const Program& program, const CheckOpti
   std::vector<std::string> ids;
   for (const eval::CompiledRule* rule : run::SelectRules(program, options).records)
     if (rule->is_unique || rule->mostly) ids.push_back(rule->info.id);
+  return ids;
+}
+
+std::vector<std::string> CrossInputRules(const Program& program, const CheckOptions& options) {
+  std::vector<std::string> ids;
+  const run::ActiveRules rules = run::SelectRules(program, options);
+  for (const auto* list : rules.Lists())
+    for (const eval::CompiledRule* rule : *list)
+      if (rule->is_grouped() || !rule->reads_indexes.empty()) ids.push_back(rule->info.id);
+  std::sort(ids.begin(), ids.end());
   return ids;
 }
 

@@ -139,6 +139,25 @@ def test_whole_input_rules_refuse_partitions_and_run_whole_files(data, client):
     assert without_time(merged) == without_time(local)
 
 
+def test_rules_across_inputs_are_refused_whatever_the_partition_size(data, client, tmp_path):
+    # A grouped rule judges the data set: no task may judge its own share.
+    grouped = tmp_path / "grouped.policy"
+    grouped.write_text(RULES + '''
+rule PART-G {
+  title "one group per id prefix"
+  on records
+  group by k = row.id
+  require count() >= 1
+}
+''')
+    for size in (0, 2000):
+        with pytest.raises(pdask.CrossInputRulesError) as e:
+            pdask.check(client, paths(data), rules=[str(grouped)], builtin=False,
+                        partition_bytes=size)
+        assert e.value.rules == ["PART-G"]
+        assert "several inputs" in str(e.value)
+
+
 def test_a_partition_that_cannot_be_read_names_the_file_and_byte_range(data, client, tmp_path):
     src = tmp_path / "shrinks.csv"
     write_csv(src, 5, 400)

@@ -180,11 +180,28 @@ def plan(spec: EngineSpec, paths: Iterable[str], settings: CheckSettings = Check
             continue
         split.append(path)
         tasks.extend(Task(path, index, part, tuple(r)) for part, r in enumerate(ranges))
+    # Groups and indexes span inputs: every task would judge its own share
+    # alone. Refused whatever the partition size (LANGUAGE.md section 11).
+    cross = program.cross_input_rules(set(settings.only), set(settings.skip))
+    if cross:
+        raise CrossInputRulesError(cross)
     if split:
         whole = program.whole_input_rules(set(settings.only), set(settings.skip))
         if whole:
             raise WholeInputRulesError(whole, split)
     return tasks
+
+
+class CrossInputRulesError(WholeInputRulesError):
+    """Some selected rule reads several inputs at once (a group or an index)."""
+
+    def __init__(self, rules: Sequence[str]):
+        Exception.__init__(
+            self,
+            "rules that read several inputs at once (groups, indexes) cannot run as separate "
+            "tasks yet: " + ", ".join(rules) + "; run policy-check, or skip these rules")
+        self.rules = list(rules)
+        self.files = []
 
 
 def _listing_limit(max_findings: Optional[int]) -> Optional[int]:
