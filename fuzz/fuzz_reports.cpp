@@ -69,8 +69,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     report.problems.push_back({Text(in), in.ConsumeIntegral<uint32_t>(),
                                in.ConsumeIntegral<uint32_t>(), Text(in), in.ConsumeBool()});
   }
+  // Compose inputs with their services (the readiness matrix's rows).
   for (int c = in.ConsumeIntegralInRange<int>(0, 2); c > 0; --c) {
-    report.compose_inputs.push_back(Text(in));
+    policy::InputSummary summary;
+    summary.file = Text(in);
+    summary.kind = "compose";
+    summary.checked = true;
+    for (int s = in.ConsumeIntegralInRange<int>(0, 3); s > 0; --s)
+      summary.services.push_back(Text(in));
+    report.inputs.push_back(std::move(summary));
   }
   report.files = report.findings.size();
   std::sort(report.findings.begin(), report.findings.end(), policy::FindingLess);

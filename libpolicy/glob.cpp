@@ -138,10 +138,32 @@ std::vector<std::string> ExpandFirstBraces(std::string_view glob) {
 
 bool MatchExpanded(std::string_view glob, std::string_view path, std::size_t& steps, int depth);
 
+constexpr std::size_t kMaxAlternatives = 64;
+
 }  // namespace
 
+// How many globs the `{a,b}` groups expand to (the product of their sizes),
+// counted up to `limit` + 1.
+std::size_t Alternatives(std::string_view glob, std::size_t limit) {
+  std::size_t total = 1;
+  for (std::size_t open = glob.find('{'); open != std::string_view::npos;
+       open = glob.find('{', open + 1)) {
+    const std::size_t close = glob.find('}', open);
+    if (close == std::string_view::npos) break;
+    std::size_t n = 1;
+    for (std::size_t i = open + 1; i < close; ++i) n += glob[i] == ',' ? 1 : 0;
+    total *= n;
+    if (total > limit) return limit + 1;
+    open = close;
+  }
+  return total;
+}
+
 bool GlobMatchCounted(std::string_view glob, std::string_view path, std::size_t& steps) {
-  return MatchExpanded(glob, path, steps, 0);
+  // A glob whose braces expand to more than kMaxAlternatives globs is matched
+  // with its braces as literal text: the work stays bounded whatever it holds.
+  const int depth = Alternatives(glob, kMaxAlternatives) > kMaxAlternatives ? 4 : 0;
+  return MatchExpanded(glob, path, steps, depth);
 }
 
 namespace {

@@ -67,3 +67,22 @@ TEST_CASE("baseline: written sorted, read back, applied to unsuppressed findings
       policy::cli::ParseBaseline("{\"version\": 1, \"fingerprints\": [{\"rule\": 1}]}", error));
   CHECK(error == "fingerprints[0] needs string \"rule\" and \"fingerprint\"");
 }
+
+TEST_CASE("glob: {a,b} alternatives, bounded however many a hostile glob holds") {
+  using policy::GlobMatch;
+  CHECK(GlobMatch("**/{*.rules,*rules*.y*ml,*alert*.y*ml}", "prometheus/alert.rules"));
+  CHECK(GlobMatch("**/{*.rules,*rules*.y*ml,*alert*.y*ml}", "deploy/alerts.yml"));
+  CHECK(!GlobMatch("**/{*.rules,*rules*.y*ml,*alert*.y*ml}", "deploy/prometheus.yml"));
+  CHECK(GlobMatch("{a,b}{c,d}.txt", "bd.txt"));
+  // 5 groups of 40: more than 64 globs, so the braces are literal text.
+  std::string hostile;
+  for (int g = 0; g < 5; ++g) {
+    hostile += "{";
+    for (int i = 0; i < 40; ++i) hostile += (i ? "," : "") + std::string(1, 'a' + i % 26);
+    hostile += "}";
+  }
+  std::size_t steps = 0;
+  CHECK(!policy::GlobMatchCounted(hostile, "abcde", steps));
+  CHECK(steps <= 2);
+  CHECK(GlobMatch(hostile, hostile));
+}
