@@ -500,6 +500,18 @@ std::string_view SpanText(const LoadedFile& f, syntax::Span s) {
   return std::string_view(f.source->text()).substr(s.begin, s.end - s.begin);
 }
 
+// The names a target provides (LANGUAGE.md section 3): the subject (`compose`,
+// `row`, `doc`), `file`, and `line` for records; for rules and index rules alike.
+void AddTargetNames(check::ExprCompiler& ec, syntax::TargetKind target) {
+  const char* subject = target == syntax::TargetKind::kCompose   ? "compose"
+                        : target == syntax::TargetKind::kRecords ? "row"
+                                                                 : "doc";
+  ec.AddFixedName(subject, eval::kSlotSubject);
+  ec.AddFixedName("file", eval::kSlotFile);
+  ec.AddFixedName(target == syntax::TargetKind::kRecords ? "line" : "$unused_line",
+                  eval::kSlotLine);
+}
+
 // `let NAME = EXPR` and `where EXPR`, as every phase of a rule compiles them.
 eval::CompiledClause LetClause(check::ExprCompiler& ec, const syntax::Clause& c) {
   eval::CompiledClause cc;
@@ -612,15 +624,7 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   }
 
   check::ExprCompiler ec(ctx_, f, scope, rule.schema);
-  const char* subject = rule.target == syntax::TargetKind::kCompose   ? "compose"
-                        : rule.target == syntax::TargetKind::kRecords ? "row"
-                                                                      : "doc";
-  ec.AddFixedName(subject, eval::kSlotSubject);
-  ec.AddFixedName("file", eval::kSlotFile);
-  if (rule.target == syntax::TargetKind::kRecords)
-    ec.AddFixedName("line", eval::kSlotLine);
-  else
-    ec.AddFixedName("$unused_line", eval::kSlotLine);
+  AddTargetNames(ec, rule.target);
 
   if (r.query.empty() || (r.query.back().kind != syntax::ClauseKind::kRequire &&
                           r.query.back().kind != syntax::ClauseKind::kUnique)) {
@@ -791,13 +795,7 @@ void Compiler::DeclareIndex(const LoadedFile& f, const syntax::Index& x) {
   }
   check::ExprCompiler ec(ctx_, f, scope, rule.schema);
   ec.AllowIndexes(false);
-  const char* subject = rule.target == syntax::TargetKind::kCompose   ? "compose"
-                        : rule.target == syntax::TargetKind::kRecords ? "row"
-                                                                      : "doc";
-  ec.AddFixedName(subject, eval::kSlotSubject);
-  ec.AddFixedName("file", eval::kSlotFile);
-  ec.AddFixedName(rule.target == syntax::TargetKind::kRecords ? "line" : "$unused_line",
-                  eval::kSlotLine);
+  AddTargetNames(ec, rule.target);
   if (x.for_expr) {
     eval::CompiledClause cc;
     cc.op = eval::ClauseOp::kFor;

@@ -208,9 +208,9 @@ void GroupTable::AddValue(AggregateState& s, AggregateKind kind, const Value& v)
       break;
     }
     case AggregateKind::kCountDistinct: {
-      std::string key;
-      AppendKeyBytes(v, key);
-      s.distinct.Insert(key);
+      distinct_key_.clear();  // reused: no allocation per binding
+      AppendKeyBytes(v, distinct_key_);
+      s.distinct.Insert(distinct_key_);
       break;
     }
     case AggregateKind::kValues:

@@ -102,7 +102,8 @@ class GroupTable {
   Value Own(const Value& v);
   std::unique_ptr<Arena> arena_;  // kept values (keys, min/max, values())
   std::optional<Place> over_limit_;
-  std::string key_;  // scratch
+  std::string key_;           // scratch: a group's key bytes
+  std::string distinct_key_;  // scratch: a count_distinct value's bytes
 };
 
 // What a group phase reads: the keys of the group judged and its aggregates'

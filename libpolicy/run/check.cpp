@@ -87,7 +87,6 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
 
   // Version 2: the indexes the rules read, built before any rule runs.
   run::InputResult v2;  // index and group findings, and missing sources
-  v2.summary.file = "";
   std::vector<char> fed(inputs.size(), 0);
   run::ActiveRules active = rules;
   const eval::IndexSet indexes =

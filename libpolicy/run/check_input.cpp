@@ -51,7 +51,7 @@ void RunOnDocument(const RuleList& rules, const Value& root, const eval::InputIn
     } else if (rule->is_grouped()) {
       eval::GroupTable& groups = GroupsOf(result.groups, rule);
       eval::Runner::GroupSink sink = [&](std::span<const Value> keys, std::span<const Value> args) {
-        AddToGroup(groups, keys, args, plan.foreign_id, root.loc().line);
+        groups.Add(keys, args, plan.foreign_id, root.loc().line);
       };
       runner.SetGroupSink(&sink);
       runner.Run(*rule, root, nullptr, nullptr, info, outcome);

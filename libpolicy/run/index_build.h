@@ -22,12 +22,6 @@ namespace policy::run {
 void AddIndexEntry(eval::IndexTable& table, const Value& key, const Value& entry, uint16_t file,
                    uint32_t line, eval::Runner& runner, eval::RuleOutcome& out);
 
-// A binding of a grouped rule joins its group.
-inline void AddToGroup(eval::GroupTable& groups, std::span<const Value> keys,
-                       std::span<const Value> args, uint16_t file, uint32_t line) {
-  groups.Add(keys, args, file, line);
-}
-
 // Builds every index the active rules read, from the inputs its source
 // matches (each such input read once per index). An index no input feeds is
 // an input.missing_source problem, and the rules that read it leave `rules`
