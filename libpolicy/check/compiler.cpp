@@ -683,6 +683,10 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
         rule.is_unique = true;
         rule.require = ec.Compile(*c.expr);
         rule.default_source = CollapseSpaces(SpanText(f, c.expr->span));
+        if (c.within) {
+          rule.unique_within = ec.Compile(*c.within);
+          rule.within_source = CollapseSpaces(SpanText(f, c.within->span));
+        }
         break;
     }
   }

@@ -78,7 +78,7 @@ bool Less(const Value& a, const Value& b) {
 
 void DistinctSet::Insert(std::string_view key) {
   if (big_) {
-    big_->Insert(key, 0);
+    big_->Insert(key, {});
     return;
   }
   small_.emplace(key);
@@ -87,7 +87,7 @@ void DistinctSet::Insert(std::string_view key) {
 
 void DistinctSet::Grow() {
   big_ = std::make_unique<KeySet>();
-  for (const std::string& k : small_) big_->Insert(k, 0);
+  for (const std::string& k : small_) big_->Insert(k, {});
   small_.clear();
   small_.rehash(0);
 }
@@ -96,9 +96,9 @@ void DistinctSet::Merge(DistinctSet& later) {
   if (later.big_ && !big_) Grow();
   if (big_) {
     if (later.big_)
-      later.big_->ForEach([&](std::string_view k) { big_->Insert(k, 0); });
+      later.big_->ForEach([&](std::string_view k) { big_->Insert(k, {}); });
     else
-      for (const std::string& k : later.small_) big_->Insert(k, 0);
+      for (const std::string& k : later.small_) big_->Insert(k, {});
   } else {
     small_.merge(later.small_);
     if (small_.size() > kSmall) Grow();

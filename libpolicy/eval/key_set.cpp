@@ -57,7 +57,7 @@ void KeySet::Grow() { Rehash(slots_.size() * 2); }
 
 void KeySet::Rehash(size_t slots) {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(slots, Slot{0, 0, 0});
+  slots_.assign(slots, Slot{0, 0, Place{}});
   size_t mask = slots_.size() - 1;
   // Slots are placed by their stored hash, so growing never re-reads a key.
   for (const Slot& s : old) {
@@ -72,11 +72,11 @@ uint64_t KeySet::HashOf(std::string_view key) {
   return key.size() > kMaxKey ? Hash(Shorten(key, kMaxKey)) : Hash(key);
 }
 
-std::optional<uint32_t> KeySet::Insert(std::string_view key, uint32_t line) {
-  return Insert(key, line, HashOf(key));
+std::optional<KeySet::Place> KeySet::Insert(std::string_view key, Place place) {
+  return Insert(key, place, HashOf(key));
 }
 
-std::optional<uint32_t> KeySet::Insert(std::string_view key, uint32_t line, uint64_t h) {
+std::optional<KeySet::Place> KeySet::Insert(std::string_view key, Place place, uint64_t h) {
   std::string shortened;
   if (key.size() > kMaxKey) {
     shortened = Shorten(key, kMaxKey);
@@ -90,11 +90,11 @@ std::optional<uint32_t> KeySet::Insert(std::string_view key, uint32_t line, uint
     if (s.offset == 0) {
       uint32_t offset = 0;
       if (!Store(key, &offset)) return std::nullopt;
-      s = Slot{offset, tag, line};
+      s = Slot{offset, tag, place};
       ++size_;
       return std::nullopt;
     }
-    if (s.hash == tag && KeyAt(s.offset) == key) return s.line;
+    if (s.hash == tag && KeyAt(s.offset) == key) return s.first;
   }
 }
 

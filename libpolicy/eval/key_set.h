@@ -1,7 +1,8 @@
 #pragma once
-// The memory-lean set behind `unique`: each distinct key once, with the line of
-// the record that first had it. 12 bytes a slot (at most 70% full) plus the key
-// bytes and one length byte, so one million 15-byte keys take about 40 MB.
+// The memory-lean set behind `unique`: each distinct key once, with the place
+// (input and line) of the record that first had it. 16 bytes a slot (at most
+// 70% full) plus the key bytes and one length byte, so one million 15-byte keys
+// take about 45 MB.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -12,13 +13,18 @@ namespace policy::eval {
 
 class KeySet {
  public:
+  // Where a key was first seen: the input (its position in the run) and line.
+  struct Place {
+    uint32_t line = 0;
+    uint32_t input = 0;
+  };
   KeySet();
-  // Inserts `key` first seen at `line`. Returns the earlier line when the key
+  // Inserts `key` first seen at `place`. Returns the earlier place when the key
   // was already there (and leaves it unchanged).
-  std::optional<uint32_t> Insert(std::string_view key, uint32_t line);
+  std::optional<Place> Insert(std::string_view key, Place place);
   // The same with `hash` = HashOf(key), computed ahead (by the thread that made
   // the key), after Prefetch(hash) a few keys earlier: the slot is then in cache.
-  std::optional<uint32_t> Insert(std::string_view key, uint32_t line, uint64_t hash);
+  std::optional<Place> Insert(std::string_view key, Place place, uint64_t hash);
   static uint64_t HashOf(std::string_view key);
   // Makes room for `keys` keys without growing (never shrinks).
   void Reserve(uint64_t keys);
@@ -39,7 +45,7 @@ class KeySet {
   struct Slot {
     uint32_t offset;  // into the pool, + 1; 0 = empty
     uint32_t hash;
-    uint32_t line;
+    Place first;
   };
   std::string_view KeyAt(uint32_t offset) const;
   // False when the pool is full (4 GiB of keys).

@@ -286,6 +286,10 @@ struct CompiledRule {
   std::vector<CompiledClause> clauses;
   const Node* require = nullptr;  // the require or unique expression
   bool is_unique = false;
+  // `unique KEY within SCOPE`: keys compare within each value of SCOPE (its
+  // source text for messages); null: within the whole data set.
+  const Node* unique_within = nullptr;
+  std::string within_source;
   std::optional<Decimal> mostly;  // percent
   const Node* at = nullptr;
   std::vector<TemplatePiece> message;

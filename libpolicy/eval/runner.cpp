@@ -554,7 +554,18 @@ void Runner::Terminal() {
       ReportError(nullptr);
       return;
     }
-    if (!key.is_null() && on_key_ != nullptr) (*on_key_)(key, *this);
+    if (key.is_null()) return;
+    // `within SCOPE`: a null scope places the key nowhere, as a null key.
+    unique_scope_ = Value();
+    if (rule_->unique_within != nullptr) {
+      unique_scope_ = eval_.Eval(rule_->unique_within, slots, typed_);
+      if (eval_.error().set()) {
+        ReportError(nullptr);
+        return;
+      }
+      if (unique_scope_.is_null()) return;
+    }
+    if (on_key_ != nullptr) (*on_key_)(key, *this);
     return;
   }
   // A condition: its bool, without building Values for and, or, not.

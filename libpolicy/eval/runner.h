@@ -138,6 +138,8 @@ class Runner {
   }
   // The current binding's value of `slot` (for sinks).
   const Value& slot(int i) const { return slots_[static_cast<size_t>(i)]; }
+  // For a unique key sink: the value of `within SCOPE` (null without one).
+  const Value& unique_scope() const { return unique_scope_; }
 
   // Lets go of the long lines findings share: called before the texts that
   // subjects point into are freed or reused (a record pipeline's next chunk).
@@ -163,6 +165,7 @@ class Runner {
   const GroupSink* group_sink_ = nullptr;
   const Value* group_where_ = nullptr;          // RunGroup: where a finding without `at` is
   std::vector<Value> group_keys_, group_args_;  // scratch for the group sink
+  Value unique_scope_;                          // the current key's `within` value
   LineKeeper lines_;  // one copy of a long line for all the findings on it
   std::vector<Value> slots_;
   // The element / map value of each active `for` (they outlive the binding).

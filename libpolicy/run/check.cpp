@@ -81,9 +81,12 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
     plans.push_back(run::PlanInput(program, in));
     if (names.size() < eval::kMaxForeignFiles)
       plans.back().foreign_id = static_cast<uint16_t>(eval::kForeignFileBase + names.size());
+    plans.back().position = static_cast<uint32_t>(names.size());
     names.push_back(plans.back().display);
   }
   settings.foreign_files = &names;
+  run::UniqueSets unique_sets;  // `unique` across the inputs of a data set
+  settings.unique_sets = &unique_sets;
 
   // Version 2: the indexes the rules read, built before any rule runs.
   run::InputResult v2;  // index and group findings, and missing sources
@@ -106,9 +109,17 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
     }
   };
   // Record streams use every worker themselves; the rest are spread over workers.
+  // With a `unique` rule, record lists join the streams: the key sets a data
+  // set shares are filled in input order.
+  const bool ordered_lists = std::any_of(active.records.begin(), active.records.end(),
+                                         [](const eval::CompiledRule* r) { return r->is_unique; });
   std::vector<size_t> small, big;
-  for (size_t i = 0; i < inputs.size(); ++i)
-    (plans[i].read_as == run::ReadAs::kRecordStream ? big : small).push_back(i);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const run::ReadAs as = plans[i].read_as;
+    const bool in_order =
+        as == run::ReadAs::kRecordStream || (ordered_lists && as == run::ReadAs::kRecordList);
+    (in_order ? big : small).push_back(i);
+  }
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t j = next++; j < small.size(); j = next++) check(small[j]);

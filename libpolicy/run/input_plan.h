@@ -39,6 +39,8 @@ struct InputPlan {
   // The input's id in kept values (eval/kept_value.h): kForeignFileBase + its
   // position among the run's inputs. Set by Check().
   uint16_t foreign_id = 0;
+  // Its position among the run's inputs (Settings::foreign_files names it).
+  uint32_t position = 0;
 };
 
 // The plan of `input` for `program` (schemas bind by Input::schema, else by

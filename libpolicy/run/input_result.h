@@ -11,6 +11,7 @@
 #include "libpolicy/eval/index_table.h"
 #include "libpolicy/eval/runner.h"
 #include "libpolicy/run/suppressions.h"
+#include "libpolicy/run/unique_sets.h"
 
 namespace policy::run {
 
@@ -42,6 +43,9 @@ struct Settings {
   const eval::IndexSet* indexes = nullptr;
   // Every input's display name by position: kept values name inputs so.
   const std::vector<std::string>* foreign_files = nullptr;
+  // `unique` key sets shared by the inputs of a data set (unique_sets.h);
+  // null: each input compares within itself.
+  UniqueSets* unique_sets = nullptr;
   // While an index is built: the keys of its rule (the only rule run) fill
   // this table, instead of deciding `unique`.
   eval::IndexTable* index_build = nullptr;

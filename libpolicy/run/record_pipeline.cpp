@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -29,6 +30,7 @@
 #include "libpolicy/run/index_build.h"
 #include "libpolicy/run/record_typer.h"
 #include "libpolicy/run/rule_state.h"
+#include "libpolicy/run/unique_sets.h"
 
 namespace policy::run {
 namespace {
@@ -46,6 +48,20 @@ using eval::SchemaField;
 using run::RecordTyper;
 
 constexpr const char* kSchemaRule = "SCHEMA";
+
+// The bytes a `unique` key compares by: with `within SCOPE`, the scope's bytes
+// (length first, so that no scope and key pair reads as another) before the key's.
+void UniqueKeyBytes(const CompiledRule& rule, const Value& key, const Runner& runner,
+                    std::string& out) {
+  if (rule.unique_within != nullptr) {
+    const size_t at = out.size();
+    out.append(sizeof(uint32_t), '\0');  // the length, written once known
+    eval::AppendKeyBytes(runner.unique_scope(), out);
+    const uint32_t size = static_cast<uint32_t>(out.size() - at - sizeof(uint32_t));
+    std::memcpy(out.data() + at, &size, sizeof size);
+  }
+  eval::AppendKeyBytes(key, out);
+}
 
 PendingFinding SchemaFinding(const std::string& file, const Value& at, uint32_t record_line,
                              std::string_view record_text, std::string message, const Value& row) {
@@ -228,7 +244,14 @@ class RecordPipeline {
     limit_ = settings.RecordLimit();
     totals_.resize(rules_.size() + 1);
     for (RuleOutcome& o : totals_) o.limit = limit_;
-    keysets_.resize(rules_.size());
+    position_ = plan.position;
+    own_sets_.resize(rules_.size());
+    unique_sets_.resize(rules_.size(), nullptr);
+    for (size_t k = 0; k < rules_.size(); ++k) {
+      if (!rules_[k]->is_unique) continue;
+      const bool shared = settings.unique_sets != nullptr && schema_ != nullptr;
+      unique_sets_[k] = shared ? &settings.unique_sets->Shared(rules_[k], schema_) : &own_sets_[k];
+    }
     listed_full_ = std::make_unique<std::atomic<bool>[]>(rules_.size() + 1);
   }
 
@@ -497,7 +520,7 @@ class RecordPipeline {
       UniqueEntry e;
       e.rule = static_cast<uint32_t>(k);
       e.key_offset = static_cast<uint32_t>(out.keys.size());
-      eval::AppendKeyBytes(key, out.keys);
+      UniqueKeyBytes(*rules_[k], key, w.runner, out.keys);
       e.key_size = static_cast<uint32_t>(out.keys.size() - e.key_offset);
       e.hash = KeySet::HashOf(std::string_view(out.keys.data() + e.key_offset, e.key_size));
       e.line = w.record.line;
@@ -550,12 +573,15 @@ class RecordPipeline {
     unique_sized_ = true;
     const uint64_t input_bytes = input_bytes_;
     if (chunk_bytes == 0 || input_bytes <= chunk_bytes) return;
-    std::vector<uint64_t> keys(keysets_.size(), 0);
+    std::vector<uint64_t> keys(rules_.size(), 0);
     for (const UniqueEntry& e : r.unique) ++keys[e.rule];
-    for (size_t k = 0; k < keysets_.size(); ++k) {
+    for (size_t k = 0; k < rules_.size(); ++k) {
+      if (unique_sets_[k] == nullptr) continue;
       const double per_byte = static_cast<double>(keys[k]) / static_cast<double>(chunk_bytes);
       const double expected = per_byte * static_cast<double>(input_bytes);
-      keysets_[k].Reserve(static_cast<uint64_t>(std::min(expected, kMaxReservedKeys)));
+      // A data set's set already holds the earlier files' keys: room for more.
+      unique_sets_[k]->keys.Reserve(unique_sets_[k]->keys.size() +
+                                    static_cast<uint64_t>(std::min(expected, kMaxReservedKeys)));
     }
   }
 
@@ -580,22 +606,22 @@ class RecordPipeline {
     // Each insertion misses the cache once: ask for the slot a few keys ahead.
     constexpr size_t kAhead = 8;
     for (size_t i = 0; i < r.unique.size() && i < kAhead; ++i)
-      keysets_[r.unique[i].rule].Prefetch(r.unique[i].hash);
+      KeysOf(r.unique[i]).Prefetch(r.unique[i].hash);
     for (size_t i = 0; i < r.unique.size(); ++i) {
       const UniqueEntry& e = r.unique[i];
       if (i + kAhead < r.unique.size())
-        keysets_[r.unique[i + kAhead].rule].Prefetch(r.unique[i + kAhead].hash);
+        KeysOf(r.unique[i + kAhead]).Prefetch(r.unique[i + kAhead].hash);
       std::string_view key(r.keys.data() + e.key_offset, e.key_size);
       if (settings_.index_build != nullptr) {
         IndexKey(e, key);
         continue;
       }
-      KeySet& set = keysets_[e.rule];
-      if (set.size() >= kMaxUniqueKeys) {
-        if (!unique_overflow_[e.rule]) ReportUniqueOverflow(e.rule, e.line);
+      UniqueSet& set = *unique_sets_[e.rule];
+      if (set.keys.size() >= kMaxUniqueKeys) {
+        if (!set.overflowed) ReportUniqueOverflow(set, e.rule, e.line);
         continue;
       }
-      std::optional<uint32_t> first = set.Insert(key, e.line, e.hash);
+      std::optional<KeySet::Place> first = set.keys.Insert(key, {e.line, position_}, e.hash);
       if (!first) continue;
       RuleOutcome& total = totals_[e.rule];
       ++total.counters.failed;
@@ -605,8 +631,14 @@ class RecordPipeline {
     }
   }
 
-  void ReportUniqueOverflow(uint32_t rule, uint32_t line) {
-    unique_overflow_[rule] = true;
+  KeySet& KeysOf(const UniqueEntry& e) {
+    // Building an index: no unique set; the prefetch goes to a spare one.
+    UniqueSet* set = unique_sets_[e.rule];
+    return set != nullptr ? set->keys : own_sets_[e.rule].keys;
+  }
+
+  void ReportUniqueOverflow(UniqueSet& set, uint32_t rule, uint32_t line) {
+    set.overflowed = true;
     RuleOutcome& total = totals_[rule];
     ++total.counters.errors;
     PendingFinding p;
@@ -648,7 +680,7 @@ class RecordPipeline {
     Runner::KeySink sink = [&](const Value& k, Runner& runner) {
       if (made) return;
       std::string mine;
-      eval::AppendKeyBytes(k, mine);
+      UniqueKeyBytes(rule, k, runner, mine);
       if (mine != key) return;
       made = true;
       on_match(k, runner);
@@ -656,16 +688,28 @@ class RecordPipeline {
     w.runner.Run(rule, row, w.typer.typed(), &info, info_, scratch_outcomes[e.rule], &sink);
   }
 
-  // Builds one duplicate's finding, from its record read again.
-  void DuplicateFinding(const UniqueEntry& e, std::string_view key, uint32_t first_line,
+  // Builds one duplicate's finding, from its record read again. The first
+  // place is "line N" in this input, "FILE:N" in an earlier one of its data set.
+  void DuplicateFinding(const UniqueEntry& e, std::string_view key, KeySet::Place first,
                         RuleOutcome& total) {
     const CompiledRule& rule = *rules_[e.rule];
+    const std::vector<std::string>* names = settings_.foreign_files;
+    const std::string where =
+        first.input == position_ || names == nullptr || first.input >= names->size()
+            ? fmt::format("line {}", first.line)
+            : fmt::format("{}:{}", (*names)[first.input], first.line);
     ReRun(e, key, [&](const Value& k, Runner& runner) {
       Value at = runner.LocatedAt(k);
-      std::string message =
-          rule.has_message ? runner.RenderMessage() + fmt::format(" (first at line {})", first_line)
-                           : fmt::format("{}: {} {} was already seen at line {}", rule.info.title,
-                                         rule.default_source, ToJson(k), first_line);
+      std::string message;
+      if (rule.has_message) {
+        message = runner.RenderMessage() + fmt::format(" (first at {})", where);
+      } else {
+        message = fmt::format("{}: {} {} was already seen at {}", rule.info.title,
+                              rule.default_source, ToJson(k), where);
+        if (rule.unique_within != nullptr)
+          message +=
+              fmt::format(" (within {} {})", rule.within_source, ToJson(runner.unique_scope()));
+      }
       total.findings.push_back(runner.MakeFinding(FindingKind::kFinding, std::move(message), &at));
     });
   }
@@ -723,9 +767,12 @@ class RecordPipeline {
   size_t listed_problems_ = 0;      // records that could not be read, listed
   uint64_t unlisted_problems_ = 0;  // and counted past kMaxListedProblems
   std::vector<RuleOutcome> totals_;
-  std::vector<KeySet> keysets_;
+  // Per rule: the key set a `unique` rule fills (shared by the inputs of a
+  // data set, or this input's own in own_sets_); null for other rules.
+  std::vector<UniqueSet*> unique_sets_;
+  std::vector<UniqueSet> own_sets_;
+  uint32_t position_ = 0;  // InputPlan::position
   bool unique_sized_ = false;
-  std::map<uint32_t, bool> unique_overflow_;
   std::unique_ptr<load::ChunkReader> reader_;
   std::unique_ptr<Worker> merger_;
   uint64_t csv_shape_ = 0;                // the shape of every row of a CSV input

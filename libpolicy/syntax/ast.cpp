@@ -83,7 +83,7 @@ bool operator==(const Def& a, const Def& b) {
 
 bool operator==(const Clause& a, const Clause& b) {
   return a.kind == b.kind && a.names == b.names && SameExpr(a.expr, b.expr) &&
-         a.mostly_percent == b.mostly_percent;
+         a.mostly_percent == b.mostly_percent && SameExpr(a.within, b.within);
 }
 
 bool operator==(const Index& a, const Index& b) {

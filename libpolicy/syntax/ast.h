@@ -154,6 +154,7 @@ struct Clause {
   std::vector<Ident> names;  // kFor: 1 or 2; kLet: 1
   ExprPtr expr;              // kFor: the collection; kLet: the value; others: the condition
   std::optional<std::string> mostly_percent;  // kRequire ... mostly N%: N's text
+  ExprPtr within;                             // kUnique ... within EXPR (version 2)
   Span mostly_span;
   Span span;
   friend bool operator==(const Clause& a, const Clause& b);

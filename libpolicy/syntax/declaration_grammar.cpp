@@ -22,7 +22,8 @@ constexpr Keyword kw_package("package", "'package'"), kw_import("import", "'impo
     kw_remedy("remedy", "'remedy'"), kw_doc("doc", "'doc'"), kw_in("in", "'in'"),
     // Version 2 (LANGUAGE.md section 11): keywords only where these rules read them.
     kw_index("index", "'index'"), kw_by("by", "'by'"), kw_group("group", "'group'"),
-    kw_keep("keep", "'keep'"), kw_optional("optional", "'optional'");
+    kw_keep("keep", "'keep'"), kw_optional("optional", "'optional'"),
+    kw_within("within", "'within'");
 constexpr Punct open_paren("(", "'('"), close_paren(")", "')'"), open_bracket("[", "'['"),
     close_bracket("]", "']'"), open_brace("{", "'{'"),
     clause_or_close("}",
@@ -440,8 +441,16 @@ const auto let_clause =
     ((Here() >> kw_let) > binder > equals > expression > There())[let_clause_action];
 const auto where_clause =
     ((Here() >> kw_where) > expression > There())[SimpleClause(ClauseKind::kWhere)];
-const auto unique_clause =
-    ((Here() >> kw_unique) > expression > There())[SimpleClause(ClauseKind::kUnique)];
+// `unique KEY within SCOPE` (version 2): KEY compared within each value of SCOPE.
+const auto unique_clause_action = [](auto& ctx) {
+  auto& attr = _attr(ctx);
+  Clause clause = MakeClause(ClauseKind::kUnique, at_c<0>(attr), at_c<3>(attr));
+  clause.expr = std::move(at_c<1>(attr));
+  if (at_c<2>(attr)) clause.within = std::move(*at_c<2>(attr));
+  _val(ctx).query.push_back(std::move(clause));
+};
+const auto unique_clause = ((Here() >> kw_unique) > expression > -(kw_within > expression) >
+                            There())[unique_clause_action];
 const auto require_clause = ((Here() >> kw_require) > expression > -(kw_mostly > number > percent) >
                              There())[require_clause_action];
 

@@ -19,6 +19,7 @@ void RunConstantLets(eval::CompiledRule& rule, Context& ctx) {
       known[c.slot] = c.expr;
   }
   rule.require = rw.Substitute(rule.require, known);
+  rule.unique_within = rw.Substitute(rule.unique_within, known);
 }
 
 }  // namespace policy::check::passes

@@ -129,6 +129,7 @@ void RunInlineDefs(eval::CompiledRule& rule, Context& ctx) {
   Inliner inliner(rw);
   for (eval::CompiledClause& c : rule.clauses) c.expr = inliner.Inline(c.expr);
   rule.require = inliner.Inline(rule.require);
+  rule.unique_within = inliner.Inline(rule.unique_within);
 }
 
 }  // namespace policy::check::passes

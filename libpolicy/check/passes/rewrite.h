@@ -95,6 +95,7 @@ void LowerEvaluated(eval::CompiledRule& rule, Context& ctx, Lower&& lower) {
     }
   }
   rule.require = walk(walk, rule.require);
+  rule.unique_within = walk(walk, rule.unique_within);
 }
 
 }  // namespace policy::check::passes

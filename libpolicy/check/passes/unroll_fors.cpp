@@ -12,6 +12,9 @@ constexpr size_t kMaxUnrolled = 64;
 }  // namespace
 
 void RunUnrollFors(eval::CompiledRule& rule, Context& ctx) {
+  // Unrolled elements carry their own `require`; a `within` scope has no
+  // unrolled form, so such rules keep their general `for`.
+  if (rule.unique_within != nullptr) return;
   Rewriter rw(ctx, rule);
   const bool inline_defs = rule.passes.on(eval::Pass::kInlineDefs);
   // Substituted, calls may have become small enough to inline.
