@@ -187,6 +187,9 @@ struct CheckOptions {
   std::set<std::string> only;  // rule ids or tags; also enables opt_in rules
   std::set<std::string> skip;  // rule ids or tags
   std::string repo_root;       // for fingerprints: paths are made relative to it ("" = cwd)
+  // A run split into tasks (partition.h): record streams decide no `unique`
+  // key, they write every key to Report::unique_keys for ResolveUniqueKeys.
+  bool defer_unique = false;
 };
 
 Report Check(const Program& program, const std::vector<Input>& inputs, const CheckOptions& options);

@@ -95,6 +95,9 @@ struct Report {
   uint64_t truncated = 0;  // failures and evaluation errors not listed because of --max-findings
   uint64_t rules_run = 0;
   double elapsed_ms = 0;
+  // CheckOptions::defer_unique: every `unique` key of the record streams, with
+  // its record's place, encoded (partition.h); empty otherwise.
+  std::string unique_keys;
 };
 
 }  // namespace policy

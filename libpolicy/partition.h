@@ -18,6 +18,7 @@
 // only, and --max-findings applies per piece (a merge keeps the first N).
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "libpolicy/engine.h"
@@ -52,5 +53,36 @@ std::vector<std::string> WholeInputRules(const Program& program, const CheckOpti
 // would judge each call alone, so it must not have them until group and index
 // state travel between calls.
 std::vector<std::string> CrossInputRules(const Program& program, const CheckOptions& options);
+
+// ---- `unique` across tasks ----------------------------------------------
+// A rule's `unique` compares across every file of a data set (LANGUAGE.md
+// section 11.3). Split into tasks, a run decides it in three steps, each exact:
+//
+//   1. every task checks with CheckOptions::defer_unique: its report has no
+//      repeat, and Report::unique_keys holds each key with its record's place;
+//   2. ResolveUniqueKeys reads the tasks' key logs in input and partition
+//      order and gives the repeats, each naming the key's first place. To
+//      bound memory, SplitUniqueKeys cuts each log into buckets by key hash
+//      first: bucket b of every log resolves alone (in the same order);
+//   3. UniqueRepeatFindings builds each input's repeat findings, reading each
+//      repeated record again by its bytes, and lists the first --max-findings.
+//
+// Steps 2 and 3 throw std::invalid_argument on bytes that are not a key log.
+
+// The entries of `log` in `buckets` logs by the hash of their rule, data set
+// and key, each in the order of `log`.
+std::vector<std::string> SplitUniqueKeys(std::string_view log, uint32_t buckets);
+
+// The repeats of `logs` (read in this order: input, then partition order), as
+// a key log whose entries name their first place.
+std::string ResolveUniqueKeys(const std::vector<std::string_view>& logs);
+
+// The findings of the repeats in `input` (a CSV, TSV or JSON Lines file)
+// among `repeats` (the resolved logs of every bucket; entries of other inputs
+// are left out), in file order, the first --max-findings listed per rule, with
+// their counters: to be added to the report of the input's tasks.
+Report UniqueRepeatFindings(const Program& program, const Input& input,
+                            const std::vector<std::string_view>& repeats,
+                            const CheckOptions& options);
 
 }  // namespace policy

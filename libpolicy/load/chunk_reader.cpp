@@ -185,6 +185,8 @@ class Reader : public ChunkReader {
     HandOver(chunk.text, cut);
     chunk.first_line = next_line_;
     chunk.index = index_++;
+    chunk.offset = offset_;
+    offset_ += cut;
     next_line_ += static_cast<uint32_t>(CountByte(chunk.text.data(), chunk.text.size(), '\n'));
     scan_pos_ -= cut;
     last_boundary_ = 0;
@@ -229,6 +231,7 @@ class Reader : public ChunkReader {
     }
     source_.Limit(range.end - range.begin);
     next_line_ = range.first_line;
+    offset_ = range.begin;
   }
 
   // Reads the next block after the bytes held; the room for it is zeroed only
@@ -284,6 +287,7 @@ class Reader : public ChunkReader {
   void Consume(std::size_t n) {
     if (n == 0) return;
     consumed_ += n;
+    offset_ += n;
     std::memmove(buf_.data(), buf_.data() + n, len_ - n);
     len_ -= n;
   }
@@ -444,6 +448,7 @@ class Reader : public ChunkReader {
   std::optional<InputError> error_;
   std::string buf_;        // buf_[0] is at the start of a record, on line next_line_
   uint64_t consumed_ = 0;  // bytes dropped from the input's start (BOM, header)
+  uint64_t offset_ = 0;    // the input's byte offset of buf_[0]
   std::size_t len_ = 0;    // bytes held in buf_; the rest of its size is room
   uint32_t next_line_ = 1;
   uint64_t index_ = 0;

@@ -175,6 +175,7 @@ struct RecordChunk {
   std::string text;         // bytes of whole records
   uint32_t first_line = 0;  // physical line of text[0]
   uint64_t index = 0;       // 0, 1, 2, ... in file order
+  uint64_t offset = 0;      // byte offset of text[0] in the input
 };
 
 // Reads a record input sequentially in chunks of about `chunk_bytes`, cut at record

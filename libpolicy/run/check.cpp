@@ -17,6 +17,7 @@
 #include "libpolicy/run/index_build.h"
 #include "libpolicy/run/input_plan.h"
 #include "libpolicy/run/rule_selection.h"
+#include "libpolicy/run/rule_state.h"
 
 namespace policy {
 
@@ -50,18 +51,6 @@ std::vector<std::string> DocumentGlobs(const Program& program, const CheckOption
   return globs;
 }
 
-void AddCounters(const std::map<std::string, RuleCounters>& from,
-                 std::map<std::string, RuleCounters>& to) {
-  for (const auto& [id, c] : from) {
-    RuleCounters& t = to[id];
-    t.evaluated += c.evaluated;
-    t.skipped += c.skipped;
-    t.failed += c.failed;
-    t.errors += c.errors;
-    t.listed += c.listed;
-  }
-}
-
 Report Check(const Program& program, const std::vector<Input>& inputs,
              const CheckOptions& options) {
   auto start = std::chrono::steady_clock::now();
@@ -87,6 +76,8 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   settings.foreign_files = &names;
   run::UniqueSets unique_sets;  // `unique` across the inputs of a data set
   settings.unique_sets = &unique_sets;
+  run::UniqueLogWriter unique_log;  // or, in a task of a split run, every key written down
+  if (options.defer_unique) settings.unique_log = &unique_log;
 
   // Version 2: the indexes the rules read, built before any rule runs.
   run::InputResult v2;  // index and group findings, and missing sources
@@ -146,12 +137,12 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
     }
     run::ApplyDirectives(program, r, report.unused_suppressions);
     run::FinishFindings(r, options.repo_root, report.findings);
-    AddCounters(r.by_rule, report.by_rule);
+    run::AddCounters(r.by_rule, report.by_rule);
     report.truncated += r.truncated;
     for (Problem& p : r.problems) report.problems.push_back(std::move(p));
     report.inputs.push_back(std::move(r.summary));
   }
-  AddCounters(v2.by_rule, report.by_rule);
+  run::AddCounters(v2.by_rule, report.by_rule);
   run::FinishFindings(v2, options.repo_root, report.findings);
   for (Problem& p : v2.problems) report.problems.push_back(std::move(p));
   // Every file read: an input, and the files --compose-merge merged over it.
@@ -160,6 +151,7 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   // Usually sorted already (inputs in path order): then no sort buffer the size of the list.
   if (!std::is_sorted(report.findings.begin(), report.findings.end(), FindingLess))
     std::stable_sort(report.findings.begin(), report.findings.end(), FindingLess);
+  if (!unique_log.empty()) report.unique_keys = unique_log.Finish();
   report.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return report;

@@ -11,6 +11,7 @@
 #include "libpolicy/eval/index_table.h"
 #include "libpolicy/eval/runner.h"
 #include "libpolicy/run/suppressions.h"
+#include "libpolicy/run/unique_log.h"
 #include "libpolicy/run/unique_sets.h"
 
 namespace policy::run {
@@ -46,6 +47,9 @@ struct Settings {
   // `unique` key sets shared by the inputs of a data set (unique_sets.h);
   // null: each input compares within itself.
   UniqueSets* unique_sets = nullptr;
+  // A run split into tasks (CheckOptions::defer_unique): record streams write
+  // every `unique` key here and decide none (unique_log.h).
+  UniqueLogWriter* unique_log = nullptr;
   // While an index is built: the keys of its rule (the only rule run) fill
   // this table, instead of deciding `unique`.
   eval::IndexTable* index_build = nullptr;

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <span>
@@ -103,6 +104,7 @@ struct UniqueEntry {
   uint32_t key_size;
   uint32_t line;
   std::string_view text;  // the record's raw bytes (alive until its chunk is merged)
+  uint64_t offset;        // streams: the record's byte offset in the input
   uint64_t hash;          // KeySet::HashOf(key), computed by the worker
   const Value* item;      // record lists: the record itself; streams: null
 };
@@ -525,6 +527,10 @@ class RecordPipeline {
       e.hash = KeySet::HashOf(std::string_view(out.keys.data() + e.key_offset, e.key_size));
       e.line = w.record.line;
       e.text = w.record.text;
+      e.offset = item != nullptr
+                     ? 0
+                     : batch.chunk.offset +
+                           static_cast<uint64_t>(w.record.text.data() - batch.chunk.text.data());
       e.item = item;
       out.unique.push_back(e);
     };
@@ -616,19 +622,108 @@ class RecordPipeline {
         IndexKey(e, key);
         continue;
       }
+      if (settings_.unique_log != nullptr) {
+        LogKey(e, key);
+        continue;
+      }
       UniqueSet& set = *unique_sets_[e.rule];
       if (set.keys.size() >= kMaxUniqueKeys) {
         if (!set.overflowed) ReportUniqueOverflow(set, e.rule, e.line);
         continue;
       }
       std::optional<KeySet::Place> first = set.keys.Insert(key, {e.line, position_}, e.hash);
-      if (!first) continue;
-      RuleOutcome& total = totals_[e.rule];
-      ++total.counters.failed;
-      if (total.counters.listed >= limit_) continue;
-      ++total.counters.listed;
-      DuplicateFinding(e, key, *first, total);
+      if (first) Repeat(e, key, FirstPlace(*first));
     }
+  }
+
+ public:
+  // CheckUniqueRepeats: the repeats of keys first seen in other tasks.
+  void RunRepeats(const Input& input, const std::vector<UniqueRepeat>& repeats) {
+    reader_ = load::OpenRecords(input.path, options_, input.text, std::nullopt);  // the header
+    if (reader_->error()) {
+      Problem(*reader_->error());
+      return;
+    }
+    const load::CsvHeader* header =
+        options_.format == load::RecordFormat::kCsv ? &reader_->header() : nullptr;
+    if (header) csv_shape_ = eval::NewRecordShape();
+    Start(header, 1);
+    std::ifstream file;
+    if (!input.text) file.open(input.path, std::ios::binary);
+    std::string text;
+    for (const UniqueRepeat& r : repeats) {
+      auto rule = std::find_if(rules_.begin(), rules_.end(), [&](const CompiledRule* c) {
+        return c->is_unique && c->info.id == r.rule;
+      });
+      if (rule == rules_.end()) continue;  // not selected here: nothing to say
+      bool read = false;
+      if (input.text) {
+        read = r.offset <= input.text->size() && r.length <= input.text->size() - r.offset;
+        if (read) text = input.text->substr(r.offset, r.length);
+      } else if (file) {
+        text.assign(r.length, '\0');
+        file.seekg(static_cast<std::streamoff>(r.offset));
+        read = static_cast<bool>(file.read(text.data(), r.length));
+        file.clear();
+      }
+      if (!read) {
+        Problem(load::InputError(DiagCode::kInputUnreadable,
+                                 fmt::format("cannot read the record at byte {} again (changed "
+                                             "since it was checked?)",
+                                             r.offset),
+                                 display_, r.line, 1));
+        continue;
+      }
+      UniqueEntry e{};
+      e.rule = static_cast<uint32_t>(rule - rules_.begin());
+      e.line = r.line;
+      e.text = text;
+      e.offset = r.offset;
+      Repeat(e, r.key,
+             r.first_file == display_ ? fmt::format("line {}", r.first_line)
+                                      : fmt::format("{}:{}", r.first_file, r.first_line));
+    }
+    Finish(1);
+  }
+
+ private:
+  // "line N" for a place in this input, "FILE:N" in an earlier one.
+  std::string FirstPlace(KeySet::Place first) const {
+    const std::vector<std::string>* names = settings_.foreign_files;
+    if (first.input == position_ || names == nullptr || first.input >= names->size())
+      return fmt::format("line {}", first.line);
+    return fmt::format("{}:{}", (*names)[first.input], first.line);
+  }
+
+  // A key seen before at `where`: a failure, listed while the rule has room.
+  void Repeat(const UniqueEntry& e, std::string_view key, const std::string& where) {
+    RuleOutcome& total = totals_[e.rule];
+    ++total.counters.failed;
+    if (total.counters.listed >= limit_) return;
+    ++total.counters.listed;
+    DuplicateFinding(e, key, where, total);
+  }
+
+  // A run split into tasks: the key goes to the log with its record's place.
+  void LogKey(const UniqueEntry& e, std::string_view key) {
+    if (e.item != nullptr) {
+      // A record list has no bytes to find its record by again: said once.
+      if (!list_refused_)
+        Problem(load::InputError(DiagCode::kInputNotPartitionable,
+                                 std::string(InfoOf(DiagCode::kInputNotPartitionable).form),
+                                 display_, e.line, 1));
+      list_refused_ = true;
+      return;
+    }
+    run::UniqueLogEntry entry;
+    entry.rule = rules_[e.rule]->info.id;
+    entry.data_set = schema_ != nullptr ? std::string_view(schema_->name) : std::string_view();
+    entry.file = display_;
+    entry.line = e.line;
+    entry.offset = e.offset;
+    entry.length = static_cast<uint32_t>(e.text.size());
+    entry.key = key;
+    settings_.unique_log->Add(entry);
   }
 
   KeySet& KeysOf(const UniqueEntry& e) {
@@ -688,16 +783,11 @@ class RecordPipeline {
     w.runner.Run(rule, row, w.typer.typed(), &info, info_, scratch_outcomes[e.rule], &sink);
   }
 
-  // Builds one duplicate's finding, from its record read again. The first
-  // place is "line N" in this input, "FILE:N" in an earlier one of its data set.
-  void DuplicateFinding(const UniqueEntry& e, std::string_view key, KeySet::Place first,
+  // Builds one duplicate's finding, from its record read again; `where` is
+  // the first place (FirstPlace).
+  void DuplicateFinding(const UniqueEntry& e, std::string_view key, const std::string& where,
                         RuleOutcome& total) {
     const CompiledRule& rule = *rules_[e.rule];
-    const std::vector<std::string>* names = settings_.foreign_files;
-    const std::string where =
-        first.input == position_ || names == nullptr || first.input >= names->size()
-            ? fmt::format("line {}", first.line)
-            : fmt::format("{}:{}", (*names)[first.input], first.line);
     ReRun(e, key, [&](const Value& k, Runner& runner) {
       Value at = runner.LocatedAt(k);
       std::string message;
@@ -771,7 +861,8 @@ class RecordPipeline {
   // data set, or this input's own in own_sets_); null for other rules.
   std::vector<UniqueSet*> unique_sets_;
   std::vector<UniqueSet> own_sets_;
-  uint32_t position_ = 0;  // InputPlan::position
+  uint32_t position_ = 0;      // InputPlan::position
+  bool list_refused_ = false;  // LogKey: a record list's keys cannot be logged
   bool unique_sized_ = false;
   std::unique_ptr<load::ChunkReader> reader_;
   std::unique_ptr<Worker> merger_;
@@ -790,6 +881,12 @@ class RecordPipeline {
 void CheckRecordStream(const RuleList& rules, const Input& input, const InputPlan& plan,
                        const Settings& settings, InputResult& result) {
   RecordPipeline(rules, plan, settings, result).RunStream(input);
+}
+
+void CheckUniqueRepeats(const RuleList& rules, const Input& input, const InputPlan& plan,
+                        const Settings& settings, const std::vector<UniqueRepeat>& repeats,
+                        InputResult& result) {
+  RecordPipeline(rules, plan, settings, result).RunRepeats(input, repeats);
 }
 
 void CheckRecordList(const RuleList& rules, const InputPlan& plan, const Value& list,

@@ -25,4 +25,23 @@ void CheckRecordStream(const RuleList& rules, const Input& input, const InputPla
 void CheckRecordList(const RuleList& rules, const InputPlan& plan, const Value& list,
                      const eval::InputInfo& info, const Settings& settings, InputResult& result);
 
+// A repeat of a `unique` key found across tasks (ResolveUniqueKeys): its
+// record's place in the input and the place of the key's first sighting.
+struct UniqueRepeat {
+  std::string rule;
+  uint32_t line = 0;
+  uint64_t offset = 0;
+  uint32_t length = 0;
+  std::string key;
+  std::string first_file;
+  uint32_t first_line = 0;
+};
+
+// Builds the findings of `repeats` (all in `input`, a record stream, in file
+// order) as the pipeline builds a repeat's: each record is read again from
+// its bytes, and the first --max-findings are listed per rule.
+void CheckUniqueRepeats(const RuleList& rules, const Input& input, const InputPlan& plan,
+                        const Settings& settings, const std::vector<UniqueRepeat>& repeats,
+                        InputResult& result);
+
 }  // namespace policy::run

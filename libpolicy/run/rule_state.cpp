@@ -53,4 +53,16 @@ void Collect(const std::string& id, eval::RuleOutcome& outcome, InputResult& res
   std::vector<eval::PendingFinding>().swap(outcome.findings);
 }
 
+void AddCounters(const std::map<std::string, RuleCounters>& from,
+                 std::map<std::string, RuleCounters>& to) {
+  for (const auto& [id, c] : from) {
+    RuleCounters& t = to[id];
+    t.evaluated += c.evaluated;
+    t.skipped += c.skipped;
+    t.failed += c.failed;
+    t.errors += c.errors;
+    t.listed += c.listed;
+  }
+}
+
 }  // namespace policy::run

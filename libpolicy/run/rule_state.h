@@ -5,6 +5,8 @@
 // threads give the same outcome as one pass; rules over several inputs and
 // partitions build on the same operation.
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "libpolicy/eval/program.h"
 #include "libpolicy/eval/runner.h"
@@ -23,5 +25,9 @@ void FinishMostly(const eval::CompiledRule& rule, const eval::InputInfo& info, u
 // Moves a finished outcome into the input's result under `id` (counters,
 // findings, the failures not listed).
 void Collect(const std::string& id, eval::RuleOutcome& outcome, InputResult& result);
+
+// Adds every rule's counters of `from` to `to` (a report's, or a task's).
+void AddCounters(const std::map<std::string, RuleCounters>& from,
+                 std::map<std::string, RuleCounters>& to);
 
 }  // namespace policy::run

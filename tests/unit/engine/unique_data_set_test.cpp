@@ -4,11 +4,15 @@
 // to no schema still compares within itself only.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "case_support.h"
 #include "libpolicy/engine.h"
+#include "libpolicy/partition.h"
 
 using policy::InputKind;
 using policy_test::CompileText;
@@ -164,4 +168,80 @@ rule V-1 {
 }
 )");
   CHECK_MESSAGE(compiled.program, DescribeDiagnostics(compiled.diagnostics));
+}
+
+TEST_CASE(
+    "unique data set: split into tasks, key logs resolved by bucket give the one-process repeats") {
+  // Three files of one data set, repeats inside and across them; each file
+  // cut into partitions of 4 KB, every partition a task with defer_unique.
+  std::vector<policy::Input> inputs;
+  for (int file = 0; file < 3; ++file) {
+    std::string text = "no,branch,fy,serial\n";
+    for (int i = 0; i < 3000; ++i)
+      text += "N" + std::to_string((i * 13 + file * 5) % 4001) + ",D,\"20" +
+              std::to_string(24 + i % 2) + "\"," + std::to_string(i % 1700) + "\n";
+    inputs.push_back(Memory("sales-" + std::to_string(file) + ".csv", InputKind::kRecords, text));
+  }
+  policy::CheckOptions options;
+  options.jobs = 2;
+  options.max_findings = 25;  // the listing limit applies per rule and input, as in one process
+  const policy::Report whole = policy::Check(Program(), inputs, options);
+
+  policy::CheckOptions task_options = options;
+  task_options.defer_unique = true;
+  std::vector<std::string> logs;
+  std::map<std::string, policy::RuleCounters> counters;
+  for (const policy::Input& in : inputs) {
+    const policy::Partitions parts = policy::SplitRecords(Program(), in, 4096);
+    REQUIRE(parts.ranges.size() > 5);
+    for (const policy::RecordRange& r : parts.ranges) {
+      policy::Input piece = in;
+      piece.range = r;
+      const policy::Report task = policy::Check(Program(), {piece}, task_options);
+      CHECK(task.problems.empty());
+      for (const auto& f : task.findings) CHECK(f.rule != "U-NO");  // nothing decided in a task
+      logs.push_back(task.unique_keys);
+      for (const auto& [id, c] : task.by_rule) counters[id].evaluated += c.evaluated;
+    }
+  }
+  // Three buckets, each resolved over every log in task order.
+  std::vector<std::vector<std::string>> buckets;
+  for (const std::string& log : logs) buckets.push_back(policy::SplitUniqueKeys(log, 3));
+  std::string repeats;
+  std::vector<std::string> resolved;
+  for (uint32_t b = 0; b < 3; ++b) {
+    std::vector<std::string_view> in_order;
+    for (const auto& split : buckets) in_order.push_back(split[b]);
+    resolved.push_back(policy::ResolveUniqueKeys(in_order));
+  }
+  const std::vector<std::string_view> all(resolved.begin(), resolved.end());
+  std::vector<std::string> got;
+  uint64_t failed_no = 0, listed_no = 0, truncated = 0;
+  for (const policy::Input& in : inputs) {
+    const policy::Report found = policy::UniqueRepeatFindings(Program(), in, all, options);
+    CHECK(found.problems.empty());
+    for (const auto& f : found.findings)
+      got.push_back(f.file + ":" + std::to_string(f.line) + " " + f.rule + " " + f.message);
+    failed_no += found.by_rule.at("U-NO").failed;
+    listed_no += found.by_rule.at("U-NO").listed;
+    truncated += found.truncated;
+  }
+  std::vector<std::string> want;
+  for (const auto& f : whole.findings)
+    if (f.rule == "U-NO" || f.rule == "U-SER")
+      want.push_back(f.file + ":" + std::to_string(f.line) + " " + f.rule + " " + f.message);
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  CHECK(!want.empty());
+  CHECK(got == want);
+  CHECK(failed_no == whole.by_rule.at("U-NO").failed);
+  CHECK(listed_no == whole.by_rule.at("U-NO").listed);
+  CHECK(truncated == whole.truncated);
+  CHECK(counters["U-NO"].evaluated == whole.by_rule.at("U-NO").evaluated);
+}
+
+TEST_CASE("unique data set: a key log that is not one is an error, not an empty answer") {
+  CHECK_THROWS_AS(policy::ResolveUniqueKeys({std::string_view("not a log")}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(policy::SplitUniqueKeys("PUK1\x05", 2), std::invalid_argument);
 }
