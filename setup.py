@@ -5,11 +5,16 @@ declaratively: the version read from CMakeLists.txt (the one place it is
 written) and a build_ext that runs CMake instead of compiling sources itself.
 
 Environment:
-  LIBPOLICY_CMAKE_BUILD_DIR  an already configured CMake build directory of this
-                             checkout: its _libpolicy target is brought up to date
-                             there (usually a no-op) and copied, instead of a fresh
-                             configure and build. CI uses it to test the packaging
-                             without compiling the library twice.
+  LIBPOLICY_CMAKE_BUILD_DIR  the CMake build directory to build _libpolicy in,
+                             instead of one under build-python/: configured as below
+                             when it holds no CMakeCache.txt yet; when it does (a
+                             build of this checkout), its _libpolicy target is
+                             brought up to date (usually a no-op) and copied. CI
+                             uses it to test the packaging without compiling the
+                             library twice.
+  LIBPOLICY_CMAKE_ARGS       more arguments for the configure, split on spaces
+                             (-DPOLICY_WERROR=ON: the flags of another build, whose
+                             objects ccache then serves).
   LIBPOLICY_BUILD_BASE       where setuptools writes (default build-python/).
   CMAKE_BUILD_PARALLEL_LEVEL as for cmake --build.
 """
@@ -43,11 +48,12 @@ class CMakeExtension(Extension):
 
 class CMakeBuild(build_ext):
     def build_extension(self, ext: CMakeExtension) -> None:
-        prebuilt = os.environ.get("LIBPOLICY_CMAKE_BUILD_DIR")
-        if prebuilt:
-            build_dir = pathlib.Path(prebuilt).resolve()
+        chosen = os.environ.get("LIBPOLICY_CMAKE_BUILD_DIR")
+        if chosen:
+            build_dir = pathlib.Path(chosen).resolve()
         else:
             build_dir = pathlib.Path(self.build_temp).resolve() / "cmake"
+        if not (build_dir / "CMakeCache.txt").is_file():
             self.configure(build_dir)
         # The same ccache settings as scripts/build.sh, so objects compiled by an
         # earlier build of this checkout are reused.
@@ -75,6 +81,7 @@ class CMakeBuild(build_ext):
         ]
         if shutil.which("ninja"):
             args += ["-G", "Ninja"]
+        args += os.environ.get("LIBPOLICY_CMAKE_ARGS", "").split()
         subprocess.run(args, check=True)
 
 

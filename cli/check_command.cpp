@@ -67,18 +67,19 @@ bool WriteTo(const std::string& path, const std::string& text, Streams& io) {
   return true;
 }
 
-// The text report, streamed to `path` (standard output when empty), then
-// `tail` (the summary on a terminal).
-bool WriteText(const std::string& path, const Report& report, const report::Context& ctx,
-               bool verbose, const std::string& tail, Streams& io) {
+// A text or JSON report, streamed to `path` (standard output when empty) by
+// `writer` (report::WriteText or WriteJson), then `tail`.
+using PieceWriter = void (*)(const Report&, const report::Context&,
+                             const std::function<bool(std::string_view)>&);
+bool WriteStreamed(const std::string& path, PieceWriter writer, const Report& report,
+                   const report::Context& ctx, const std::string& tail, Streams& io) {
   std::ofstream file;
   if (!path.empty()) file.open(path, std::ios::binary | std::ios::trunc);
   std::ostream& out = path.empty() ? io.out : file;
-  report::WriteText(report, ctx, [&out](std::string_view piece) {
+  writer(report, ctx, [&out](std::string_view piece) {
     out.write(piece.data(), static_cast<std::streamsize>(piece.size()));
     return static_cast<bool>(out);
   });
-  if (verbose) out << FormatUnusedSuppressions(report);
   out << tail;
   out.flush();
   if (path.empty()) return true;  // standard output's errors are main()'s to report
@@ -361,9 +362,16 @@ int RunCheck(const Options& command_line, Streams& io) {
     io.err << summary;
     io.err.flush();
   }
-  if (options.format == Format::kText) {
+  if (options.format == Format::kText || options.format == Format::kJson) {
     // Written in pieces: a million findings never become one more string.
-    if (!WriteText(options.output, report, ctx, options.verbose, summary_last ? summary : "", io))
+    std::string tail;
+    if (options.format == Format::kText) {
+      if (options.verbose) tail = FormatUnusedSuppressions(report);
+      if (summary_last) tail += summary;
+    }
+    if (!WriteStreamed(options.output,
+                       options.format == Format::kText ? &report::WriteText : &report::WriteJson,
+                       report, ctx, tail, io))
       return 2;
   } else if (!WriteTo(options.output, FormatReport(report, ctx, options, check.repo_root), io)) {
     return 2;

@@ -79,6 +79,11 @@ std::string CaretLine(const std::string& source_line, uint32_t column, uint32_t 
 // The JSON document of CLI.md "json", keys in a stable order, ending in a newline.
 std::string FormatJson(const Report& report, const Context& ctx);
 
+// FormatJson in pieces of about 1 MB, as WriteText: a million findings never
+// become one string of hundreds of MB. Stops early when `write` returns false.
+void WriteJson(const Report& report, const Context& ctx,
+               const std::function<bool(std::string_view)>& write);
+
 // The readiness matrix (CLI.md "markdown"): one row per compose service, one
 // column per `area_*` tag of the rules in ctx.rules, a readiness percentage per
 // service and overall, file-level findings listed under the table.

@@ -10,8 +10,9 @@ packages=(
   # libpolicy.dask and its tests: checks over a dask.distributed cluster (docs/SCALE.md).
   python3-dask python3-distributed
   # Packaging: cpack -G DEB computes Depends with dpkg-shlibdeps (dpkg-dev);
-  # pip install . builds with setuptools in a venv.
-  dpkg-dev python3-venv python3-setuptools python3-wheel python3-pip
+  # pip install . builds with setuptools in a venv; help2man makes policy-check(1)
+  # from --help at build time (groff-base renders it in the .deb test).
+  dpkg-dev python3-venv python3-setuptools python3-wheel python3-pip help2man groff-base
 )
 if [ "${POLICY_WITH_TEST_TOOLS:-0}" = 1 ]; then
   # umoci: scripts/image.sh builds the OCI image without a daemon or registry.

@@ -8,6 +8,9 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // Line and column 0 mean "unknown", which JSON says as null.
+// Pieces handed to the writer: large enough to write efficiently.
+constexpr std::size_t kPieceBytes = 1 << 20;
+
 Json Position(uint32_t n) { return n ? Json(n) : Json(nullptr); }
 
 Json FindingJson(const Finding& f) {
@@ -55,7 +58,8 @@ Json SummaryJson(const Report& report) {
 
 }  // namespace
 
-std::string FormatJson(const Report& report, const Context& ctx) {
+void WriteJson(const Report& report, const Context& ctx,
+               const std::function<bool(std::string_view)>& write) {
   Json doc;
   doc["version"] = 1;
   doc["tool_version"] = ctx.tool_version;
@@ -75,9 +79,13 @@ std::string FormatJson(const Report& report, const Context& ctx) {
   doc["problems"] = std::move(problems);
   // Invalid UTF-8 in a message or path is replaced, never an exception.
   const std::string rest = doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
-  if (report.findings.empty()) return rest;
-  // A JSON tree of a million findings would take several KB each: each one
-  // is dumped on its own and put in place, as the whole tree would print it.
+  if (report.findings.empty()) {
+    write(rest);
+    return;
+  }
+  // A JSON tree of a million findings would take several KB each, and their
+  // text hundreds of MB: each one is dumped on its own, put in place as the
+  // whole tree would print it, and written in pieces of about 1 MB.
   const std::string placeholder = "\n  \"findings\": [],\n";
   const std::size_t at = rest.find(placeholder);
   std::string out = rest.substr(0, at) + "\n  \"findings\": [\n";
@@ -90,9 +98,22 @@ std::string FormatJson(const Report& report, const Context& ctx) {
       out += c;
       if (c == '\n') out += "    ";
     }
+    if (out.size() >= kPieceBytes) {
+      if (!write(out)) return;
+      out.clear();
+    }
   }
   out += "\n  ],\n";
   out.append(rest, at + placeholder.size());
+  write(out);
+}
+
+std::string FormatJson(const Report& report, const Context& ctx) {
+  std::string out;
+  WriteJson(report, ctx, [&out](std::string_view piece) {
+    out += piece;
+    return true;
+  });
   return out;
 }
 

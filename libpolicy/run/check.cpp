@@ -143,6 +143,7 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
     report.inputs.push_back(std::move(r.summary));
   }
   run::AddCounters(v2.by_rule, report.by_rule);
+  report.truncated += v2.truncated;  // grouped rules' findings past --max-findings
   run::FinishFindings(v2, options.repo_root, report.findings);
   for (Problem& p : v2.problems) report.problems.push_back(std::move(p));
   // Every file read: an input, and the files --compose-merge merged over it.

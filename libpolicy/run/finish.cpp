@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <numeric>
 #include <optional>
+#include <tuple>
 
 #include "libpolicy/eval/program.h"
 #include "libpolicy/eval/redact.h"
@@ -16,6 +18,28 @@ namespace policy::run {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Appends ":n" to the fingerprint of the n-th finding (n > 1, in list order)
+// with the same file and fingerprint.
+void NumberRepeats(std::vector<eval::PendingFinding>& findings) {
+  std::vector<uint32_t> order(findings.size());
+  std::iota(order.begin(), order.end(), 0u);
+  auto key = [&](uint32_t i) {
+    const Finding& f = findings[i].finding;
+    return std::tie(f.file, f.fingerprint);
+  };
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const auto ka = key(a), kb = key(b);
+    return ka < kb || (ka == kb && a < b);
+  });
+  for (size_t i = 0; i < order.size();) {
+    size_t j = i + 1;
+    while (j < order.size() && key(order[j]) == key(order[i])) ++j;
+    for (size_t k = i + 1; k < j; ++k)
+      findings[order[k]].finding.fingerprint += ":" + std::to_string(k - i + 1);
+    i = j;
+  }
+}
 
 }  // namespace
 
@@ -95,10 +119,21 @@ void FinishFindings(InputResult& r, const std::string& repo_root, std::vector<Fi
   // One rule's findings come sorted: then no sort buffer the size of the list.
   if (!std::is_sorted(r.findings.begin(), r.findings.end(), less))
     std::stable_sort(r.findings.begin(), r.findings.end(), less);
-  std::map<std::string, int> seen;
   // One allocation for a big input, without giving up doubling over many small ones.
   if (const std::size_t need = out.size() + r.findings.size(); need > out.capacity())
     out.reserve(std::max(need, 2 * out.capacity()));
+  // Fingerprints first, then repeats numbered: the n-th finding in order with
+  // a file's fingerprint gets ":n" (n > 1). Positions sorted by (file,
+  // fingerprint, position) find the repeats with 4 bytes a finding, not a map
+  // node and a key string each (a million findings: 16 MB, not 150).
+  for (auto& p : r.findings) {
+    if (!p.finding.fingerprint.empty()) continue;
+    auto rel = rel_cache.find(p.finding.file);
+    if (rel == rel_cache.end())
+      rel = rel_cache.emplace(p.finding.file, RelativeToRoot(p.finding.file, repo_root)).first;
+    FingerprintNow(p, rel->second);
+  }
+  NumberRepeats(r.findings);
   // The long line being cut into windows: the findings on a line are
   // consecutive once sorted, and in column order.
   std::optional<eval::LineCutter> cutter;
@@ -126,15 +161,6 @@ void FinishFindings(InputResult& r, const std::string& repo_root, std::vector<Fi
         f.source_line =
             eval::MaskSourceLine(f.source_line, secret.column, secret.end_column, secret.text);
     }
-    if (f.fingerprint.empty()) {
-      auto rel = rel_cache.find(f.file);
-      if (rel == rel_cache.end())
-        rel = rel_cache.emplace(f.file, RelativeToRoot(f.file, repo_root)).first;
-      FingerprintNow(p, rel->second);
-    }
-    const std::string fp = f.fingerprint;
-    int n = ++seen[f.file + '\0' + fp];
-    f.fingerprint = n == 1 ? fp : fp + ":" + std::to_string(n);
     out.push_back(std::move(f));
   }
   // What is left of them is moved-from: let it go before the report is sorted

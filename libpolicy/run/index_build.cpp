@@ -69,6 +69,9 @@ void AddIndexEntry(eval::IndexTable& table, const Value& key, const Value& entry
     case eval::IndexTable::Added::kFull:
       if (out.counters.errors > 0) return;
       ++out.counters.errors;
+      // Listed within --max-findings like every evaluation error, else counted only.
+      if (out.counters.listed >= out.limit) return;
+      ++out.counters.listed;
       out.findings.push_back(runner.MakeFinding(
           FindingKind::kEvaluationError,
           fmt::format("evaluation error ({}): index {} holds more than {} entries; it stops "
@@ -217,8 +220,11 @@ void FinishGroups(const ActiveRules& rules, std::vector<InputResult>& results,
           outcome.findings[f].fingerprint_text = keys;
         scratch.Reset();
       }
-      if (const auto& over = all.over_limit()) {
-        ++outcome.counters.errors;
+      const auto& over = all.over_limit();
+      if (over) ++outcome.counters.errors;
+      // Listed within --max-findings like every evaluation error, else counted only.
+      if (over && outcome.counters.listed < outcome.limit) {
+        ++outcome.counters.listed;
         eval::PendingFinding p;
         p.finding.rule = rule->info.id;
         p.finding.kind = FindingKind::kEvaluationError;
@@ -228,8 +234,7 @@ void FinishGroups(const ActiveRules& rules, std::vector<InputResult>& results,
         p.finding.column = 1;
         p.finding.message = fmt::format(
             "evaluation error ({}): more than {} groups (param max_groups); the bindings past it "
-            "are "
-            "left out, the groups already open are judged",
+            "are left out, the groups already open are judged",
             NameOf(DiagCode::kLimitGroups), all.max_groups());
         p.fingerprint_text = NameOf(DiagCode::kLimitGroups);
         outcome.findings.push_back(std::move(p));

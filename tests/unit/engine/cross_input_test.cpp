@@ -233,6 +233,40 @@ rule T-GRP-001 {
             "max_groups); the bindings past it are left out, the groups already open are judged"});
 }
 
+TEST_CASE("cross-input: a grouped rule's findings and its group-limit error obey --max-findings") {
+  const policy::CompileResult compiled = CompileText(R"(
+param max_groups: decimal = 3
+schema invoice { period : string }
+rule T-GRP-001 {
+  title "each period has two invoices"
+  on records(invoice)
+  group by period = row.period
+  require count() == 2
+}
+)");
+  REQUIRE_MESSAGE(compiled.program, DescribeDiagnostics(compiled.diagnostics));
+  const std::vector<policy::Input> inputs = {
+      Memory("invoices.csv", InputKind::kRecords, "period\na\nb\nc\nd\ne\n")};
+  policy::CheckOptions options;
+  options.max_findings = 2;
+  const policy::Report report = policy::Check(*compiled.program, inputs, options);
+  // Three groups fail and the fourth period is past max_groups: four found, two listed.
+  REQUIRE(report.findings.size() == 2);
+  CHECK(report.findings[0].line == 2);
+  CHECK(report.findings[1].line == 3);
+  for (const policy::Finding& f : report.findings) CHECK(f.kind == policy::FindingKind::kFinding);
+  CHECK(report.by_rule.at("T-GRP-001").failed == 3);
+  CHECK(report.by_rule.at("T-GRP-001").errors == 1);
+  CHECK(report.by_rule.at("T-GRP-001").listed == 2);
+  CHECK(report.truncated == 2);
+  // With room for every finding, the limit error is listed and nothing is cut.
+  options.max_findings = 0;
+  const policy::Report all = policy::Check(*compiled.program, inputs, options);
+  CHECK(all.findings.size() == 4);
+  CHECK(all.findings.back().kind == policy::FindingKind::kEvaluationError);
+  CHECK(all.truncated == 0);
+}
+
 TEST_CASE("cross-input: misuse is a compile error at the place") {
   struct Case {
     const char* body;

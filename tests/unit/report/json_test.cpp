@@ -124,3 +124,33 @@ TEST_CASE("json: an empty report still has every key, and invalid UTF-8 does not
   CHECK(empty["problems"].is_array());
   CHECK(empty["summary"]["by_rule"].is_object());
 }
+
+TEST_CASE("json: WriteJson writes a large report in pieces, the document a JSON tree would print") {
+  policy::Report r = SampleReport();
+  const policy::Finding one = r.findings.front();
+  for (uint32_t i = 1; i <= 8000; ++i) {
+    policy::Finding f = one;
+    f.line = i;
+    r.findings.push_back(f);
+  }
+  std::string joined;
+  int pieces = 0;
+  policy::report::WriteJson(r, policy::report::Context{}, [&](std::string_view piece) {
+    joined += piece;
+    ++pieces;
+    return true;
+  });
+  CHECK(joined.size() > (2u << 20));
+  CHECK(pieces > 1);  // about 1 MB each
+  // Byte for byte what nlohmann prints for the whole tree, with a newline.
+  const nlohmann::ordered_json tree = nlohmann::ordered_json::parse(joined);
+  CHECK(tree["findings"].size() == r.findings.size());
+  CHECK(joined == tree.dump(2) + "\n");
+  // A writer that fails stops the writing.
+  int calls = 0;
+  policy::report::WriteJson(r, policy::report::Context{}, [&](std::string_view) {
+    ++calls;
+    return false;
+  });
+  CHECK(calls == 1);
+}
