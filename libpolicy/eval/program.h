@@ -344,6 +344,9 @@ struct CompiledIndex {
   int entry_slot = kSlotSubject;
   bool keep_all = false;
   bool optional = false;  // no input for the source: an empty index, no problem
+  // Program::passes: the table's own (kFlatIndexes, kIndexProjection,
+  // kHasOnlyIndexes); `rule` runs with every pass off.
+  PassSet passes = PassSet::All();
   // How rules read the entries: not at all (`has` only), some fields only
   // (`INDEX[k].field`, kept in `fields`), or whole (`INDEX[k]` otherwise).
   bool read_whole = false;

@@ -77,6 +77,18 @@ constexpr std::array kTable = {
              "recent results of one- and two-argument defs", nullptr},
     PassInfo{Pass::kFieldSlots, "field_slots", L::kEvaluator,
              "record field indexes by shape and name", nullptr},
+    PassInfo{Pass::kFlatIndexes, "flat_indexes", L::kIndexes,
+             "index keys in a flat open-addressing table, not a node map", nullptr},
+    PassInfo{Pass::kIndexProjection, "index_projection", L::kIndexes,
+             "index entries keep only the fields rules read", nullptr},
+    PassInfo{Pass::kHasOnlyIndexes, "has_only_indexes", L::kPipeline,
+             "keys of an index read by `has` only added without reading the record again", nullptr},
+    PassInfo{Pass::kNeededIndexes, "needed_indexes", L::kIndexes,
+             "only the indexes read by rules that have an input are built", nullptr},
+    PassInfo{Pass::kFlatGroups, "flat_groups", L::kGroups,
+             "group keys in a flat table; min and max values kept only when they win", nullptr},
+    PassInfo{Pass::kDistinctGrowth, "distinct_growth", L::kGroups,
+             "count_distinct sets grow from a small table into a KeySet", nullptr},
 };
 static_assert(kTable.size() == static_cast<size_t>(Pass::kCount), "one row per pass");
 
@@ -108,6 +120,10 @@ std::string_view LayerName(PassLayer layer) {
       return "builtins";
     case PassLayer::kPipeline:
       return "pipeline";
+    case PassLayer::kIndexes:
+      return "indexes";
+    case PassLayer::kGroups:
+      return "groups";
   }
   return "?";
 }
