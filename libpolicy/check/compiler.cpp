@@ -722,9 +722,13 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   if (rule.is_grouped()) {
     // The speed-up passes know per-binding rules only; a grouped rule runs
     // as written (its cost is in the groups, not in the bindings), with only
-    // its group table's own passes.
+    // its group table's own passes
     rule.passes = eval::PassSet::None();
-    for (eval::Pass p : {eval::Pass::kFlatGroups, eval::Pass::kDistinctGrowth})
+    // and the evaluator's own, which speed up any expression.
+    for (eval::Pass p :
+         {eval::Pass::kFlatGroups, eval::Pass::kDistinctGrowth, eval::Pass::kSharedAggregateArgs,
+          eval::Pass::kDecimalLane, eval::Pass::kAsciiShortcuts, eval::Pass::kMatchMemo,
+          eval::Pass::kDefMemo, eval::Pass::kFieldSlots})
       if (ctx_.program.passes.on(p)) rule.passes = rule.passes.With(p);
   } else {
     rule.passes = ctx_.program.passes;

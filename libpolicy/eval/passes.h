@@ -38,12 +38,13 @@ enum class Pass : uint8_t {
   kDefMemo,         // recent results of one- and two-argument defs
   kFieldSlots,      // field indexes by record shape and field name
   // Version 2 (LANGUAGE.md section 11): index and group tables, run/index_build.
-  kFlatIndexes,      // index keys in a flat open-addressing table, not a node map
-  kIndexProjection,  // index entries keep only the fields rules read
-  kHasOnlyIndexes,   // `has`-only index keys added without reading the record again
-  kNeededIndexes,    // only the indexes of rules that have an input are built
-  kFlatGroups,       // group keys in a flat table; min/max values kept only when they win
-  kDistinctGrowth,   // count_distinct sets grow from a small table into a KeySet
+  kFlatIndexes,          // index keys in a flat open-addressing table, not a node map
+  kIndexProjection,      // index entries keep only the fields rules read
+  kHasOnlyIndexes,       // `has`-only index keys added without reading the record again
+  kNeededIndexes,        // only the indexes of rules that have an input are built
+  kFlatGroups,           // group keys in a flat table; min/max values kept only when they win
+  kDistinctGrowth,       // count_distinct sets grow from a small table into a KeySet
+  kSharedAggregateArgs,  // aggregate arguments written the same evaluated once per binding
   kCount
 };
 

@@ -85,6 +85,11 @@ struct Aggregate {
   AggregateKind kind = AggregateKind::kCount;
   const struct Node* arg = nullptr;  // null for count()
   uint32_t line = 0;                 // in the rule file
+  // An earlier aggregate whose argument is written the same (in the same
+  // binding scope, so the same value): pass kSharedAggregateArgs reads its
+  // value instead of evaluating `arg` again. -1: none.
+  int same_arg_as = -1;
+  std::string arg_source;  // the argument as written, to find such
 };
 
 struct CompiledDef;

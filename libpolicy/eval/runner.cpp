@@ -539,7 +539,12 @@ void Runner::Terminal() {
       group_keys_.push_back(eval_.Eval(k, slots, typed_));
       if (eval_.error().set()) return ReportError(nullptr);
     }
+    const bool share = rule_->passes.on(Pass::kSharedAggregateArgs);
     for (const Aggregate& a : rule_->aggregates) {
+      if (share && a.same_arg_as >= 0) {
+        group_args_.push_back(group_args_[static_cast<size_t>(a.same_arg_as)]);
+        continue;
+      }
       group_args_.push_back(a.arg != nullptr ? eval_.Eval(a.arg, slots, typed_) : Value());
       if (eval_.error().set()) return ReportError(nullptr);
     }

@@ -89,6 +89,8 @@ constexpr std::array kTable = {
              "group keys in a flat table; min and max values kept only when they win", nullptr},
     PassInfo{Pass::kDistinctGrowth, "distinct_growth", L::kGroups,
              "count_distinct sets grow from a small table into a KeySet", nullptr},
+    PassInfo{Pass::kSharedAggregateArgs, "shared_aggregate_args", L::kGroups,
+             "aggregate arguments written the same evaluated once per binding", nullptr},
 };
 static_assert(kTable.size() == static_cast<size_t>(Pass::kCount), "one row per pass");
 
