@@ -91,6 +91,9 @@ constexpr std::array kTable = {
              "count_distinct sets grow from a small table into a KeySet", nullptr},
     PassInfo{Pass::kSharedAggregateArgs, "shared_aggregate_args", L::kGroups,
              "aggregate arguments written the same evaluated once per binding", nullptr},
+    PassInfo{Pass::kPrefixOnce, "prefix_once", L::kRunner,
+             "a record input's input prefix evaluated once, its lets kept for every record",
+             nullptr},
 };
 static_assert(kTable.size() == static_cast<size_t>(Pass::kCount), "one row per pass");
 
