@@ -22,7 +22,7 @@ std::optional<uint32_t> FlatKeyTable::Find(std::string_view key, uint64_t hash) 
   for (size_t i = tag & mask;; i = (i + 1) & mask) {
     const Slot& s = slots_[i];
     if (s.offset == 0) return std::nullopt;
-    if (s.tag == tag && KeyAt(s.offset) == key) return s.value;
+    if (Matches(s, tag, key) && (key.size() <= kInline || KeyAt(s.offset) == key)) return s.value;
   }
 }
 
@@ -36,24 +36,35 @@ std::optional<FlatKeyTable::Inserted> FlatKeyTable::Insert(std::string_view key,
   for (size_t i = tag & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
     if (s.offset == 0) {
-      const uint64_t offset = pool_.size();
-      const uint32_t size = static_cast<uint32_t>(key.size());
-      if (offset + sizeof size + key.size() >= (uint64_t{1} << 32) || key.size() > UINT32_MAX)
-        return std::nullopt;
-      pool_.resize(offset + sizeof size + key.size());
-      std::memcpy(pool_.data() + offset, &size, sizeof size);
-      if (!key.empty()) std::memcpy(pool_.data() + offset + sizeof size, key.data(), key.size());
-      s = Slot{static_cast<uint32_t>(offset + 1), tag, value};
+      Slot fresh{0, tag, value, 0, {}};
+      if (key.size() <= kInline) {
+        fresh.offset = kInlined;
+        fresh.size = static_cast<uint8_t>(key.size());
+        if (!key.empty()) std::memcpy(fresh.head, key.data(), key.size());
+      } else {
+        const uint64_t offset = pool_.size();
+        const uint64_t size = key.size();
+        if (offset + sizeof(uint32_t) + size >= (uint64_t{1} << 32)) return std::nullopt;
+        const auto size32 = static_cast<uint32_t>(size);
+        pool_.resize(offset + sizeof size32 + size);
+        std::memcpy(pool_.data() + offset, &size32, sizeof size32);
+        std::memcpy(pool_.data() + offset + sizeof size32, key.data(), size);
+        fresh.offset = static_cast<uint32_t>(offset + 1);
+        fresh.size = kInline + 1;
+        std::memcpy(fresh.head, key.data(), kInline);
+      }
+      s = fresh;
       ++size_;
       return Inserted{value, true};
     }
-    if (s.tag == tag && KeyAt(s.offset) == key) return Inserted{s.value, false};
+    if (Matches(s, tag, key) && (key.size() <= kInline || KeyAt(s.offset) == key))
+      return Inserted{s.value, false};
   }
 }
 
 void FlatKeyTable::Rehash(size_t slots) {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(slots, Slot{0, 0, 0});
+  slots_.assign(slots, Slot{0, 0, 0, 0, {}});
   const size_t mask = slots - 1;
   // Slots are placed by their tag, so growing never re-reads a key.
   for (const Slot& s : old) {

@@ -1,13 +1,14 @@
 #pragma once
 // Byte-string keys to small integers (an entry's or a group's position), in
-// one open-addressing table: the keys' bytes in one pool, slots of a pool
-// offset, a hash tag and the value. A lookup touches a slot and the key's
+// one open-addressing table: slots of a hash tag, the value and the key (up
+// to 19 bytes) or its head and its offset in one pool of longer keys. A lookup touches a slot and the key's
 // bytes, never a node of its own, and adds no allocation per key: the index
 // tables of version 2 and the group tables look keys up once per binding, and
 // a node-based map spent most of its time missing the cache (issue 15).
 // The technique of KeySet (key_set.h), without its key shortening: these keys
 // are kept exactly, whatever their length.
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -46,17 +47,34 @@ class FlatKeyTable {
   template <class F>
   void ForEach(F&& f) const {
     for (const Slot& s : slots_)
-      if (s.offset != 0) f(KeyAt(s.offset), s.value);
+      if (s.offset != 0) f(KeyOf(s), s.value);
   }
 
  private:
-  struct Slot {
-    uint32_t offset;  // into pool_, + 1; 0 = empty
+  // Half a cache line: a key of up to kInline bytes is compared in its slot,
+  // without a second cache miss into the pool (an index of 100k BINs is read
+  // at random, once or twice per record).
+  static constexpr size_t kInline = 19;
+  static constexpr uint32_t kInlined = UINT32_MAX;  // Slot::offset of an inline key
+  struct alignas(32) Slot {
+    uint32_t offset;  // into pool_, + 1; 0 = empty; kInlined: the key is in `head`
     uint32_t tag;     // the hash's high half
     uint32_t value;
+    uint8_t size;  // the key's size, up to kInline (a longer key: kInline + 1)
+    char head[kInline];
   };
+  static_assert(sizeof(Slot) == 32);
   static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
   std::string_view KeyAt(uint32_t offset) const;
+  std::string_view KeyOf(const Slot& s) const {
+    return s.offset == kInlined ? std::string_view(s.head, s.size) : KeyAt(s.offset);
+  }
+  static bool Matches(const Slot& s, uint32_t tag, std::string_view key) {
+    if (s.tag != tag) return false;
+    if (key.size() <= kInline)
+      return s.size == key.size() && std::memcmp(s.head, key.data(), key.size()) == 0;
+    return s.size == kInline + 1 && std::memcmp(s.head, key.data(), kInline) == 0;
+  }
   void Rehash(size_t slots);  // a power of two
 
   static constexpr size_t kFirstSlots = 16;
