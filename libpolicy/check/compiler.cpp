@@ -727,8 +727,8 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
     // and the evaluator's own, which speed up any expression.
     for (eval::Pass p :
          {eval::Pass::kFlatGroups, eval::Pass::kDistinctGrowth, eval::Pass::kSharedAggregateArgs,
-          eval::Pass::kDecimalLane, eval::Pass::kAsciiShortcuts, eval::Pass::kMatchMemo,
-          eval::Pass::kDefMemo, eval::Pass::kFieldSlots})
+          eval::Pass::kDenseDistinct, eval::Pass::kDecimalLane, eval::Pass::kAsciiShortcuts,
+          eval::Pass::kMatchMemo, eval::Pass::kDefMemo, eval::Pass::kFieldSlots})
       if (ctx_.program.passes.on(p)) rule.passes = rule.passes.With(p);
   } else {
     rule.passes = ctx_.program.passes;

@@ -75,7 +75,32 @@ bool Less(const Value& a, const Value& b) {
 
 }  // namespace
 
+namespace {
+
+// The value of `key` when it is AppendKeyBytes of a whole number 0 to 10^18 -
+// 1 as a decimal renders it: "j", then digits without a leading zero. One
+// such key for each number, so sets of either count the same.
+bool PlainWholeNumber(std::string_view key, uint64_t* n) {
+  if (key.size() < 2 || key.size() > 19 || key[0] != 'j') return false;
+  if (key[1] == '0' && key.size() > 2) return false;
+  uint64_t v = 0;
+  for (size_t i = 1; i < key.size(); ++i) {
+    const char c = key[i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  *n = v;
+  return true;
+}
+
+}  // namespace
+
 void DistinctSet::Insert(std::string_view key) {
+  uint64_t n = 0;
+  if (dense_ && PlainWholeNumber(key, &n)) {
+    ints_.Insert(n);
+    return;
+  }
   if (big_) {
     big_->Insert(key, 0);
     return;
@@ -97,6 +122,7 @@ void DistinctSet::Grow() {
 }
 
 void DistinctSet::Merge(DistinctSet& later) {
+  ints_.Merge(later.ints_);
   if (later.big_ && !big_) Grow();
   if (big_) {
     if (later.big_) later.big_->ForEach([&](std::string_view k) { big_->Insert(k, 0); });
@@ -122,6 +148,7 @@ GroupTable::GroupTable(const CompiledRule* rule, size_t max_groups)
       max_groups_(max_groups),
       flat_(rule->passes.on(Pass::kFlatGroups)),
       distinct_grows_(rule->passes.on(Pass::kDistinctGrowth)),
+      distinct_dense_(rule->passes.on(Pass::kDenseDistinct)),
       arena_(std::make_unique<Arena>(4096)) {}
 
 Value GroupTable::Own(const Value& v) {
@@ -154,7 +181,7 @@ Group& GroupTable::Open(std::span<const Value> keys, uint16_t file, uint32_t lin
   g.states.resize(rule_->aggregates.size());
   for (size_t a = 0; a < g.states.size(); ++a)
     if (rule_->aggregates[a].kind == AggregateKind::kCountDistinct)
-      g.states[a].distinct.Use(flat_, distinct_grows_);
+      g.states[a].distinct.Use(flat_, distinct_grows_, distinct_dense_);
   g.file = file;
   g.line = line;
   return g;

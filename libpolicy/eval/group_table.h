@@ -18,6 +18,7 @@
 #include "libpolicy/arena.h"
 #include "libpolicy/decimal.h"
 #include "libpolicy/eval/flat_key_table.h"
+#include "libpolicy/eval/int_bit_set.h"
 #include "libpolicy/eval/key_set.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/value.h"
@@ -30,22 +31,31 @@ namespace policy::eval {
 // set (pass kFlatGroups off), growing into a KeySet or not (kDistinctGrowth).
 class DistinctSet {
  public:
-  void Use(bool flat, bool grows) {
+  void Use(bool flat, bool grows, bool dense) {
     flat_ = flat;
     grows_ = grows;
+    dense_ = dense;
   }
   void Insert(std::string_view key);
   void Merge(DistinctSet& later);
-  uint64_t size() const { return big_ ? big_->size() : flat_ ? small_flat_.size() : small_.size(); }
+  uint64_t size() const { return ints_.size() + strings(); }
 
  private:
   static constexpr size_t kSmall = 4096;
   void Grow();
   void GrowIfBig() {
-    if (grows_ && size() > kSmall) Grow();
+    if (grows_ && strings() > kSmall) Grow();
+  }
+  uint64_t strings() const {
+    return big_ ? big_->size() : flat_ ? small_flat_.size() : small_.size();
   }
   bool flat_ = true;
   bool grows_ = true;
+  // Pass kDenseDistinct: keys that are whole numbers written plainly (the
+  // bytes of a decimal 0 to 10^18 - 1, "j" then its digits) go to `ints_`;
+  // no such key is ever in the string sets, so the two counts add.
+  bool dense_ = true;
+  IntBitSet ints_;
   FlatKeyTable small_flat_;
   std::unordered_set<std::string> small_;
   std::unique_ptr<KeySet> big_;
@@ -124,6 +134,7 @@ class GroupTable {
   // or a node-based map (the pass off).
   bool flat_ = true;
   bool distinct_grows_ = true;
+  bool distinct_dense_ = true;
   FlatKeyTable flat_keys_;
   std::unordered_map<std::string, uint32_t> by_key_;
   std::deque<Group> groups_;

@@ -45,6 +45,7 @@ enum class Pass : uint8_t {
   kFlatGroups,           // group keys in a flat table; min/max values kept only when they win
   kDistinctGrowth,       // count_distinct sets grow from a small table into a KeySet
   kSharedAggregateArgs,  // aggregate arguments written the same evaluated once per binding
+  kDenseDistinct,        // count_distinct of whole numbers in a bit set, not as key strings
   kPrefixOnce,  // a record input's input prefix evaluated once, its lets kept for every record
   kCount
 };

@@ -91,6 +91,8 @@ constexpr std::array kTable = {
              "count_distinct sets grow from a small table into a KeySet", nullptr},
     PassInfo{Pass::kSharedAggregateArgs, "shared_aggregate_args", L::kGroups,
              "aggregate arguments written the same evaluated once per binding", nullptr},
+    PassInfo{Pass::kDenseDistinct, "dense_distinct", L::kGroups,
+             "count_distinct of whole numbers in a bit set, not as key strings", nullptr},
     PassInfo{Pass::kPrefixOnce, "prefix_once", L::kRunner,
              "a record input's input prefix evaluated once, its lets kept for every record",
              nullptr},
