@@ -725,8 +725,15 @@ void Compiler::CompileRule(const LoadedFile& f, const syntax::Rule& r) {
   std::sort(rule.reads_indexes.begin(), rule.reads_indexes.end());
   if (rule.is_grouped()) {
     // The speed-up passes know per-binding rules only; a grouped rule runs
-    // as written (its cost is in the groups, not in the bindings).
+    // as written (its cost is in the groups, not in the bindings), with only
+    // its group table's own passes
     rule.passes = eval::PassSet::None();
+    // and the evaluator's own, which speed up any expression.
+    for (eval::Pass p :
+         {eval::Pass::kFlatGroups, eval::Pass::kDistinctGrowth, eval::Pass::kSharedAggregateArgs,
+          eval::Pass::kDenseDistinct, eval::Pass::kDecimalLane, eval::Pass::kAsciiShortcuts,
+          eval::Pass::kMatchMemo, eval::Pass::kDefMemo, eval::Pass::kFieldSlots})
+      if (ctx_.program.passes.on(p)) rule.passes = rule.passes.With(p);
   } else {
     rule.passes = ctx_.program.passes;
     check::RunCompilePasses(rule, ctx_);
@@ -767,6 +774,7 @@ void Compiler::DeclareIndex(const LoadedFile& f, const syntax::Index& x) {
   rule.info.severity = Severity::kWarning;
   rule.is_unique = true;
   rule.passes = eval::PassSet::None();
+  index.passes = ctx_.program.passes;
   switch (x.source.kind) {
     case syntax::SourceKind::kRecords:
       rule.target = syntax::TargetKind::kRecords;

@@ -577,6 +577,15 @@ const Node* ExprCompiler::CompileAggregate(const Expr& e, eval::AggregateKind ki
   if (want == 1) {
     aggregate.arg = binding_phase_->Compile(*e.args[0]);
     if (aggregate.arg == nullptr) return nullptr;
+    const syntax::Span span = e.args[0]->span;
+    aggregate.arg_source =
+        std::string(file_.source->text().substr(span.begin, span.end - span.begin));
+    for (size_t i = 0; i < aggregates_->size(); ++i)
+      if ((*aggregates_)[i].arg != nullptr &&
+          (*aggregates_)[i].arg_source == aggregate.arg_source) {
+        aggregate.same_arg_as = static_cast<int>(i);
+        break;
+      }
     for (uint32_t i : binding_phase_->indexes_read())
       if (std::find(indexes_read_.begin(), indexes_read_.end(), i) == indexes_read_.end())
         indexes_read_.push_back(i);

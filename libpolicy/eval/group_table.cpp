@@ -47,13 +47,12 @@ const char* AggregateName(AggregateKind kind) {
 
 // A group's identity: each key's bytes, length-prefixed so that no two key
 // lists run together.
-void GroupKeyBytes(std::span<const Value> keys, std::string& out) {
+void GroupKeyBytes(std::span<const Value> keys, std::string& out, std::string& one) {
   out.clear();
-  std::string one;
   for (const Value& k : keys) {
     one.clear();
     AppendKeyBytes(k, one);
-    out += std::to_string(one.size());
+    out += fmt::format_int(one.size()).c_str();
     out += ':';
     out += one;
   }
@@ -76,72 +75,147 @@ bool Less(const Value& a, const Value& b) {
 
 }  // namespace
 
+namespace {
+
+// The value of `key` when it is AppendKeyBytes of a whole number 0 to 10^18 -
+// 1 as a decimal renders it: "j", then digits without a leading zero. One
+// such key for each number, so sets of either count the same.
+bool PlainWholeNumber(std::string_view key, uint64_t* n) {
+  if (key.size() < 2 || key.size() > 19 || key[0] != 'j') return false;
+  if (key[1] == '0' && key.size() > 2) return false;
+  uint64_t v = 0;
+  for (size_t i = 1; i < key.size(); ++i) {
+    const char c = key[i];
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  *n = v;
+  return true;
+}
+
+}  // namespace
+
 void DistinctSet::Insert(std::string_view key) {
+  uint64_t n = 0;
+  if (dense_ && PlainWholeNumber(key, &n)) {
+    ints_.Insert(n);
+    return;
+  }
   if (big_) {
     big_->Insert(key, {});
     return;
   }
-  small_.emplace(key);
-  if (small_.size() > kSmall) Grow();
+  if (flat_)
+    small_flat_.Insert(key, 0);
+  else
+    small_.emplace(key);
+  GrowIfBig();
 }
 
 void DistinctSet::Grow() {
   big_ = std::make_unique<KeySet>();
+  small_flat_.ForEach([&](std::string_view k, uint32_t) { big_->Insert(k, {}); });
   for (const std::string& k : small_) big_->Insert(k, {});
+  small_flat_.Clear();
   small_.clear();
   small_.rehash(0);
 }
 
 void DistinctSet::Merge(DistinctSet& later) {
+  ints_.Merge(later.ints_);
   if (later.big_ && !big_) Grow();
   if (big_) {
-    if (later.big_)
-      later.big_->ForEach([&](std::string_view k) { big_->Insert(k, {}); });
-    else
-      for (const std::string& k : later.small_) big_->Insert(k, {});
+    if (later.big_) later.big_->ForEach([&](std::string_view k) { big_->Insert(k, {}); });
+    later.small_flat_.ForEach([&](std::string_view k, uint32_t) { big_->Insert(k, {}); });
+    for (const std::string& k : later.small_) big_->Insert(k, {});
+  } else if (flat_) {
+    later.small_flat_.ForEach([&](std::string_view k, uint32_t) { small_flat_.Insert(k, 0); });
+    for (const std::string& k : later.small_) small_flat_.Insert(k, 0);
+    GrowIfBig();
   } else {
+    later.small_flat_.ForEach([&](std::string_view k, uint32_t) { small_.emplace(k); });
     small_.merge(later.small_);
-    if (small_.size() > kSmall) Grow();
+    GrowIfBig();
   }
+  later.small_flat_.Clear();
   later.small_.clear();
   later.big_.reset();
 }
 
 // Small blocks: a chunk's table keeps a few values, and is freed at its merge.
 GroupTable::GroupTable(const CompiledRule* rule, size_t max_groups)
-    : rule_(rule), max_groups_(max_groups), arena_(std::make_unique<Arena>(4096)) {}
+    : rule_(rule),
+      max_groups_(max_groups),
+      flat_(rule->passes.on(Pass::kFlatGroups)),
+      distinct_grows_(rule->passes.on(Pass::kDistinctGrowth)),
+      distinct_dense_(rule->passes.on(Pass::kDenseDistinct)),
+      arena_(std::make_unique<Arena>(4096)) {}
 
 Value GroupTable::Own(const Value& v) {
   return v.is_null() && !v.loc().known() ? v : KeepValue(v, *arena_, v.loc().file);
 }
 
-Group& GroupTable::GroupOf(std::span<const Value> keys, uint16_t file, uint32_t line,
-                           bool* opened) {
-  GroupKeyBytes(keys, key_);
-  auto [it, fresh] = by_key_.try_emplace(key_, static_cast<uint32_t>(groups_.size()));
-  *opened = fresh;
-  if (!fresh) return groups_[it->second];
-  if (groups_.size() >= max_groups_) {
-    by_key_.erase(it);
-    return groups_.front();  // unused: the caller checks the limit first
+std::optional<uint32_t> GroupTable::Position(std::string_view key, bool* fresh) {
+  const auto next = static_cast<uint32_t>(groups_.size());
+  *fresh = false;
+  if (flat_) {
+    const uint64_t hash = FlatKeyTable::HashOf(key);
+    if (std::optional<uint32_t> at = flat_keys_.Find(key, hash)) return at;
+    if (groups_.size() >= max_groups_ || !flat_keys_.Insert(key, next, hash)) return std::nullopt;
+  } else {
+    auto [it, inserted] = by_key_.try_emplace(std::string(key), next);
+    if (!inserted) return it->second;
+    if (groups_.size() >= max_groups_) {
+      by_key_.erase(it);
+      return std::nullopt;
+    }
   }
+  *fresh = true;
+  return next;
+}
+
+Group& GroupTable::Open(std::span<const Value> keys, uint16_t file, uint32_t line) {
   Group& g = groups_.emplace_back();
-  for (const Value& k : keys) g.keys.push_back(KeepValue(k, *arena_, file));
+  g.keys.reserve(keys.size());
+  for (const Value& k : keys) g.keys.push_back(k);
   g.states.resize(rule_->aggregates.size());
+  for (size_t a = 0; a < g.states.size(); ++a)
+    if (rule_->aggregates[a].kind == AggregateKind::kCountDistinct)
+      g.states[a].distinct.Use(flat_, distinct_grows_, distinct_dense_);
   g.file = file;
   g.line = line;
   return g;
 }
 
+Value GroupTable::Keep(const Value& v, KeepAt at) {
+  Value kept = KeepValue(v, *arena_, at.file);
+  if (!kept.loc().known()) {
+    // A computed value (decimal(row.serial)) is located at its binding's record.
+    Loc loc;
+    loc.line = at.line;
+    loc.column = 1;
+    loc.file = at.file;
+    kept.set_loc(loc);
+  }
+  return kept;
+}
+
 bool GroupTable::Add(std::span<const Value> keys, std::span<const Value> args, uint16_t file,
                      uint32_t line) {
-  bool opened = false;
-  const size_t before = groups_.size();
-  Group& g = GroupOf(keys, file, line, &opened);
-  if (opened && groups_.size() == before) {
+  GroupKeyBytes(keys, key_, one_key_);
+  bool fresh = false;
+  const std::optional<uint32_t> at = Position(key_, &fresh);
+  if (!at) {
     if (!over_limit_) over_limit_ = Place{file, line};
     return false;
   }
+  Group* opened = nullptr;
+  if (fresh) {
+    opened = &Open(keys, file, line);
+    for (Value& k : opened->keys) k = KeepValue(k, *arena_, file);
+  }
+  Group& g = opened != nullptr ? *opened : groups_[*at];
+  const KeepAt place{file, line};
   for (size_t a = 0; a < rule_->aggregates.size(); ++a) {
     const AggregateKind kind = rule_->aggregates[a].kind;
     AggregateState& s = g.states[a];
@@ -152,22 +226,19 @@ bool GroupTable::Add(std::span<const Value> keys, std::span<const Value> args, u
     if (a < args.size() && !args[a].is_null()) {
       const bool keeps = kind != AggregateKind::kCountDistinct && kind != AggregateKind::kSum &&
                          kind != AggregateKind::kAvg;
-      Value v = keeps ? KeepValue(args[a], *arena_, file) : args[a];
-      if (keeps && !v.loc().known()) {
-        // A computed value (decimal(row.serial)) is located at its binding's record.
-        Loc loc;
-        loc.line = line;
-        loc.column = 1;
-        loc.file = file;
-        v.set_loc(loc);
+      if (!keeps) {
+        AddValue(s, kind, args[a], nullptr);
+      } else if (flat_) {
+        AddValue(s, kind, args[a], &place);  // kept only if stored
+      } else {
+        AddValue(s, kind, Keep(args[a], place), nullptr);
       }
-      AddValue(s, kind, v);
     }
   }
   return true;
 }
 
-void GroupTable::AddValue(AggregateState& s, AggregateKind kind, const Value& v) {
+void GroupTable::AddValue(AggregateState& s, AggregateKind kind, const Value& v, const KeepAt* at) {
   if (!s.error.empty()) return;
   ++s.count;
   switch (kind) {
@@ -198,12 +269,12 @@ void GroupTable::AddValue(AggregateState& s, AggregateKind kind, const Value& v)
         return;
       }
       if (s.best.is_null()) {
-        s.best = v;
+        s.best = at != nullptr ? Keep(v, *at) : v;
       } else if (s.best.type() != v.type()) {
         s.error = fmt::format("{}() compares values of one type; it saw {} and {}",
                               AggregateName(kind), TypeName(s.best.type()), TypeName(v.type()));
       } else if (WantsLeast(kind) ? Less(v, s.best) : Less(s.best, v)) {
-        s.best = v;  // ties keep the earlier
+        s.best = at != nullptr ? Keep(v, *at) : v;  // ties keep the earlier
       }
       break;
     }
@@ -215,7 +286,7 @@ void GroupTable::AddValue(AggregateState& s, AggregateKind kind, const Value& v)
     }
     case AggregateKind::kValues:
       if (s.values.size() < kMaxGroupValues)
-        s.values.push_back(v);
+        s.values.push_back(at != nullptr ? Keep(v, *at) : v);
       else
         ++s.values_dropped;
       break;
@@ -278,32 +349,30 @@ void GroupTable::MergeState(AggregateState& into, AggregateState& later, Aggrega
 void GroupTable::Merge(GroupTable& later) {
   // Values are copied into this table's storage: `later` (a chunk's table) is
   // freed after, so memory follows the groups, never the chunks.
-  // Each later group by its keys (the same bytes GroupOf() makes).
+  // Each later group by its keys (the same bytes Add() makes).
   for (Group& g : later.groups_) {
-    GroupKeyBytes(g.keys, key_);
-    auto [it, fresh] = by_key_.try_emplace(key_, static_cast<uint32_t>(groups_.size()));
-    if (fresh && groups_.size() >= max_groups_) {
-      by_key_.erase(it);
+    GroupKeyBytes(g.keys, key_, one_key_);
+    bool fresh = false;
+    const std::optional<uint32_t> at = Position(key_, &fresh);
+    if (!at) {
       if (!over_limit_) over_limit_ = Place{g.file, g.line};
       continue;
     }
     if (fresh) {
-      Group& mine = groups_.emplace_back();
-      mine.file = g.file;
-      mine.line = g.line;
-      for (const Value& k : g.keys) mine.keys.push_back(Own(k));
-      mine.states.resize(g.states.size());
+      Group& mine = Open(g.keys, g.file, g.line);
+      for (Value& k : mine.keys) k = Own(k);
       for (size_t a = 0; a < g.states.size(); ++a)
         MergeState(mine.states[a], g.states[a], rule_->aggregates[a].kind);
       continue;
     }
-    Group& into = groups_[it->second];
+    Group& into = groups_[*at];
     for (size_t a = 0; a < into.states.size(); ++a)
       MergeState(into.states[a], g.states[a], rule_->aggregates[a].kind);
   }
   if (later.over_limit_ && !over_limit_) over_limit_ = later.over_limit_;
   later.groups_.clear();
   later.by_key_.clear();
+  later.flat_keys_.Clear();
   later.over_limit_.reset();
 }
 

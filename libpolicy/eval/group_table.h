@@ -17,23 +17,46 @@
 
 #include "libpolicy/arena.h"
 #include "libpolicy/decimal.h"
+#include "libpolicy/eval/flat_key_table.h"
+#include "libpolicy/eval/int_bit_set.h"
 #include "libpolicy/eval/key_set.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/value.h"
 
 namespace policy::eval {
 
-// The distinct values of count_distinct(): a small hash set while it is small
+// The distinct values of count_distinct(): a small table while it is small
 // (a chunk's share), the compact KeySet once it grows (about 20 bytes a key).
+// Use() chooses, before the first Insert: a flat small table or a node-based
+// set (pass kFlatGroups off), growing into a KeySet or not (kDistinctGrowth).
 class DistinctSet {
  public:
+  void Use(bool flat, bool grows, bool dense) {
+    flat_ = flat;
+    grows_ = grows;
+    dense_ = dense;
+  }
   void Insert(std::string_view key);
   void Merge(DistinctSet& later);
-  uint64_t size() const { return big_ ? big_->size() : small_.size(); }
+  uint64_t size() const { return ints_.size() + strings(); }
 
  private:
   static constexpr size_t kSmall = 4096;
   void Grow();
+  void GrowIfBig() {
+    if (grows_ && strings() > kSmall) Grow();
+  }
+  uint64_t strings() const {
+    return big_ ? big_->size() : flat_ ? small_flat_.size() : small_.size();
+  }
+  bool flat_ = true;
+  bool grows_ = true;
+  // Pass kDenseDistinct: keys that are whole numbers written plainly (the
+  // bytes of a decimal 0 to 10^18 - 1, "j" then its digits) go to `ints_`;
+  // no such key is ever in the string sets, so the two counts add.
+  bool dense_ = true;
+  IntBitSet ints_;
+  FlatKeyTable small_flat_;
   std::unordered_set<std::string> small_;
   std::unique_ptr<KeySet> big_;
 };
@@ -90,12 +113,29 @@ class GroupTable {
   Value Result(const Group& group, size_t a, Arena& arena, std::string* error) const;
 
  private:
-  Group& GroupOf(std::span<const Value> keys, uint16_t file, uint32_t line, bool* opened);
-  void AddValue(AggregateState& s, AggregateKind kind, const Value& v);
+  // The position of the group whose key bytes are `key`: an open one, or a
+  // new one to open (*fresh) at groups_.size(); nothing past the limit.
+  std::optional<uint32_t> Position(std::string_view key, bool* fresh);
+  Group& Open(std::span<const Value> keys, uint16_t file, uint32_t line);
+  // Where a value an aggregate keeps comes from: its binding's input and line.
+  struct KeepAt {
+    uint16_t file;
+    uint32_t line;
+  };
+  Value Keep(const Value& v, KeepAt at);
+  // Adds `v`; with `at`, `v` is the binding's own and is kept (copied into
+  // this table) only if the state stores it.
+  void AddValue(AggregateState& s, AggregateKind kind, const Value& v, const KeepAt* at);
   void MergeState(AggregateState& into, AggregateState& later, AggregateKind kind);
 
   const CompiledRule* rule_ = nullptr;
   size_t max_groups_ = kDefaultMaxGroups;
+  // Group key bytes to positions in groups_: a flat table (pass kFlatGroups)
+  // or a node-based map (the pass off).
+  bool flat_ = true;
+  bool distinct_grows_ = true;
+  bool distinct_dense_ = true;
+  FlatKeyTable flat_keys_;
   std::unordered_map<std::string, uint32_t> by_key_;
   std::deque<Group> groups_;
   // A copy of kept value `v` (of another table) in this table's storage.
@@ -104,6 +144,7 @@ class GroupTable {
   std::optional<Place> over_limit_;
   std::string key_;           // scratch: a group's key bytes
   std::string distinct_key_;  // scratch: a count_distinct value's bytes
+  std::string one_key_;       // scratch: one group key's bytes
 };
 
 // What a group phase reads: the keys of the group judged and its aggregates'

@@ -30,7 +30,10 @@ std::string CompiledIndex::Describe() const {
 }
 
 Value IndexTable::Kept(const Value& entry, uint16_t file) {
-  if (index_->read_whole) return KeepValue(entry, arena_, file);
+  // Without projection (the pass off) an index read by field keeps its
+  // entries whole: rules then read the same fields from more of them.
+  if (index_->read_whole || (!index_->fields.empty() && !index_->passes.on(Pass::kIndexProjection)))
+    return KeepValue(entry, arena_, file);
   if (index_->fields.empty() || !entry.is(Type::kMap)) {
     // Read through `has` only: the key is all it needs. A non-map entry read
     // by field has no fields; keep it whole so the member read reports that.
@@ -51,36 +54,53 @@ Value IndexTable::Kept(const Value& entry, uint16_t file) {
   return out;
 }
 
-IndexTable::Added IndexTable::Add(const std::string& key, const Value& entry, uint16_t file,
+std::optional<uint32_t> IndexTable::EntryOf(std::string_view key) const {
+  if (flat_) return flat_keys_.Find(key);
+  auto it = map_keys_.find(key);
+  return it == map_keys_.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+}
+
+IndexTable::Added IndexTable::Add(std::string_view key, const Value& entry, uint16_t file,
                                   uint32_t line, Place* first) {
-  auto it = map_.find(key);
-  if (it != map_.end()) {
-    *first = it->second.first;
-    if (index_->keep_all) it->second.more.push_back(Kept(entry, file));
+  const auto next = static_cast<uint32_t>(entries_.size());
+  std::optional<uint32_t> earlier;
+  if (flat_) {
+    const uint64_t hash = FlatKeyTable::HashOf(key);
+    earlier = flat_keys_.Find(key, hash);
+    if (!earlier) {
+      if (entries_.size() >= kMaxEntries || !flat_keys_.Insert(key, next, hash))
+        return Added::kFull;
+    }
+  } else {
+    auto it = map_keys_.find(key);
+    if (it != map_keys_.end()) {
+      earlier = it->second;
+    } else {
+      if (entries_.size() >= kMaxEntries) return Added::kFull;
+      map_keys_.emplace(std::string(key), next);
+    }
+  }
+  if (earlier) {
+    *first = entries_[*earlier].first;
+    if (index_->keep_all) more_[*earlier].push_back(Kept(entry, file));
     return Added::kAgain;
   }
-  if (map_.size() >= kMaxEntries) return Added::kFull;
-  Entry& e = map_[key];
-  e.value = Kept(entry, file);
-  e.first = {file, line};
+  entries_.push_back(Entry{Kept(entry, file), Place{file, line}});
   return Added::kNew;
 }
 
 void IndexTable::Seal() {
   if (!index_->keep_all) return;
-  for (auto& [key, e] : map_) {
-    Value* items = arena_.AllocateArray<Value>(1 + e.more.size());
+  for (uint32_t i = 0; i < entries_.size(); ++i) {
+    Entry& e = entries_[i];
+    auto more = more_.find(i);
+    const size_t extra = more == more_.end() ? 0 : more->second.size();
+    Value* items = arena_.AllocateArray<Value>(1 + extra);
     new (&items[0]) Value(e.value);
-    for (size_t i = 0; i < e.more.size(); ++i) new (&items[1 + i]) Value(e.more[i]);
-    e.value = Value::List(items, static_cast<uint32_t>(1 + e.more.size()));
-    e.more.clear();
-    e.more.shrink_to_fit();
+    for (size_t k = 0; k < extra; ++k) new (&items[1 + k]) Value(more->second[k]);
+    e.value = Value::List(items, static_cast<uint32_t>(1 + extra));
   }
-}
-
-const Value* IndexTable::Find(std::string_view key) const {
-  auto it = map_.find(key);
-  return it == map_.end() ? nullptr : &it->second.value;
+  more_.clear();
 }
 
 }  // namespace policy::eval

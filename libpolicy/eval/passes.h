@@ -37,6 +37,16 @@ enum class Pass : uint8_t {
   kMatchMemo,       // recent `matches` results on short strings
   kDefMemo,         // recent results of one- and two-argument defs
   kFieldSlots,      // field indexes by record shape and field name
+  // Version 2 (LANGUAGE.md section 11): index and group tables, run/index_build.
+  kFlatIndexes,          // index keys in a flat open-addressing table, not a node map
+  kIndexProjection,      // index entries keep only the fields rules read
+  kHasOnlyIndexes,       // `has`-only index keys added without reading the record again
+  kNeededIndexes,        // only the indexes of rules that have an input are built
+  kFlatGroups,           // group keys in a flat table; min/max values kept only when they win
+  kDistinctGrowth,       // count_distinct sets grow from a small table into a KeySet
+  kSharedAggregateArgs,  // aggregate arguments written the same evaluated once per binding
+  kDenseDistinct,        // count_distinct of whole numbers in a bit set, not as key strings
+  kPrefixOnce,  // a record input's input prefix evaluated once, its lets kept for every record
   kCount
 };
 
@@ -50,6 +60,9 @@ class PassSet {
   constexpr bool on(Pass p) const { return (bits_ >> static_cast<unsigned>(p)) & 1; }
   constexpr bool all() const { return bits_ == All().bits_; }
   constexpr bool none() const { return bits_ == 0; }
+  constexpr PassSet With(Pass p) const {
+    return PassSet(bits_ | (uint64_t{1} << static_cast<unsigned>(p)));
+  }
   constexpr PassSet Without(Pass p) const {
     return PassSet(bits_ & ~(uint64_t{1} << static_cast<unsigned>(p)));
   }

@@ -85,6 +85,11 @@ struct Aggregate {
   AggregateKind kind = AggregateKind::kCount;
   const struct Node* arg = nullptr;  // null for count()
   uint32_t line = 0;                 // in the rule file
+  // An earlier aggregate whose argument is written the same (in the same
+  // binding scope, so the same value): pass kSharedAggregateArgs reads its
+  // value instead of evaluating `arg` again. -1: none.
+  int same_arg_as = -1;
+  std::string arg_source;  // the argument as written, to find such
 };
 
 struct CompiledDef;
@@ -348,6 +353,9 @@ struct CompiledIndex {
   int entry_slot = kSlotSubject;
   bool keep_all = false;
   bool optional = false;  // no input for the source: an empty index, no problem
+  // Program::passes: the table's own (kFlatIndexes, kIndexProjection,
+  // kHasOnlyIndexes); `rule` runs with every pass off.
+  PassSet passes = PassSet::All();
   // How rules read the entries: not at all (`has` only), some fields only
   // (`INDEX[k].field`, kept in `fields`), or whole (`INDEX[k]` otherwise).
   bool read_whole = false;

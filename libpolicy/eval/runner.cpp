@@ -92,7 +92,48 @@ void Runner::RunRule(const CompiledRule& rule, RuleOutcome& out, const KeySink* 
   filter_passed_ = nullptr;
   unrolled_ = nullptr;
   eval_.ClearError();
-  Walk(0);
+  const bool once =
+      record_ != nullptr && rule.input_prefix > 0 && rule.passes.on(Pass::kPrefixOnce);
+  Walk(once ? RestorePrefix(rule) : 0);
+}
+
+size_t Runner::RestorePrefix(const CompiledRule& rule) {
+  for (const PrefixValues& p : prefixes_) {
+    if (p.rule != &rule || p.file != in_->display_file) continue;
+    if (!p.holds) return 0;
+    for (const auto& [slot, v] : p.lets) slots_[static_cast<size_t>(slot)] = v;
+    return rule.input_prefix;
+  }
+  // First record of this input: the prefix as the walk evaluates it, not
+  // reported (a prefix that fails or errs is left to the walk, every record).
+  PrefixValues& p = prefixes_.emplace_back();
+  p.rule = &rule;
+  p.file = in_->display_file;
+  Value* slots = slots_.data();
+  for (size_t i = 0; i < rule.input_prefix; ++i) {
+    const CompiledClause& c = rule.clauses[i];
+    if (c.op == ClauseOp::kWhere) {
+      const bool holds = eval_.Test(c.expr, slots, typed_, "`where`");
+      if (eval_.error().set() || !holds) {
+        eval_.ClearError();
+        p.lets.clear();
+        return 0;
+      }
+    } else if (c.op == ClauseOp::kLet) {
+      Value v = eval_.Eval(c.expr, slots, typed_);
+      if (eval_.error().set()) {
+        eval_.ClearError();
+        p.lets.clear();
+        return 0;
+      }
+      slots[c.slot] = v;
+      p.lets.emplace_back(c.slot, KeepValue(v, prefix_arena_, v.loc().file));
+    } else {
+      return 0;  // not a prefix clause (the compiler never puts a `for` there)
+    }
+  }
+  p.holds = true;
+  return rule.input_prefix;
 }
 
 const Value* Runner::InnermostForValue() const {
@@ -539,7 +580,12 @@ void Runner::Terminal() {
       group_keys_.push_back(eval_.Eval(k, slots, typed_));
       if (eval_.error().set()) return ReportError(nullptr);
     }
+    const bool share = rule_->passes.on(Pass::kSharedAggregateArgs);
     for (const Aggregate& a : rule_->aggregates) {
+      if (share && a.same_arg_as >= 0) {
+        group_args_.push_back(group_args_[static_cast<size_t>(a.same_arg_as)]);
+        continue;
+      }
       group_args_.push_back(a.arg != nullptr ? eval_.Eval(a.arg, slots, typed_) : Value());
       if (eval_.error().set()) return ReportError(nullptr);
     }

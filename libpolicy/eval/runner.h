@@ -179,6 +179,21 @@ class Runner {
     char text[40];
   };
   std::vector<KeyVerdict> verdicts_;
+
+  // Pass kPrefixOnce: per rule and input file, the values of the rule's
+  // input prefix lets (CompiledRule::input_prefix), evaluated once, kept in
+  // prefix_arena_ for every record of the input. Only a prefix whose wheres
+  // held without an error is kept; any other walks every record in full.
+  struct PrefixValues {
+    const CompiledRule* rule = nullptr;
+    std::string file;
+    bool holds = false;
+    std::vector<std::pair<int, Value>> lets;  // slot, value
+  };
+  std::vector<PrefixValues> prefixes_;
+  Arena prefix_arena_{4096};
+  // The clause to start the walk at: after the prefix, its lets bound, or 0.
+  size_t RestorePrefix(const CompiledRule& rule);
   // The key filter's verdict for `key`, or nullopt when it cannot be cached.
   std::optional<bool> KeyFilter(const CompiledClause& c, const Value& key);
 

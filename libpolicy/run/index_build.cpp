@@ -48,7 +48,9 @@ bool SourceReads(const eval::CompiledIndex& index, const InputPlan& plan) {
 
 void AddIndexEntry(eval::IndexTable& table, const Value& key, const Value& entry, uint16_t file,
                    uint32_t line, eval::Runner& runner, eval::RuleOutcome& out) {
-  std::string bytes;
+  // One buffer per thread: no allocation per entry.
+  static thread_local std::string bytes;
+  bytes.clear();
   eval::AppendKeyBytes(key, bytes);
   eval::IndexTable::Place first;
   switch (table.Add(bytes, entry, file, line, &first)) {
@@ -102,12 +104,14 @@ eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
   size_t position = 0;
   for (const eval::CompiledIndex& index : program.indexes) {
     const size_t x = position++;
-    if (!needed[x]) continue;
+    // Pass kNeededIndexes off: every index with an input is built (and the
+    // findings of one no rule reads are dropped, as if it were not built).
+    if (!needed[x] && index.passes.on(eval::Pass::kNeededIndexes)) continue;
     std::vector<size_t> from;
     for (size_t i = 0; i < plans.size(); ++i)
       if (SourceReads(index, plans[i])) from.push_back(i);
     if (from.empty() && !index.optional) {
-      missing[x] = 1;
+      missing[x] = needed[x];
       continue;
     }
     auto table = std::make_unique<eval::IndexTable>(&index);
@@ -131,8 +135,9 @@ eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
     }
     only.count = 1;
     for (size_t i : from) {
-      fed[i] = 1;
+      if (needed[x]) fed[i] = 1;
       InputResult r = CheckInput(program, only, inputs[i], plans[i], build);
+      if (!needed[x]) continue;
       // Input problems are reported when the input itself is checked; here
       // only the index's own findings count.
       for (eval::PendingFinding& f : r.findings)

@@ -810,10 +810,14 @@ class RecordPipeline {
     eval::IndexTable& table = *settings_.index_build;
     const eval::CompiledIndex& index = table.index();
     const bool keeps = index.read_whole || !index.fields.empty();
-    if (!keeps && !table.Has(key) && table.size() < eval::IndexTable::kMaxEntries) {
+    if (!keeps && index.passes.on(eval::Pass::kHasOnlyIndexes)) {
+      // Read by `has` only: the key is the whole entry. Read again only to
+      // report a `keep first` key seen twice, or the limit.
       eval::IndexTable::Place first;
-      table.Add(std::string(key), Value(), foreign_id_, e.line, &first);
-      return;
+      if (table.size() < eval::IndexTable::kMaxEntries &&
+          table.Add(key, Value(), foreign_id_, e.line, &first) == eval::IndexTable::Added::kNew)
+        return;
+      if (index.keep_all && table.size() < eval::IndexTable::kMaxEntries) return;
     }
     ReRun(e, key, [&](const Value& k, Runner& runner) {
       AddIndexEntry(table, k, runner.slot(index.entry_slot), foreign_id_, e.line, runner,

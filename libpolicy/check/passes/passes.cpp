@@ -77,6 +77,25 @@ constexpr std::array kTable = {
              "recent results of one- and two-argument defs", nullptr},
     PassInfo{Pass::kFieldSlots, "field_slots", L::kEvaluator,
              "record field indexes by shape and name", nullptr},
+    PassInfo{Pass::kFlatIndexes, "flat_indexes", L::kIndexes,
+             "index keys in a flat open-addressing table, not a node map", nullptr},
+    PassInfo{Pass::kIndexProjection, "index_projection", L::kIndexes,
+             "index entries keep only the fields rules read", nullptr},
+    PassInfo{Pass::kHasOnlyIndexes, "has_only_indexes", L::kPipeline,
+             "keys of an index read by `has` only added without reading the record again", nullptr},
+    PassInfo{Pass::kNeededIndexes, "needed_indexes", L::kIndexes,
+             "only the indexes read by rules that have an input are built", nullptr},
+    PassInfo{Pass::kFlatGroups, "flat_groups", L::kGroups,
+             "group keys in a flat table; min and max values kept only when they win", nullptr},
+    PassInfo{Pass::kDistinctGrowth, "distinct_growth", L::kGroups,
+             "count_distinct sets grow from a small table into a KeySet", nullptr},
+    PassInfo{Pass::kSharedAggregateArgs, "shared_aggregate_args", L::kGroups,
+             "aggregate arguments written the same evaluated once per binding", nullptr},
+    PassInfo{Pass::kDenseDistinct, "dense_distinct", L::kGroups,
+             "count_distinct of whole numbers in a bit set, not as key strings", nullptr},
+    PassInfo{Pass::kPrefixOnce, "prefix_once", L::kRunner,
+             "a record input's input prefix evaluated once, its lets kept for every record",
+             nullptr},
 };
 static_assert(kTable.size() == static_cast<size_t>(Pass::kCount), "one row per pass");
 
@@ -108,6 +127,10 @@ std::string_view LayerName(PassLayer layer) {
       return "builtins";
     case PassLayer::kPipeline:
       return "pipeline";
+    case PassLayer::kIndexes:
+      return "indexes";
+    case PassLayer::kGroups:
+      return "groups";
   }
   return "?";
 }

@@ -25,6 +25,8 @@ enum class PassLayer : uint8_t {
   kEvaluator,    // run time, eval/evaluator.cpp
   kBuiltins,     // run time, inside builtins (CallContext::ascii_shortcuts)
   kPipeline,     // run time, the record pipeline (reads Program::passes)
+  kIndexes,      // run time, version 2 index tables (CompiledIndex::passes, run/index_build)
+  kGroups,       // run time, version 2 group tables (the grouped CompiledRule::passes)
 };
 
 struct PassInfo {
