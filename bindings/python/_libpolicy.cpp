@@ -295,7 +295,7 @@ class PyProgram {
                        const std::optional<std::tuple<uint64_t, uint64_t, uint32_t>>& range,
                        const std::optional<uint64_t>& max_findings,
                        const std::set<std::string>& only, const std::set<std::string>& skip,
-                       const std::string& repo_root) const {
+                       const std::string& repo_root, bool defer_unique) const {
     if (range && paths.size() != 1) throw py::value_error("a range needs exactly one path");
     std::vector<Input> inputs;
     for (const std::string& path : paths) {
@@ -309,10 +309,38 @@ class PyProgram {
     }
     CheckOptions options = Options(max_findings, only, skip);
     options.repo_root = repo_root;
+    options.defer_unique = defer_unique;
     Report report;
     {
       py::gil_scoped_release release;
       report = Check(*program_, inputs, options);
+    }
+    py::dict d = ReportToDict(report);
+    if (defer_unique) d["unique_keys"] = py::bytes(report.unique_keys);
+    return d;
+  }
+
+  // UniqueRepeatFindings (partition.h): the repeats of `path` among the
+  // resolved key logs, as a report dict to add to the path's tasks'.
+  py::dict RepeatFindings(const std::string& path, const std::vector<py::bytes>& repeats,
+                          const std::optional<std::string>& kind,
+                          const std::optional<std::string>& schema,
+                          const std::optional<uint64_t>& max_findings,
+                          const std::set<std::string>& only, const std::set<std::string>& skip,
+                          const std::string& repo_root) const {
+    Input in;
+    in.path = path;
+    in.kind = ParseKind(kind, path);
+    if (schema) in.schema = *schema;
+    std::vector<std::string> logs;
+    for (const py::bytes& b : repeats) logs.push_back(b);
+    CheckOptions options = Options(max_findings, only, skip);
+    options.repo_root = repo_root;
+    Report report;
+    {
+      py::gil_scoped_release release;
+      report = UniqueRepeatFindings(
+          *program_, in, std::vector<std::string_view>(logs.begin(), logs.end()), options);
     }
     return ReportToDict(report);
   }
@@ -561,7 +589,14 @@ PYBIND11_MODULE(_libpolicy, m) {
            py::arg("schema") = py::none(), py::arg("range") = py::none(),
            py::arg("max_findings") = py::none(), py::arg("only") = std::set<std::string>(),
            py::arg("skip") = std::set<std::string>(), py::arg("repo_root") = "",
-           "Checks inputs (or a partition of one: range=(begin, end, first_line)); a report dict.")
+           py::arg("defer_unique") = false,
+           "Checks inputs (or a partition of one: range=(begin, end, first_line)); a report dict. "
+           "defer_unique: decide no `unique` key, return them all as bytes under 'unique_keys'.")
+      .def("unique_repeat_findings", &PyProgram::RepeatFindings, py::arg("path"),
+           py::arg("repeats"), py::arg("kind") = py::none(), py::arg("schema") = py::none(),
+           py::arg("max_findings") = py::none(), py::arg("only") = std::set<std::string>(),
+           py::arg("skip") = std::set<std::string>(), py::arg("repo_root") = "",
+           "The findings of the resolved `unique` repeats in one file (partition.h).")
       .def("split_records", &PyProgram::SplitFile, py::arg("path"), py::arg("target_bytes"),
            py::arg("kind") = py::none(), py::arg("schema") = py::none(),
            "Partitions of a record file cut at record boundaries (partition.h).")
@@ -576,6 +611,36 @@ PYBIND11_MODULE(_libpolicy, m) {
            "A report dict in a CLI format: (text, summary line).")
       .def("_time_native", &PyProgram::TimeNative, py::arg("path"), py::arg("kind"), py::arg("n"));
 
+  m.def(
+      "split_unique_keys",
+      [](const py::bytes& log, uint32_t buckets) {
+        std::string bytes = log;
+        std::vector<std::string> parts;
+        {
+          py::gil_scoped_release release;
+          parts = policy::SplitUniqueKeys(bytes, buckets);
+        }
+        py::list out;
+        for (const std::string& p : parts) out.append(py::bytes(p));
+        return out;
+      },
+      py::arg("log"), py::arg("buckets"),
+      "A task's `unique` key log cut into `buckets` logs by key hash (partition.h).");
+  m.def(
+      "resolve_unique_keys",
+      [](const std::vector<py::bytes>& logs) {
+        std::vector<std::string> bytes;
+        for (const py::bytes& b : logs) bytes.push_back(b);
+        std::string out;
+        {
+          py::gil_scoped_release release;
+          out =
+              policy::ResolveUniqueKeys(std::vector<std::string_view>(bytes.begin(), bytes.end()));
+        }
+        return py::bytes(out);
+      },
+      py::arg("logs"),
+      "The repeats among key logs given in input and partition order, as a key log.");
   m.def("compile", &CompileRules, py::arg("rules"), py::arg("builtin"), py::arg("params"),
         py::arg("jobs"), "Returns (Program or None, [Diagnostic]).");
 }

@@ -736,6 +736,9 @@ class RecordPipeline {
     set.overflowed = true;
     RuleOutcome& total = totals_[rule];
     ++total.counters.errors;
+    // Listed within --max-findings like every evaluation error, else counted only.
+    if (total.counters.listed >= limit_) return;
+    ++total.counters.listed;
     PendingFinding p;
     p.finding.rule = rules_[rule]->info.id;
     p.finding.kind = FindingKind::kEvaluationError;
