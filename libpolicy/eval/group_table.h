@@ -30,6 +30,14 @@ class DistinctSet {
   void Insert(std::string_view key);
   void Merge(DistinctSet& later);
   uint64_t size() const { return big_ ? big_->size() : small_.size(); }
+  // Every distinct key's bytes, in no particular order (group_table_io.h).
+  template <class F>
+  void ForEach(F&& f) const {
+    if (big_)
+      big_->ForEach(f);
+    else
+      for (const std::string& k : small_) f(std::string_view(k));
+  }
 
  private:
   static constexpr size_t kSmall = 4096;
@@ -59,6 +67,10 @@ struct Group {
 
 class GroupTable {
  public:
+  // Writes tables as bytes and reads them back (group_table_io.h): a table
+  // read has its groups and states, no key index (it is only merged from).
+  friend struct GroupTableIo;
+
   static constexpr size_t kDefaultMaxGroups = 1'000'000;
   static constexpr size_t kMaxGroupValues = 10'000;
 

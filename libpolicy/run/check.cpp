@@ -6,13 +6,16 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/engine.h"
+#include "libpolicy/eval/group_table_io.h"
 #include "libpolicy/eval/kept_value.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/run/check_input.h"
+#include "libpolicy/run/check_run.h"
 #include "libpolicy/run/finish.h"
 #include "libpolicy/run/index_build.h"
 #include "libpolicy/run/input_plan.h"
@@ -62,8 +65,51 @@ void AddCounters(const std::map<std::string, RuleCounters>& from,
   }
 }
 
-Report Check(const Program& program, const std::vector<Input>& inputs,
-             const CheckOptions& options) {
+namespace run {
+namespace {
+
+// A piece of a split run: the `mostly` findings of a partition leave with
+// their tallies, unjudged. They are the findings FinishMostly made at the
+// end of the input (fingerprint text "mostly", not fingerprinted yet; every
+// record's finding is fingerprinted as its chunk ends).
+void DeferMostly(InputResult& r, std::vector<PieceState::Tally>& out) {
+  for (auto& [id, tally] : r.mostly) out.push_back({id, tally.first, tally.second});
+  std::erase_if(r.findings, [&](const eval::PendingFinding& p) {
+    if (p.fingerprint_text != "mostly" || !p.finding.fingerprint.empty() ||
+        p.finding.kind != FindingKind::kFinding || !r.mostly.count(p.finding.rule))
+      return false;
+    RuleCounters& c = r.by_rule[p.finding.rule];
+    --c.failed;
+    --c.listed;
+    return true;
+  });
+}
+
+// A piece's groups, merged over its inputs in order, as bytes.
+std::string GroupBytes(const ActiveRules& rules, std::vector<InputResult>& results,
+                       const std::vector<std::string>& names) {
+  std::vector<eval::GroupTable> tables;
+  for (const auto* list : rules.Lists())
+    for (const eval::CompiledRule* rule : *list) {
+      if (!rule->is_grouped()) continue;
+      eval::GroupTable& all = tables.emplace_back(rule, rule->max_groups);
+      for (InputResult& r : results) {
+        auto it = r.groups.find(rule);
+        if (it != r.groups.end()) all.Merge(it->second);
+      }
+    }
+  if (tables.empty()) return {};
+  std::vector<const eval::GroupTable*> list;
+  for (const eval::GroupTable& t : tables) list.push_back(&t);
+  std::optional<std::string> bytes = eval::WriteGroupTables(list, names);
+  if (!bytes) throw std::runtime_error("a group holds a value that cannot be written");
+  return std::move(*bytes);
+}
+
+}  // namespace
+
+Report CheckRun(const Program& program, const std::vector<Input>& inputs,
+                const CheckOptions& options, PieceState* piece) {
   auto start = std::chrono::steady_clock::now();
   Report report;
   const run::ActiveRules rules = run::SelectRules(program, options);
@@ -108,7 +154,8 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   // Record streams use every worker themselves; the rest are spread over workers.
   std::vector<size_t> small, big;
   for (size_t i = 0; i < inputs.size(); ++i)
-    (plans[i].read_as == run::ReadAs::kRecordStream ? big : small).push_back(i);
+    if (!inputs[i].index_only)
+      (plans[i].read_as == run::ReadAs::kRecordStream ? big : small).push_back(i);
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t j = next++; j < small.size(); j = next++) check(small[j]);
@@ -120,8 +167,18 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   for (std::thread& t : pool) t.join();
   for (size_t i : big) check(i);
 
-  run::FinishGroups(active, results, settings, v2);
+  if (piece == nullptr) {
+    run::FinishGroups(active, results, settings, v2);
+  } else {
+    // What only the whole run says is FinishPieces' (index findings, missing sources).
+    v2 = run::InputResult();
+    piece->groups = GroupBytes(active, results, names);
+    piece->mostly.assign(inputs.size(), {});
+    for (size_t i = 0; i < results.size(); ++i)
+      if (inputs[i].range && !inputs[i].index_only) DeferMostly(results[i], piece->mostly[i]);
+  }
   for (size_t i = 0; i < results.size(); ++i) {
+    if (inputs[i].index_only) continue;
     run::InputResult& r = results[i];
     // Read but judged by nothing: said so in every format, never a quiet pass.
     // (An input that fed an index was read for the rules that read it.)
@@ -145,13 +202,21 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   for (Problem& p : v2.problems) report.problems.push_back(std::move(p));
   // Every file read: an input, and the files --compose-merge merged over it.
   report.files = 0;
-  for (const Input& in : inputs) report.files += 1 + in.merge.size();
+  for (const Input& in : inputs)
+    if (!in.index_only) report.files += 1 + in.merge.size();
   // Usually sorted already (inputs in path order): then no sort buffer the size of the list.
   if (!std::is_sorted(report.findings.begin(), report.findings.end(), FindingLess))
     std::stable_sort(report.findings.begin(), report.findings.end(), FindingLess);
   report.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return report;
+}
+
+}  // namespace run
+
+Report Check(const Program& program, const std::vector<Input>& inputs,
+             const CheckOptions& options) {
+  return run::CheckRun(program, inputs, options, nullptr);
 }
 
 }  // namespace policy
