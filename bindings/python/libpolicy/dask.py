@@ -422,9 +422,11 @@ def check(client, paths: Iterable[str], *, rules: Iterable[str] = (), builtin: b
     allowed-failures, then `retries` more); a task that still fails raises,
     so a report is complete or there is none."""
     start = _time.monotonic()
-    paths = list(paths)
+    # Expanded once: the totals name the inputs by their place in this list,
+    # which a glob expanded again later (a file added meanwhile) could shift.
+    files = expand(paths)
     spec = EngineSpec.make(rules, builtin, params)
-    tasks = plan(spec, paths, settings, partition_bytes)
+    tasks = plan(spec, files, settings, partition_bytes)
     run_id = _uuid.uuid4().hex[:12]
     futures = client.map(run_task, [spec] * len(tasks), [settings] * len(tasks), tasks,
                          key=[f"libpolicy-check-{run_id}-{t.index}-{t.part}" for t in tasks],
@@ -433,7 +435,7 @@ def check(client, paths: Iterable[str], *, rules: Iterable[str] = (), builtin: b
         from distributed.diagnostics.progressbar import progress as _progress
         _progress(futures)
     results = client.gather(futures)  # raises when a task failed for good
-    totals = finish(spec, expand(paths), results, settings)
+    totals = finish(spec, files, results, settings)
     wall = _time.monotonic() - start
     if run is not None:
         run.tasks = len(tasks)
