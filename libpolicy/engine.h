@@ -133,6 +133,13 @@ struct Input {
   // the whole input (`unique`, `mostly`) then see only the partition: see
   // WholeInputRules in partition.h.
   std::optional<RecordRange> range = std::nullopt;
+  // Read only to build the indexes the rules read (LANGUAGE.md section 11),
+  // not checked: no rule's finding, problem or summary of its own (the
+  // index's findings, a key seen twice, are said as ever). When a run has
+  // index-only inputs, they alone feed the indexes: the checked inputs are
+  // then pieces of a larger run whose index sources are given whole
+  // (partition.h, CheckPiece), so that nothing is indexed twice.
+  bool index_only = false;
 };
 
 // Infers the kind from the file name (CLI.md "Inputs"); kAuto when unknown.

@@ -345,6 +345,110 @@ class PyProgram {
     return ReportToDict(report);
   }
 
+  // One piece of a split run (partition.h, CheckPiece): the partition or file
+  // `path` (range as in CheckToDict), with `index_sources` read whole as
+  // index-only inputs. Returns (report dict, state dict): state is
+  // {"mostly": [(rule, passed, total)...], "groups": bytes}.
+  // `text`: JSON Lines records in memory (records_jsonl) checked under the name `path`.
+  py::tuple CheckPieceToDict(const std::string& path, const std::vector<std::string>& index_sources,
+                             const std::optional<std::string>& kind,
+                             const std::optional<std::string>& schema,
+                             const std::optional<std::tuple<uint64_t, uint64_t, uint32_t>>& range,
+                             const std::optional<uint64_t>& max_findings,
+                             const std::set<std::string>& only, const std::set<std::string>& skip,
+                             const std::string& repo_root,
+                             const std::optional<std::string>& text) const {
+    std::vector<Input> inputs =
+        Inputs({path}, text ? std::optional<std::string>("records") : kind, schema);
+    if (text) {
+      inputs[0].text = *text;
+      inputs[0].format = RecordFormat::kJsonLines;
+    }
+    if (range)
+      inputs[0].range = RecordRange{std::get<0>(*range), std::get<1>(*range), std::get<2>(*range)};
+    for (Input& in : Inputs(index_sources, kind, schema)) {
+      in.index_only = true;
+      inputs.push_back(std::move(in));
+    }
+    CheckOptions options = Options(max_findings, only, skip);
+    options.repo_root = repo_root;
+    Report report;
+    PieceState state;
+    {
+      py::gil_scoped_release release;
+      report = CheckPiece(*program_, inputs, options, state);
+    }
+    py::list mostly;
+    for (const PieceState::Tally& t : state.mostly.at(0))
+      mostly.append(py::make_tuple(t.rule, t.passed, t.total));
+    py::dict d;
+    d["mostly"] = mostly;
+    d["groups"] = py::bytes(state.groups);
+    d["unique"] = py::bytes(state.unique_keys);
+    return py::make_tuple(ReportToDict(report), d);
+  }
+
+  // IndexSources (partition.h): per path, the positions of the paths feeding
+  // the indexes its rules read.
+  std::vector<std::vector<size_t>> IndexSourcesOf(const std::vector<std::string>& paths,
+                                                  const std::optional<std::string>& kind,
+                                                  const std::optional<std::string>& schema,
+                                                  const std::set<std::string>& only,
+                                                  const std::set<std::string>& skip) const {
+    std::vector<Input> inputs = Inputs(paths, kind, schema, true);
+    py::gil_scoped_release release;
+    return IndexSources(*program_, inputs, Options(std::nullopt, only, skip));
+  }
+
+  // FinishPieces (partition.h) over the states of the pieces, each (position
+  // of its path, state dict), in path then partition order: {"mostly": [[finding
+  // dict...] per path], "whole": report dict, "fed": [bool per path]}.
+  py::dict FinishPiecesToDict(const std::vector<std::string>& paths,
+                              const std::optional<std::string>& kind,
+                              const std::optional<std::string>& schema, const py::list& pieces,
+                              const std::optional<uint64_t>& max_findings,
+                              const std::set<std::string>& only, const std::set<std::string>& skip,
+                              const std::string& repo_root, bool jsonl) const {
+    std::vector<Input> inputs = Inputs(paths, kind, schema, true);
+    if (jsonl)  // records checked from memory (check_piece's text): never read here
+      for (Input& in : inputs) in.format = RecordFormat::kJsonLines;
+    std::vector<PieceState> states(pieces.size());
+    std::vector<PieceOfRun> of_run;
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      auto piece = pieces[i].cast<py::tuple>();
+      auto state = piece[1].cast<py::dict>();
+      states[i].mostly.emplace_back();
+      for (py::handle t : state["mostly"].cast<py::list>()) {
+        auto tally = t.cast<py::tuple>();
+        states[i].mostly[0].push_back(
+            {tally[0].cast<std::string>(), tally[1].cast<uint64_t>(), tally[2].cast<uint64_t>()});
+      }
+      states[i].groups = state["groups"].cast<std::string>();
+      of_run.push_back({piece[0].cast<size_t>(), &states[i]});
+    }
+    CheckOptions options = Options(max_findings, only, skip);
+    options.repo_root = repo_root;
+    RunTotals totals;
+    {
+      py::gil_scoped_release release;
+      totals = FinishPieces(*program_, inputs, of_run, options);
+    }
+    if (!totals.error.empty()) throw py::value_error(totals.error);
+    py::list mostly;
+    for (std::vector<Finding>& findings : totals.mostly) {
+      Report one;
+      one.findings = std::move(findings);
+      mostly.append(ReportToDict(one)["findings"]);
+    }
+    py::list fed;
+    for (char f : totals.fed) fed.append(f != 0);
+    py::dict d;
+    d["mostly"] = mostly;
+    d["whole"] = ReportToDict(totals.whole);
+    d["fed"] = fed;
+    return d;
+  }
+
   // SplitRecords (partition.h): {"ranges": [(begin, end, first_line)...],
   // "splittable": bool, "problem": str}.
   py::dict SplitFile(const std::string& path, uint64_t target_bytes,
@@ -451,6 +555,25 @@ class PyProgram {
   }
 
   PyReport Run(Input in) const { return PyReport(RunReport(std::move(in)), rules_); }
+
+  // `lenient`: a path whose kind its name does not tell stays kAuto (a
+  // plan, a reduce: its own task reports it) instead of raising.
+  static std::vector<Input> Inputs(const std::vector<std::string>& paths,
+                                   const std::optional<std::string>& kind,
+                                   const std::optional<std::string>& schema, bool lenient = false) {
+    std::vector<Input> inputs;
+    for (const std::string& path : paths) {
+      Input in;
+      in.path = path;
+      if (lenient && (!kind || *kind == "auto") && InferKind(path) == InputKind::kAuto)
+        in.kind = InputKind::kAuto;
+      else
+        in.kind = ParseKind(kind, path);
+      if (schema) in.schema = *schema;
+      inputs.push_back(std::move(in));
+    }
+    return inputs;
+  }
 
   CheckOptions Options(const std::optional<uint64_t>& max_findings,
                        const std::set<std::string>& only, const std::set<std::string>& skip) const {
@@ -597,6 +720,23 @@ PYBIND11_MODULE(_libpolicy, m) {
            py::arg("max_findings") = py::none(), py::arg("only") = std::set<std::string>(),
            py::arg("skip") = std::set<std::string>(), py::arg("repo_root") = "",
            "The findings of the resolved `unique` repeats in one file (partition.h).")
+      .def("check_piece", &PyProgram::CheckPieceToDict, py::arg("path"),
+           py::arg("index_sources") = std::vector<std::string>(), py::arg("kind") = py::none(),
+           py::arg("schema") = py::none(), py::arg("range") = py::none(),
+           py::arg("max_findings") = py::none(), py::arg("only") = std::set<std::string>(),
+           py::arg("skip") = std::set<std::string>(), py::arg("repo_root") = "",
+           py::arg("text") = py::none(),
+           "One piece of a split run (partition.h): (report dict, state dict).")
+      .def("index_sources", &PyProgram::IndexSourcesOf, py::arg("paths"),
+           py::arg("kind") = py::none(), py::arg("schema") = py::none(),
+           py::arg("only") = std::set<std::string>(), py::arg("skip") = std::set<std::string>(),
+           "Per path, the positions of the paths feeding the indexes its rules read.")
+      .def("finish_pieces", &PyProgram::FinishPiecesToDict, py::arg("paths"),
+           py::arg("kind") = py::none(), py::arg("schema") = py::none(),
+           py::arg("pieces") = py::list(), py::arg("max_findings") = py::none(),
+           py::arg("only") = std::set<std::string>(), py::arg("skip") = std::set<std::string>(),
+           py::arg("repo_root") = "", py::arg("jsonl") = false,
+           "What needs every piece of a split run, judged once (partition.h, FinishPieces).")
       .def("split_records", &PyProgram::SplitFile, py::arg("path"), py::arg("target_bytes"),
            py::arg("kind") = py::none(), py::arg("schema") = py::none(),
            "Partitions of a record file cut at record boundaries (partition.h).")
@@ -641,6 +781,10 @@ PYBIND11_MODULE(_libpolicy, m) {
       },
       py::arg("logs"),
       "The repeats among key logs given in input and partition order, as a key log.");
+  m.def(
+      "records_jsonl", [](const py::iterable& rows) { return RowWriter().Write(rows); },
+      py::arg("rows"),
+      "Rows (dicts) as the JSON Lines text check_records checks: one record a line.");
   m.def("compile", &CompileRules, py::arg("rules"), py::arg("builtin"), py::arg("params"),
         py::arg("jobs"), "Returns (Program or None, [Diagnostic]).");
 }

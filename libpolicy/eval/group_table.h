@@ -39,6 +39,18 @@ class DistinctSet {
   void Insert(std::string_view key);
   void Merge(DistinctSet& later);
   uint64_t size() const { return ints_.size() + strings(); }
+  // Every distinct key's bytes, in no particular order (group_table_io.h):
+  // whole numbers as AppendKeyBytes writes them ("j" and the digits).
+  template <class F>
+  void ForEach(F&& f) const {
+    ints_.ForEach([&](uint64_t n) {
+      const std::string key = "j" + std::to_string(n);
+      f(std::string_view(key));
+    });
+    if (big_) big_->ForEach(f);
+    small_flat_.ForEach([&](std::string_view k, uint32_t) { f(k); });
+    for (const std::string& k : small_) f(std::string_view(k));
+  }
 
  private:
   static constexpr size_t kSmall = 4096;
@@ -82,6 +94,10 @@ struct Group {
 
 class GroupTable {
  public:
+  // Writes tables as bytes and reads them back (group_table_io.h): a table
+  // read has its groups and states, no key index (it is only merged from).
+  friend struct GroupTableIo;
+
   static constexpr size_t kDefaultMaxGroups = 1'000'000;
   static constexpr size_t kMaxGroupValues = 10'000;
 

@@ -21,6 +21,14 @@ class IntBitSet {
   void Merge(IntBitSet& later);
   uint64_t size() const { return count_; }
   void Clear();
+  // Calls `f(n)` for every value, in no particular order.
+  template <class F>
+  void ForEach(F&& f) const {
+    for (const Slot& s : slots_)
+      if (s.index != 0)
+        for (unsigned b = 0; b < 64; ++b)
+          if ((s.bits >> b) & 1) f(((s.index - 1) << 6) | b);
+  }
 
  private:
   struct Slot {

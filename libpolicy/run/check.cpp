@@ -6,13 +6,16 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
 #include "libpolicy/diagnostic_codes.h"
 #include "libpolicy/engine.h"
+#include "libpolicy/eval/group_table_io.h"
 #include "libpolicy/eval/kept_value.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/run/check_input.h"
+#include "libpolicy/run/check_run.h"
 #include "libpolicy/run/finish.h"
 #include "libpolicy/run/index_build.h"
 #include "libpolicy/run/input_plan.h"
@@ -51,8 +54,51 @@ std::vector<std::string> DocumentGlobs(const Program& program, const CheckOption
   return globs;
 }
 
-Report Check(const Program& program, const std::vector<Input>& inputs,
-             const CheckOptions& options) {
+namespace run {
+namespace {
+
+// A piece of a split run: the `mostly` findings of a partition leave with
+// their tallies, unjudged. They are the findings FinishMostly made at the
+// end of the input (fingerprint text "mostly", not fingerprinted yet; every
+// record's finding is fingerprinted as its chunk ends).
+void DeferMostly(InputResult& r, std::vector<PieceState::Tally>& out) {
+  for (auto& [id, tally] : r.mostly) out.push_back({id, tally.first, tally.second});
+  std::erase_if(r.findings, [&](const eval::PendingFinding& p) {
+    if (p.fingerprint_text != "mostly" || !p.finding.fingerprint.empty() ||
+        p.finding.kind != FindingKind::kFinding || !r.mostly.count(p.finding.rule))
+      return false;
+    RuleCounters& c = r.by_rule[p.finding.rule];
+    --c.failed;
+    --c.listed;
+    return true;
+  });
+}
+
+// A piece's groups, merged over its inputs in order, as bytes.
+std::string GroupBytes(const ActiveRules& rules, std::vector<InputResult>& results,
+                       const std::vector<std::string>& names) {
+  std::vector<eval::GroupTable> tables;
+  for (const auto* list : rules.Lists())
+    for (const eval::CompiledRule* rule : *list) {
+      if (!rule->is_grouped()) continue;
+      eval::GroupTable& all = tables.emplace_back(rule, rule->max_groups);
+      for (InputResult& r : results) {
+        auto it = r.groups.find(rule);
+        if (it != r.groups.end()) all.Merge(it->second);
+      }
+    }
+  if (tables.empty()) return {};
+  std::vector<const eval::GroupTable*> list;
+  for (const eval::GroupTable& t : tables) list.push_back(&t);
+  std::optional<std::string> bytes = eval::WriteGroupTables(list, names);
+  if (!bytes) throw std::runtime_error("a group holds a value that cannot be written");
+  return std::move(*bytes);
+}
+
+}  // namespace
+
+Report CheckRun(const Program& program, const std::vector<Input>& inputs,
+                const CheckOptions& options, PieceState* piece) {
   auto start = std::chrono::steady_clock::now();
   Report report;
   const run::ActiveRules rules = run::SelectRules(program, options);
@@ -77,7 +123,8 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   run::UniqueSets unique_sets;  // `unique` across the inputs of a data set
   settings.unique_sets = &unique_sets;
   run::UniqueLogWriter unique_log;  // or, in a task of a split run, every key written down
-  if (options.defer_unique) settings.unique_log = &unique_log;
+  // A piece of a split run never decides `unique`: the other pieces may hold its keys.
+  if (options.defer_unique || piece != nullptr) settings.unique_log = &unique_log;
 
   // Version 2: the indexes the rules read, built before any rule runs.
   run::InputResult v2;  // index and group findings, and missing sources
@@ -106,6 +153,7 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
                                          [](const eval::CompiledRule* r) { return r->is_unique; });
   std::vector<size_t> small, big;
   for (size_t i = 0; i < inputs.size(); ++i) {
+    if (inputs[i].index_only) continue;
     const run::ReadAs as = plans[i].read_as;
     const bool in_order =
         as == run::ReadAs::kRecordStream || (ordered_lists && as == run::ReadAs::kRecordList);
@@ -122,8 +170,18 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   for (std::thread& t : pool) t.join();
   for (size_t i : big) check(i);
 
-  run::FinishGroups(active, results, settings, v2);
+  if (piece == nullptr) {
+    run::FinishGroups(active, results, settings, v2);
+  } else {
+    // What only the whole run says is FinishPieces' (index findings, missing sources).
+    v2 = run::InputResult();
+    piece->groups = GroupBytes(active, results, names);
+    piece->mostly.assign(inputs.size(), {});
+    for (size_t i = 0; i < results.size(); ++i)
+      if (inputs[i].range && !inputs[i].index_only) DeferMostly(results[i], piece->mostly[i]);
+  }
   for (size_t i = 0; i < results.size(); ++i) {
+    if (inputs[i].index_only) continue;
     run::InputResult& r = results[i];
     // Read but judged by nothing: said so in every format, never a quiet pass.
     // (An input that fed an index was read for the rules that read it.)
@@ -148,14 +206,27 @@ Report Check(const Program& program, const std::vector<Input>& inputs,
   for (Problem& p : v2.problems) report.problems.push_back(std::move(p));
   // Every file read: an input, and the files --compose-merge merged over it.
   report.files = 0;
-  for (const Input& in : inputs) report.files += 1 + in.merge.size();
+  for (const Input& in : inputs)
+    if (!in.index_only) report.files += 1 + in.merge.size();
   // Usually sorted already (inputs in path order): then no sort buffer the size of the list.
   if (!std::is_sorted(report.findings.begin(), report.findings.end(), FindingLess))
     std::stable_sort(report.findings.begin(), report.findings.end(), FindingLess);
-  if (!unique_log.empty()) report.unique_keys = unique_log.Finish();
+  if (!unique_log.empty()) {
+    if (piece != nullptr)
+      piece->unique_keys = unique_log.Finish();
+    else
+      report.unique_keys = unique_log.Finish();
+  }
   report.elapsed_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return report;
+}
+
+}  // namespace run
+
+Report Check(const Program& program, const std::vector<Input>& inputs,
+             const CheckOptions& options) {
+  return run::CheckRun(program, inputs, options, nullptr);
 }
 
 }  // namespace policy

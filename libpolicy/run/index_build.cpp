@@ -29,7 +29,8 @@ std::string ForeignName(const std::vector<std::string>* names, uint16_t file) {
   return i < names->size() ? (*names)[i] : "?";
 }
 
-// Whether `plan` (an input) is one an index's source reads.
+}  // namespace
+
 bool SourceReads(const eval::CompiledIndex& index, const InputPlan& plan) {
   switch (index.source) {
     case syntax::SourceKind::kRecords:
@@ -43,8 +44,6 @@ bool SourceReads(const eval::CompiledIndex& index, const InputPlan& plan) {
   }
   return false;
 }
-
-}  // namespace
 
 void AddIndexEntry(eval::IndexTable& table, const Value& key, const Value& entry, uint16_t file,
                    uint32_t line, eval::Runner& runner, eval::RuleOutcome& out) {
@@ -94,8 +93,12 @@ eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
   // invoices indexed for the credit notes are not read when no credit note is given.
   std::vector<char> needed(program.indexes.size(), 0);
   std::set<const eval::CompiledRule*> with_input;
-  for (const InputPlan& plan : plans)
-    for (const eval::CompiledRule* r : rules.For(plan)) with_input.insert(r);
+  bool index_only = false;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    index_only = index_only || inputs[i].index_only;
+    if (!inputs[i].index_only)
+      for (const eval::CompiledRule* r : rules.For(plans[i])) with_input.insert(r);
+  }
   for (const auto* list : rules.Lists())
     for (const eval::CompiledRule* r : *list)
       if (with_input.count(r))
@@ -109,7 +112,7 @@ eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
     if (!needed[x] && index.passes.on(eval::Pass::kNeededIndexes)) continue;
     std::vector<size_t> from;
     for (size_t i = 0; i < plans.size(); ++i)
-      if (SourceReads(index, plans[i])) from.push_back(i);
+      if (SourceReads(index, plans[i]) && (!index_only || inputs[i].index_only)) from.push_back(i);
     if (from.empty() && !index.optional) {
       missing[x] = needed[x];
       continue;

@@ -22,11 +22,15 @@ namespace policy::run {
 void AddIndexEntry(eval::IndexTable& table, const Value& key, const Value& entry, uint16_t file,
                    uint32_t line, eval::Runner& runner, eval::RuleOutcome& out);
 
+// Whether `plan` (an input) is one the source of `index` reads.
+bool SourceReads(const eval::CompiledIndex& index, const InputPlan& plan);
+
 // Builds every index the active rules read, from the inputs its source
 // matches (each such input read once per index). An index no input feeds is
 // an input.missing_source problem, and the rules that read it leave `rules`
 // (they could only fail or pass for nothing). `fed[i]` is set for inputs that
-// fed an index.
+// fed an index. Index-only inputs (Input::index_only) give no rule an input of
+// its own, and when there are any, they alone feed the indexes.
 eval::IndexSet BuildIndexes(const Program& program, ActiveRules& rules,
                             const std::vector<Input>& inputs, const std::vector<InputPlan>& plans,
                             const Settings& settings, std::vector<char>& fed, InputResult& out);

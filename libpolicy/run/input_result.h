@@ -26,6 +26,9 @@ struct InputResult {
   // Grouped rules: the groups this input's bindings made, merged later with
   // the other inputs' in input order (LANGUAGE.md section 11.3).
   std::map<const eval::CompiledRule*, eval::GroupTable> groups;
+  // `mostly` rules: passed and total records per rule id (Collect), so that
+  // the tallies of the partitions of one input can be added (partition.h).
+  std::map<std::string, std::pair<uint64_t, uint64_t>> mostly;
 };
 
 // The table of `rule` in `groups`, made empty when absent.

@@ -1,4 +1,4 @@
-// SplitRecords and WholeInputRules (partition.h).
+// SplitRecords, WholeInputRules and the pieces of a split run (partition.h).
 #include "libpolicy/partition.h"
 
 #include <fcntl.h>
@@ -9,11 +9,19 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <thread>
 
+#include "libpolicy/eval/group_table_io.h"
+#include "libpolicy/eval/kept_value.h"
 #include "libpolicy/eval/program.h"
 #include "libpolicy/load/loaders.h"
+#include "libpolicy/run/check_run.h"
+#include "libpolicy/run/finish.h"
+#include "libpolicy/run/index_build.h"
 #include "libpolicy/run/input_plan.h"
 #include "libpolicy/run/rule_selection.h"
+#include "libpolicy/run/rule_state.h"
 
 namespace policy {
 namespace {
@@ -89,7 +97,7 @@ Partitions SplitRecords(const Program& program, const Input& input, uint64_t tar
 std::vector<std::string> WholeInputRules(const Program& program, const CheckOptions& options) {
   std::vector<std::string> ids;
   for (const eval::CompiledRule* rule : run::SelectRules(program, options).records)
-    if (rule->is_unique || rule->mostly) ids.push_back(rule->info.id);
+    if (rule->is_unique) ids.push_back(rule->info.id);
   return ids;
 }
 
@@ -101,6 +109,112 @@ std::vector<std::string> CrossInputRules(const Program& program, const CheckOpti
       if (rule->is_grouped() || !rule->reads_indexes.empty()) ids.push_back(rule->info.id);
   std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+Report CheckPiece(const Program& program, const std::vector<Input>& inputs,
+                  const CheckOptions& options, PieceState& state) {
+  state = PieceState();
+  return run::CheckRun(program, inputs, options, &state);
+}
+
+std::vector<std::vector<size_t>> IndexSources(const Program& program,
+                                              const std::vector<Input>& inputs,
+                                              const CheckOptions& options) {
+  const run::ActiveRules rules = run::SelectRules(program, options);
+  std::vector<run::InputPlan> plans;
+  for (const Input& in : inputs) plans.push_back(run::PlanInput(program, in));
+  std::vector<std::vector<size_t>> out(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    std::vector<char> reads(program.indexes.size(), 0);
+    for (const eval::CompiledRule* r : rules.For(plans[i]))
+      for (uint32_t x : r->reads_indexes) reads[x] = 1;
+    for (size_t j = 0; j < inputs.size(); ++j)
+      for (size_t x = 0; x < reads.size(); ++x)
+        if (reads[x] && run::SourceReads(program.indexes[x], plans[j])) {
+          out[i].push_back(j);
+          break;
+        }
+  }
+  return out;
+}
+
+RunTotals FinishPieces(const Program& program, const std::vector<Input>& inputs,
+                       const std::vector<PieceOfRun>& pieces, const CheckOptions& options) {
+  RunTotals totals;
+  const run::ActiveRules rules = run::SelectRules(program, options);
+  run::Settings settings;
+  settings.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  settings.max_findings = options.max_findings;
+  settings.repo_root = options.repo_root;
+  std::vector<run::InputPlan> plans;
+  std::vector<std::string> names;  // as Check() names the inputs: the same foreign ids
+  std::map<std::string, uint16_t, std::less<>> ids;
+  for (const Input& in : inputs) {
+    plans.push_back(run::PlanInput(program, in));
+    if (names.size() < eval::kMaxForeignFiles)
+      plans.back().foreign_id = static_cast<uint16_t>(eval::kForeignFileBase + names.size());
+    ids.try_emplace(plans.back().display, plans.back().foreign_id);
+    names.push_back(plans.back().display);
+  }
+  settings.foreign_files = &names;
+
+  // The indexes, as one process builds them: their findings and missing
+  // sources said once, and read by the groups judged below.
+  run::InputResult v2;
+  totals.fed.assign(inputs.size(), 0);
+  run::ActiveRules active = rules;
+  const eval::IndexSet indexes =
+      run::BuildIndexes(program, active, inputs, plans, settings, totals.fed, v2);
+  settings.indexes = &indexes;
+  totals.whole.rules_run = active.count;
+
+  // Each input's groups and `mostly` tallies, its pieces added in order.
+  std::vector<run::InputResult> results(inputs.size());
+  std::vector<std::map<std::string, std::pair<uint64_t, uint64_t>>> mostly(inputs.size());
+  auto file_id = [&](std::string_view name) -> uint16_t {
+    auto it = ids.find(name);
+    return it == ids.end() ? 0 : it->second;
+  };
+  for (const PieceOfRun& p : pieces) {
+    if (p.input >= inputs.size() || p.state == nullptr) continue;
+    for (const auto& per_input : p.state->mostly)
+      for (const PieceState::Tally& t : per_input) {
+        auto& [passed, total] = mostly[p.input][t.rule];
+        passed += t.passed;
+        total += t.total;
+      }
+    if (p.state->groups.empty()) continue;
+    std::vector<std::pair<const eval::CompiledRule*, eval::GroupTable>> tables;
+    if (!eval::ReadGroupTables(p.state->groups, program, file_id, tables, &totals.error))
+      return totals;
+    for (auto& [rule, table] : tables) run::GroupsOf(results[p.input].groups, rule).Merge(table);
+  }
+
+  totals.mostly.resize(inputs.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (mostly[i].empty()) continue;
+    run::InputResult r;
+    eval::InputInfo info;
+    info.display_file = plans[i].display;
+    info.foreign_files = &names;
+    for (const eval::CompiledRule* rule : active.For(plans[i])) {
+      auto it = mostly[i].find(rule->info.id);
+      if (it == mostly[i].end()) continue;
+      eval::RuleOutcome outcome;
+      outcome.mostly_passed = it->second.first;
+      outcome.mostly_total = it->second.second;
+      // A record stream's `mostly` finding is on line 1 (the pipeline's Finish).
+      run::FinishMostly(*rule, info, 1, outcome);
+      for (eval::PendingFinding& f : outcome.findings) r.findings.push_back(std::move(f));
+    }
+    run::FinishFindings(r, options.repo_root, totals.mostly[i]);
+  }
+
+  run::FinishGroups(active, results, settings, v2);
+  run::AddCounters(v2.by_rule, totals.whole.by_rule);
+  run::FinishFindings(v2, options.repo_root, totals.whole.findings);
+  for (Problem& p : v2.problems) totals.whole.problems.push_back(std::move(p));
+  return totals;
 }
 
 }  // namespace policy

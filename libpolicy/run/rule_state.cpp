@@ -42,6 +42,11 @@ void Collect(const std::string& id, eval::RuleOutcome& outcome, InputResult& res
   c.failed += outcome.counters.failed;
   c.errors += outcome.counters.errors;
   c.listed += outcome.counters.listed;
+  if (outcome.mostly_total > 0) {
+    auto& [passed, total] = result.mostly[id];
+    passed += outcome.mostly_passed;
+    total += outcome.mostly_total;
+  }
   // Listed counts failures and evaluation errors alike; so do the ones cut.
   const uint64_t found = outcome.counters.failed + outcome.counters.errors;
   result.truncated += found - std::min(found, outcome.counters.listed);

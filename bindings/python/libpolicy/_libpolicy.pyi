@@ -100,6 +100,42 @@ class Program:
         skip: AbstractSet[str] = ...,
         repo_root: str = ...,
     ) -> dict[str, Any]: ...
+    # A piece of a split run (partition.h): (report dict, state dict with
+    # "mostly" [(rule, passed, total)] and "groups" bytes).
+    def check_piece(
+        self,
+        path: str,
+        index_sources: Sequence[str] = ...,
+        kind: Optional[str] = ...,
+        schema: Optional[str] = ...,
+        range: Optional[Tuple[int, int, int]] = ...,
+        max_findings: Optional[int] = ...,
+        only: AbstractSet[str] = ...,
+        skip: AbstractSet[str] = ...,
+        repo_root: str = ...,
+        text: Optional[str] = ...,
+    ) -> Tuple[dict[str, Any], dict[str, Any]]: ...
+    def index_sources(
+        self,
+        paths: Sequence[str],
+        kind: Optional[str] = ...,
+        schema: Optional[str] = ...,
+        only: AbstractSet[str] = ...,
+        skip: AbstractSet[str] = ...,
+    ) -> list[list[int]]: ...
+    # The reduce: {"mostly": [[finding dict]] per path, "whole": report dict, "fed": [bool]}.
+    def finish_pieces(
+        self,
+        paths: Sequence[str],
+        kind: Optional[str] = ...,
+        schema: Optional[str] = ...,
+        pieces: Sequence[Tuple[int, Mapping[str, Any]]] = ...,
+        max_findings: Optional[int] = ...,
+        only: AbstractSet[str] = ...,
+        skip: AbstractSet[str] = ...,
+        repo_root: str = ...,
+        jsonl: bool = ...,
+    ) -> dict[str, Any]: ...
     def split_records(
         self, path: str, target_bytes: int, kind: Optional[str] = ..., schema: Optional[str] = ...
     ) -> dict[str, Any]: ...
@@ -115,6 +151,7 @@ class Program:
     ) -> Tuple[str, str]: ...
     def _time_native(self, path: str, kind: str, n: int) -> float: ...
 
+def records_jsonl(rows: Iterable[Mapping[str, Any]]) -> str: ...
 def compile(
     rules: Sequence[str], builtin: bool, params: Sequence[Tuple[str, str]], jobs: int
 ) -> Tuple[Optional[Program], list[Diagnostic]]: ...

@@ -1,0 +1,22 @@
+#pragma once
+// Check() and its piece of a split run (partition.h, CheckPiece): one body,
+// so that a piece checks exactly as the whole run would, and only leaves
+// unjudged what needs the other pieces.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "libpolicy/engine.h"
+#include "libpolicy/partition.h"
+
+namespace policy::run {
+
+// Check() when `piece` is null. Else a piece of a larger run: `mostly` rules
+// on an input that is a partition (Input::range) are not judged, their
+// tallies go to `piece`; grouped rules are not judged, their tables go to
+// `piece` as bytes (eval/group_table_io.h); what only the whole run says
+// (index findings, index sources missing) is left to FinishPieces.
+Report CheckRun(const Program& program, const std::vector<Input>& inputs,
+                const CheckOptions& options, PieceState* piece);
+
+}  // namespace policy::run
