@@ -97,28 +97,38 @@ std::string GroupBytes(const ActiveRules& rules, std::vector<InputResult>& resul
 
 }  // namespace
 
-Report CheckRun(const Program& program, const std::vector<Input>& inputs,
-                const CheckOptions& options, PieceState* piece) {
-  auto start = std::chrono::steady_clock::now();
-  Report report;
-  const run::ActiveRules rules = run::SelectRules(program, options);
-  run::Settings settings;
+Settings RunSettings(const Program& program, const CheckOptions& options) {
+  Settings settings;
   settings.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   settings.max_findings = options.max_findings;
   settings.repo_root = options.repo_root;
   settings.shape_plans = program.passes.on(eval::Pass::kShapePlans);
   settings.dormant_rules = program.passes.on(eval::Pass::kDormantRules);
+  return settings;
+}
 
-  std::vector<run::InputPlan> plans;
+std::vector<InputPlan> PlanRun(const Program& program, const std::vector<Input>& inputs,
+                               std::vector<std::string>& names) {
+  std::vector<InputPlan> plans;
   plans.reserve(inputs.size());
-  std::vector<std::string> names;  // kept values name inputs by position (eval/kept_value.h)
   for (const Input& in : inputs) {
-    plans.push_back(run::PlanInput(program, in));
+    plans.push_back(PlanInput(program, in));
     if (names.size() < eval::kMaxForeignFiles)
       plans.back().foreign_id = static_cast<uint16_t>(eval::kForeignFileBase + names.size());
     plans.back().position = static_cast<uint32_t>(names.size());
     names.push_back(plans.back().display);
   }
+  return plans;
+}
+
+Report CheckRun(const Program& program, const std::vector<Input>& inputs,
+                const CheckOptions& options, PieceState* piece) {
+  auto start = std::chrono::steady_clock::now();
+  Report report;
+  const run::ActiveRules rules = run::SelectRules(program, options);
+  run::Settings settings = RunSettings(program, options);
+  std::vector<std::string> names;  // kept values name inputs by position (eval/kept_value.h)
+  std::vector<run::InputPlan> plans = PlanRun(program, inputs, names);
   settings.foreign_files = &names;
   run::UniqueSets unique_sets;  // `unique` across the inputs of a data set
   settings.unique_sets = &unique_sets;

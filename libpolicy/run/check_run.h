@@ -8,8 +8,19 @@
 
 #include "libpolicy/engine.h"
 #include "libpolicy/partition.h"
+#include "libpolicy/run/input_plan.h"
+#include "libpolicy/run/input_result.h"
 
 namespace policy::run {
+
+// The settings of a run with `options`: jobs, the listing limit, the root of
+// fingerprints and the record pipeline's own passes.
+Settings RunSettings(const Program& program, const CheckOptions& options);
+
+// Each input's plan, with its foreign id and position; `names` gets each
+// input's display name by position (kept values name inputs so).
+std::vector<InputPlan> PlanRun(const Program& program, const std::vector<Input>& inputs,
+                               std::vector<std::string>& names);
 
 // Check() when `piece` is null. Else a piece of a larger run: `mostly` rules
 // on an input that is a partition (Input::range) are not judged, their

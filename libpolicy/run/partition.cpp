@@ -142,20 +142,11 @@ RunTotals FinishPieces(const Program& program, const std::vector<Input>& inputs,
                        const std::vector<PieceOfRun>& pieces, const CheckOptions& options) {
   RunTotals totals;
   const run::ActiveRules rules = run::SelectRules(program, options);
-  run::Settings settings;
-  settings.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  settings.max_findings = options.max_findings;
-  settings.repo_root = options.repo_root;
-  std::vector<run::InputPlan> plans;
+  run::Settings settings = run::RunSettings(program, options);
   std::vector<std::string> names;  // as Check() names the inputs: the same foreign ids
+  std::vector<run::InputPlan> plans = run::PlanRun(program, inputs, names);
   std::map<std::string, uint16_t, std::less<>> ids;
-  for (const Input& in : inputs) {
-    plans.push_back(run::PlanInput(program, in));
-    if (names.size() < eval::kMaxForeignFiles)
-      plans.back().foreign_id = static_cast<uint16_t>(eval::kForeignFileBase + names.size());
-    ids.try_emplace(plans.back().display, plans.back().foreign_id);
-    names.push_back(plans.back().display);
-  }
+  for (const run::InputPlan& plan : plans) ids.try_emplace(plan.display, plan.foreign_id);
   settings.foreign_files = &names;
 
   // The indexes, as one process builds them: their findings and missing

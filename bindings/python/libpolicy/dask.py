@@ -256,6 +256,23 @@ def _merge_problems(reports: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return listed + stop + more_problems + whole
 
 
+def _list(findings: Iterable[Dict[str, Any]], limit: Optional[int], listed: Dict[str, int],
+          into: Dict[str, Any]) -> int:
+    """Appends `findings` to into["findings"] while their rule has fewer than
+    `limit` listed (`listed` counts them per rule); each one cut is taken off
+    its rule's listed count in into["by_rule"]. Returns how many were cut."""
+    cut = 0
+    for f in findings:
+        n = listed.get(f["rule"], 0)
+        if limit is not None and n >= limit:
+            into["by_rule"][f["rule"]]["listed"] -= 1
+            cut += 1
+            continue
+        listed[f["rule"]] = n + 1
+        into["findings"].append(f)
+    return cut
+
+
 def _merge_file(results: List[Dict[str, Any]], limit: Optional[int],
                 mostly: Sequence[Dict[str, Any]] = ()) -> Dict[str, Any]:
     """One input's task results (partitions in order) as its single-process
@@ -281,14 +298,7 @@ def _merge_file(results: List[Dict[str, Any]], limit: Optional[int],
     # file order stay, the rest are counted, as one process counts them.
     listed: Dict[str, int] = {}
     for rep in reports:
-        for f in rep["findings"]:
-            n = listed.get(f["rule"], 0)
-            if limit is not None and n >= limit:
-                merged["by_rule"][f["rule"]]["listed"] -= 1
-                merged["truncated"] += 1
-                continue
-            listed[f["rule"]] = n + 1
-            merged["findings"].append(f)
+        merged["truncated"] += _list(rep["findings"], limit, listed, merged)
     # A `mostly` finding is added past the listing limit, as FinishMostly adds it.
     for f in mostly:
         counters = merged["by_rule"].setdefault(
@@ -385,14 +395,7 @@ def _add_repeats(one: Dict[str, Any], rep: Optional[Mapping[str, Any]],
     listed: Dict[str, int] = {}
     for f in one["findings"]:
         listed[f["rule"]] = listed.get(f["rule"], 0) + 1
-    for f in rep["findings"]:
-        n = listed.get(f["rule"], 0)
-        if limit is not None and n >= limit:
-            out["by_rule"][f["rule"]]["listed"] -= 1
-            out["truncated"] += 1
-            continue
-        listed[f["rule"]] = n + 1
-        out["findings"].append(f)
+    out["truncated"] += _list(rep["findings"], limit, listed, out)
     out["findings"].sort(key=_finding_key)
     return out
 
