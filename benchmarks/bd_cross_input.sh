@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Issue 15's benchmark: every BD rule, version 1 and the four opt-in
 # cross-input rules of version 2, on 1M generated invoices (two fiscal years,
-# four files), 100k parties and the returns, in one run. Prints wall time, CPU
+# four files), 100k parties and the returns, in one run (with BD-SER-002 since
+# it was added). Prints wall time, CPU
 # time (user + system) and peak RSS of each run:
 #
-#   all     every BD rule with BD-REF/RET/SER/CRN-001 enabled (the target)
+#   all     every BD rule with BD-REF/RET/SER/CRN-001 and BD-SER-002 enabled (the target)
 #   v1      the version-1 rules only (the opt-in ones stay off)
 #   floor   --only BD-INV-002: the reading and typing of the records
 #
@@ -32,6 +33,7 @@ rules_config:
   BD-REF-001: { enabled: true }
   BD-RET-001: { enabled: true }
   BD-SER-001: { enabled: true }
+  BD-SER-002: { enabled: true }
   BD-CRN-001: { enabled: true }
 YAML
 empty="$(mktemp)"

@@ -656,11 +656,13 @@ class RecordPipeline {
         return c->is_unique && c->info.id == r.rule;
       });
       if (rule == rules_.end()) continue;  // not selected here: nothing to say
+      // A record is never longer than the reader allows: a log that says so is not ours.
+      const bool plausible = r.length <= options_.limits.max_line_length;
       bool read = false;
-      if (input.text) {
+      if (plausible && input.text) {
         read = r.offset <= input.text->size() && r.length <= input.text->size() - r.offset;
         if (read) text = input.text->substr(r.offset, r.length);
-      } else if (file) {
+      } else if (plausible && file) {
         text.assign(r.length, '\0');
         file.seekg(static_cast<std::streamoff>(r.offset));
         read = static_cast<bool>(file.read(text.data(), r.length));

@@ -13,6 +13,7 @@
 #include "case_support.h"
 #include "libpolicy/engine.h"
 #include "libpolicy/partition.h"
+#include "libpolicy/run/unique_log.h"
 
 using policy::InputKind;
 using policy_test::CompileText;
@@ -244,4 +245,34 @@ TEST_CASE("unique data set: a key log that is not one is an error, not an empty 
   CHECK_THROWS_AS(policy::ResolveUniqueKeys({std::string_view("not a log")}),
                   std::invalid_argument);
   CHECK_THROWS_AS(policy::SplitUniqueKeys("PUK1\x05", 2), std::invalid_argument);
+}
+
+TEST_CASE("unique data set: a repeat whose record cannot be read again is a problem, not a guess") {
+  const policy::Input in =
+      Memory("sales.csv", InputKind::kRecords, "no,branch,fy,serial\nA1,D,2024,1\n");
+  policy::run::UniqueLogWriter log;
+  policy::run::UniqueLogEntry e;
+  e.rule = "U-NO";
+  e.data_set = "sale";
+  e.file = "sales.csv";
+  e.key = "sA1";
+  e.first_file = "sales.csv";
+  e.first_line = 2;
+  e.line = 9;
+  e.offset = 1u << 20;  // past the end
+  e.length = 12;
+  log.Add(e);
+  e.line = 10;
+  e.offset = 20;
+  e.length = 0xFFFFFFF0u;  // longer than any record may be: never allocated
+  log.Add(e);
+  const std::string bytes = log.Finish();
+  const policy::Report r = policy::UniqueRepeatFindings(Program(), in, {bytes}, {});
+  CHECK(r.findings.empty());
+  REQUIRE(r.problems.size() == 2);
+  // In file order (by byte offset), each at its record's line.
+  CHECK(r.problems[0].line == 10);
+  CHECK(r.problems[0].code == "input.unreadable");
+  CHECK(r.problems[0].message.find("cannot read the record at byte 20 again") != std::string::npos);
+  CHECK(r.problems[1].line == 9);
 }
