@@ -367,14 +367,20 @@ class RecordPipeline {
       std::unique_lock lock(mu);
       if (window.empty()) break;
       chunk_done.wait(lock, [&] { return window.front().done; });
-      Slot slot = std::move(window.front());
+      // Merged where it stands: the result's keys and findings view the chunk's
+      // text, and moving a short text (held inside the string) would move its
+      // bytes. Only this thread adds or removes slots; workers hold others.
+      Slot& slot = window.front();
+      lock.unlock();
+      Merge(slot.result, slot.batch.chunk.text.size());
+      std::optional<load::InputError> error = std::move(slot.result.error);
+      spare_.push_back(std::move(slot.batch.chunk));  // merged: its buffer takes later bytes
+      lock.lock();
       window.pop_front();
       ++base;
       lock.unlock();
-      Merge(slot.result, slot.batch.chunk.text.size());
-      spare_.push_back(std::move(slot.batch.chunk));  // merged: its buffer takes later bytes
-      if (slot.result.error) {
-        Problem(*slot.result.error);
+      if (error) {
+        Problem(*error);
         stopped_ = true;  // records after an input error are not reported
         break;
       }
