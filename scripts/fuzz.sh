@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 ./scripts/deps.sh
 command -v clang++ >/dev/null || { echo "fuzz.sh needs clang++ (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 export CCACHE_BASEDIR="$(pwd)" CCACHE_NOHASHDIR=true
-all_targets="fuzz_rules fuzz_yaml fuzz_json fuzz_records fuzz_compose_rules fuzz_reports fuzz_dotenv fuzz_config fuzz_glob"
+all_targets="fuzz_rules fuzz_yaml fuzz_json fuzz_records fuzz_compose_rules fuzz_reports fuzz_dotenv
+  fuzz_unique_log fuzz_config fuzz_glob"
 targets=${FUZZ_TARGETS:-$all_targets}
 # The command's library is built too (fuzz_config, fuzz_glob); not the command.
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
@@ -52,6 +53,7 @@ run fuzz_records "$(seed records examples/*.csv examples/data/*.csv examples/dat
 run fuzz_compose_rules "$(seed compose_rules examples/*.yaml examples/erp/*.yml rules/readiness/tests/*.yaml)"
 run fuzz_reports "$(seed reports tests/hostile/*)"
 run fuzz_dotenv "$(seed dotenv rules/readiness/tests/*.env tests/fuzz_regressions/dotenv/*)"
+run fuzz_unique_log "$(seed unique_log)"
 run fuzz_config "$(seed config tests/unit/cli/data/configured/.policy-check.yaml)"
 glob_corpus=$(seed glob)
 printf 'examples/bad/**\nexamples/bad/a/b.yaml' >"$glob_corpus/double-star"
