@@ -182,8 +182,10 @@ def test_a_dataframe_under_a_unique_rule_is_refused_not_judged_per_partition(dat
     dd = pytest.importorskip("dask.dataframe")
     import pandas as pd
     df = dd.from_pandas(pd.DataFrame({"id": ["a", "b", "a", "c"]}), npartitions=2)
-    with pytest.raises(pdask.WholeInputRulesError):
+    with pytest.raises(pdask.WholeInputRulesError) as e:
         pdask.check_dataframe(client, df, rules=[str(data / "unique.policy")], builtin=False)
+    assert e.value.rules == ["PART-U"]
+    assert "records held in memory" in str(e.value)
 
 
 MOSTLY_RULES = """

@@ -57,16 +57,17 @@ FAULT_ENV = "LIBPOLICY_DASK_FAULT"
 
 
 class WholeInputRulesError(Exception):
-    """Some selected rule needs a whole input, and some file would be split."""
+    """Some selected `unique` rule would judge records in memory (a dataframe or
+    bag) whose partitions cannot be read again to build its repeats."""
 
     def __init__(self, rules: Sequence[str], files: Sequence[str]):
         self.rules = list(rules)
         self.files = list(files)
         super().__init__(
-            "rules that judge a whole input cannot run on partitions yet: "
+            "`unique` rules cannot judge records held in memory across partitions yet: "
             + ", ".join(self.rules)
-            + f" ({len(self.files)} file(s) would be split, e.g. {self.files[0]}); "
-            "give each file one task (partition size 0) or skip these rules")
+            + f" (on {self.files[0]}); write the records to CSV or JSON Lines files and check "
+            "those, or skip these rules")
 
 
 @dataclass(frozen=True)
