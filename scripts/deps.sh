@@ -7,8 +7,9 @@ packages=(
   libboost-dev libfmt-dev libyaml-cpp-dev libfyaml-dev nlohmann-json3-dev doctest-dev libre2-dev
   libicu-dev libbenchmark-dev
   pybind11-dev python3-pybind11 python3-dev python3-pytest
-  # libpolicy.dask and its tests: checks over a dask.distributed cluster (docs/SCALE.md).
-  python3-dask python3-distributed
+  # libpolicy.dask and its tests: checks over a dask.distributed cluster (docs/SCALE.md);
+  # pandas and numpy for dask.dataframe (only Recommends of python3-dask).
+  python3-dask python3-distributed python3-pandas python3-numpy
   # Packaging: cpack -G DEB computes Depends with dpkg-shlibdeps (dpkg-dev);
   # pip install . builds with setuptools in a venv; help2man makes policy-check(1)
   # from --help at build time (groff-base renders it in the .deb test).

@@ -1,12 +1,11 @@
 #pragma once
 // Byte-string keys to small integers (an entry's or a group's position), in
 // one open-addressing table: slots of a hash tag, the value and the key (up
-// to 19 bytes) or its head and its offset in one pool of longer keys. A lookup touches a slot and the key's
-// bytes, never a node of its own, and adds no allocation per key: the index
-// tables of version 2 and the group tables look keys up once per binding, and
-// a node-based map spent most of its time missing the cache (issue 15).
-// The technique of KeySet (key_set.h), without its key shortening: these keys
-// are kept exactly, whatever their length.
+// to 19 bytes) or its head and its offset in one pool of longer keys. A lookup touches a slot and
+// the key's bytes, never a node of its own, and adds no allocation per key: the index tables of
+// version 2 and the group tables look keys up once per binding, and a node-based map spent most of
+// its time missing the cache (issue 15). The technique of KeySet (key_set.h), without its key
+// shortening: these keys are kept exactly, whatever their length.
 #include <cstdint>
 #include <cstring>
 #include <optional>

@@ -249,8 +249,11 @@ class RecordPipeline {
     position_ = plan.position;
     own_sets_.resize(rules_.size());
     unique_sets_.resize(rules_.size(), nullptr);
+    // Only a run that decides `unique` holds key sets: building an index or
+    // writing keys down (a task of a split run) fills none, and reserves none.
+    deciding_ = settings.index_build == nullptr && settings.unique_log == nullptr;
     for (size_t k = 0; k < rules_.size(); ++k) {
-      if (!rules_[k]->is_unique) continue;
+      if (!rules_[k]->is_unique || !deciding_) continue;
       const bool shared = settings.unique_sets != nullptr && schema_ != nullptr;
       unique_sets_[k] = shared ? &settings.unique_sets->Shared(rules_[k], schema_) : &own_sets_[k];
     }
@@ -617,12 +620,13 @@ class RecordPipeline {
     unlisted_problems_ += r.unlisted_problems;
     // Each insertion misses the cache once: ask for the slot a few keys ahead.
     constexpr size_t kAhead = 8;
-    for (size_t i = 0; i < r.unique.size() && i < kAhead; ++i)
-      KeysOf(r.unique[i]).Prefetch(r.unique[i].hash);
+    auto prefetch = [&](size_t i) {
+      if (deciding_) unique_sets_[r.unique[i].rule]->keys.Prefetch(r.unique[i].hash);
+    };
+    for (size_t i = 0; i < r.unique.size() && i < kAhead; ++i) prefetch(i);
     for (size_t i = 0; i < r.unique.size(); ++i) {
       const UniqueEntry& e = r.unique[i];
-      if (i + kAhead < r.unique.size())
-        KeysOf(r.unique[i + kAhead]).Prefetch(r.unique[i + kAhead].hash);
+      if (i + kAhead < r.unique.size()) prefetch(i + kAhead);
       std::string_view key(r.keys.data() + e.key_offset, e.key_size);
       if (settings_.index_build != nullptr) {
         IndexKey(e, key);
@@ -723,21 +727,19 @@ class RecordPipeline {
       list_refused_ = true;
       return;
     }
+    UniqueLogWriter& log = *settings_.unique_log;
+    if (log_ids_.empty()) {  // this input's strings, interned once
+      log_ids_.resize(rules_.size() + 2);
+      for (size_t k = 0; k < rules_.size(); ++k) log_ids_[k] = log.Intern(rules_[k]->info.id);
+      log_ids_[rules_.size()] = log.Intern(schema_ != nullptr ? schema_->name : "");
+      log_ids_[rules_.size() + 1] = log.Intern(display_);
+    }
     run::UniqueLogEntry entry;
-    entry.rule = rules_[e.rule]->info.id;
-    entry.data_set = schema_ != nullptr ? std::string_view(schema_->name) : std::string_view();
-    entry.file = display_;
     entry.line = e.line;
     entry.offset = e.offset;
     entry.length = static_cast<uint32_t>(e.text.size());
     entry.key = key;
-    settings_.unique_log->Add(entry);
-  }
-
-  KeySet& KeysOf(const UniqueEntry& e) {
-    // Building an index: no unique set; the prefetch goes to a spare one.
-    UniqueSet* set = unique_sets_[e.rule];
-    return set != nullptr ? set->keys : own_sets_[e.rule].keys;
+    log.Add(log_ids_[e.rule], log_ids_[rules_.size()], log_ids_[rules_.size() + 1], entry);
   }
 
   void ReportUniqueOverflow(UniqueSet& set, uint32_t rule, uint32_t line) {
@@ -878,6 +880,9 @@ class RecordPipeline {
   std::vector<UniqueSet> own_sets_;
   uint32_t position_ = 0;      // InputPlan::position
   bool list_refused_ = false;  // LogKey: a record list's keys cannot be logged
+  bool deciding_ = true;       // unique_sets_ are filled (no index build, no key log)
+  // LogKey: the key log's ids of each rule's id, then of the data set and the file.
+  std::vector<uint32_t> log_ids_;
   bool unique_sized_ = false;
   std::unique_ptr<load::ChunkReader> reader_;
   std::unique_ptr<Worker> merger_;

@@ -43,9 +43,14 @@ uint32_t UniqueLogWriter::Intern(std::string_view s) {
 }
 
 void UniqueLogWriter::Add(const UniqueLogEntry& e) {
-  Put(body_, Intern(e.rule));
-  Put(body_, Intern(e.data_set));
-  Put(body_, Intern(e.file));
+  Add(Intern(e.rule), Intern(e.data_set), Intern(e.file), e);
+}
+
+void UniqueLogWriter::Add(uint32_t rule, uint32_t data_set, uint32_t file,
+                          const UniqueLogEntry& e) {
+  Put(body_, rule);
+  Put(body_, data_set);
+  Put(body_, file);
   Put(body_, e.line);
   Put(body_, e.offset);
   Put(body_, e.length);

@@ -33,11 +33,14 @@ struct UniqueLogEntry {
 class UniqueLogWriter {
  public:
   void Add(const UniqueLogEntry& e);
+  // The same for a writer of many keys: its rule, data set and file given by
+  // their ids (Intern), looked up once, not for every key.
+  void Add(uint32_t rule, uint32_t data_set, uint32_t file, const UniqueLogEntry& e);
+  uint32_t Intern(std::string_view s);
   bool empty() const { return body_.empty(); }
   std::string Finish() const;  // the encoded log
 
  private:
-  uint32_t Intern(std::string_view s);
   std::map<std::string, uint32_t, std::less<>> ids_;
   std::vector<std::string> strings_;
   std::string body_;

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-distributed = pytest.importorskip("distributed")
+import distributed  # noqa: E402  (scripts/deps.sh installs it: a missing one fails, never skips)
 
 import libpolicy.dask as pdask  # noqa: E402
 
@@ -179,7 +179,7 @@ def test_unique_across_the_files_of_a_data_set_on_partitions(client, tmp_path):
 
 
 def test_a_dataframe_under_a_unique_rule_is_refused_not_judged_per_partition(data, client):
-    dd = pytest.importorskip("dask.dataframe")
+    import dask.dataframe as dd
     import pandas as pd
     df = dd.from_pandas(pd.DataFrame({"id": ["a", "b", "a", "c"]}), npartitions=2)
     with pytest.raises(pdask.WholeInputRulesError) as e:
@@ -395,8 +395,8 @@ def records_reference(tmp_path, rows, rules):
 
 
 def test_a_dataframe_checked_by_partitions_is_one_process_on_its_rows(client, tmp_path):
-    pd = pytest.importorskip("pandas")
-    dd = pytest.importorskip("dask.dataframe")
+    import dask.dataframe as dd
+    import pandas as pd
     rules = tmp_path / "frame.policy"
     rules.write_text(RULES + MOSTLY_RULES + GROUP_RULE)
     rows = frame_rows(7, 300)
@@ -417,7 +417,7 @@ def test_a_dataframe_checked_by_partitions_is_one_process_on_its_rows(client, tm
 
 
 def test_a_bag_of_dicts_checked_by_partitions_is_one_process_on_its_rows(client, tmp_path):
-    db = pytest.importorskip("dask.bag")
+    import dask.bag as db
     rules = tmp_path / "bag.policy"
     rules.write_text(RULES + MOSTLY_RULES + GROUP_RULE)
     rows = frame_rows(8, 200)
